@@ -1,0 +1,83 @@
+/// Whether a ready-made garment fits, or the leg needs one made to measure.
+public enum FitOutcome: String, Sendable, Hashable {
+    /// A ready-made size and length fit every required point.
+    case standard
+    /// No ready-made size or length fits; one reason per point says why.
+    case madeToMeasure = "made-to-measure"
+}
+
+/// One size that fits, with the length chosen for the leg.
+public struct FitCandidate: Hashable, Sendable {
+    /// The size's name.
+    public let size: String
+    /// The length variant's name (`"standard"` when the style has none).
+    public let length: String
+    /// The smallest relative margin over the required circumference points.
+    public let margin: Margin
+}
+
+/// How one required point of the leg compares with the chosen (or nearest) size or length variant.
+public struct PointReport: Hashable, Sendable {
+    /// The point.
+    public let point: MeasurementPoint
+    /// What was measured.
+    public let value: Length
+    /// The range the size or length variant gives; `nil` when that size gives none for the point.
+    public let range: MeasureRange?
+    /// Whether the value lies inside the range (widened by the tolerance).
+    public let inside: Bool
+    /// The relative margin (0 on a bound, 0.5 in the middle, negative outside); `nil` without a range.
+    public let margin: Margin?
+
+    /// How far the value is from the nearer bound (negative outside the range).
+    public var distanceToNearerBound: Int64? {
+        guard let range else { return nil }
+        return min(value.micrometres - range.lower.micrometres, range.upper.micrometres - value.micrometres)
+    }
+}
+
+/// Why a leg needs a made-to-measure garment: one point outside the nearest size or length variant.
+public struct MadeToMeasureReason: Hashable, Sendable {
+    /// The point that does not fit.
+    public let point: MeasurementPoint
+    /// What was measured there.
+    public let value: Length
+    /// The nearest size (for a circumference) the value was compared with.
+    public let size: String?
+    /// The nearest length variant (for the length point) the value was compared with.
+    public let length: String?
+    /// That size's or variant's range; `nil` when the size gives no range for the point.
+    public let range: MeasureRange?
+    /// The reason in plain words, in the unit the fitter used.
+    public let message: String
+}
+
+/// The engine's answer for one leg, one line, one style and one class.
+///
+/// ```swift
+/// let fit = try FitEngine.fit(leg, line: line, request: FitRequest(style: .AD, pressureClass: rx))
+/// if fit.outcome == .standard { print(fit.size!, fit.length!) } else { fit.reasons.forEach { print($0.message) } }
+/// ```
+public struct LineFit: Hashable, Sendable {
+    /// The product line fitted.
+    public let line: ProductLine
+    /// The style fitted.
+    public let style: Style
+    /// The class prescribed (in the line's standard).
+    public let pressureClass: PressureClass
+    /// Ready-made or made to measure.
+    public let outcome: FitOutcome
+    /// Every size that fits, best first; empty for made-to-measure.
+    public let candidates: [FitCandidate]
+    /// The required points against the best size (or, for made-to-measure, the nearest size).
+    public let points: [PointReport]
+    /// For made-to-measure, one reason per point out of range.
+    public let reasons: [MadeToMeasureReason]
+    /// The size the points were compared with: the best candidate, or the nearest size.
+    public let comparedSize: String?
+
+    /// The best size, or `nil` for made-to-measure.
+    public var size: String? { outcome == .standard ? candidates.first?.size : nil }
+    /// The length of the best size, or `nil` for made-to-measure.
+    public var length: String? { outcome == .standard ? candidates.first?.length : nil }
+}

@@ -1,0 +1,84 @@
+/// A length or circumference, held exactly as a whole number of micrometres.
+///
+/// Charts and tapes speak in centimetres with one decimal or in inches with two; both are whole
+/// numbers of micrometres, so comparisons against a chart's bounds are exact: a value typed on a
+/// shared bound is inside both ranges, whatever unit either side used.
+///
+/// ```swift
+/// let ankle = try Length.parse("22.5", unit: .cm)     // 225 000 µm
+/// let chart = try Length.parse("8.86", unit: .inch)   // 225 044 µm
+/// ankle < chart                                       // true
+/// ankle.formatted(in: .cm)                            // "22.5"
+/// ```
+public struct Length: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The length in micrometres.
+    public var micrometres: Int64
+
+    /// A length of exactly `micrometres` µm.
+    public init(micrometres: Int64) {
+        self.micrometres = micrometres
+    }
+
+    /// Why text could not be read as a length.
+    public enum ParseError: Error, Equatable, Sendable {
+        /// Not a decimal number.
+        case notANumber
+        /// Zero or negative where a positive length is needed.
+        case notPositive
+        /// Too large to be a length of a leg.
+        case outOfRange
+    }
+
+    /// Reads a decimal such as `"36.5"` (or `"36,5"`) in `unit`; more precision than a micrometre is
+    /// rounded to the nearest micrometre. Only positive lengths are accepted.
+    public static func parse(_ text: some StringProtocol, unit: LengthUnit) throws(ParseError) -> Length {
+        let value: Int64
+        do {
+            value = try ScaledDecimal.parse(Substring(text), scale: unit.micrometres)
+        } catch .notANumber {
+            throw .notANumber
+        } catch {
+            throw .outOfRange
+        }
+        guard value > 0 else { throw .notPositive }
+        // 100 m is far beyond any leg; the bound keeps every product of two lengths inside Int64.
+        guard value <= 100_000_000 else { throw .outOfRange }
+        return Length(micrometres: value)
+    }
+
+    /// The length as a decimal in `unit`, with only the digits needed to give it back exactly
+    /// (`22.5`, `8.86`), and at least `minFractionDigits` after the point.
+    public func formatted(in unit: LengthUnit, minFractionDigits: Int = 0) -> String {
+        ScaledDecimal.format(
+            micrometres,
+            scale: unit.micrometres,
+            minFractionDigits: minFractionDigits,
+            maxFractionDigits: unit.exactFractionDigits
+        )
+    }
+
+    /// The length as a decimal in `unit`, rounded to `fractionDigits` digits after the point, for
+    /// tables where columns should line up.
+    public func rounded(in unit: LengthUnit, fractionDigits: Int) -> String {
+        ScaledDecimal.format(
+            micrometres,
+            scale: unit.micrometres,
+            minFractionDigits: fractionDigits,
+            maxFractionDigits: fractionDigits
+        )
+    }
+
+    /// The length in `unit` as a floating-point number, for JSON output only (never for comparison).
+    public func value(in unit: LengthUnit) -> Double {
+        Double(micrometres) / Double(unit.micrometres)
+    }
+
+    /// Millimetres with up to three decimals, e.g. `"225.5 mm"`.
+    public var description: String {
+        ScaledDecimal.format(micrometres, scale: 1_000, maxFractionDigits: 3) + " mm"
+    }
+
+    public static func < (lhs: Length, rhs: Length) -> Bool {
+        lhs.micrometres < rhs.micrometres
+    }
+}

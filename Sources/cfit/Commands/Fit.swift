@@ -1,0 +1,204 @@
+import ArgumentParser
+import Fitting
+
+/// `cfit fit`: measurements and a prescribed class in, a garment size and length per line out.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the ready-made size and length for a leg, or say why it needs made-to-measure.",
+        discussion: """
+            Give the style, the prescribed class and the measurements the lines need (each point's code \
+            as a flag, in --unit). Without --line every line that offers the style and class is fitted. \
+            With --left and --right both legs are fitted and a pair verdict is given.
+
+            Example: cfit fit --catalog Seeds/northwind-classic.json --style AD --class 2 \
+            --cB 22 --cC 36.5 --cD 34 --lD 41
+            """
+    )
+
+    @Option(help: ArgumentHelp("A catalog file (repeat for several).", valueName: "FILE"))
+    var catalog: [String] = []
+
+    @Option(help: ArgumentHelp("Fit only this product line.", valueName: "ID"))
+    var line: String?
+
+    @Option(help: ArgumentHelp("The style: AD knee-high, AF mid-thigh, AG thigh-high, AT tights.", valueName: "STYLE"))
+    var style: String?
+
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp("The prescribed class: a label in the line's standard, or STANDARD:LABEL (RAL:2, US:20-30).", valueName: "CLASS")
+    )
+    var pressureClass: String?
+
+    @Option(help: ArgumentHelp("The unit of the measurements: cm or in.", valueName: "UNIT"))
+    var unit: String = "cm"
+
+    @Option(help: ArgumentHelp("Widen every size range by this much on both sides (in --unit).", valueName: "T"))
+    var tolerance: String = "0"
+
+    @Option(help: ArgumentHelp("Ankle-brachial pressure index; below 0.5 compression is refused.", valueName: "ABPI"))
+    var abpi: String?
+
+    @OptionGroup(title: "Measurements")
+    var measurements: MeasurementOptions
+
+    @Flag(help: "Print JSON (the catalog format's §4 contract).")
+    var json = false
+
+    @Flag(help: "Ask for the style, class and each needed measurement, one at a time (reads standard input).")
+    var interactive = false
+
+    func run() throws {
+        try reportingErrors {
+            let lengthUnit = try parseUnit()
+            let lines = try loadLines()
+            var prompter = interactive ? Prompter() : nil
+            let chosenStyle = try resolveStyle(&prompter)
+            let selected = try selectLines(lines)
+            let classText = try resolveClass(&prompter, lines: selected, style: chosenStyle)
+            let offers = try offeringLines(selected, style: chosenStyle, classText: classText)
+            var legs = try measurements.legs(unit: lengthUnit)
+            if var active = prompter {
+                for index in legs.indices {
+                    legs[index].leg = try active.askMeasurements(
+                        for: offers.map(\.line),
+                        style: chosenStyle,
+                        unit: lengthUnit,
+                        side: legs[index].side,
+                        given: legs[index].leg
+                    )
+                }
+                prompter = active
+            }
+            let abpiValue = try resolveABPI(&prompter)
+            let toleranceValue = try parseTolerance(lengthUnit)
+            let session = FitSession(
+                lines: offers,
+                style: chosenStyle,
+                unit: lengthUnit,
+                tolerance: toleranceValue,
+                abpi: abpiValue,
+                requestedClass: classText
+            )
+            let report = try session.run(legs: legs)
+            print(json ? FitJSON.render(report, single: line != nil) : FitTable.render(report))
+        }
+    }
+
+    private func parseUnit() throws -> LengthUnit {
+        guard let value = LengthUnit(rawValue: unit) else {
+            throw CLIError.badInput("--unit", expected: "cm or in", found: quoted(unit))
+        }
+        return value
+    }
+
+    private func parseTolerance(_ unit: LengthUnit) throws -> Length {
+        if let zero = try? ScaledDecimal.parse(tolerance, scale: unit.micrometres), zero == 0 {
+            return Length(micrometres: 0)
+        }
+        guard let value = try? Length.parse(tolerance, unit: unit), value.micrometres <= 100_000 else {
+            throw CLIError.badInput("--tolerance", expected: "a length from 0 to 10 cm in \(unit.rawValue)", found: quoted(tolerance))
+        }
+        return value
+    }
+
+    private func loadLines() throws -> [ProductLine] {
+        guard !catalog.isEmpty else {
+            throw CLIError.badInput(
+                "--catalog",
+                expected: "a catalog file (e.g. --catalog Seeds/northwind-classic.json)",
+                found: "none"
+            )
+        }
+        return try CatalogFiles.load(catalog)
+    }
+
+    private func resolveStyle(_ prompter: inout Prompter?) throws -> Style {
+        if let style {
+            guard let parsed = Style(rawValue: style.uppercased()) else {
+                throw CLIError.badInput("--style", expected: "AD, AF, AG or AT", found: quoted(style))
+            }
+            return parsed
+        }
+        guard var active = prompter else {
+            throw CLIError.badInput("--style", expected: "AD, AF, AG or AT", found: "none")
+        }
+        defer { prompter = active }
+        return try active.askStyle()
+    }
+
+    private func selectLines(_ lines: [ProductLine]) throws -> [ProductLine] {
+        guard let line else { return lines }
+        guard let found = lines.first(where: { $0.id == line }) else {
+            throw CLIError.badInput("--line", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: quoted(line))
+        }
+        return [found]
+    }
+
+    private func resolveClass(_ prompter: inout Prompter?, lines: [ProductLine], style: Style) throws -> String {
+        if let pressureClass { return pressureClass }
+        guard var active = prompter else {
+            throw CLIError.badInput("--class", expected: "a class such as 2, RAL:2 or US:20-30", found: "none")
+        }
+        defer { prompter = active }
+        return try active.askClass { text in
+            do {
+                let offers = try offeringLines(lines, style: style, classText: text)
+                return offers.isEmpty ? "no line offers style \(style.rawValue) in class \(text)" : nil
+            } catch let error as CLIError {
+                return error.message
+            } catch {
+                return "\(error)"
+            }
+        }
+    }
+
+    /// The lines that offer `style` in the class `classText` names (read in each line's standard).
+    private func offeringLines(_ lines: [ProductLine], style: Style, classText: String) throws
+        -> [(line: ProductLine, pressureClass: PressureClass)]
+    {
+        var offers: [(ProductLine, PressureClass)] = []
+        var understood = false
+        var lastError: PressureClass.ParseError?
+        for candidate in lines {
+            do {
+                let parsed = try PressureClass.parse(classText, defaultStandard: candidate.standard)
+                understood = true
+                if candidate.offers(style: style, pressureClass: parsed) { offers.append((candidate, parsed)) }
+            } catch {
+                lastError = error
+            }
+        }
+        if !understood {
+            switch lastError {
+            case .unknownStandard(let name):
+                throw CLIError.badInput("--class", expected: "a standard RAL, BS, AFNOR, ENV or US before ':'", found: quoted(name))
+            default:
+                let standards = Set(lines.map(\.standard)).sorted { $0.rawValue < $1.rawValue }
+                let labels = standards.map { s in "\(s.rawValue): " + s.classes.map(\.label).joined(separator: " ") }
+                throw CLIError.badInput("--class", expected: "a class label (\(labels.joined(separator: "; ")))", found: quoted(classText))
+            }
+        }
+        if offers.isEmpty, let only = lines.first, line != nil {
+            throw CLIError.badInput(
+                "--line",
+                expected: "a line made in style \(style.rawValue) class \(classText) (\(only.id) offers \(only.styles.map(\.rawValue).joined(separator: "/")) in \(only.classes.map(\.code).joined(separator: ", ")))",
+                found: quoted(only.id)
+            )
+        }
+        return offers
+    }
+
+    private func resolveABPI(_ prompter: inout Prompter?) throws -> ABPI? {
+        if let abpi {
+            do {
+                return try ABPI.parse(abpi)
+            } catch {
+                throw CLIError.badInput("--abpi", expected: "an index such as 0.95 (above 0, at most 3)", found: quoted(abpi))
+            }
+        }
+        guard var active = prompter else { return nil }
+        defer { prompter = active }
+        return try active.askABPI()
+    }
+}

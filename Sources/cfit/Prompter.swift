@@ -1,0 +1,84 @@
+import Fitting
+
+/// Asks for what `cfit fit --interactive` still needs, one field at a time, re-asking on bad input.
+///
+/// Prompts and complaints go to standard error so that standard output holds only the result, which
+/// also makes the prompts work with piped input (each answer is one line).
+struct Prompter {
+    private let readAnswer: () -> String?
+
+    init(readAnswer: @escaping () -> String? = { readLine(strippingNewline: true) }) {
+        self.readAnswer = readAnswer
+    }
+
+    /// Asks until `parse` accepts the answer; end of input is bad input naming the field.
+    private mutating func ask<T>(_ field: String, prompt: String, parse: (String) -> Result<T, CLIError>) throws -> T {
+        while true {
+            writeError(prompt)
+            guard let raw = readAnswer() else {
+                writeError("\n")
+                throw CLIError.badInput(field, expected: "an answer at the prompt", found: "the end of input")
+            }
+            switch parse(raw.trimmingWhitespace()) {
+            case .success(let value): return value
+            case .failure(let error): writeError("  \(error.message) — try again\n")
+            }
+        }
+    }
+
+    mutating func askStyle() throws -> Style {
+        try ask("style", prompt: "Style (AD knee-high, AF mid-thigh, AG thigh-high, AT tights): ") { text in
+            guard let style = Style(rawValue: text.uppercased()) else {
+                return .failure(.badInput("style", expected: "AD, AF, AG or AT", found: quoted(text)))
+            }
+            return .success(style)
+        }
+    }
+
+    /// Asks for a class; `problem` says why a class cannot be used (nil when it can).
+    mutating func askClass(problem: (String) -> String?) throws -> String {
+        try ask("class", prompt: "Class (e.g. 2, RAL:2, US:20-30): ") { text in
+            if text.isEmpty { return .failure(.badInput("class", expected: "a class", found: "nothing")) }
+            if let message = problem(text) {
+                return .failure(CLIError(status: .badInput, message: message))
+            }
+            return .success(text)
+        }
+    }
+
+    /// Asks for each point the lines need for the style that was not given, in order up the leg.
+    mutating func askMeasurements(
+        for lines: [ProductLine],
+        style: Style,
+        unit: LengthUnit,
+        side: Side?,
+        given: LegMeasurements
+    ) throws -> LegMeasurements {
+        var leg = given
+        let needed = Set(lines.flatMap { $0.requiredPoints(for: style) }).sorted()
+        let prefix = side.map { "\($0.rawValue.capitalized) leg, " } ?? ""
+        for point in needed where leg[point] == nil {
+            let field = side.map { "\($0.rawValue) \(point.rawValue)" } ?? point.rawValue
+            leg[point] = try ask(field, prompt: "\(prefix)\(point.rawValue) (\(point)) in \(unit.rawValue): ") { text in
+                do {
+                    return .success(try parseLength(text, field: field, unit: unit))
+                } catch let error as CLIError {
+                    return .failure(error)
+                } catch {
+                    return .failure(.badInput(field, expected: "a positive number", found: quoted(text)))
+                }
+            }
+        }
+        return leg
+    }
+
+    mutating func askABPI() throws -> ABPI? {
+        try ask("abpi", prompt: "ABPI (Enter to skip): ") { text in
+            if text.isEmpty { return .success(nil) }
+            guard let value = try? ABPI.parse(text) else {
+                return .failure(.badInput("abpi", expected: "an index such as 0.95, or nothing", found: quoted(text)))
+            }
+            return .success(value)
+        }
+    }
+}
