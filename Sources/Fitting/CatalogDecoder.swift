@@ -168,6 +168,10 @@ public struct CatalogDecoder: Sendable {
         for style in styles {
             for size in sizes {
                 for point in style.essentialPoints where size.range(for: point) == nil {
+                    // A range that was given but refused has its own issue already.
+                    if issues.items.contains(where: { $0.line == lineName && $0.size == size.name && $0.key == point.rawValue }) {
+                        continue
+                    }
                     issues.add(
                         lineName,
                         size.name,
@@ -270,7 +274,9 @@ public struct CatalogDecoder: Sendable {
             case let other: issues.add(line, label, "style", "one of AD, AF, AG, AT", describe(other))
             }
             var range: MeasureRange?
+            var sawLengthKey = false
             for (key, rangeValue) in members where key != "name" && key != "style" {
+                sawLengthKey = true
                 guard let point = MeasurementPoint(rawValue: key), !point.isCircumference else {
                     issues.add(line, label, key, "the style's length point (lD, lF, lG or lT)", "\"\(key)\"")
                     continue
@@ -283,7 +289,7 @@ public struct CatalogDecoder: Sendable {
             }
             guard let style, let name else { continue }
             guard let range else {
-                if !members.contains(where: { $0.key == style.lengthPoint.rawValue }) {
+                if !sawLengthKey {
                     issues.add(line, label, style.lengthPoint.rawValue, "a range for \(style.lengthPoint.rawValue)", "none")
                 }
                 continue
