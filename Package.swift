@@ -37,7 +37,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Fitting"],
+            dependencies: ["Fitting", "cfit"],
             swiftSettings: strictSettings
         ),
     ],

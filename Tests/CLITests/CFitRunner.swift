@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// What one run of the built `cfit` printed and how it exited.
+struct RunResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// The first line of stderr, where every error names its field and value.
+    var firstErrorLine: String { String(stderr.split(separator: "\n", omittingEmptySubsequences: true).first ?? "") }
+}
+
+/// Runs the `cfit` binary that `swift build` put beside the test bundle (or `CFIT_BINARY`).
+enum CFit {
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["CFIT_BINARY"] { return path }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        // On some layouts the test binary sits inside a bundle folder.
+        for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("cfit").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("cfit").path
+    }
+
+    /// The package root, from this file's path.
+    static var root: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    static func seed(_ name: String) -> String { "\(root)/Seeds/\(name)" }
+
+    /// Runs `cfit` with `arguments`, feeding `input` on stdin.
+    static func run(_ arguments: [String], input: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        // Read both pipes concurrently so a full pipe never blocks the child.
+        let errData = LockedData()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData.set(stderr.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+        let outData = stdout.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return RunResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.get(), as: UTF8.self)
+        )
+    }
+
+    /// Parses stdout as JSON, recording an issue at the caller when it is not.
+    static func json(_ result: RunResult, sourceLocation: SourceLocation = #_sourceLocation) -> Any? {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) else {
+            Issue.record("stdout is not JSON: \(result.stdout) stderr: \(result.stderr)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return value
+    }
+}
+
+/// A lock-protected buffer for the stderr reader.
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+
+@Suite("cfit fit, run as a program")
+struct FitCommandTests {
+    let classic = CFit.seed("northwind.json")
+    let liberty = CFit.seed("liberty.json")
+    let prairie = CFit.seed("prairie.json")
+    let spec: String
+
+    init() throws {
+        spec = FileManager.default.temporaryDirectory.appendingPathComponent("cfit-spec-\(UUID().uuidString).json").path
+        try specCatalog.write(toFile: spec, atomically: true, encoding: .utf8)
+    }
+
+    let specCatalog = """
+        {"format": "compression-catalog", "version": 1, "manufacturer": "Northwind Medical",
+         "lines": [{"id": "northwind-classic", "name": "Classic", "standard": "RAL", "classes": ["1", "2", "3"],
+           "styles": ["AD", "AG"], "unit": "cm",
+           "sizes": [
+             {"size": "I", "cB": [18, 20], "cC": [28, 35], "cD": [26, 33], "cG": [42, 55]},
+             {"size": "II", "cB": [20, 22], "cC": [30, 38], "cD": [28, 36], "cG": [46, 59]},
+             {"size": "III", "cB": [22, 24], "cC": [33, 41], "cD": [30, 38], "cG": [50, 63]}],
+           "lengths": [
+             {"style": "AD", "name": "short", "lD": [32, 38]}, {"style": "AD", "name": "regular", "lD": [38, 44]},
+             {"style": "AG", "name": "short", "lG": [62, 71]}, {"style": "AG", "name": "regular", "lG": [71, 80]}]}]}
+        """
+
+    @Test("the spec's example command prints the spec's JSON object")
+    func specContract() throws {
+        let result = try CFit.run([
+            "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2",
+            "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41", "--json",
+        ])
+        #expect(result.status == 0)
+        let object = try #require(CFit.json(result) as? [String: Any])
+        #expect(object["line"] as? String == "northwind-classic")
+        #expect(object["style"] as? String == "AD")
+        let pressureClass = try #require(object["class"] as? [String: Any])
+        #expect(pressureClass["standard"] as? String == "RAL")
+        #expect(pressureClass["label"] as? String == "2")
+        #expect(pressureClass["mmHg"] as? [Int] == [23, 32])
+        #expect(object["outcome"] as? String == "standard")
+        #expect(object["size"] as? String == "II")
+        #expect(object["length"] as? String == "regular")
+        let candidates = try #require(object["candidates"] as? [[String: String]])
+        #expect(candidates == [["size": "II", "length": "regular"], ["size": "III", "length": "regular"]])
+        let points = try #require(object["points"] as? [[String: Any]])
+        #expect(points.first?["point"] as? String == "cB")
+        #expect(points.first?["value"] as? Double == 22.0)
+        #expect(points.first?["range"] as? [Double] == [20, 22])
+        #expect(points.first?["inside"] as? Bool == true)
+        #expect(points.first?["margin"] as? Double == 0.0)
+        #expect((object["reasons"] as? [Any])?.isEmpty == true)
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test("made-to-measure has null size and length, no candidates, and reasons with point, value, size, range, message")
+    func madeToMeasureContract() throws {
+        let result = try CFit.run([
+            "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2",
+            "--cB", "21", "--cC", "40", "--cD", "34", "--lD", "41", "--json",
+        ])
+        #expect(result.status == 0)
+        let object = try #require(CFit.json(result) as? [String: Any])
+        #expect(object["outcome"] as? String == "made-to-measure")
+        #expect(object["size"] is NSNull)
+        #expect(object["length"] is NSNull)
+        #expect((object["candidates"] as? [Any])?.isEmpty == true)
+        let reasons = try #require(object["reasons"] as? [[String: Any]])
+        #expect(reasons.count == 1)
+        #expect(reasons.first?["point"] as? String == "cC")
+        #expect(reasons.first?["value"] as? Double == 40)
+        #expect(reasons.first?["size"] as? String == "II")
+        #expect(reasons.first?["range"] as? [Double] == [30, 38])
+        #expect((reasons.first?["message"] as? String)?.isEmpty == false)
+    }
+
+    @Test("without --line stdout is an array with standard outcomes first")
+    func arrayOrder() throws {
+        // Soft M fits this leg; Classic does not (cD 38.5 is above III's 30–38, cB 23 only in III).
+        let result = try CFit.run([
+            "fit", "--catalog", classic, "--style", "AD", "--class", "2",
+            "--cB", "23", "--cC", "34", "--cD", "38.5", "--lD", "41", "--json",
+        ])
+        #expect(result.status == 0)
+        let array = try #require(CFit.json(result) as? [[String: Any]])
+        #expect(array.map { $0["line"] as? String } == ["northwind-soft", "northwind-classic"])
+        #expect(array.map { $0["outcome"] as? String } == ["standard", "made-to-measure"])
+    }
+
+    @Test("only lines that offer the style and class are results")
+    func offeringLinesOnly() throws {
+        let result = try CFit.run([
+            "fit", "--catalog", classic, "--catalog", liberty, "--style", "AD", "--class", "US:20-30",
+            "--cB", "22", "--cC", "36", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let array = try #require(CFit.json(result) as? [[String: Any]])
+        #expect(array.map { $0["line"] as? String } == ["liberty-sport"])
+        #expect(array.first?["length"] as? String == "standard")
+    }
+
+    @Test("centimetres against the inch chart, and inches typed directly, agree exactly")
+    func inchChart() throws {
+        let base = ["fit", "--catalog", prairie, "--line", "prairie-comfort", "--style", "AD", "--class", "20-30", "--json"]
+        let inches = try CFit.run(base + ["--unit", "in", "--cB", "8", "--cC", "13", "--lD", "16"])
+        let cm = try CFit.run(base + ["--cB", "20.32", "--cC", "33.02", "--lD", "40.64"])
+        let a = try #require(CFit.json(inches) as? [String: Any])
+        let b = try #require(CFit.json(cm) as? [String: Any])
+        // 8 in is the shared bound of A and B; both legs are the same leg.
+        #expect(a["candidates"] as? [[String: String]] == b["candidates"] as? [[String: String]])
+        #expect(Set((a["candidates"] as? [[String: String]] ?? []).compactMap { $0["size"] }) == ["A", "B"])
+        #expect(a["unit"] as? String == "in")
+        #expect((a["points"] as? [[String: Any]])?.first?["range"] as? [Double] == [7, 8])
+    }
+
+    @Test("bad input exits non-zero, prints nothing on stdout, and names the field and value first", arguments: [
+        (["--cB", "abc"], "--cB", "'abc'"),
+        (["--cB", "-3"], "--cB", "'-3'"),
+        (["--cB", "0"], "--cB", "'0'"),
+        (["--unit", "mm"], "--unit", "'mm'"),
+        (["--class", "7"], "--class", "'7'"),
+        (["--class", "DIN:2"], "--class", "'DIN'"),
+        (["--style", "AX"], "--style", "'AX'"),
+        (["--line", "nope"], "--line", "'nope'"),
+        (["--tolerance", "x"], "--tolerance", "'x'"),
+        (["--abpi", "zero"], "--abpi", "'zero'"),
+        (["--cQ", "3"], "--cQ", ""),
+    ])
+    func badInput(extra: [String], field: String, value: String) throws {
+        var arguments = ["fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41"]
+        // Later options win in the parser, so an override is appended.
+        for (offset, item) in extra.enumerated() where item.hasPrefix("--") {
+            if let index = arguments.firstIndex(of: item) { arguments.removeSubrange(index...(index + 1)) }
+            arguments += [item, extra[offset + 1]]
+        }
+        let result = try CFit.run(arguments + ["--json"])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.firstErrorLine.contains(field), "\(result.stderr)")
+        if !value.isEmpty { #expect(result.firstErrorLine.contains(value), "\(result.stderr)") }
+    }
+
+    @Test("a missing required point is bad input naming the point")
+    func missingPoint() throws {
+        let result = try CFit.run(["fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--lD", "41"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.firstErrorLine == "error: --cD: expected a measurement (line northwind-classic needs cD for style AD), found none")
+    }
+
+    @Test("a broken catalog is refused naming the line, size and key; a missing file names the path")
+    func brokenCatalog() throws {
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("cfit-broken-\(UUID().uuidString).json").path
+        try specCatalog.replacingOccurrences(of: #""cC": [30, 38]"#, with: #""cC": [38, 30]"#).write(toFile: broken, atomically: true, encoding: .utf8)
+        let result = try CFit.run(["fit", "--catalog", broken, "--style", "AD", "--class", "2", "--cB", "22"])
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(result.firstErrorLine.contains(#"line "northwind-classic", size "II", key "cC""#), "\(result.stderr)")
+        let missing = try CFit.run(["fit", "--catalog", "/nonexistent/x.json", "--style", "AD", "--class", "2"])
+        #expect(missing.status == 66)
+        #expect(missing.firstErrorLine.contains("'/nonexistent/x.json'"))
+    }
+
+    @Test("an ABPI below 0.5 refuses compression with the refusal status; 0.6 warns")
+    func abpi() throws {
+        let base = ["fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41", "--json"]
+        let refused = try CFit.run(base + ["--abpi", "0.45"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.firstErrorLine.contains("abpi: ABPI 0.45 is below 0.5"))
+        let warned = try CFit.run(base + ["--abpi", "0.6"])
+        #expect(warned.status == 0)
+        let object = try #require(CFit.json(warned) as? [String: Any])
+        #expect((object["warnings"] as? [String])?.first?.contains("specialist advice") == true)
+    }
+
+    @Test("both legs give each leg's result and a pair verdict")
+    func bothLegs() throws {
+        let result = try CFit.run([
+            "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2",
+            "--left", "cB=19,cC=30,cD=28,lD=41", "--right", "cB=23,cC=38,cD=35,lD=41", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(CFit.json(result) as? [String: Any])
+        #expect((object["left"] as? [String: Any])?["size"] as? String == "I")
+        #expect((object["right"] as? [String: Any])?["size"] as? String == "III")
+        let pair = try #require(object["pair"] as? [String: Any])
+        #expect(pair["verdict"] as? String == "singles")
+        let table = try CFit.run([
+            "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2",
+            "--left", "cB=19,cC=30,cD=28,lD=41", "--right", "cB=23,cC=38,cD=35,lD=41",
+        ])
+        #expect(table.stdout.contains("legs differ: order single garments, left I regular, right III regular"))
+        let mixed = try CFit.run(["fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--left", "cB=22"])
+        #expect(mixed.status == 64)
+        #expect(mixed.firstErrorLine.hasPrefix("error: --cB:"))
+    }
+
+    @Test("the table shows the verdict, each point against the size's range, and reasons in words")
+    func table() throws {
+        let result = try CFit.run([
+            "fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "21", "--cC", "40", "--cD", "34", "--lD", "41",
+        ])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("MADE TO MEASURE"))
+        #expect(result.stdout.contains("cC 40 cm is 2 cm above size II 30–38 cm"))
+        #expect(result.stdout.contains("nearest size II"))
+        #expect(result.stdout.contains("2.0 cm above the range"))
+    }
+
+    @Test("interactive mode asks for style, class and each needed point, re-asking on bad answers")
+    func interactive() throws {
+        let answers = ["XX", "AD", "9", "2", "abc", "22", "36.5", "-1", "34", "41", ""].joined(separator: "\n") + "\n"
+        let result = try CFit.run(["fit", "--catalog", spec, "--interactive", "--json"], input: answers)
+        #expect(result.status == 0, "\(result.stderr)")
+        let array = try #require(CFit.json(result) as? [[String: Any]])
+        #expect(array.first?["size"] as? String == "II")
+        #expect(result.stderr.contains("Style ("))
+        #expect(result.stderr.contains("style: expected AD, AF, AG or AT, found 'XX' — try again"))
+        #expect(result.stderr.contains("cB (ankle"))
+        #expect(result.stderr.contains("cB: expected a positive number in cm, found 'abc'"))
+        #expect(result.stderr.contains("cD: expected a positive number in cm, found '-1'"))
+    }
+
+    @Test("interactive mode that runs out of input fails naming the field")
+    func interactiveEOF() throws {
+        let result = try CFit.run(["fit", "--catalog", spec, "--interactive", "--style", "AD", "--class", "2"], input: "22\n")
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("error: cC: expected an answer at the prompt, found the end of input"))
+    }
+}
