@@ -107,26 +107,36 @@ public struct ArticleDecoder: Sendable {
         do {
             rows = try CSVReader.rows(text)
         } catch {
-            throw ArticleError(issues: [ArticleIssue(row: error.line, column: "(file)", expected: "CSV", found: error.message)])
+            throw ArticleError(issues: [
+                ArticleIssue(row: error.line, column: "(file)", expected: "CSV", found: error.message)
+            ])
         }
         guard let header = rows.first else {
-            throw ArticleError(issues: [ArticleIssue(row: 1, column: "(header)", expected: "a header row", found: "an empty file")])
+            throw ArticleError(issues: [
+                ArticleIssue(row: 1, column: "(header)", expected: "a header row", found: "an empty file")
+            ])
         }
         var issues: [ArticleIssue] = []
         var columns: [String: Int] = [:]
         for (index, name) in header.fields.enumerated() {
             let key = name.trimmingWhitespace()
             guard Self.requiredColumns.contains(key) || Self.optionalColumns.contains(key) else {
-                issues.append(ArticleIssue(row: header.line, column: key, expected: "one of \((Self.requiredColumns + Self.optionalColumns).joined(separator: ", "))", found: "an unknown column"))
+                issues.append(
+                    ArticleIssue(
+                        row: header.line, column: key,
+                        expected: "one of \((Self.requiredColumns + Self.optionalColumns).joined(separator: ", "))",
+                        found: "an unknown column"))
                 continue
             }
             if columns[key] != nil {
-                issues.append(ArticleIssue(row: header.line, column: key, expected: "each column once", found: "it twice"))
+                issues.append(
+                    ArticleIssue(row: header.line, column: key, expected: "each column once", found: "it twice"))
             }
             columns[key] = index
         }
         for name in Self.requiredColumns where columns[name] == nil {
-            issues.append(ArticleIssue(row: header.line, column: name, expected: "a column named \(name)", found: "none"))
+            issues.append(
+                ArticleIssue(row: header.line, column: name, expected: "a column named \(name)", found: "none"))
         }
         guard issues.isEmpty else { throw ArticleError(issues: issues) }
 
@@ -135,7 +145,10 @@ public struct ArticleDecoder: Sendable {
         var gtins: [String: Int] = [:]
         for row in rows.dropFirst() {
             if row.fields.count != header.fields.count {
-                issues.append(ArticleIssue(row: row.line, column: "(row)", expected: "\(header.fields.count) fields", found: "\(row.fields.count)"))
+                issues.append(
+                    ArticleIssue(
+                        row: row.line, column: "(row)", expected: "\(header.fields.count) fields",
+                        found: "\(row.fields.count)"))
                 continue
             }
             var rowIssues: [ArticleIssue] = []
@@ -144,7 +157,10 @@ public struct ArticleDecoder: Sendable {
             }
             func fail(_ column: String, _ expected: String) {
                 let text = value(column)
-                rowIssues.append(ArticleIssue(row: row.line, column: column, expected: expected, found: text.isEmpty ? "nothing" : "\"\(text)\""))
+                rowIssues.append(
+                    ArticleIssue(
+                        row: row.line, column: column, expected: expected,
+                        found: text.isEmpty ? "nothing" : "\"\(text)\""))
             }
             let sku = value("sku")
             if sku.isEmpty { fail("sku", "a SKU") }
@@ -153,7 +169,8 @@ public struct ArticleDecoder: Sendable {
             switch Result(catching: { () throws(GTIN.Problem) -> GTIN in try GTIN(value("gtin")) }) {
             case .success(let valid): gtin = valid
             case .failure(.wrongLength): fail("gtin", "8, 12, 13 or 14 digits")
-            case .failure(.wrongCheckDigit(let digit)): fail("gtin", "a valid GS1 check digit (\(digit) as the last digit)")
+            case .failure(.wrongCheckDigit(let digit)):
+                fail("gtin", "a valid GS1 check digit (\(digit) as the last digit)")
             }
             if let gtin, let first = gtins[gtin.gtin14] { fail("gtin", "a GTIN not used before (row \(first) has it)") }
             let line = lines[value("line")]
@@ -217,6 +234,7 @@ public struct ArticleDecoder: Sendable {
 
     static func isHCPCS(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        return bytes.count == 5 && (65...90).contains(bytes[0]) && bytes.dropFirst().allSatisfy { (48...57).contains($0) }
+        return bytes.count == 5 && (65...90).contains(bytes[0])
+            && bytes.dropFirst().allSatisfy { (48...57).contains($0) }
     }
 }

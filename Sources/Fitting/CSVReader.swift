@@ -56,7 +56,9 @@ public enum CSVReader {
                     } else {
                         inQuotes = false
                         if let next = pending, next != ",", next != "\n", next != "\r" {
-                            throw SyntaxError(line: line, message: "expected ',' or the end of the row after a closing quote, found '\(next)'")
+                            throw SyntaxError(
+                                line: line,
+                                message: "expected ',' or the end of the row after a closing quote, found '\(next)'")
                         }
                     }
                 } else {
@@ -71,7 +73,8 @@ public enum CSVReader {
                 field = String.UnicodeScalarView()
             case "\"":
                 guard field.isEmpty else {
-                    throw SyntaxError(line: line, message: "expected a quote only at the start of a field, found one inside it")
+                    throw SyntaxError(
+                        line: line, message: "expected a quote only at the start of a field, found one inside it")
                 }
                 inQuotes = true
                 quotedField = true
@@ -88,7 +91,9 @@ public enum CSVReader {
                 field.append(scalar)
             }
         }
-        guard !inQuotes else { throw SyntaxError(line: rowStart, message: "expected a closing quote, found the end of the file") }
+        guard !inQuotes else {
+            throw SyntaxError(line: rowStart, message: "expected a closing quote, found the end of the file")
+        }
         if !field.isEmpty || !fields.isEmpty || quotedField { endRow() }
         return rows
     }

@@ -51,17 +51,22 @@ public struct CatalogDecoder: Sendable {
         var manufacturer = ""
         switch members.first(where: { $0.key == "manufacturer" })?.value {
         case .string(let name) where !name.trimmingWhitespace().isEmpty: manufacturer = name.trimmingWhitespace()
-        case let other: issues.add(nil, nil, "manufacturer", "the manufacturer's name as a non-empty string", describe(other))
+        case let other:
+            issues.add(nil, nil, "manufacturer", "the manufacturer's name as a non-empty string", describe(other))
         }
         guard case .array(let lineValues)? = members.first(where: { $0.key == "lines" })?.value, !lineValues.isEmpty
         else {
-            issues.add(nil, nil, "lines", "a non-empty array of product lines", describe(members.first { $0.key == "lines" }?.value))
+            issues.add(
+                nil, nil, "lines", "a non-empty array of product lines",
+                describe(members.first { $0.key == "lines" }?.value))
             return nil
         }
         var lines: [ProductLine] = []
         var seenIDs: Set<String> = []
         for (offset, value) in lineValues.enumerated() {
-            guard let line = decodeLine(value, position: offset + 1, manufacturer: manufacturer, &issues) else { continue }
+            guard let line = decodeLine(value, position: offset + 1, manufacturer: manufacturer, &issues) else {
+                continue
+            }
             if !seenIDs.insert(line.id).inserted {
                 issues.add(line.id, nil, "id", "an id not used by another line", "\"\(line.id)\" a second time")
             }
@@ -169,7 +174,9 @@ public struct CatalogDecoder: Sendable {
             for size in sizes {
                 for point in style.essentialPoints where size.range(for: point) == nil {
                     // A range that was given but refused has its own issue already.
-                    if issues.items.contains(where: { $0.line == lineName && $0.size == size.name && $0.key == point.rawValue }) {
+                    if issues.items.contains(where: {
+                        $0.line == lineName && $0.size == size.name && $0.key == point.rawValue
+                    }) {
                         continue
                     }
                     issues.add(
@@ -219,11 +226,14 @@ public struct CatalogDecoder: Sendable {
             var ranges: [MeasurementPoint: MeasureRange] = [:]
             for (key, rangeValue) in members where key != "size" {
                 guard let point = MeasurementPoint(rawValue: key) else {
-                    issues.add(line, sizeName, key, "a circumference point code (\(Self.circumferenceCodes))", "\"\(key)\"")
+                    issues.add(
+                        line, sizeName, key, "a circumference point code (\(Self.circumferenceCodes))", "\"\(key)\"")
                     continue
                 }
                 guard point.isCircumference else {
-                    issues.add(line, sizeName, key, "a circumference point (length points belong in \"lengths\")", "\"\(key)\"")
+                    issues.add(
+                        line, sizeName, key, "a circumference point (length points belong in \"lengths\")", "\"\(key)\""
+                    )
                     continue
                 }
                 if let range = decodeRange(rangeValue, line: line, size: sizeName, key: key, unit: unit, &issues) {
@@ -231,7 +241,8 @@ public struct CatalogDecoder: Sendable {
                 }
             }
             if sizes.contains(where: { $0.name == sizeName }) {
-                issues.add(line, sizeName, "size", "a size name not used twice in the line", "\"\(sizeName)\" a second time")
+                issues.add(
+                    line, sizeName, "size", "a size name not used twice in the line", "\"\(sizeName)\" a second time")
             }
             sizes.append(ChartSize(name: sizeName, ranges: ranges))
         }
@@ -269,7 +280,9 @@ public struct CatalogDecoder: Sendable {
             case .string(let text) where Style(rawValue: text) != nil:
                 style = Style(rawValue: text)
                 if let style, !styles.contains(style) {
-                    issues.add(line, label, "style", "one of the line's styles (\(styles.map(\.rawValue).joined(separator: ", ")))", "\"\(text)\"")
+                    issues.add(
+                        line, label, "style",
+                        "one of the line's styles (\(styles.map(\.rawValue).joined(separator: ", ")))", "\"\(text)\"")
                 }
             case let other: issues.add(line, label, "style", "one of AD, AF, AG, AT", describe(other))
             }
@@ -282,7 +295,9 @@ public struct CatalogDecoder: Sendable {
                     continue
                 }
                 if let style, point != style.lengthPoint {
-                    issues.add(line, label, key, "\(style.lengthPoint.rawValue), the length point of style \(style.rawValue)", "\"\(key)\"")
+                    issues.add(
+                        line, label, key, "\(style.lengthPoint.rawValue), the length point of style \(style.rawValue)",
+                        "\"\(key)\"")
                     continue
                 }
                 range = decodeRange(rangeValue, line: line, size: label, key: key, unit: unit, &issues)
@@ -290,12 +305,15 @@ public struct CatalogDecoder: Sendable {
             guard let style, let name else { continue }
             guard let range else {
                 if !sawLengthKey {
-                    issues.add(line, label, style.lengthPoint.rawValue, "a range for \(style.lengthPoint.rawValue)", "none")
+                    issues.add(
+                        line, label, style.lengthPoint.rawValue, "a range for \(style.lengthPoint.rawValue)", "none")
                 }
                 continue
             }
             if variants.contains(where: { $0.style == style && $0.name == name }) {
-                issues.add(line, label, "name", "a variant name not used twice for style \(style.rawValue)", "\"\(name)\" a second time")
+                issues.add(
+                    line, label, "name", "a variant name not used twice for style \(style.rawValue)",
+                    "\"\(name)\" a second time")
             }
             variants.append(LengthVariant(style: style, name: name, range: range))
         }
@@ -359,7 +377,9 @@ private struct IssueList {
         size: String?
     ) {
         for member in members where !allowed.contains(member.key) {
-            add(line, size, member.key, "one of \(allowed.sorted().joined(separator: ", "))", "the unknown key \"\(member.key)\"")
+            add(
+                line, size, member.key, "one of \(allowed.sorted().joined(separator: ", "))",
+                "the unknown key \"\(member.key)\"")
         }
         checkDuplicateKeys(members, line: line, size: size)
     }

@@ -10,7 +10,9 @@ public struct FitRequest: Hashable, Sendable {
     public var unit: LengthUnit
 
     /// A request for `style` in `pressureClass`, widened by `tolerance`, explained in `unit`.
-    public init(style: Style, pressureClass: PressureClass, tolerance: Length = Length(micrometres: 0), unit: LengthUnit = .cm) {
+    public init(
+        style: Style, pressureClass: PressureClass, tolerance: Length = Length(micrometres: 0), unit: LengthUnit = .cm
+    ) {
         self.style = style
         self.pressureClass = pressureClass
         self.tolerance = tolerance
@@ -56,37 +58,45 @@ public enum FitEngine {
         guard line.offers(style: style, pressureClass: request.pressureClass) else {
             throw .notOffered(line: line.id, style: style, pressureClass: request.pressureClass)
         }
-        let required = line.requiredPoints(for: style)
-        for point in required where leg[point] == nil {
+        let table = line.table(for: style)
+        for point in table.required where leg.micrometres(at: point.index) == 0 {
             throw .missingPoint(point, line: line.id, style: style)
         }
-        let circumferences = required.filter(\.isCircumference)
+        let circumferences = table.circumferences
         let tolerance = request.tolerance.micrometres
 
-        var candidates: [(index: Int, margin: Margin)] = []
+        var candidates: [FitCandidate] = []
         for (index, size) in line.sizes.enumerated() {
             if let margin = smallestMargin(leg, size: size, points: circumferences, tolerance: tolerance) {
-                candidates.append((index, margin))
+                if candidates.isEmpty { candidates.reserveCapacity(line.sizes.count) }
+                candidates.append(FitCandidate(size: size.name, length: "", margin: margin, sizeIndex: index))
             }
         }
         // Largest smallest margin first; the stable sort keeps smaller sizes first on a tie.
-        candidates.sort { $0.margin > $1.margin }
+        if candidates.count > 1 { candidates.sort { $0.margin > $1.margin } }
 
-        let variants = line.lengthVariants(for: style)
+        let variants = table.variants
         let lengthValue = leg[style.lengthPoint]
-        let chosenLength: LengthVariant? = variants.isEmpty ? nil : lengthValue.flatMap { bestVariant(variants, holding: $0) }
+        let chosenLength: LengthVariant? =
+            variants.isEmpty ? nil : lengthValue.flatMap { bestVariant(variants, holding: $0) }
         let lengthName = variants.isEmpty ? LengthVariant.standardName : chosenLength?.name
 
         if let lengthName, let best = candidates.first {
-            let size = line.sizes[best.index]
+            let size = line.sizes[best.sizeIndex]
+            for index in candidates.indices { candidates[index].length = lengthName }
             return LineFit(
                 line: line,
                 style: style,
                 pressureClass: request.pressureClass,
                 outcome: .standard,
-                candidates: candidates.map { FitCandidate(size: line.sizes[$0.index].name, length: lengthName, margin: $0.margin) },
-                points: reports(leg, size: size, points: circumferences, tolerance: tolerance)
-                    + lengthReport(style: style, value: lengthValue, variant: chosenLength),
+                candidates: candidates,
+                points: reports(
+                    leg,
+                    size: size,
+                    points: circumferences,
+                    tolerance: tolerance,
+                    length: lengthReport(style: style, value: lengthValue, variant: chosenLength)
+                ),
                 reasons: [],
                 comparedSize: size.name
             )
@@ -95,14 +105,15 @@ public enum FitEngine {
         var reasons: [MadeToMeasureReason] = []
         let compared: ChartSize?
         if let best = candidates.first {
-            compared = line.sizes[best.index]
+            compared = line.sizes[best.sizeIndex]
         } else {
             compared = nearestSize(leg, line: line, points: circumferences, tolerance: tolerance)
             if let compared {
-                reasons += sizeReasons(leg, size: compared, points: circumferences, tolerance: tolerance, unit: request.unit)
+                reasons += sizeReasons(
+                    leg, size: compared, points: circumferences, tolerance: tolerance, unit: request.unit)
             }
         }
-        var lengthReports: [PointReport] = []
+        var lengthReports: PointReport?
         if !variants.isEmpty, let lengthValue {
             let variant = chosenLength ?? nearestVariant(variants, to: lengthValue)
             lengthReports = lengthReport(style: style, value: lengthValue, variant: variant)
@@ -116,8 +127,9 @@ public enum FitEngine {
             pressureClass: request.pressureClass,
             outcome: .madeToMeasure,
             candidates: [],
-            points: (compared.map { reports(leg, size: $0, points: circumferences, tolerance: tolerance) } ?? [])
-                + lengthReports,
+            points: compared.map {
+                reports(leg, size: $0, points: circumferences, tolerance: tolerance, length: lengthReports)
+            } ?? (lengthReports.map { [$0] } ?? []),
             reasons: reasons,
             comparedSize: compared?.name
         )
@@ -170,57 +182,75 @@ public enum FitEngine {
     static func nearestSize(_ leg: LegMeasurements, line: ProductLine, points: [MeasurementPoint], tolerance: Int64)
         -> ChartSize?
     {
-        var pool = line.sizes
-        if points.contains(.cB), let ankle = leg[.cB] {
-            let holding = pool.filter { $0.range(for: .cB)?.contains(ankle, tolerance: tolerance) ?? false }
-            if holding.isEmpty {
-                let distances = pool.map { $0.range(for: .cB)?.distance(to: ankle) ?? Int64.max }
-                let closest = distances.min() ?? Int64.max
-                pool = zip(pool, distances).filter { $0.1 == closest }.map(\.0)
-            } else {
-                pool = holding
-            }
+        // How far each size's cB range is from the ankle (0 when it holds it); the pool is the sizes
+        // at the smallest distance. Without a charted cB every size is in the pool.
+        let ankle = points.contains(.cB) ? leg[.cB] : nil
+        func ankleDistance(_ size: ChartSize) -> Int64 {
+            guard let ankle else { return 0 }
+            guard let range = size.range(for: .cB) else { return Int64.max }
+            let widened = MeasureRange(
+                lower: Length(micrometres: range.lower.micrometres - tolerance),
+                upper: Length(micrometres: range.upper.micrometres + tolerance)
+            )
+            return widened.distance(to: ankle)
         }
+        var closest = Int64.max
+        for size in line.sizes { closest = min(closest, ankleDistance(size)) }
         var best: (size: ChartSize, outside: Int)?
-        for size in pool {
-            let outside = points.count { point in
-                guard let range = size.range(for: point), let value = leg[point] else { return true }
-                return !range.contains(value, tolerance: tolerance)
+        for size in line.sizes where ankleDistance(size) == closest {
+            var outside = 0
+            for point in points {
+                guard let range = size.range(for: point), let value = leg[point],
+                    range.contains(value, tolerance: tolerance)
+                else {
+                    outside += 1
+                    continue
+                }
             }
             if best == nil || outside < best!.outside { best = (size, outside) }
         }
         return best?.size
     }
 
-    private static func reports(_ leg: LegMeasurements, size: ChartSize, points: [MeasurementPoint], tolerance: Int64)
-        -> [PointReport]
-    {
-        points.compactMap { point in
-            guard let value = leg[point] else { return nil }
+    /// The required circumference points against `size`, then the length point's report if any.
+    private static func reports(
+        _ leg: LegMeasurements,
+        size: ChartSize,
+        points: [MeasurementPoint],
+        tolerance: Int64,
+        length: PointReport?
+    ) -> [PointReport] {
+        var reports: [PointReport] = []
+        reports.reserveCapacity(points.count + 1)
+        for point in points {
+            guard let value = leg[point] else { continue }
             guard let range = size.range(for: point) else {
-                return PointReport(point: point, value: value, range: nil, inside: false, margin: nil)
+                reports.append(PointReport(point: point, value: value, range: nil, inside: false, margin: nil))
+                continue
             }
-            return PointReport(
-                point: point,
-                value: value,
-                range: range,
-                inside: range.contains(value, tolerance: tolerance),
-                margin: range.margin(of: value)
+            reports.append(
+                PointReport(
+                    point: point,
+                    value: value,
+                    range: range,
+                    inside: range.contains(value, tolerance: tolerance),
+                    margin: range.margin(of: value)
+                )
             )
         }
+        if let length { reports.append(length) }
+        return reports
     }
 
-    private static func lengthReport(style: Style, value: Length?, variant: LengthVariant?) -> [PointReport] {
-        guard let value, let variant else { return [] }
-        return [
-            PointReport(
-                point: style.lengthPoint,
-                value: value,
-                range: variant.range,
-                inside: variant.range.contains(value),
-                margin: variant.range.margin(of: value)
-            )
-        ]
+    private static func lengthReport(style: Style, value: Length?, variant: LengthVariant?) -> PointReport? {
+        guard let value, let variant else { return nil }
+        return PointReport(
+            point: style.lengthPoint,
+            value: value,
+            range: variant.range,
+            inside: variant.range.contains(value),
+            margin: variant.range.margin(of: value)
+        )
     }
 
     private static func sizeReasons(
@@ -230,28 +260,16 @@ public enum FitEngine {
         tolerance: Int64,
         unit: LengthUnit
     ) -> [MadeToMeasureReason] {
-        points.compactMap { point in
-            guard let value = leg[point] else { return nil }
-            guard let range = size.range(for: point) else {
-                return MadeToMeasureReason(
-                    point: point,
-                    value: value,
-                    size: size.name,
-                    length: nil,
-                    range: nil,
-                    message: "\(point.rawValue) \(value.formatted(in: unit)) \(unit.rawValue): size \(size.name) gives no range for \(point.rawValue)"
-                )
-            }
-            guard !range.contains(value, tolerance: tolerance) else { return nil }
-            return MadeToMeasureReason(
-                point: point,
-                value: value,
-                size: size.name,
-                length: nil,
-                range: range,
-                message: outsideMessage(point: point, value: value, range: range, what: "size \(size.name)", unit: unit)
+        var reasons: [MadeToMeasureReason] = []
+        for point in points {
+            guard let value = leg[point] else { continue }
+            let range = size.range(for: point)
+            if let range, range.contains(value, tolerance: tolerance) { continue }
+            reasons.append(
+                MadeToMeasureReason(point: point, value: value, size: size.name, length: nil, range: range, unit: unit)
             )
         }
+        return reasons
     }
 
     private static func lengthReason(style: Style, value: Length, variant: LengthVariant, unit: LengthUnit)
@@ -263,22 +281,7 @@ public enum FitEngine {
             size: nil,
             length: variant.name,
             range: variant.range,
-            message: outsideMessage(
-                point: style.lengthPoint,
-                value: value,
-                range: variant.range,
-                what: "the nearest length, \(variant.name),",
-                unit: unit
-            )
+            unit: unit
         )
-    }
-
-    private static func outsideMessage(point: MeasurementPoint, value: Length, range: MeasureRange, what: String, unit: LengthUnit)
-        -> String
-    {
-        let below = value < range.lower
-        let gap = Length(micrometres: range.distance(to: value))
-        return "\(point.rawValue) \(value.formatted(in: unit)) \(unit.rawValue) is \(gap.formatted(in: unit)) \(unit.rawValue) "
-            + "\(below ? "below" : "above") \(what) \(range.formatted(in: unit)) \(unit.rawValue)"
     }
 }

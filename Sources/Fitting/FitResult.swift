@@ -11,9 +11,11 @@ public struct FitCandidate: Hashable, Sendable {
     /// The size's name.
     public let size: String
     /// The length variant's name (`"standard"` when the style has none).
-    public let length: String
+    public internal(set) var length: String
     /// The smallest relative margin over the required circumference points.
     public let margin: Margin
+    /// The size's position in the line's chart.
+    let sizeIndex: Int
 }
 
 /// How one required point of the leg compares with the chosen (or nearest) size or length variant.
@@ -48,8 +50,21 @@ public struct MadeToMeasureReason: Hashable, Sendable {
     public let length: String?
     /// That size's or variant's range; `nil` when the size gives no range for the point.
     public let range: MeasureRange?
-    /// The reason in plain words, in the unit the fitter used.
-    public let message: String
+    /// The unit the fitter used, which the message speaks in.
+    public let unit: LengthUnit
+
+    /// The reason in plain words, in the unit the fitter used: `"cC 40 cm is 2 cm above size II 30–38 cm"`.
+    ///
+    /// Worked out when asked for, so that fitting thousands of legs does not format text nobody reads.
+    public var message: String {
+        let u = unit.rawValue
+        let measured = "\(point.rawValue) \(value.formatted(in: unit)) \(u)"
+        guard let range else { return "\(measured): size \(size ?? "?") gives no range for \(point.rawValue)" }
+        let what = length.map { "the nearest length, \($0)," } ?? "size \(size ?? "?")"
+        let gap = Length(micrometres: range.distance(to: value)).formatted(in: unit)
+        let side = value < range.lower ? "below" : "above"
+        return "\(measured) is \(gap) \(u) \(side) \(what) \(range.formatted(in: unit)) \(u)"
+    }
 }
 
 /// The engine's answer for one leg, one line, one style and one class.

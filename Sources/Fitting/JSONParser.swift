@@ -122,7 +122,9 @@ private struct JSONParser {
             }
             let key = try parseString()
             skipWhitespace()
-            guard position < scalars.count, scalars[position] == ":" else { throw error("expected ':', found \(found)") }
+            guard position < scalars.count, scalars[position] == ":" else {
+                throw error("expected ':', found \(found)")
+            }
             position += 1
             skipWhitespace()
             members.append((key, try parseValue()))
@@ -171,7 +173,9 @@ private struct JSONParser {
         position += 1
         var result = String.UnicodeScalarView()
         while true {
-            guard position < scalars.count else { throw error("expected '\"' to close the string, found the end of the document") }
+            guard position < scalars.count else {
+                throw error("expected '\"' to close the string, found the end of the document")
+            }
             let scalar = scalars[position]
             switch scalar {
             case "\"":
@@ -197,7 +201,9 @@ private struct JSONParser {
                     throw error("expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u, found \(found)")
                 }
             default:
-                guard scalar.value >= 0x20 else { throw error("expected a character inside the string, found \(found)") }
+                guard scalar.value >= 0x20 else {
+                    throw error("expected a character inside the string, found \(found)")
+                }
                 result.append(scalar)
                 position += 1
             }
@@ -233,7 +239,9 @@ private struct JSONParser {
             }
             position += 2
             let second = try parseHex4()
-            guard (0xDC00...0xDFFF).contains(second) else { throw error("expected a low surrogate, found \\u\(String(second, radix: 16))") }
+            guard (0xDC00...0xDFFF).contains(second) else {
+                throw error("expected a low surrogate, found \\u\(String(second, radix: 16))")
+            }
             let combined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
             return Unicode.Scalar(combined)!
         }

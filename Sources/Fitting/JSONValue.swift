@@ -57,6 +57,7 @@ public enum JSONValue: Hashable, Sendable {
         return members.first { $0.key == key }?.value
     }
 
+    /// Structural equality; objects compare members in order, repeated keys included.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
@@ -70,6 +71,7 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
+    /// Hashes the compact serialization, which equal values share.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(serialized())
     }

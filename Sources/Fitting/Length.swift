@@ -78,6 +78,7 @@ public struct Length: Hashable, Comparable, Sendable, CustomStringConvertible {
         ScaledDecimal.format(micrometres, scale: 1_000, maxFractionDigits: 3) + " mm"
     }
 
+    /// Whether `lhs` is shorter than `rhs`.
     public static func < (lhs: Length, rhs: Length) -> Bool {
         lhs.micrometres < rhs.micrometres
     }

@@ -68,15 +68,18 @@ public struct Margin: Comparable, Hashable, Sendable {
     /// The margin as a floating-point number, for display and JSON only.
     public var value: Double { Double(numerator) / Double(denominator) }
 
+    /// Whether `lhs` is the smaller margin, compared exactly by cross-multiplication.
     public static func < (lhs: Margin, rhs: Margin) -> Bool {
         // Both denominators are positive and every factor is below 10^8, so the products fit.
         lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
     }
 
+    /// Whether the two fractions are equal (1/2 equals 2/4).
     public static func == (lhs: Margin, rhs: Margin) -> Bool {
         lhs.numerator * rhs.denominator == rhs.numerator * lhs.denominator
     }
 
+    /// Hashes the fraction's value, so equal fractions hash alike.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(value)
     }

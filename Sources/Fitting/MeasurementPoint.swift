@@ -106,6 +106,7 @@ public enum MeasurementPoint: String, CaseIterable, Sendable, Hashable, Comparab
         }
     }
 
+    /// Whether `lhs` comes before `rhs` going up the leg.
     public static func < (lhs: MeasurementPoint, rhs: MeasurementPoint) -> Bool {
         lhs.index < rhs.index
     }

@@ -31,7 +31,8 @@ public struct PairFit: Hashable, Sendable {
     public let verdict: Verdict
 
     /// Fits both legs to `line` and decides what to order.
-    public init(left: LegMeasurements, right: LegMeasurements, line: ProductLine, request: FitRequest) throws(FitError) {
+    public init(left: LegMeasurements, right: LegMeasurements, line: ProductLine, request: FitRequest) throws(FitError)
+    {
         self.left = try FitEngine.fit(left, line: line, request: request)
         self.right = try FitEngine.fit(right, line: line, request: request)
         self.verdict = Self.decide(self.left, self.right)
@@ -60,7 +61,9 @@ public struct PairFit: Hashable, Sendable {
         // The common size whose worse leg has the largest margin; the smaller size on a tie.
         var best: (size: String, length: String, margin: Margin)?
         for l in left.candidates {
-            guard let r = right.candidates.first(where: { $0.size == l.size && $0.length == l.length }) else { continue }
+            guard let r = right.candidates.first(where: { $0.size == l.size && $0.length == l.length }) else {
+                continue
+            }
             let worse = min(l.margin, r.margin)
             if best == nil || worse > best!.margin { best = (l.size, l.length, worse) }
         }

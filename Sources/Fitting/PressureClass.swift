@@ -98,6 +98,7 @@ public struct PressureClass: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension StringProtocol {
+    /// The text without leading and trailing whitespace.
     public func trimmingWhitespace() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }

@@ -25,6 +25,8 @@ public struct ProductLine: Hashable, Sendable {
     public let sizes: [ChartSize]
     /// Length variants, per style, in chart order.
     public let lengths: [LengthVariant]
+    /// What the fit engine needs per style, worked out once (indexed by ``Style/index``).
+    let tables: [StyleTable]
 
     /// A product line; ``CatalogDecoder`` builds these from files after checking every rule.
     public init(
@@ -47,25 +49,46 @@ public struct ProductLine: Hashable, Sendable {
         self.unit = unit
         self.sizes = sizes
         self.lengths = lengths
+        self.tables = Style.allCases.map { style in
+            StyleTable(style: style, offered: styles.contains(style), sizes: sizes, lengths: lengths)
+        }
     }
 
     /// Whether the line is made in `style` and in `pressureClass` (same standard, same label).
     public func offers(style: Style, pressureClass: PressureClass) -> Bool {
-        styles.contains(style) && classes.contains(pressureClass)
+        tables[style.index].offered && classes.contains(pressureClass)
     }
 
     /// The length variants of `style`, in chart order (empty: one `"standard"` length).
     public func lengthVariants(for style: Style) -> [LengthVariant] {
-        lengths.filter { $0.style == style }
+        tables[style.index].variants
     }
 
     /// The points a fitter must measure to fit this line in `style` (spec §3.1): the circumference
     /// points any size gives that the style reaches, then the length point if the style has length
     /// variants; in order up the leg.
     public func requiredPoints(for style: Style) -> [MeasurementPoint] {
-        var points = style.circumferencePoints.filter { point in sizes.contains { $0.range(for: point) != nil } }
-        if !lengthVariants(for: style).isEmpty { points.append(style.lengthPoint) }
-        return points
+        tables[style.index].required
+    }
+
+    func table(for style: Style) -> StyleTable { tables[style.index] }
+}
+
+/// The per-style facts about a line that every fit needs, computed when the line is built.
+struct StyleTable: Hashable, Sendable {
+    let offered: Bool
+    /// Required points in order up the leg (§3.1).
+    let required: [MeasurementPoint]
+    /// The required circumference points.
+    let circumferences: [MeasurementPoint]
+    /// The style's length variants in chart order.
+    let variants: [LengthVariant]
+
+    init(style: Style, offered: Bool, sizes: [ChartSize], lengths: [LengthVariant]) {
+        self.offered = offered
+        circumferences = style.circumferencePoints.filter { point in sizes.contains { $0.range(for: point) != nil } }
+        variants = lengths.filter { $0.style == style }
+        required = variants.isEmpty ? circumferences : circumferences + [style.lengthPoint]
     }
 }
 

@@ -28,6 +28,16 @@ public enum Style: String, CaseIterable, Sendable, Hashable, CustomStringConvert
         }
     }
 
+    /// The position of the style in ``allCases``, for dense per-style tables.
+    public var index: Int {
+        switch self {
+        case .AD: 0
+        case .AF: 1
+        case .AG: 2
+        case .AT: 3
+        }
+    }
+
     /// The height that gives the garment's length.
     public var lengthPoint: MeasurementPoint {
         switch self {

@@ -24,7 +24,8 @@ enum CatalogFiles {
                 if lines.contains(where: { $0.id == line.id }) {
                     throw CLIError(
                         status: .badData,
-                        message: "catalog \(path): line \"\(line.id)\", key \"id\": expected an id not used by another catalog, found it twice"
+                        message:
+                            "catalog \(path): line \"\(line.id)\", key \"id\": expected an id not used by another catalog, found it twice"
                     )
                 }
                 lines.append(line)

@@ -15,10 +15,12 @@ struct RunResult {
 enum CFit {
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["CFIT_BINARY"] { return path }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // On some layouts the test binary sits inside a bundle folder.
-        for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("cfit").path) {
+        for _ in 0..<4
+        where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("cfit").path) {
             directory = directory.deletingLastPathComponent()
         }
         return directory.appendingPathComponent("cfit").path
@@ -26,13 +28,16 @@ enum CFit {
 
     /// The package root, from this file's path.
     static var root: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }
 
     static func seed(_ name: String) -> String { "\(root)/Seeds/\(name)" }
 
     /// Runs `cfit` with `arguments`, feeding `input` on stdin.
-    static func run(_ arguments: [String], input: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+    static func run(_ arguments: [String], input: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> RunResult
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -66,7 +71,8 @@ enum CFit {
     /// Parses stdout as JSON, recording an issue at the caller when it is not.
     static func json(_ result: RunResult, sourceLocation: SourceLocation = #_sourceLocation) -> Any? {
         guard let value = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) else {
-            Issue.record("stdout is not JSON: \(result.stdout) stderr: \(result.stderr)", sourceLocation: sourceLocation)
+            Issue.record(
+                "stdout is not JSON: \(result.stdout) stderr: \(result.stderr)", sourceLocation: sourceLocation)
             return nil
         }
         return value

@@ -55,7 +55,8 @@ struct FitCommandTests {
         #expect(result.stderr.isEmpty)
     }
 
-    @Test("made-to-measure has null size and length, no candidates, and reasons with point, value, size, range, message")
+    @Test(
+        "made-to-measure has null size and length, no candidates, and reasons with point, value, size, range, message")
     func madeToMeasureContract() throws {
         let result = try CFit.run([
             "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2",
@@ -103,7 +104,9 @@ struct FitCommandTests {
 
     @Test("centimetres against the inch chart, and inches typed directly, agree exactly")
     func inchChart() throws {
-        let base = ["fit", "--catalog", prairie, "--line", "prairie-comfort", "--style", "AD", "--class", "20-30", "--json"]
+        let base = [
+            "fit", "--catalog", prairie, "--line", "prairie-comfort", "--style", "AD", "--class", "20-30", "--json",
+        ]
         let inches = try CFit.run(base + ["--unit", "in", "--cB", "8", "--cC", "13", "--lD", "16"])
         let cm = try CFit.run(base + ["--cB", "20.32", "--cC", "33.02", "--lD", "40.64"])
         let a = try #require(CFit.json(inches) as? [String: Any])
@@ -115,21 +118,26 @@ struct FitCommandTests {
         #expect((a["points"] as? [[String: Any]])?.first?["range"] as? [Double] == [7, 8])
     }
 
-    @Test("bad input exits non-zero, prints nothing on stdout, and names the field and value first", arguments: [
-        (["--cB", "abc"], "--cB", "'abc'"),
-        (["--cB", "-3"], "--cB", "'-3'"),
-        (["--cB", "0"], "--cB", "'0'"),
-        (["--unit", "mm"], "--unit", "'mm'"),
-        (["--class", "7"], "--class", "'7'"),
-        (["--class", "DIN:2"], "--class", "'DIN'"),
-        (["--style", "AX"], "--style", "'AX'"),
-        (["--line", "nope"], "--line", "'nope'"),
-        (["--tolerance", "x"], "--tolerance", "'x'"),
-        (["--abpi", "zero"], "--abpi", "'zero'"),
-        (["--cQ", "3"], "--cQ", ""),
-    ])
+    @Test(
+        "bad input exits non-zero, prints nothing on stdout, and names the field and value first",
+        arguments: [
+            (["--cB", "abc"], "--cB", "'abc'"),
+            (["--cB", "-3"], "--cB", "'-3'"),
+            (["--cB", "0"], "--cB", "'0'"),
+            (["--unit", "mm"], "--unit", "'mm'"),
+            (["--class", "7"], "--class", "'7'"),
+            (["--class", "DIN:2"], "--class", "'DIN'"),
+            (["--style", "AX"], "--style", "'AX'"),
+            (["--line", "nope"], "--line", "'nope'"),
+            (["--tolerance", "x"], "--tolerance", "'x'"),
+            (["--abpi", "zero"], "--abpi", "'zero'"),
+            (["--cQ", "3"], "--cQ", ""),
+        ])
     func badInput(extra: [String], field: String, value: String) throws {
-        var arguments = ["fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41"]
+        var arguments = [
+            "fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34",
+            "--lD", "41",
+        ]
         // Later options win in the parser, so an override is appended.
         for (offset, item) in extra.enumerated() where item.hasPrefix("--") {
             if let index = arguments.firstIndex(of: item) { arguments.removeSubrange(index...(index + 1)) }
@@ -144,16 +152,23 @@ struct FitCommandTests {
 
     @Test("a missing required point is bad input naming the point")
     func missingPoint() throws {
-        let result = try CFit.run(["fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--lD", "41"])
+        let result = try CFit.run([
+            "fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--lD", "41",
+        ])
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
-        #expect(result.firstErrorLine == "error: --cD: expected a measurement (line northwind-classic needs cD for style AD), found none")
+        #expect(
+            result.firstErrorLine
+                == "error: --cD: expected a measurement (line northwind-classic needs cD for style AD), found none")
     }
 
     @Test("a broken catalog is refused naming the line, size and key; a missing file names the path")
     func brokenCatalog() throws {
-        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("cfit-broken-\(UUID().uuidString).json").path
-        try specCatalog.replacingOccurrences(of: #""cC": [30, 38]"#, with: #""cC": [38, 30]"#).write(toFile: broken, atomically: true, encoding: .utf8)
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cfit-broken-\(UUID().uuidString).json"
+        ).path
+        try specCatalog.replacingOccurrences(of: #""cC": [30, 38]"#, with: #""cC": [38, 30]"#).write(
+            toFile: broken, atomically: true, encoding: .utf8)
         let result = try CFit.run(["fit", "--catalog", broken, "--style", "AD", "--class", "2", "--cB", "22"])
         #expect(result.status == 65)
         #expect(result.stdout.isEmpty)
@@ -165,7 +180,10 @@ struct FitCommandTests {
 
     @Test("an ABPI below 0.5 refuses compression with the refusal status; 0.6 warns")
     func abpi() throws {
-        let base = ["fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41", "--json"]
+        let base = [
+            "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2", "--cB", "22",
+            "--cC", "36.5", "--cD", "34", "--lD", "41", "--json",
+        ]
         let refused = try CFit.run(base + ["--abpi", "0.45"])
         #expect(refused.status == 1)
         #expect(refused.stdout.isEmpty)
@@ -193,7 +211,9 @@ struct FitCommandTests {
             "--left", "cB=19,cC=30,cD=28,lD=41", "--right", "cB=23,cC=38,cD=35,lD=41",
         ])
         #expect(table.stdout.contains("legs differ: order single garments, left I regular, right III regular"))
-        let mixed = try CFit.run(["fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--left", "cB=22"])
+        let mixed = try CFit.run([
+            "fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "22", "--left", "cB=22",
+        ])
         #expect(mixed.status == 64)
         #expect(mixed.firstErrorLine.hasPrefix("error: --cB:"))
     }
@@ -201,7 +221,8 @@ struct FitCommandTests {
     @Test("the table shows the verdict, each point against the size's range, and reasons in words")
     func table() throws {
         let result = try CFit.run([
-            "fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "21", "--cC", "40", "--cD", "34", "--lD", "41",
+            "fit", "--catalog", spec, "--style", "AD", "--class", "2", "--cB", "21", "--cC", "40", "--cD", "34", "--lD",
+            "41",
         ])
         #expect(result.status == 0)
         #expect(result.stdout.contains("MADE TO MEASURE"))
@@ -226,7 +247,8 @@ struct FitCommandTests {
 
     @Test("interactive mode that runs out of input fails naming the field")
     func interactiveEOF() throws {
-        let result = try CFit.run(["fit", "--catalog", spec, "--interactive", "--style", "AD", "--class", "2"], input: "22\n")
+        let result = try CFit.run(
+            ["fit", "--catalog", spec, "--interactive", "--style", "AD", "--class", "2"], input: "22\n")
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("error: cC: expected an answer at the prompt, found the end of input"))

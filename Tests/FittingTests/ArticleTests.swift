@@ -39,18 +39,41 @@ struct ArticleTests {
         }
     }
 
-    @Test("each bad cell names its row, column, expectation and value", arguments: [
-        ("X,04012345678902,northwind-classic,AD,2,II,regular,closed,beige,", "gtin", "a valid GS1 check digit (1 as the last digit)"),
-        ("X,4012345,northwind-classic,AD,2,II,regular,closed,beige,", "gtin", "8, 12, 13 or 14 digits"),
-        ("X,04012345678901,other-line,AD,2,II,regular,closed,beige,", "line", "a line id in the catalog (northwind-classic)"),
-        ("X,04012345678901,northwind-classic,AT,2,II,regular,closed,beige,", "style", "a style of northwind-classic (AD, AG)"),
-        ("X,04012345678901,northwind-classic,AD,4,II,regular,closed,beige,", "class", "a class of northwind-classic (1, 2, 3)"),
-        ("X,04012345678901,northwind-classic,AD,2,IX,regular,closed,beige,", "size", "a size of northwind-classic (I, II, III)"),
-        ("X,04012345678901,northwind-classic,AD,2,II,long,closed,beige,", "length", "a length of northwind-classic AD (short, regular)"),
-        ("X,04012345678901,northwind-classic,AD,2,II,regular,peep,beige,", "toe", "open or closed"),
-        ("X,04012345678901,northwind-classic,AD,2,II,regular,closed,,", "color", "a colour name"),
-        ("X,04012345678901,northwind-classic,AD,2,II,regular,closed,beige,6530", "hcpcs", "a HCPCS code such as A6530, or nothing"),
-    ])
+    @Test(
+        "each bad cell names its row, column, expectation and value",
+        arguments: [
+            (
+                "X,04012345678902,northwind-classic,AD,2,II,regular,closed,beige,", "gtin",
+                "a valid GS1 check digit (1 as the last digit)"
+            ),
+            ("X,4012345,northwind-classic,AD,2,II,regular,closed,beige,", "gtin", "8, 12, 13 or 14 digits"),
+            (
+                "X,04012345678901,other-line,AD,2,II,regular,closed,beige,", "line",
+                "a line id in the catalog (northwind-classic)"
+            ),
+            (
+                "X,04012345678901,northwind-classic,AT,2,II,regular,closed,beige,", "style",
+                "a style of northwind-classic (AD, AG)"
+            ),
+            (
+                "X,04012345678901,northwind-classic,AD,4,II,regular,closed,beige,", "class",
+                "a class of northwind-classic (1, 2, 3)"
+            ),
+            (
+                "X,04012345678901,northwind-classic,AD,2,IX,regular,closed,beige,", "size",
+                "a size of northwind-classic (I, II, III)"
+            ),
+            (
+                "X,04012345678901,northwind-classic,AD,2,II,long,closed,beige,", "length",
+                "a length of northwind-classic AD (short, regular)"
+            ),
+            ("X,04012345678901,northwind-classic,AD,2,II,regular,peep,beige,", "toe", "open or closed"),
+            ("X,04012345678901,northwind-classic,AD,2,II,regular,closed,,", "color", "a colour name"),
+            (
+                "X,04012345678901,northwind-classic,AD,2,II,regular,closed,beige,6530", "hcpcs",
+                "a HCPCS code such as A6530, or nothing"
+            ),
+        ])
     func badCell(row: String, column: String, expected: String) {
         let found = issues([row])
         #expect(found.count == 1)
@@ -62,9 +85,13 @@ struct ArticleTests {
     @Test("duplicate SKUs and GTINs are refused, GTINs compared in 14-digit form")
     func duplicates() {
         let first = "A,04012345678901,northwind-classic,AD,2,II,regular,closed,beige,"
-        #expect(issues([first, "A,00000000000017,northwind-classic,AD,2,II,regular,closed,beige,"]).map(\.column) == ["sku"])
+        #expect(
+            issues([first, "A,00000000000017,northwind-classic,AD,2,II,regular,closed,beige,"]).map(\.column) == ["sku"]
+        )
         // 4012345678901 (GTIN-13) is the same item as 04012345678901.
-        #expect(issues([first, "B,4012345678901,northwind-classic,AD,2,II,regular,closed,beige,"]).map(\.column) == ["gtin"])
+        #expect(
+            issues([first, "B,4012345678901,northwind-classic,AD,2,II,regular,closed,beige,"]).map(\.column) == ["gtin"]
+        )
     }
 
     @Test("a missing or unknown column is refused")
@@ -107,7 +134,9 @@ struct ArticleTests {
 
     @Test("writing any table as CSV and reading it back gives the same fields")
     func csvRoundTrip() async {
-        let cell = Gen.element(of: ["a", "b", ",", "\"", "\n", " ", "é", "1"]).map { $0! }.array(of: 0...5).map { $0.joined() }
+        let cell = Gen.element(of: ["a", "b", ",", "\"", "\n", " ", "é", "1"]).map { $0! }.array(of: 0...5).map {
+            $0.joined()
+        }
         await propertyCheck(input: cell.array(of: 1...4).array(of: 1...5)) { table in
             let text = table.map { row in
                 row.map { field in

@@ -1,5 +1,5 @@
-import Foundation
 import Fitting
+import Foundation
 import PropertyBased
 import Testing
 
@@ -48,14 +48,18 @@ struct CatalogDecoderTests {
         #expect(found.first?.line == "test-line")
         #expect(found.first?.size == "M")
         #expect(found.first?.key == "cQ")
-        #expect(found.first?.description.hasPrefix(#"line "test-line", size "M", key "cQ": expected a circumference point code"#) == true)
+        #expect(
+            found.first?.description.hasPrefix(
+                #"line "test-line", size "M", key "cQ": expected a circumference point code"#) == true)
     }
 
     @Test("an unknown key in a line or at the top is refused")
     func unknownKeyElsewhere() {
-        let inLine = catalogJSON(sizes: [goodSize]).replacingOccurrences(of: #""name": "Test","#, with: #""name": "Test", "colour": "red","#)
+        let inLine = catalogJSON(sizes: [goodSize]).replacingOccurrences(
+            of: #""name": "Test","#, with: #""name": "Test", "colour": "red","#)
         #expect(issues(inLine).map(\.key) == ["colour"])
-        let atTop = catalogJSON(sizes: [goodSize]).replacingOccurrences(of: #""version": 1,"#, with: #""version": 1, "extra": true,"#)
+        let atTop = catalogJSON(sizes: [goodSize]).replacingOccurrences(
+            of: #""version": 1,"#, with: #""version": 1, "extra": true,"#)
         #expect(issues(atTop).map(\.key) == ["extra"])
     }
 
@@ -72,7 +76,9 @@ struct CatalogDecoderTests {
         #expect(found.first?.expected == "min ≤ max")
     }
 
-    @Test("a non-positive or malformed range is refused", arguments: ["[0, 20]", "[-2, 20]", "[20]", "[20, 22, 24]", #"["20", "22"]"#, "20", "null"])
+    @Test(
+        "a non-positive or malformed range is refused",
+        arguments: ["[0, 20]", "[-2, 20]", "[20]", "[20, 22, 24]", #"["20", "22"]"#, "20", "null"])
     func badRange(range: String) {
         let found = issues(catalogJSON(sizes: [#"{"size": "M", "cB": \#(range), "cC": [30, 38]}"#]))
         #expect(found.map(\.key).contains("cB"))
@@ -88,8 +94,10 @@ struct CatalogDecoderTests {
 
     @Test("a duplicate line id is refused")
     func duplicateLine() {
-        let line = #"{"id": "a", "name": "A", "standard": "RAL", "classes": ["2"], "styles": ["AD"], "sizes": [{"size": "M", "cB": [20, 24], "cC": [30, 38]}]}"#
-        let text = #"{"format": "compression-catalog", "version": 1, "manufacturer": "T", "lines": [\#(line), \#(line)]}"#
+        let line =
+            #"{"id": "a", "name": "A", "standard": "RAL", "classes": ["2"], "styles": ["AD"], "sizes": [{"size": "M", "cB": [20, 24], "cC": [30, 38]}]}"#
+        let text =
+            #"{"format": "compression-catalog", "version": 1, "manufacturer": "T", "lines": [\#(line), \#(line)]}"#
         let found = issues(text)
         #expect(found.map(\.key) == ["id"])
         #expect(found.first?.line == "a")
@@ -107,9 +115,15 @@ struct CatalogDecoderTests {
 
     @Test("a length variant must give its style's length point, for one of the line's styles")
     func lengthVariants() {
-        #expect(issues(catalogJSON(sizes: [goodSize], lengths: [#"{"style": "AD", "name": "short", "lG": [60, 70]}"#])).map(\.key) == ["lG"])
-        #expect(issues(catalogJSON(sizes: [goodSize], lengths: [#"{"style": "AT", "name": "short", "lT": [90, 100]}"#])).map(\.key) == ["style"])
-        #expect(issues(catalogJSON(sizes: [goodSize], lengths: [#"{"style": "AD", "name": "short"}"#])).map(\.key) == ["lD"])
+        #expect(
+            issues(catalogJSON(sizes: [goodSize], lengths: [#"{"style": "AD", "name": "short", "lG": [60, 70]}"#])).map(
+                \.key) == ["lG"])
+        #expect(
+            issues(catalogJSON(sizes: [goodSize], lengths: [#"{"style": "AT", "name": "short", "lT": [90, 100]}"#]))
+                .map(\.key) == ["style"])
+        #expect(
+            issues(catalogJSON(sizes: [goodSize], lengths: [#"{"style": "AD", "name": "short"}"#])).map(\.key) == ["lD"]
+        )
         let twice = #"{"style": "AD", "name": "short", "lD": [32, 38]}"#
         #expect(issues(catalogJSON(sizes: [goodSize], lengths: [twice, twice])).map(\.key) == ["name"])
     }
@@ -128,9 +142,14 @@ struct CatalogDecoderTests {
     @Test("a wrong format, version or manufacturer is refused")
     func header() {
         let base = catalogJSON(sizes: [goodSize])
-        #expect(issues(base.replacingOccurrences(of: #""compression-catalog""#, with: #""other""#)).map(\.key) == ["format"])
-        #expect(issues(base.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#)).map(\.key) == ["version"])
-        #expect(issues(base.replacingOccurrences(of: #""manufacturer": "Test""#, with: #""manufacturer": """#)).map(\.key) == ["manufacturer"])
+        #expect(
+            issues(base.replacingOccurrences(of: #""compression-catalog""#, with: #""other""#)).map(\.key) == ["format"]
+        )
+        #expect(
+            issues(base.replacingOccurrences(of: #""version": 1"#, with: #""version": 2"#)).map(\.key) == ["version"])
+        #expect(
+            issues(base.replacingOccurrences(of: #""manufacturer": "Test""#, with: #""manufacturer": """#)).map(\.key)
+                == ["manufacturer"])
     }
 
     @Test("a repeated key is refused rather than silently overwritten")
@@ -142,7 +161,8 @@ struct CatalogDecoderTests {
 
     @Test("every issue is reported, not only the first")
     func allIssues() {
-        let found = issues(catalogJSON(unit: "mm", sizes: [#"{"size": "M", "cB": [24, 20], "cC": [30, 38], "cQ": [1, 2]}"#]))
+        let found = issues(
+            catalogJSON(unit: "mm", sizes: [#"{"size": "M", "cB": [24, 20], "cC": [30, 38], "cQ": [1, 2]}"#]))
         #expect(Set(found.map(\.key)) == ["unit", "cB", "cQ"])
     }
 
@@ -156,7 +176,8 @@ struct CatalogDecoderTests {
     @Test("random damage to a valid catalog never crashes the decoder and never half-decodes")
     func fuzz() async {
         let text = Array(specCatalogJSON.utf8)
-        await propertyCheck(count: 300, input: Gen.int(in: 0...(text.count - 1)), Gen.uint8(in: 32...126)) { position, byte in
+        await propertyCheck(count: 300, input: Gen.int(in: 0...(text.count - 1)), Gen.uint8(in: 32...126)) {
+            position, byte in
             var damaged = text
             damaged[position] = byte
             do {

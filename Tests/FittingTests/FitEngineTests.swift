@@ -61,7 +61,8 @@ struct FitEngineTests {
             ])
         ).lines[0]
         // cC 36: M margin 2/8, L margin 2/8; cB 22 margin 2/4 in both — an exact tie.
-        let result = try FitEngine.fit(try leg([.cB: 22, .cC: 36]), line: chart, request: FitRequest(style: .AD, pressureClass: ral2))
+        let result = try FitEngine.fit(
+            try leg([.cB: 22, .cC: 36]), line: chart, request: FitRequest(style: .AD, pressureClass: ral2))
         #expect(result.size == "M")
         #expect(result.candidates.map(\.size) == ["M", "L"])
     }
@@ -142,11 +143,15 @@ struct FitEngineTests {
         let chart = try decodeCatalog(
             catalogJSON(
                 sizes: [#"{"size": "M", "cB": [20, 24], "cC": [30, 38]}"#],
-                lengths: [#"{"style": "AD", "name": "short", "lD": [30, 40]}"#, #"{"style": "AD", "name": "long", "lD": [36, 46]}"#]
+                lengths: [
+                    #"{"style": "AD", "name": "short", "lD": [30, 40]}"#,
+                    #"{"style": "AD", "name": "long", "lD": [36, 46]}"#,
+                ]
             )
         ).lines[0]
         // lD 39: short margin 1/10, long margin 3/10 → long.
-        let result = try FitEngine.fit(try leg([.cB: 22, .cC: 34, .lD: 39]), line: chart, request: FitRequest(style: .AD, pressureClass: ral2))
+        let result = try FitEngine.fit(
+            try leg([.cB: 22, .cC: 34, .lD: 39]), line: chart, request: FitRequest(style: .AD, pressureClass: ral2))
         #expect(result.length == "long")
     }
 
@@ -154,7 +159,8 @@ struct FitEngineTests {
     func standardLength() throws {
         let chart = try decodeCatalog(catalogJSON(sizes: [#"{"size": "M", "cB": [20, 24], "cC": [30, 38]}"#])).lines[0]
         #expect(chart.requiredPoints(for: .AD) == [.cB, .cC])
-        let result = try FitEngine.fit(try leg([.cB: 22, .cC: 34]), line: chart, request: FitRequest(style: .AD, pressureClass: ral2))
+        let result = try FitEngine.fit(
+            try leg([.cB: 22, .cC: 34]), line: chart, request: FitRequest(style: .AD, pressureClass: ral2))
         #expect(result.length == "standard")
     }
 
@@ -172,7 +178,11 @@ struct FitEngineTests {
     @Test("centimetres against an inch chart compare exactly, bounds included")
     func centimetresAgainstInches() throws {
         let chart = try decodeCatalog(
-            catalogJSON(unit: "in", sizes: [#"{"size": "A", "cB": [7, 8], "cC": [10, 14]}"#, #"{"size": "B", "cB": [8, 9], "cC": [12, 15.5]}"#])
+            catalogJSON(
+                unit: "in",
+                sizes: [
+                    #"{"size": "A", "cB": [7, 8], "cC": [10, 14]}"#, #"{"size": "B", "cB": [8, 9], "cC": [12, 15.5]}"#,
+                ])
         ).lines[0]
         let request = FitRequest(style: .AD, pressureClass: ral2)
         // 20.32 cm is exactly 8 in: on the shared bound of A and B.

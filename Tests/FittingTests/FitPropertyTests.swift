@@ -82,13 +82,15 @@ struct FitPropertyTests {
 
     func run(_ random: RandomCase) throws -> LineFit {
         let line = try decodeCatalog(random.catalog()).lines[0]
-        let request = FitRequest(style: .AD, pressureClass: ral2, tolerance: Length(micrometres: random.toleranceTenths * 1_000))
+        let request = FitRequest(
+            style: .AD, pressureClass: ral2, tolerance: Length(micrometres: random.toleranceTenths * 1_000))
         return try FitEngine.fit(random.measurements(), line: line, request: request)
     }
 
     @Test("the outcome is standard exactly when some size holds every point and some length holds lD")
     func outcomeMatchesOracle() async {
-        await propertyCheck(count: 300, input: Self.cases, Self.sizeCounts, Self.lengthCounts, Self.tolerances) { numbers, sizes, lengths, tolerance in
+        await propertyCheck(count: 300, input: Self.cases, Self.sizeCounts, Self.lengthCounts, Self.tolerances) {
+            numbers, sizes, lengths, tolerance in
             let random = RandomCase(numbers, sizeCount: sizes, lengthCount: lengths, tolerance: tolerance)
             let result = try? run(random)
             guard let result else {
@@ -107,7 +109,8 @@ struct FitPropertyTests {
 
     @Test("the best candidate has every point inside and the largest smallest margin")
     func bestCandidateIsInsideAndBest() async {
-        await propertyCheck(count: 300, input: Self.cases, Self.sizeCounts, Self.tolerances) { numbers, sizes, tolerance in
+        await propertyCheck(count: 300, input: Self.cases, Self.sizeCounts, Self.tolerances) {
+            numbers, sizes, tolerance in
             let random = RandomCase(numbers, sizeCount: sizes, lengthCount: 0, tolerance: tolerance)
             guard let result = try? run(random), result.outcome == .standard else { return }
             #expect(result.points.allSatisfy { $0.inside }, "\(random)")
@@ -116,13 +119,16 @@ struct FitPropertyTests {
                 RandomCase.points.map { point in
                     let (low, high) = random.sizes[index][point]!
                     let value = random.leg[point]!
-                    return high == low ? (value == low ? 0 : -1) : Double(min(value - low, high - value)) / Double(high - low)
+                    return high == low
+                        ? (value == low ? 0 : -1) : Double(min(value - low, high - value)) / Double(high - low)
                 }.min()!
             }
             let best = Int(result.size!.dropFirst())!
             for other in random.fittingSizes() {
                 #expect(smallest(other) <= smallest(best) + 1e-12, "\(random)")
-                if other < best { #expect(smallest(other) < smallest(best), "a tie must go to the smaller size: \(random)") }
+                if other < best {
+                    #expect(smallest(other) < smallest(best), "a tie must go to the smaller size: \(random)")
+                }
             }
         }
     }

@@ -21,14 +21,16 @@ struct JSONTests {
         #expect(try JSONValue.parse(#""a\"b\\c\/d\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\né😀"))
     }
 
-    @Test("syntax errors say where and what", arguments: [
-        ("[1, 2", "line 1, column 6: expected ',' or ']', found the end of the document"),
-        ("{\"a\" 1}", "line 1, column 6: expected ':', found '1'"),
-        ("[01]", "line 1, column 3: expected ',' or ']', found '1'"),
-        ("\"\\x\"", "line 1, column 3: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u, found 'x'"),
-        ("[1] 2", "line 1, column 5: expected the end of the document, found '2'"),
-        ("\n\n  tru", "line 3, column 6: expected 'true', found the end of the document"),
-    ])
+    @Test(
+        "syntax errors say where and what",
+        arguments: [
+            ("[1, 2", "line 1, column 6: expected ',' or ']', found the end of the document"),
+            ("{\"a\" 1}", "line 1, column 6: expected ':', found '1'"),
+            ("[01]", "line 1, column 3: expected ',' or ']', found '1'"),
+            ("\"\\x\"", "line 1, column 3: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u, found 'x'"),
+            ("[1] 2", "line 1, column 5: expected the end of the document, found '2'"),
+            ("\n\n  tru", "line 3, column 6: expected 'true', found the end of the document"),
+        ])
     func syntaxErrors(text: String, message: String) {
         #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(text) }
         do {

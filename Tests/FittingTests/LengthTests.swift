@@ -26,7 +26,9 @@ struct LengthTests {
         }
     }
 
-    @Test("text that is not a positive number is refused", arguments: ["", "-3", "0", "abc", "1.2.3", "1..", ".", "12cm", " 12", "1e", "--1"])
+    @Test(
+        "text that is not a positive number is refused",
+        arguments: ["", "-3", "0", "abc", "1.2.3", "1..", ".", "12cm", " 12", "1e", "--1"])
     func refuses(text: String) {
         #expect(throws: Length.ParseError.self) { try Length.parse(text, unit: .cm) }
     }
@@ -50,7 +52,8 @@ struct LengthTests {
 
     @Test("parsing then printing any length gives it back, in both units")
     func roundTrip() async {
-        await propertyCheck(input: Gen.int64(in: 1...100_000_000), Gen.element(of: LengthUnit.allCases).map { $0! }) { micrometres, unit in
+        await propertyCheck(input: Gen.int64(in: 1...100_000_000), Gen.element(of: LengthUnit.allCases).map { $0! }) {
+            micrometres, unit in
             let length = Length(micrometres: micrometres)
             let text = length.formatted(in: unit)
             #expect((try? Length.parse(text, unit: unit)) == length, "\(micrometres) µm printed as \(text) \(unit)")
@@ -59,7 +62,9 @@ struct LengthTests {
 
     @Test("a decimal with up to two places in inches or four in cm prints back as written")
     func textRoundTrip() async {
-        await propertyCheck(input: Gen.int(in: 1...99_999), Gen.int(in: 0...4), Gen.element(of: LengthUnit.allCases).map { $0! }) { whole, places, unit in
+        await propertyCheck(
+            input: Gen.int(in: 1...99_999), Gen.int(in: 0...4), Gen.element(of: LengthUnit.allCases).map { $0! }
+        ) { whole, places, unit in
             let digits = unit == .inch ? min(places, 2) : places
             var fraction = String(whole % 10_000)
             while fraction.count < 4 { fraction = "0" + fraction }
@@ -76,7 +81,10 @@ struct LengthTests {
 struct ScaledDecimalTests {
     @Test("any integer scaled and printed reads back exactly")
     func roundTrip() async {
-        await propertyCheck(input: Gen.int64(in: -1_000_000_000_000...1_000_000_000_000), Gen.element(of: [Int64(1), 10, 100, 1_000, 10_000]).map { $0! }) { value, scale in
+        await propertyCheck(
+            input: Gen.int64(in: -1_000_000_000_000...1_000_000_000_000),
+            Gen.element(of: [Int64(1), 10, 100, 1_000, 10_000]).map { $0! }
+        ) { value, scale in
             let digits = String(scale).count - 1
             let text = ScaledDecimal.format(value, scale: scale, maxFractionDigits: digits)
             #expect((try? ScaledDecimal.parse(text, scale: scale)) == value, "\(value)/\(scale) as \(text)")

@@ -13,8 +13,12 @@ struct PressureClassTests {
         #expect(try PressureClass.parse("ENV:ii", defaultStandard: nil).label == "II")
         #expect(try PressureClass.parse("RAL:4", defaultStandard: nil).rangeText == "≥ 49 mmHg")
         #expect(try PressureClass.parse("AFNOR:4", defaultStandard: nil).rangeText == "> 36 mmHg")
-        #expect(throws: PressureClass.ParseError.unknownStandard("DIN")) { try PressureClass.parse("DIN:2", defaultStandard: nil) }
-        #expect(throws: PressureClass.ParseError.unknownClass(standard: .BS, label: "4")) { try PressureClass.parse("4", defaultStandard: .BS) }
+        #expect(throws: PressureClass.ParseError.unknownStandard("DIN")) {
+            try PressureClass.parse("DIN:2", defaultStandard: nil)
+        }
+        #expect(throws: PressureClass.ParseError.unknownClass(standard: .BS, label: "4")) {
+            try PressureClass.parse("4", defaultStandard: .BS)
+        }
         #expect(throws: PressureClass.ParseError.noStandard("2")) { try PressureClass.parse("2", defaultStandard: nil) }
     }
 
@@ -32,7 +36,8 @@ struct PressureClassTests {
 
     @Test("US labels share their bounds, so neighbours overlap at one pressure")
     func usNeighbours() {
-        #expect(PressureStandard.US.pressureClass("15-20")!.equivalents(in: .US).map(\.label) == ["8-15", "15-20", "20-30"])
+        #expect(
+            PressureStandard.US.pressureClass("15-20")!.equivalents(in: .US).map(\.label) == ["8-15", "15-20", "20-30"])
     }
 
     @Test("every class reads back from its code and, outside US, matches only itself in its own standard")

@@ -26,7 +26,9 @@ struct Fit: ParsableCommand {
 
     @Option(
         name: .customLong("class"),
-        help: ArgumentHelp("The prescribed class: a label in the line's standard, or STANDARD:LABEL (RAL:2, US:20-30).", valueName: "CLASS")
+        help: ArgumentHelp(
+            "The prescribed class: a label in the line's standard, or STANDARD:LABEL (RAL:2, US:20-30).",
+            valueName: "CLASS")
     )
     var pressureClass: String?
 
@@ -97,7 +99,8 @@ struct Fit: ParsableCommand {
             return Length(micrometres: 0)
         }
         guard let value = try? Length.parse(tolerance, unit: unit), value.micrometres <= 100_000 else {
-            throw CLIError.badInput("--tolerance", expected: "a length from 0 to 10 cm in \(unit.rawValue)", found: quoted(tolerance))
+            throw CLIError.badInput(
+                "--tolerance", expected: "a length from 0 to 10 cm in \(unit.rawValue)", found: quoted(tolerance))
         }
         return value
     }
@@ -130,7 +133,8 @@ struct Fit: ParsableCommand {
     private func selectLines(_ lines: [ProductLine]) throws -> [ProductLine] {
         guard let line else { return lines }
         guard let found = lines.first(where: { $0.id == line }) else {
-            throw CLIError.badInput("--line", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: quoted(line))
+            throw CLIError.badInput(
+                "--line", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: quoted(line))
         }
         return [found]
     }
@@ -172,17 +176,20 @@ struct Fit: ParsableCommand {
         if !understood {
             switch lastError {
             case .unknownStandard(let name):
-                throw CLIError.badInput("--class", expected: "a standard RAL, BS, AFNOR, ENV or US before ':'", found: quoted(name))
+                throw CLIError.badInput(
+                    "--class", expected: "a standard RAL, BS, AFNOR, ENV or US before ':'", found: quoted(name))
             default:
                 let standards = Set(lines.map(\.standard)).sorted { $0.rawValue < $1.rawValue }
                 let labels = standards.map { s in "\(s.rawValue): " + s.classes.map(\.label).joined(separator: " ") }
-                throw CLIError.badInput("--class", expected: "a class label (\(labels.joined(separator: "; ")))", found: quoted(classText))
+                throw CLIError.badInput(
+                    "--class", expected: "a class label (\(labels.joined(separator: "; ")))", found: quoted(classText))
             }
         }
         if offers.isEmpty, let only = lines.first, line != nil {
             throw CLIError.badInput(
                 "--line",
-                expected: "a line made in style \(style.rawValue) class \(classText) (\(only.id) offers \(only.styles.map(\.rawValue).joined(separator: "/")) in \(only.classes.map(\.code).joined(separator: ", ")))",
+                expected:
+                    "a line made in style \(style.rawValue) class \(classText) (\(only.id) offers \(only.styles.map(\.rawValue).joined(separator: "/")) in \(only.classes.map(\.code).joined(separator: ", ")))",
                 found: quoted(only.id)
             )
         }
@@ -194,7 +201,8 @@ struct Fit: ParsableCommand {
             do {
                 return try ABPI.parse(abpi)
             } catch {
-                throw CLIError.badInput("--abpi", expected: "an index such as 0.95 (above 0, at most 3)", found: quoted(abpi))
+                throw CLIError.badInput(
+                    "--abpi", expected: "an index such as 0.95 (above 0, at most 3)", found: quoted(abpi))
             }
         }
         guard var active = prompter else { return nil }

@@ -5,9 +5,12 @@ import Fitting
 struct MeasurementOptions: ParsableArguments {
     @Option(name: .customLong("cA"), parsing: .unconditional, help: "Forefoot circumference.") var cA: String?
     @Option(name: .customLong("cY"), parsing: .unconditional, help: "Heel–instep circumference.") var cY: String?
-    @Option(name: .customLong("cB"), parsing: .unconditional, help: "Ankle: smallest circumference above the ankle bones.")
+    @Option(
+        name: .customLong("cB"), parsing: .unconditional, help: "Ankle: smallest circumference above the ankle bones.")
     var cB: String?
-    @Option(name: .customLong("cB1"), parsing: .unconditional, help: "Circumference where the Achilles tendon meets the calf.")
+    @Option(
+        name: .customLong("cB1"), parsing: .unconditional,
+        help: "Circumference where the Achilles tendon meets the calf.")
     var cB1: String?
     @Option(name: .customLong("cC"), parsing: .unconditional, help: "Largest calf circumference.") var cC: String?
     @Option(name: .customLong("cD"), parsing: .unconditional, help: "Circumference below the knee.") var cD: String?
@@ -22,15 +25,19 @@ struct MeasurementOptions: ParsableArguments {
     @Option(name: .customLong("lD"), parsing: .unconditional, help: "Height below the knee (knee-high length).")
     var lD: String?
     @Option(name: .customLong("lE"), parsing: .unconditional, help: "Height of mid-knee.") var lE: String?
-    @Option(name: .customLong("lF"), parsing: .unconditional, help: "Height of mid-thigh (mid-thigh length).") var lF: String?
-    @Option(name: .customLong("lG"), parsing: .unconditional, help: "Height of the groin (thigh-high length).") var lG: String?
-    @Option(name: .customLong("lT"), parsing: .unconditional, help: "Height of the waist (tights length).") var lT: String?
+    @Option(name: .customLong("lF"), parsing: .unconditional, help: "Height of mid-thigh (mid-thigh length).") var lF:
+        String?
+    @Option(name: .customLong("lG"), parsing: .unconditional, help: "Height of the groin (thigh-high length).") var lG:
+        String?
+    @Option(name: .customLong("lT"), parsing: .unconditional, help: "Height of the waist (tights length).") var lT:
+        String?
 
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
             "The left leg's measurements as POINT=VALUE pairs separated by commas.",
-            discussion: "Example: --left cB=22,cC=36.5,cD=34,lD=41. Use with --right to fit both legs and get a pair verdict.",
+            discussion:
+                "Example: --left cB=22,cC=36.5,cD=34,lD=41. Use with --right to fit both legs and get a pair verdict.",
             valueName: "POINT=VALUE,…"
         )
     )
@@ -92,7 +99,8 @@ struct MeasurementOptions: ParsableArguments {
                 )
             }
             guard leg[point] == nil else {
-                throw CLIError.badInput("\(field) \(point.rawValue)", expected: "one value", found: "\(point.rawValue) twice")
+                throw CLIError.badInput(
+                    "\(field) \(point.rawValue)", expected: "one value", found: "\(point.rawValue) twice")
             }
             leg[point] = try parseLength(String(parts[1]), field: "\(field) \(point.rawValue)", unit: unit)
         }

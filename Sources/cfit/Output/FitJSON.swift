@@ -37,7 +37,10 @@ enum FitJSON {
                 .object([
                     ("standard", .string(fit.pressureClass.standard.rawValue)),
                     ("label", .string(fit.pressureClass.label)),
-                    ("mmHg", .array([mmHg(fit.pressureClass.lowerTenths), fit.pressureClass.upperTenths.map(mmHg) ?? .null])),
+                    (
+                        "mmHg",
+                        .array([mmHg(fit.pressureClass.lowerTenths), fit.pressureClass.upperTenths.map(mmHg) ?? .null])
+                    ),
                 ])
             ),
             ("outcome", .string(fit.outcome.rawValue)),
@@ -120,7 +123,8 @@ enum FitJSON {
 
     private static func margin(_ margin: Margin) -> JSONValue {
         // Four decimals, rounded half away from zero, from the exact fraction.
-        let scaled = (margin.numerator * 10_000 * 2 + (margin.numerator >= 0 ? margin.denominator : -margin.denominator))
+        let scaled =
+            (margin.numerator * 10_000 * 2 + (margin.numerator >= 0 ? margin.denominator : -margin.denominator))
             / (2 * margin.denominator)
         return .number(ScaledDecimal.format(scaled, scale: 10_000, minFractionDigits: 1, maxFractionDigits: 4))
     }

@@ -6,7 +6,8 @@ enum FitTable {
     static func render(_ report: FitReport) -> String {
         var out: [String] = []
         let unit = report.unit.rawValue
-        var heading = "\(report.style.rawValue) (\(report.style)), class \(report.requestedClass), measurements in \(unit)"
+        var heading =
+            "\(report.style.rawValue) (\(report.style)), class \(report.requestedClass), measurements in \(unit)"
         if report.tolerance.micrometres > 0 {
             heading += ", tolerance ±\(report.tolerance.formatted(in: report.unit)) \(unit)"
         }
@@ -23,12 +24,16 @@ enum FitTable {
             }
             for fit in leg.fits { out += lineBlock(fit, unit: report.unit) }
             if let first = leg.fits.first {
-                let equivalents = PressureStandard.allCases.filter { $0 != first.pressureClass.standard }.compactMap { standard in
+                let equivalents = PressureStandard.allCases.filter { $0 != first.pressureClass.standard }.compactMap {
+                    standard in
                     let found = first.pressureClass.equivalents(in: standard)
-                    return found.isEmpty ? nil : found.map { "\($0.standard.rawValue) \($0.label)" }.joined(separator: "/")
+                    return found.isEmpty
+                        ? nil : found.map { "\($0.standard.rawValue) \($0.label)" }.joined(separator: "/")
                 }
                 out.append("")
-                out.append("\(first.pressureClass) is roughly \(equivalents.joined(separator: ", ")) (approximate: standards test differently)")
+                out.append(
+                    "\(first.pressureClass) is roughly \(equivalents.joined(separator: ", ")) (approximate: standards test differently)"
+                )
             }
         }
         if !report.pairs.isEmpty {
@@ -47,7 +52,9 @@ enum FitTable {
         if let size = fit.size, let length = fit.length {
             out.append("\(title): size \(size), length \(length)")
             let others = fit.candidates.dropFirst().map { "\($0.size)" }
-            if !others.isEmpty { out.append("  also fits: size \(others.joined(separator: ", ")) (by margin, best first)") }
+            if !others.isEmpty {
+                out.append("  also fits: size \(others.joined(separator: ", ")) (by margin, best first)")
+            }
         } else {
             out.append("\(title): MADE TO MEASURE")
             for reason in fit.reasons { out.append("  - \(reason.message)") }
@@ -74,7 +81,8 @@ enum FitTable {
         let slots = 10
         if point.value < range.lower { return "●[" + String(repeating: "·", count: slots) + "]" }
         if point.value > range.upper { return " [" + String(repeating: "·", count: slots) + "]●" }
-        let offset = range.width == 0
+        let offset =
+            range.width == 0
             ? slots / 2 : Int((point.value.micrometres - range.lower.micrometres) * Int64(slots - 1) / range.width)
         var cells = Array(repeating: "·", count: slots)
         cells[offset] = "●"
@@ -85,10 +93,12 @@ enum FitTable {
         guard let range = point.range, let margin = point.margin else { return "this size gives no range here" }
         let u = unit.rawValue
         if point.value < range.lower {
-            return "\(Length(micrometres: range.lower.micrometres - point.value.micrometres).formatted(in: unit, minFractionDigits: 1)) \(u) below the range"
+            return
+                "\(Length(micrometres: range.lower.micrometres - point.value.micrometres).formatted(in: unit, minFractionDigits: 1)) \(u) below the range"
         }
         if point.value > range.upper {
-            return "\(Length(micrometres: point.value.micrometres - range.upper.micrometres).formatted(in: unit, minFractionDigits: 1)) \(u) above the range"
+            return
+                "\(Length(micrometres: point.value.micrometres - range.upper.micrometres).formatted(in: unit, minFractionDigits: 1)) \(u) above the range"
         }
         let toLower = point.value.micrometres - range.lower.micrometres
         let toUpper = range.upper.micrometres - point.value.micrometres
@@ -97,7 +107,8 @@ enum FitTable {
         if toUpper == 0 { return "on the upper bound" }
         let nearer = toLower <= toUpper ? "lower" : "upper"
         let percent = Int((margin.value * 100).rounded())
-        return "\(Length(micrometres: min(toLower, toUpper)).formatted(in: unit, minFractionDigits: 1)) \(u) from the \(nearer) bound (margin \(percent)%)"
+        return
+            "\(Length(micrometres: min(toLower, toUpper)).formatted(in: unit, minFractionDigits: 1)) \(u) from the \(nearer) bound (margin \(percent)%)"
     }
 
     private static func table(_ rows: [[String]]) -> [String] {

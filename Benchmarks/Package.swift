@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+// The benchmarks live in their own package so that the main build and CI never fetch or build the
+// benchmark harness. Run them with `swift package benchmark` from this folder (see the README).
+import PackageDescription
+
+let package = Package(
+    name: "CompressionFitBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "FitBenchmarks",
+            dependencies: [
+                .product(name: "Fitting", package: "main"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "FitBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ],
+    swiftLanguageModes: [.v6]
+)
