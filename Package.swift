@@ -12,17 +12,40 @@ let package = Package(
     products: [
         .executable(name: "cfit", targets: ["cfit"]),
         .library(name: "Fitting", targets: ["Fitting"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "Fitting", swiftSettings: strictSettings),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "schema-embed", swiftSettings: strictSettings),
+        .plugin(
+            name: "SchemaPlugin",
+            capability: .buildTool(),
+            dependencies: ["schema-embed"],
+            path: "Sources/SchemaPlugin"
+        ),
+        .target(
+            name: "Inventory",
+            dependencies: ["Fitting", "Postgres"],
+            swiftSettings: strictSettings,
+            plugins: ["SchemaPlugin"]
+        ),
         .executableTarget(
             name: "cfit",
             dependencies: [
                 "Fitting",
+                "Inventory",
+                "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

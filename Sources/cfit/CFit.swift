@@ -10,8 +10,8 @@ struct CFit: ParsableCommand {
         discussion: """
             Exit status: 0 a result was computed (a ready-made size or made-to-measure); 1 refused by a \
             clinical or stock rule; 64 bad input on the command line; 65 bad data in a file; 66 a file \
-            could not be read.
+            could not be read; 69 the database is unavailable.
             """,
-        subcommands: [Fit.self]
+        subcommands: [Fit.self, DB.self]
     )
 }

@@ -16,6 +16,8 @@ struct CLIError: Error, CustomStringConvertible {
         case badData = 65
         /// A file could not be read.
         case noInput = 66
+        /// The database could not be reached or used.
+        case unavailable = 69
     }
 
     let status: Status

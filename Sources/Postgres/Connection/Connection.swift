@@ -1,0 +1,385 @@
+import CLibPQ
+import Foundation
+public import Logging
+
+/// One connection to a PostgreSQL server through libpq.
+///
+/// A `Connection` may be shared between threads: every call holds the connection's lock for its
+/// whole duration (a transaction holds it from `BEGIN` to `COMMIT`), so libpq's `PGconn` is never
+/// used by two threads at once. For concurrent work, give each worker its own connection or take
+/// them from a ``ConnectionPool``.
+///
+/// Statements are prepared once per connection and reused; every value is a bound parameter.
+///
+/// ```swift
+/// let connection = try Connection("postgresql:///cfit?host=/tmp")
+/// let count = try connection.query("SELECT count(*) AS n FROM article WHERE line_id = \(lineID)")[0]
+///     .decode(Int.self, "n")
+/// ```
+public final class Connection: @unchecked Sendable {
+    /// Transaction isolation levels.
+    public enum Isolation: String, Sendable {
+        /// Each statement sees what was committed before it began.
+        case readCommitted = "READ COMMITTED"
+        /// The transaction sees one snapshot.
+        case repeatableRead = "REPEATABLE READ"
+        /// As if transactions ran one at a time; may fail with 40001 and must then be retried.
+        case serializable = "SERIALIZABLE"
+    }
+
+    private let lock = NSRecursiveLock()
+    private var handle: OpaquePointer?
+    private var statements: [StatementKey: String] = [:]
+    private var inTransaction = false
+    private let notices: NoticeBox
+    /// The logger notices and retries are reported to.
+    public let logger: Logger
+
+    /// Connects using any libpq connection string or URI (`host=… dbname=…`,
+    /// `postgresql://user@host/db?sslmode=require`); PG* variables and ~/.pgpass apply as in psql.
+    ///
+    /// Throws a ``PostgresError`` of kind `.connection` whose message never contains a password.
+    public init(_ conninfo: String, logger: Logger = Logger(label: "cfit.postgres")) throws(PostgresError) {
+        self.logger = logger
+        notices = NoticeBox(logger: logger)
+        handle = try Self.open(conninfo, notices: notices)
+    }
+
+    deinit {
+        if let handle { PQfinish(handle) }
+    }
+
+    /// Closes the connection; later calls reconnect.
+    public func close() {
+        lock.withLock {
+            if let handle { PQfinish(handle) }
+            handle = nil
+            statements.removeAll()
+        }
+    }
+
+    /// The server's version number (e.g. 150018).
+    public var serverVersion: Int {
+        lock.withLock { handle.map { Int(PQserverVersion($0)) } ?? 0 }
+    }
+
+    private static func open(_ conninfo: String, notices: NoticeBox) throws(PostgresError) -> OpaquePointer {
+        guard let connection = PQconnectdb(conninfo) else {
+            throw PostgresError(.connection, "could not allocate a libpq connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.trimmed(PQerrorMessage(connection))
+            // libpq returns a connection object even on failure; it must be freed.
+            PQfinish(connection)
+            throw PostgresError(.connection, "could not connect to the database: \(message)")
+        }
+        PQsetNoticeReceiver(connection, noticeReceiver, Unmanaged.passUnretained(notices).toOpaque())
+        return connection
+    }
+
+    /// The live handle, reconnecting first if the connection was closed or had been lost.
+    private func liveHandle() throws(PostgresError) -> OpaquePointer {
+        if let handle, PQstatus(handle) == CONNECTION_OK { return handle }
+        if let handle {
+            logger.info("the database connection was lost; reconnecting")
+            PQreset(handle)
+            statements.removeAll()
+            guard PQstatus(handle) == CONNECTION_OK else {
+                throw PostgresError(
+                    .connection, "could not reconnect to the database: \(Self.trimmed(PQerrorMessage(handle)))")
+            }
+            return handle
+        }
+        throw PostgresError(.connection, "the connection is closed")
+    }
+
+    // MARK: Queries
+
+    /// Runs one statement with its bound parameters and returns its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery) throws(PostgresError) -> QueryResult {
+        try locked { () throws(PostgresError) -> QueryResult in
+            let handle = try liveHandle()
+            let name = try prepare(query, on: handle)
+            let result = try withParameters(query.binds) { values, lengths, formats in
+                PQexecPrepared(handle, name, Int32(query.binds.count), values, lengths, formats, 1)
+            }
+            return try check(result, on: handle, expecting: [PGRES_TUPLES_OK, PGRES_COMMAND_OK])
+        }
+    }
+
+    /// Runs one statement and returns how many rows it touched.
+    @discardableResult
+    public func execute(_ query: PostgresQuery) throws(PostgresError) -> Int {
+        try self.query(query).affectedRows
+    }
+
+    /// Runs a script of one or more statements with no parameters (a migration file, `SET …`).
+    ///
+    /// Only for fixed SQL written by this project: there is no way to bind values here.
+    public func executeScript(_ sql: String) throws(PostgresError) {
+        try locked { () throws(PostgresError) in
+            let handle = try liveHandle()
+            _ = try check(
+                PQexec(handle, sql), on: handle, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY])
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction: commits when it returns, rolls back when it throws, and runs
+    /// the whole body again (up to `maxAttempts` times, with jittered backoff) when the server
+    /// reports a serialization failure (40001), a deadlock (40P01) or a lock timeout (55P03).
+    ///
+    /// The body must be safe to run twice: give every externally triggered write an idempotency key.
+    /// A connection lost mid-way is never retried: whether the commit happened is unknown.
+    public func transaction<T>(
+        isolation: Isolation = .readCommitted,
+        maxAttempts: Int = 6,
+        _ body: (Connection) throws -> T
+    ) throws -> T {
+        try lock.withLock {
+            precondition(!inTransaction, "transactions do not nest")
+            var attempt = 1
+            while true {
+                do {
+                    try executeScript("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+                    inTransaction = true
+                    defer { inTransaction = false }
+                    let value: T
+                    do {
+                        value = try body(self)
+                    } catch {
+                        rollbackQuietly()
+                        throw error
+                    }
+                    do {
+                        try executeScript("COMMIT")
+                    } catch {
+                        rollbackQuietly()
+                        throw error
+                    }
+                    return value
+                } catch let error as PostgresError where error.isTransient && attempt < maxAttempts {
+                    let delay = Self.backoff(attempt: attempt)
+                    logger.debug("retrying a transaction after \(error) (attempt \(attempt + 1) in \(delay) s)")
+                    Thread.sleep(forTimeInterval: delay)
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// Full jitter: a random wait up to 5 ms × 2^attempt, at most 0.5 s.
+    static func backoff(attempt: Int) -> TimeInterval {
+        let cap = min(0.5, 0.005 * pow(2, Double(attempt)))
+        return Double.random(in: 0...cap)
+    }
+
+    private func rollbackQuietly() {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return }
+        if let result = PQexec(handle, "ROLLBACK") { PQclear(result) }
+    }
+
+    // MARK: COPY
+
+    /// Loads rows into `table` with `COPY … FROM STDIN` (text format), streaming them in chunks so
+    /// memory stays flat however many rows there are. Each row is one text value per column, `nil`
+    /// for NULL; tabs, newlines, backslashes and any Unicode are escaped as COPY requires.
+    ///
+    /// Returns the number of rows loaded. If `rows` throws, the COPY is aborted and nothing is loaded.
+    @discardableResult
+    public func copy<Rows: Sequence>(into table: String, columns: [String], rows: Rows) throws -> Int
+    where Rows.Element == [String?] {
+        try lock.withLock {
+            let handle = try liveHandle()
+            let target = try
+                "\(identifier(table, on: handle)) (\(columns.map { try identifier($0, on: handle) }.joined(separator: ", ")))"
+            guard let start = PQexec(handle, "COPY \(target) FROM STDIN") else {
+                throw connectionError(on: handle)
+            }
+            guard PQresultStatus(start) == PGRES_COPY_IN else {
+                _ = try check(start, on: handle, expecting: [PGRES_COPY_IN])
+                throw PostgresError(.usage, "COPY did not start")
+            }
+            PQclear(start)
+            var encoder = CopyEncoder(columns: columns.count)
+            var count = 0
+            do {
+                for row in rows {
+                    try encoder.append(row)
+                    count += 1
+                    if encoder.buffer.count >= 1 << 16 {
+                        try send(encoder.buffer, on: handle)
+                        encoder.buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !encoder.buffer.isEmpty { try send(encoder.buffer, on: handle) }
+            } catch {
+                PQputCopyEnd(handle, "aborted by the client: \(error)")
+                drain(handle)
+                throw error
+            }
+            guard PQputCopyEnd(handle, nil) == 1 else { throw connectionError(on: handle) }
+            // The COPY's own outcome (constraint violations, bad values) arrives as the next result.
+            var failure: PostgresError?
+            while let result = PQgetResult(handle) {
+                if PQresultStatus(result) != PGRES_COMMAND_OK, failure == nil {
+                    failure = Self.serverError(result)
+                }
+                PQclear(result)
+            }
+            if let failure { throw failure }
+            return count
+        }
+    }
+
+    private func send(_ bytes: [UInt8], on handle: OpaquePointer) throws(PostgresError) {
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+        }
+        guard status == 1 else { throw connectionError(on: handle) }
+    }
+
+    private func drain(_ handle: OpaquePointer) {
+        while let result = PQgetResult(handle) { PQclear(result) }
+    }
+
+    /// Quotes an identifier (table or column name) with libpq's own escaping.
+    private func identifier(_ name: String, on handle: OpaquePointer) throws(PostgresError) -> String {
+        // A schema-qualified name is quoted part by part.
+        try name.split(separator: ".", omittingEmptySubsequences: false).map { (part) throws(PostgresError) -> String in
+            let text = String(part)
+            guard let escaped = PQescapeIdentifier(handle, text, text.utf8.count) else {
+                throw PostgresError(
+                    .usage, "cannot quote the identifier \(text): \(Self.trimmed(PQerrorMessage(handle)))")
+            }
+            defer { PQfreemem(escaped) }
+            return String(cString: escaped)
+        }.joined(separator: ".")
+    }
+
+    // MARK: Internals
+
+    private func locked<T>(_ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    private struct StatementKey: Hashable {
+        let sql: String
+        let types: [PostgresTypeOID]
+    }
+
+    /// The name of the prepared statement for `query`, preparing it on first use.
+    private func prepare(_ query: PostgresQuery, on handle: OpaquePointer) throws(PostgresError) -> String {
+        let key = StatementKey(sql: query.sql, types: query.binds.map(\.type))
+        if let name = statements[key] { return name }
+        let name = "cfit_\(statements.count + 1)"
+        let result = key.types.withUnsafeBufferPointer { types in
+            PQprepare(handle, name, query.sql, Int32(types.count), types.baseAddress)
+        }
+        _ = try check(result, on: handle, expecting: [PGRES_COMMAND_OK])
+        statements[key] = name
+        return name
+    }
+
+    private func withParameters(
+        _ binds: [PostgresBind],
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> OpaquePointer?
+    ) throws(PostgresError) -> OpaquePointer? {
+        let lengths = binds.map { Int32($0.bytes?.count ?? 0) }
+        let formats = [Int32](repeating: 1, count: binds.count)
+        // One buffer holds every value; the pointers into it live as long as the call.
+        var storage: [UInt8] = []
+        var offsets: [Int?] = []
+        for bind in binds {
+            if let bytes = bind.bytes {
+                offsets.append(storage.count)
+                storage += bytes
+            } else {
+                offsets.append(nil)
+            }
+        }
+        if storage.isEmpty { storage.append(0) }
+        return storage.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            let values: [UnsafePointer<CChar>?] = offsets.map { $0.map { base + $0 } }
+            return values.withUnsafeBufferPointer { valuePointers in
+                lengths.withUnsafeBufferPointer { lengthPointers in
+                    formats.withUnsafeBufferPointer { formatPointers in
+                        body(valuePointers.baseAddress, lengthPointers.baseAddress, formatPointers.baseAddress)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes ownership of `result`, returning it when its status is expected and throwing the
+    /// server's error (read before the result is cleared) otherwise.
+    private func check(_ result: OpaquePointer?, on handle: OpaquePointer, expecting: [ExecStatusType])
+        throws(PostgresError)
+        -> QueryResult
+    {
+        guard let result else { throw connectionError(on: handle) }
+        let owned = QueryResult(taking: result)
+        let status = PQresultStatus(result)
+        if expecting.contains(status) { return owned }
+        if PQstatus(handle) != CONNECTION_OK {
+            throw PostgresError(
+                .connectionLost,
+                "the database connection was lost during the operation: \(Self.trimmed(PQerrorMessage(handle)))")
+        }
+        throw Self.serverError(result)
+    }
+
+    private func connectionError(on handle: OpaquePointer) -> PostgresError {
+        if PQstatus(handle) != CONNECTION_OK {
+            return PostgresError(
+                .connectionLost,
+                "the database connection was lost during the operation: \(Self.trimmed(PQerrorMessage(handle)))")
+        }
+        return PostgresError(.server, Self.trimmed(PQerrorMessage(handle)))
+    }
+
+    static func serverError(_ result: OpaquePointer) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            guard let pointer = PQresultErrorField(result, code) else { return nil }
+            return String(cString: pointer)
+        }
+        let message = field(CFIT_PG_DIAG_MESSAGE_PRIMARY) ?? trimmed(PQresultErrorMessage(result))
+        return PostgresError(
+            .server,
+            message,
+            sqlState: field(CFIT_PG_DIAG_SQLSTATE).map(SQLState.init),
+            detail: field(CFIT_PG_DIAG_MESSAGE_DETAIL),
+            hint: field(CFIT_PG_DIAG_MESSAGE_HINT),
+            constraint: field(CFIT_PG_DIAG_CONSTRAINT_NAME),
+            table: field(CFIT_PG_DIAG_TABLE_NAME),
+            column: field(CFIT_PG_DIAG_COLUMN_NAME)
+        )
+    }
+
+    static func trimmed(_ pointer: UnsafePointer<CChar>?) -> String {
+        guard let pointer else { return "unknown error" }
+        return String(cString: pointer).trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "\n", with: "; ")
+    }
+}
+
+/// Routes the server's notices (RAISE NOTICE, warnings) to a logger; passed to libpq through the
+/// receiver's context pointer and kept alive by the connection that owns it.
+final class NoticeBox: @unchecked Sendable {
+    let logger: Logger
+    init(logger: Logger) { self.logger = logger }
+}
+
+private func noticeReceiver(_ context: UnsafeMutableRawPointer?, _ result: OpaquePointer?) {
+    guard let context, let result else { return }
+    let box = Unmanaged<NoticeBox>.fromOpaque(context).takeUnretainedValue()
+    let severity = PQresultErrorField(result, CFIT_PG_DIAG_SEVERITY).map { String(cString: $0) } ?? "NOTICE"
+    let message = PQresultErrorField(result, CFIT_PG_DIAG_MESSAGE_PRIMARY).map { String(cString: $0) } ?? ""
+    let level: Logger.Level = severity == "WARNING" ? .warning : .debug
+    box.logger.log(level: level, "\(severity): \(message)")
+}

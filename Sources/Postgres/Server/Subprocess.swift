@@ -1,0 +1,57 @@
+import Foundation
+
+/// Runs a program to completion and captures its output, for the server tools (initdb, pg_ctl).
+enum Subprocess {
+    struct Output {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs `executable` with `arguments`; `user`, when given, runs it as that system user through
+    /// `runuser` (we are root then).
+    ///
+    /// Output goes to temporary files, not pipes: a server the program starts in the background
+    /// could inherit a pipe and keep it open, so reading it would never end. The child is spawned
+    /// and reaped directly (posix_spawn, waitpid).
+    static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> Output {
+        var argv = [executable] + arguments
+        if let user { argv = [Self.find("runuser") ?? "/usr/sbin/runuser", "-u", user, "--"] + argv }
+        let folder = NSTemporaryDirectory()
+        let outPath = "\(folder)/cfit-\(UUID().uuidString).out"
+        let errPath = "\(folder)/cfit-\(UUID().uuidString).err"
+        defer {
+            unlink(outPath)
+            unlink(errPath)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else {
+            throw PostgresError(.connection, "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
+        let exited = status & 0x7F == 0
+        return Output(
+            status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        )
+    }
+
+    /// The first executable named `name` on PATH or in the usual system folders.
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let folders = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        return folders.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}

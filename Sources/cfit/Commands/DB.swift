@@ -1,0 +1,168 @@
+import ArgumentParser
+import Fitting
+import Foundation
+import Inventory
+import Postgres
+
+/// `cfit db`: the database's server and schema.
+struct DB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start, stop and inspect the database; apply migrations.",
+        discussion: """
+            Without --database-url or DATABASE_URL, cfit uses its own PostgreSQL cluster in \
+            $CFIT_HOME (default ~/.local/share/cfit, or /var/lib/cfit as root), listening only on a \
+            Unix socket. It is created and started on first use.
+            """,
+        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, Migrate.self]
+    )
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create (first time), start and migrate the local server.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                try refuseURL(database, "start")
+                let server = LocalServer()
+                try database.start(server)
+                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(database.open(server.url))
+                print("local database running: \(try server.status()), data in \(server.dataDirectory)")
+                if !applied.isEmpty { print("applied \(applied.map(\.name).joined(separator: ", "))") }
+            }
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the local server.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                try refuseURL(database, "stop")
+                let server = LocalServer()
+                try serverCall { try server.stop() }
+                print("local database: \(try serverCall { try server.status() })")
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the server's state and the migrations.")
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try reportingErrors {
+                var server: (status: LocalServer.Status, home: String)?
+                let url: String?
+                if let explicit = database.explicitURL {
+                    url = explicit
+                } else {
+                    let local = LocalServer()
+                    let status = try serverCall { try local.status() }
+                    server = (status, local.home)
+                    if case .running = status { url = local.url } else { url = nil }
+                }
+                var migrations: [Migrator.Entry] = []
+                if let url {
+                    migrations = try serverCall {
+                        try Migrator(migrations: InventorySchema.migrations).status(database.open(url))
+                    }
+                }
+                let pending = migrations.filter { $0.appliedAt == nil }.count
+                if json {
+                    var members: [(key: String, value: JSONValue)] = []
+                    if let server {
+                        members.append(("server", .string(server.status.description)))
+                        members.append(("home", .string(server.home)))
+                    } else {
+                        members.append(("server", .string("external")))
+                    }
+                    members.append(
+                        (
+                            "migrations",
+                            .array(
+                                migrations.map { entry in
+                                    .object([
+                                        ("version", .integer(entry.migration.version)),
+                                        ("name", .string(entry.migration.name)),
+                                        ("applied", .bool(entry.appliedAt != nil)),
+                                    ])
+                                })
+                        ))
+                    print(JSONValue.object(members).serialized(pretty: true))
+                    return
+                }
+                if let server {
+                    print("local database: \(server.status) (\(server.home))")
+                } else {
+                    print("database: the server at --database-url / DATABASE_URL")
+                }
+                if url == nil {
+                    print("schema: unknown until the server runs (cfit db start)")
+                } else if migrations.isEmpty {
+                    print("schema: no migrations")
+                } else {
+                    print("schema: \(migrations.count - pending) of \(migrations.count) migrations applied")
+                    for entry in migrations {
+                        print("  \(entry.appliedAt == nil ? "pending" : "applied")  \(entry.migration.name)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct URLCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "url", abstract: "Print the connection URL (for psql).")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            print(database.explicitURL ?? LocalServer().url)
+        }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let url: String
+                if let explicit = database.explicitURL {
+                    url = explicit
+                } else {
+                    let server = LocalServer()
+                    try database.start(server)
+                    url = server.url
+                }
+                let applied = try serverCall {
+                    try Migrator(migrations: InventorySchema.migrations).migrate(database.open(url))
+                }
+                print(applied.isEmpty ? "schema: up to date" : "applied \(applied.map(\.name).joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+/// `cfit db start|stop` manage only cfit's own server.
+private func refuseURL(_ database: DatabaseOptions, _ verb: String) throws {
+    if database.explicitURL != nil {
+        throw CLIError.badInput(
+            "--database-url",
+            expected: "no URL: `cfit db \(verb)` manages only cfit's own local server",
+            found: "a URL (from the flag or DATABASE_URL)"
+        )
+    }
+}
+
+/// Runs a database call, turning a ``PostgresError`` into the "database unavailable" status.
+func serverCall<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as PostgresError {
+        throw CLIError(
+            status: error.kind == .usage ? .badData : .unavailable, message: "database: \(error.description)")
+    }
+}
