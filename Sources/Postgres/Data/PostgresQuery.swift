@@ -45,6 +45,17 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             sql += literal
         }
 
+        /// Appends SQL text written in code (a type or table name), never a value and never input.
+        public mutating func appendInterpolation(unescaped sql: String) {
+            self.sql += sql
+        }
+
+        /// Appends a placeholder and binds `value` to it, or NULL when it is `nil`.
+        public mutating func appendInterpolation<T: PostgresEncodable>(_ value: T?) {
+            binds.append(value.postgresBind)
+            sql += "$\(binds.count)"
+        }
+
         /// Appends a placeholder and binds `value` to it.
         public mutating func appendInterpolation(_ value: some PostgresEncodable) {
             binds.append(value.postgresBind)

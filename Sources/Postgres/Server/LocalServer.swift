@@ -123,6 +123,27 @@ public struct LocalServer: Sendable {
         }
     }
 
+    /// Stops the server at once (no clean shutdown) and, when `removingFiles`, deletes `home`; also
+    /// arranges, through a small watchdog process, for the same to happen as soon as process
+    /// `owner` ends — so a throwaway cluster never outlives the test run that made it.
+    public func stopWhenProcessEnds(_ owner: Int32, removingFiles: Bool) throws {
+        let binaries = try ServerBinaries.locate()
+        let stop = ([binaries.path("pg_ctl"), "-D", dataDirectory, "-m", "immediate", "stop"])
+        let asUser = serverUser.map { ["runuser", "-u", $0, "--"] } ?? []
+        let quoted = (asUser + stop).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }.joined(
+            separator: " ")
+        let remove = removingFiles ? "; rm -rf '\(home.replacingOccurrences(of: "'", with: "'\\''"))'" : ""
+        let script = "while kill -0 \(owner) 2>/dev/null; do sleep 1; done; \(quoted)\(remove)"
+        try Subprocess.spawnDetached(["/bin/sh", "-c", script])
+    }
+
+    /// Stops the server immediately (no checkpoint), for throwaway clusters.
+    public func stopImmediately() {
+        guard let binaries = try? ServerBinaries.locate() else { return }
+        _ = try? Subprocess.run(
+            binaries.path("pg_ctl"), ["-D", dataDirectory, "-m", "immediate", "-w", "stop"], as: serverUser)
+    }
+
     /// Creates database `name` in the cluster if it does not exist (optionally from a template).
     public func ensureDatabase(_ name: String, template: String? = nil) throws {
         let admin = try Connection(url(database: "postgres"))

@@ -48,6 +48,31 @@ enum Subprocess {
         )
     }
 
+    /// Starts `argv` in its own session with stdio on /dev/null and does not wait for it (for a
+    /// watchdog that must outlive the caller).
+    static func spawnDetached(_ argv: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in 0...2 {
+            posix_spawn_file_actions_addopen(
+                &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // POSIX_SPAWN_SETSID (glibc 0x80, hidden behind _GNU_SOURCE): a session of its own, so the
+        // watchdog is not stopped with the caller's process group.
+        posix_spawnattr_setflags(&attributes, 0x80)
+        let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
+        guard spawned == 0 else {
+            throw PostgresError(.connection, "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+    }
+
     /// The first executable named `name` on PATH or in the usual system folders.
     static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
