@@ -19,7 +19,12 @@ let package = Package(
             ],
             path: "FitBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "PostgresComparison",
+            dependencies: [.product(name: "Postgres", package: "main")],
+            path: "PostgresComparison"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
