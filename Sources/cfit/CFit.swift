@@ -12,6 +12,10 @@ struct CFit: ParsableCommand {
             clinical or stock rule; 64 bad input on the command line; 65 bad data in a file; 66 a file \
             could not be read; 69 the database is unavailable.
             """,
-        subcommands: [Fit.self, DB.self]
+        subcommands: [
+            Fit.self, CatalogCommand.self, Seed.self, StockCommand.self, Rx.self, Reserve.self, Dispense.self,
+            Release.self,
+            Return.self, Check.self, DB.self,
+        ]
     )
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Inventory
+import Postgres
 
 /// An error the CLI reports as one line on stderr, with its own exit status.
 ///
@@ -18,6 +20,8 @@ struct CLIError: Error, CustomStringConvertible {
         case noInput = 66
         /// The database could not be reached or used.
         case unavailable = 69
+        /// Something that should not happen (an unexpected database error).
+        case internalError = 70
     }
 
     let status: Status
@@ -35,7 +39,17 @@ struct CLIError: Error, CustomStringConvertible {
 /// Runs a command body, turning a ``CLIError`` into its lines on stderr and its exit status.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
-        try body()
+        do {
+            try body()
+        } catch let error as InventoryError {
+            throw CLIError(
+                status: error.kind == .refused ? .refused : .badInput, message: error.message, details: error.details)
+        } catch let error as PostgresError {
+            let status: CLIError.Status =
+                [.connection, .connectionLost].contains(error.kind) ? .unavailable : .internalError
+            throw CLIError(
+                status: status, message: "database: \(error.description)", details: error.detail.map { [$0] } ?? [])
+        }
     } catch let error as CLIError {
         var text = "error: \(error.message)\n"
         for line in error.details { text += "  \(line)\n" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Fitting
+import Inventory
 
 /// `cfit fit`: measurements and a prescribed class in, a garment size and length per line out.
 struct Fit: ParsableCommand {
@@ -50,10 +51,32 @@ struct Fit: ParsableCommand {
     @Flag(help: "Ask for the style, class and each needed measurement, one at a time (reads standard input).")
     var interactive = false
 
+    @Option(help: ArgumentHelp("The prescription this fitting is for (with --record).", valueName: "RX"))
+    var rx: String?
+
+    @Flag(help: "Store the fitting (measurements and results) against --rx.")
+    var record = false
+
+    @OptionGroup var place: LocationOption
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var write: WriteOptions
+
     func run() throws {
         try reportingErrors {
+            if record && rx == nil {
+                throw CLIError.badInput("--record", expected: "--rx with the prescription", found: "no --rx")
+            }
             let lengthUnit = try parseUnit()
-            let lines = try loadLines()
+            // Catalog files are used as given; otherwise the database's catalog, with its stock.
+            let connection = catalog.isEmpty || record ? try database.connect() : nil
+            let lines = try catalog.isEmpty ? Catalogs(connection: connection!).productLines() : loadLines()
+            if lines.isEmpty {
+                throw CLIError(
+                    status: .badInput,
+                    message:
+                        "--catalog: expected a catalog file, or catalogs in the database (cfit seed / cfit catalog import), found none"
+                )
+            }
             var prompter = interactive ? Prompter() : nil
             let chosenStyle = try resolveStyle(&prompter)
             let selected = try selectLines(lines)
@@ -83,7 +106,44 @@ struct Fit: ParsableCommand {
                 requestedClass: classText
             )
             let report = try session.run(legs: legs)
-            print(json ? FitJSON.render(report, single: line != nil) : FitTable.render(report))
+            var stock: [String: [ArticleStock]] = [:]
+            if let connection, catalog.isEmpty {
+                let fittings = Fittings(connection: connection)
+                for leg in report.legs {
+                    for fit in leg.fits where fit.outcome == .standard {
+                        stock["\(leg.side?.rawValue ?? ""):\(fit.line.id)"] = try fittings.articles(
+                            for: fit, location: place.code)
+                    }
+                }
+            }
+            let output =
+                json
+                ? FitJSON.render(report, single: line != nil, stock: stock)
+                : FitTable.render(report, stock: stock, location: place.code)
+            if record, let rx, let connection {
+                let measurements = JSONValue.object(
+                    legs.map { leg in
+                        (
+                            leg.side?.rawValue ?? "leg",
+                            JSONValue.object(
+                                leg.leg.points.map {
+                                    ($0.rawValue, JSONValue.number(leg.leg[$0]!.formatted(in: lengthUnit)))
+                                })
+                        )
+                    }
+                )
+                let id = try Fittings(connection: connection).record(
+                    rx: rx,
+                    style: chosenStyle,
+                    pressureClass: classText,
+                    unit: lengthUnit,
+                    measurements: measurements.serialized(),
+                    result: FitJSON.render(report, single: false, stock: stock),
+                    key: write.key
+                )
+                writeError("fitting \(id) recorded for rx \(rx)\n")
+            }
+            print(output)
         }
     }
 

@@ -1,13 +1,22 @@
 import Fitting
+import Inventory
 
 /// The JSON of `cfit fit --json`, exactly in the shape of the catalog format's §4, with a few added
 /// fields (`name`, `manufacturer`, `unit`, `warnings`, and `side` for per-leg entry).
 enum FitJSON {
     /// One object (with `--line`) or an array of objects per leg; for two legs an object holding both
     /// and the pair verdicts.
-    static func render(_ report: FitReport, single: Bool) -> String {
+    static func render(_ report: FitReport, single: Bool, stock: [String: [ArticleStock]] = [:]) -> String {
         func legValue(_ leg: FitReport.LegReport) -> JSONValue {
-            let objects = leg.fits.map { object($0, report: report, leg: leg) }
+            let objects = leg.fits.map { fit in
+                var value = object(fit, report: report, leg: leg)
+                if case .object(var members) = value, let articles = stock["\(leg.side?.rawValue ?? ""):\(fit.line.id)"]
+                {
+                    members.append(("articles", .array(articles.map(article))))
+                    value = .object(members)
+                }
+                return value
+            }
             if single, let first = objects.first { return first }
             return .array(objects)
         }
@@ -107,6 +116,18 @@ enum FitJSON {
         }
         members += [("left", choice(pair.left)), ("right", choice(pair.right)), ("summary", .string(pair.summary))]
         return .object(members)
+    }
+
+    static func article(_ item: ArticleStock) -> JSONValue {
+        .object([
+            ("sku", .string(item.sku)), ("gtin", .string(item.gtin)), ("toe", .string(item.toe)),
+            ("color", .string(item.color)),
+            ("here", .integer(item.here)),
+            (
+                "elsewhere",
+                .object(item.elsewhere.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer($0.value)) })
+            ),
+        ])
     }
 
     private static func mmHg(_ tenths: Int) -> JSONValue {

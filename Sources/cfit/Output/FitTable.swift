@@ -1,9 +1,11 @@
 import Fitting
+import Inventory
 
 /// The readable report of `cfit fit`: per line the verdict, then each point against the size's
 /// range with a gauge showing how close it sits to a bound.
 enum FitTable {
-    static func render(_ report: FitReport) -> String {
+    static func render(_ report: FitReport, stock: [String: [ArticleStock]] = [:], location: String = "shop") -> String
+    {
         var out: [String] = []
         let unit = report.unit.rawValue
         var heading =
@@ -22,7 +24,19 @@ enum FitTable {
             if leg.fits.isEmpty {
                 out.append("No line offers style \(report.style.rawValue) in class \(report.requestedClass).")
             }
-            for fit in leg.fits { out += lineBlock(fit, unit: report.unit) }
+            for fit in leg.fits {
+                out += lineBlock(fit, unit: report.unit)
+                if let articles = stock["\(leg.side?.rawValue ?? ""):\(fit.line.id)"] {
+                    if articles.isEmpty { out.append("  no article of this size and length in the catalog") }
+                    for item in articles {
+                        let elsewhere = item.elsewhere.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                        out.append(
+                            "  \(item.sku) (\(item.toe) toe, \(item.color)): \(item.here) available at \(location)"
+                                + (elsewhere.isEmpty ? "" : "; elsewhere: \(elsewhere.joined(separator: ", "))")
+                        )
+                    }
+                }
+            }
             if let first = leg.fits.first {
                 let equivalents = PressureStandard.allCases.filter { $0 != first.pressureClass.standard }.compactMap {
                     standard in

@@ -1,0 +1,107 @@
+public import Fitting
+import Foundation
+public import Postgres
+
+/// An article that matches a fitting result, with where it is in stock.
+public struct ArticleStock: Codable, Sendable, Hashable {
+    /// The article.
+    public var sku: String
+    /// Its GTIN.
+    public var gtin: String
+    /// Open or closed toe.
+    public var toe: String
+    /// The colour.
+    public var color: String
+    /// Available units (on hand − reserved, approved lots) at the fitter's location.
+    public var here: Int
+    /// Available units at each other location that has some.
+    public var elsewhere: [String: Int]
+}
+
+/// The fitter's side of the database: stock for a fitting result, and recording fittings.
+///
+/// ```swift
+/// let matches = try Fittings(connection: c).articles(for: fit, location: "shop")
+/// ```
+public struct Fittings: Sendable {
+    /// The connection every call uses.
+    public let connection: Connection
+
+    /// Fitting operations on `connection`.
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// The active articles of a ready-made result (its line, style, class, size and length), with
+    /// stock here and elsewhere; empty for made-to-measure.
+    public func articles(for fit: LineFit, location: String) throws -> [ArticleStock] {
+        guard let size = fit.size, let length = fit.length else { return [] }
+        let rows = try connection.query(
+            """
+            SELECT a.sku, a.gtin, a.toe, a.color, loc.code AS location,
+                   coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.id IS NULL OR l.status = 'approved'), 0)::int8 AS available
+            FROM article a
+            LEFT JOIN stock_balance b ON b.sku = a.sku
+            LEFT JOIN location loc ON loc.id = b.location_id
+            LEFT JOIN lot l ON l.id = b.lot_id
+            WHERE a.active AND a.line_id = \(fit.line.id) AND a.style = \(fit.style.rawValue)
+              AND a.class_label = \(fit.pressureClass.label) AND a.size_name = \(size) AND a.length_name = \(length)
+            GROUP BY a.sku, a.gtin, a.toe, a.color, loc.code ORDER BY a.sku, loc.code
+            """
+        )
+        var result: [ArticleStock] = []
+        for row in rows {
+            let sku = try row.decode(String.self, "sku")
+            if result.last?.sku != sku {
+                result.append(
+                    ArticleStock(
+                        sku: sku,
+                        gtin: try row.decode(String.self, "gtin"),
+                        toe: try row.decode(String.self, "toe"),
+                        color: try row.decode(String.self, "color"),
+                        here: 0,
+                        elsewhere: [:]
+                    )
+                )
+            }
+            guard let place = try row.decode(String?.self, "location") else { continue }
+            let available = try row.decode(Int.self, "available")
+            if place == location {
+                result[result.count - 1].here = available
+            } else if available > 0 {
+                result[result.count - 1].elsewhere[place] = available
+            }
+        }
+        return result
+    }
+
+    /// Stores a fitting (the legs' measurements and the engine's results as JSON) against
+    /// prescription `rx`; the fitter recorded is the database user. Returns the fitting's id.
+    public func record(
+        rx: String,
+        style: Style,
+        pressureClass: String,
+        unit: LengthUnit,
+        measurements: String,
+        result: String,
+        key: String
+    ) throws -> Int64 {
+        try Idempotency(connection: connection).run("fit.record", key: key) { tx in
+            let rows = try tx.query("SELECT id, patient_id, status FROM prescription WHERE number = \(rx)")
+            guard rows.count > 0 else { throw InventoryError.unknown("--rx", "a prescription number", rx) }
+            let status = try rows[0].decode(String.self, "status")
+            guard status == "active" || status == "draft" else {
+                throw InventoryError.refused(
+                    "rx \(rx): is \(status); fittings are recorded against active prescriptions")
+            }
+            return try tx.query(
+                """
+                INSERT INTO fitting (prescription_id, patient_id, style, class_code, unit, measurements, result, idempotency_key)
+                VALUES (\(try rows[0].decode(Int64.self, "id")), \(try rows[0].decode(Int64.self, "patient_id")), \(style.rawValue),
+                        \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb, \(key))
+                RETURNING id
+                """
+            )[0].decode(Int64.self, "id")
+        }
+    }
+}

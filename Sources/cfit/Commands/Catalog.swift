@@ -1,0 +1,156 @@
+import ArgumentParser
+import Fitting
+import Foundation
+import Inventory
+
+/// `cfit catalog`: the admin's catalog files in the database.
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "Import, list and show manufacturers' catalogs.",
+        subcommands: [Import.self, List.self, Show.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a catalog file and its articles CSV (all checked first; one transaction).",
+            discussion:
+                "Re-importing the same files is a reported no-op. Articles missing from a new file are deactivated, never deleted."
+        )
+        @Argument(help: "The catalog JSON file.") var catalog: String
+        @Argument(help: "The articles CSV file.") var articles: String?
+        @Flag(name: .customLong("dry-run"), help: "Check and report, store nothing.") var dryRun = false
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                guard let bytes = FileManager.default.contents(atPath: catalog) else {
+                    throw CLIError(status: .noInput, message: "CATALOG: expected a readable file, found '\(catalog)'")
+                }
+                var csv: String?
+                if let articles {
+                    guard let data = FileManager.default.contents(atPath: articles) else {
+                        throw CLIError(
+                            status: .noInput, message: "ARTICLES: expected a readable file, found '\(articles)'")
+                    }
+                    csv = String(decoding: data, as: UTF8.self)
+                }
+                let progress = Progress(label: "importing \(URL(fileURLWithPath: catalog).lastPathComponent)")
+                progress.start()
+                let summary: ImportSummary
+                do {
+                    summary = try Catalogs(connection: database.connect()).importCatalog(
+                        json: [UInt8](bytes),
+                        fileName: URL(fileURLWithPath: catalog).lastPathComponent,
+                        articles: csv,
+                        articlesFileName: articles.map { URL(fileURLWithPath: $0).lastPathComponent },
+                        dryRun: dryRun
+                    )
+                    progress.finish()
+                } catch let error as InventoryError where error.kind == .badInput {
+                    progress.finish()
+                    throw CLIError(status: .badData, message: error.message, details: error.details)
+                }
+                if json {
+                    print(try RecordJSON.render(nil, summary))
+                } else if summary.alreadyImported {
+                    print("already imported: these files changed nothing (\(summary.lines.joined(separator: ", ")))")
+                } else {
+                    print(
+                        "\(summary.dryRun ? "dry run, nothing stored: would import" : "imported") \(summary.lines.count) lines "
+                            + "(\(summary.lines.joined(separator: ", "))), \(summary.sizes) sizes; articles: \(summary.articlesAdded) added, "
+                            + "\(summary.articlesUpdated) updated, \(summary.articlesDeactivated) deactivated"
+                    )
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the product lines in the database.")
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let lines = try Catalogs(connection: database.connect()).productLines()
+                if json {
+                    print(
+                        JSONValue.array(
+                            lines.map { line in
+                                .object([
+                                    ("line", .string(line.id)), ("name", .string(line.name)),
+                                    ("manufacturer", .string(line.manufacturer)),
+                                    ("standard", .string(line.standard.rawValue)),
+                                    ("classes", .array(line.classes.map { .string($0.label) })),
+                                    ("styles", .array(line.styles.map { .string($0.rawValue) })),
+                                    ("sizes", .array(line.sizes.map { .string($0.name) })),
+                                ])
+                            }
+                        ).serialized(pretty: true)
+                    )
+                    return
+                }
+                if lines.isEmpty {
+                    print("no catalogs yet: cfit catalog import FILE.json [ARTICLES.csv], or cfit seed")
+                }
+                for line in lines {
+                    print(
+                        "\(line.id)  \(line.manufacturer) \(line.name)  \(line.standard.rawValue) \(line.classes.map(\.label).joined(separator: "/"))  "
+                            + "\(line.styles.map(\.rawValue).joined(separator: " "))  sizes \(line.sizes.map(\.name).joined(separator: " "))"
+                    )
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one line's size chart and length variants.")
+        @Argument(help: "The line's id.") var line: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let lines = try Catalogs(connection: database.connect()).productLines()
+                guard let found = lines.first(where: { $0.id == line }) else {
+                    throw CLIError.badInput(
+                        "LINE", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: quoted(line))
+                }
+                print(
+                    "\(found.manufacturer) \(found.name) [\(found.id)], \(found.standard) classes \(found.classes.map(\.label).joined(separator: ", ")), styles \(found.styles.map(\.rawValue).joined(separator: " ")), in \(found.unit.rawValue)"
+                )
+                let points = MeasurementPoint.circumferences.filter { point in
+                    found.sizes.contains { $0.range(for: point) != nil }
+                }
+                print((["size"] + points.map(\.rawValue)).joined(separator: "\t"))
+                for size in found.sizes {
+                    print(
+                        ([size.name] + points.map { size.range(for: $0)?.formatted(in: found.unit) ?? "-" }).joined(
+                            separator: "\t"))
+                }
+                for variant in found.lengths {
+                    print(
+                        "\(variant.style.rawValue) \(variant.name): \(variant.style.lengthPoint.rawValue) \(variant.range.formatted(in: found.unit))"
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// A one-line progress indicator on stderr, shown only when stderr is a terminal.
+final class Progress {
+    private let label: String
+    private let enabled = isatty(STDERR_FILENO) == 1
+
+    init(label: String) { self.label = label }
+
+    func start() {
+        if enabled { writeError("\(label)… ") }
+    }
+
+    func finish() {
+        if enabled { writeError("done\n") }
+    }
+}

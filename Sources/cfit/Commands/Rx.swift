@@ -1,0 +1,258 @@
+import ArgumentParser
+import Fitting
+import Foundation
+import Inventory
+
+/// `cfit rx`: prescriptions.
+struct Rx: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record, list, show and cancel prescriptions.",
+        subcommands: [New.self, List.self, Show.self, Cancel.self]
+    )
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a prescription (one style and class, a quantity of garments).")
+        @Option(help: ArgumentHelp("The prescription's number (default: RX-n).", valueName: "N")) var number: String?
+        @Option(help: ArgumentHelp("The patient's reference.", valueName: "REF")) var patient: String
+        @Option(
+            name: .customLong("patient-name"),
+            help: ArgumentHelp("The patient's name: adds a new patient.", valueName: "NAME"))
+        var patientName: String?
+        @Option(help: ArgumentHelp("The prescriber's reference.", valueName: "REF")) var prescriber: String
+        @Option(
+            name: .customLong("prescriber-name"),
+            help: ArgumentHelp("The prescriber's name: adds a new prescriber.", valueName: "NAME"))
+        var prescriberName: String?
+        @Option(help: ArgumentHelp("AD, AF, AG or AT.", valueName: "S")) var style: String
+        @Option(
+            name: .customLong("class"),
+            help: ArgumentHelp("STANDARD:LABEL, or a RAL label (RAL:2, US:20-30, 2).", valueName: "C"))
+        var pressureClass: String
+        @Option(help: ArgumentHelp("Garments (a pair is 2).", valueName: "N")) var quantity: String
+        @Option(help: ArgumentHelp("left, right or both.", valueName: "SIDE")) var side = "both"
+        @Option(
+            name: .customLong("valid-until"), help: ArgumentHelp("The last day it may be dispensed.", valueName: "DATE")
+        )
+        var validUntil: String?
+        @Option(help: ArgumentHelp("ICD-10 code, e.g. I87.2.", valueName: "CODE")) var diagnosis: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var write: WriteOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                guard let parsedStyle = Style(rawValue: style.uppercased()) else {
+                    throw CLIError.badInput("--style", expected: "AD, AF, AG or AT", found: quoted(style))
+                }
+                let parsedClass: PressureClass
+                do {
+                    parsedClass = try PressureClass.parse(pressureClass, defaultStandard: .RAL)
+                } catch {
+                    throw CLIError.badInput(
+                        "--class", expected: "a class such as RAL:2 or US:20-30", found: quoted(pressureClass))
+                }
+                var until: Date?
+                if let validUntil {
+                    guard let day = parseDay(validUntil) else {
+                        throw CLIError.badInput(
+                            "--valid-until", expected: "a date YYYY-MM-DD", found: quoted(validUntil))
+                    }
+                    until = day
+                }
+                let record = try Prescriptions(connection: database.connect()).create(
+                    NewPrescription(
+                        number: number, patient: patient, patientName: patientName, prescriber: prescriber,
+                        prescriberName: prescriberName,
+                        style: parsedStyle, pressureClass: parsedClass, side: side,
+                        quantity: try wholeNumber(quantity, "--quantity"),
+                        validUntil: until, diagnosis: diagnosis
+                    ),
+                    key: write.key
+                )
+                print(
+                    json
+                        ? try RecordJSON.render("rx", record)
+                        : "rx \(record.number): \(record.quantityPrescribed) × \(record.style) \(record.pressureClass) for \(record.patientName) (\(record.patient)), \(record.status)"
+                )
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List prescriptions, newest first.")
+        @Option(help: ArgumentHelp("Only this status (active, completed, revoked…).", valueName: "S")) var status:
+            String?
+        @Option(help: ArgumentHelp("Only this patient.", valueName: "REF")) var patient: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let records = try Prescriptions(connection: database.connect()).list(status: status, patient: patient)
+                if json {
+                    print(try RecordJSON.render(nil, records))
+                    return
+                }
+                var rows = [["rx", "patient", "style", "class", "prescribed", "reserved", "dispensed", "status"]]
+                for r in records {
+                    rows.append([
+                        r.number, "\(r.patientName) (\(r.patient))", r.style, r.pressureClass,
+                        String(r.quantityPrescribed), String(r.quantityReserved), String(r.quantityDispensed), r.status,
+                    ])
+                }
+                print(records.isEmpty ? "no prescriptions" : textTable(rows))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one prescription.")
+        @Argument(help: "The prescription's number.") var rx: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let r = try Prescriptions(connection: database.connect()).show(rx)
+                print(
+                    json
+                        ? try RecordJSON.render("rx", r)
+                        : """
+                        rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)
+                        \(r.style) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")
+                        """)
+            }
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a prescription and release its reservations.")
+        @Argument(help: "The prescription's number.") var rx: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var write: WriteOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let r = try Prescriptions(connection: database.connect()).cancel(rx, key: write.key)
+                print(json ? try RecordJSON.render("rx", r) : "rx \(r.number): \(r.status)")
+            }
+        }
+    }
+}
+
+/// `cfit reserve`: hold a garment for a prescription.
+struct Reserve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Hold one garment of an article for a prescription (earliest-expiring lot first).")
+    @Option(help: ArgumentHelp("The prescription.", valueName: "RX")) var rx: String
+    @Option(help: ArgumentHelp("The article (SKU or GTIN).", valueName: "SKU")) var sku: String
+    @OptionGroup var place: LocationOption
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let r = try Reservations(connection: database.connect()).reserve(
+                rx: rx, sku: sku, location: place.code, key: write.key)
+            print(
+                json
+                    ? try RecordJSON.render("reservation", r)
+                    : "reservation \(r.id): \(r.sku) at \(r.location)\(r.lot.map { " (lot \($0))" } ?? "") held for rx \(r.prescription)"
+            )
+        }
+    }
+}
+
+/// `cfit dispense`: hand a reserved garment over.
+struct Dispense: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
+    @Argument(help: "The reservation's number.") var reservation: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let d = try Dispensing(connection: database.connect()).dispense(
+                reservation: Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
+            print(
+                json
+                    ? try RecordJSON.render("dispense", d)
+                    : "dispensed \(d.sku)\(d.lot.map { " lot \($0)" } ?? "") from \(d.location) for rx \(d.prescription)"
+            )
+        }
+    }
+}
+
+/// `cfit release`: give a held garment back to stock.
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Release a reservation: the garment is available again.")
+    @Argument(help: "The reservation's number.") var reservation: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let r = try Reservations(connection: database.connect()).release(
+                Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
+            print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")
+        }
+    }
+}
+
+/// `cfit return`: take dispensed garments back.
+struct Return: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "return",
+        abstract: "Take dispensed garments back into stock for a prescription."
+    )
+    @Argument(help: "SKU or GTIN.") var sku: String
+    @Argument(help: "Units returned.") var quantity: String
+    @Option(help: ArgumentHelp("The prescription they were dispensed for.", valueName: "RX")) var rx: String
+    @OptionGroup var place: LocationOption
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let m = try Dispensing(connection: database.connect()).takeBack(
+                sku: sku, quantity: try wholeNumber(quantity, "QTY"), rx: rx, location: place.code, key: write.key
+            )
+            print(
+                json
+                    ? try RecordJSON.render("movement", m)
+                    : "returned \(m.delta) × \(m.sku) to \(m.location): on hand \(m.onHandAfter)")
+        }
+    }
+}
+
+/// `cfit check`: do the books add up?
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Verify on hand = Σ ledger, reserved = Σ active reservations, dispensed ≤ prescribed; exit 1 on any mismatch."
+    )
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        var problems: [String] = []
+        try reportingErrors {
+            problems = try Checks(connection: database.connect()).run()
+            if json {
+                print(try RecordJSON.render(nil, ["problems": problems]))
+            } else {
+                print(
+                    problems.isEmpty
+                        ? "check: every balance matches its ledger and reservations; every prescription adds up"
+                        : problems.joined(separator: "\n"))
+            }
+        }
+        if !problems.isEmpty { throw ExitCode(CLIError.Status.refused.rawValue) }
+    }
+}

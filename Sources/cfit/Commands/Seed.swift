@@ -1,0 +1,21 @@
+import ArgumentParser
+import Inventory
+
+/// `cfit seed`: loads the sample data so a newcomer has something real to look at.
+struct Seed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the sample catalogs, locations, stock and prescriptions from Seeds/ (safe to repeat)."
+    )
+    @Option(help: ArgumentHelp("The seeds folder.", valueName: "DIR")) var from = "Seeds"
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let summary = try Seeding(connection: database.connect()).seed(from: from)
+            for line in summary.catalogs { print(line) }
+            print(
+                "locations: shop, store; opening stock: \(summary.receipts) receipts posted now; prescriptions: \(summary.prescriptions)"
+            )
+        }
+    }
+}
