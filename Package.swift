@@ -74,8 +74,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "InventoryTests",
+            dependencies: ["Inventory", "Fitting", "Postgres", "PostgresTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["Fitting", "cfit"],
+            dependencies: ["Fitting", "cfit", "PostgresTestSupport"],
             swiftSettings: strictSettings
         ),
     ],

@@ -84,19 +84,14 @@ public struct Reservations: Sendable {
             guard try details.decode(Bool.self, "active") else {
                 throw InventoryError.refused("--sku: \(article) is no longer in the catalog (inactive)")
             }
-            // Take the earliest-expiring approved lot that still has a unit free.
-            let taken = try tx.query(
-                """
-                UPDATE stock_balance SET reserved = reserved + 1
-                WHERE id = (
-                    SELECT b.id FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-                    WHERE b.sku = \(article) AND b.location_id = \(locationID) AND b.on_hand - b.reserved >= 1
-                      AND (l.id IS NULL OR (l.status = 'approved' AND (l.expires_on IS NULL OR l.expires_on >= current_date)))
-                    ORDER BY l.expires_on NULLS LAST, b.id LIMIT 1 FOR UPDATE OF b SKIP LOCKED
-                ) AND on_hand - reserved >= 1
-                RETURNING id
-                """
-            )
+            // Take the earliest-expiring approved lot that still has a unit free. A concurrent reserver
+            // may take the chosen row's last unit while we wait for its lock; PostgreSQL then
+            // re-checks the row and we get none, so look again while some unit is still free here.
+            var taken = try Self.takeOne(article, at: locationID, on: tx)
+            for _ in 0..<8 where taken.count == 0 {
+                guard try Self.freeUnits(article, at: locationID, on: tx) > 0 else { break }
+                taken = try Self.takeOne(article, at: locationID, on: tx)
+            }
             guard taken.count > 0 else {
                 let elsewhere = try tx.query(
                     """
@@ -120,6 +115,33 @@ public struct Reservations: Sendable {
             )[0].decode(Int64.self, "id")
             return try Self.load(id, on: tx)
         }
+    }
+
+    /// Reserves one unit from the earliest-expiring eligible balance; returns the balance's id, or no row.
+    static func takeOne(_ sku: String, at location: Int64, on tx: Connection) throws -> QueryResult {
+        try tx.query(
+            """
+            UPDATE stock_balance SET reserved = reserved + 1
+            WHERE id = (
+                SELECT b.id FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
+                WHERE b.sku = \(sku) AND b.location_id = \(location) AND b.on_hand - b.reserved >= 1
+                  AND (l.id IS NULL OR (l.status = 'approved' AND (l.expires_on IS NULL OR l.expires_on >= current_date)))
+                ORDER BY l.expires_on NULLS LAST, b.id LIMIT 1 FOR UPDATE OF b
+            ) AND on_hand - reserved >= 1
+            RETURNING id
+            """
+        )
+    }
+
+    /// Units of `sku` that could still be reserved at `location` (approved, unexpired lots).
+    static func freeUnits(_ sku: String, at location: Int64, on tx: Connection) throws -> Int {
+        try tx.query(
+            """
+            SELECT coalesce(sum(b.on_hand - b.reserved), 0)::int8 AS n FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
+            WHERE b.sku = \(sku) AND b.location_id = \(location) AND b.on_hand - b.reserved >= 1
+              AND (l.id IS NULL OR (l.status = 'approved' AND (l.expires_on IS NULL OR l.expires_on >= current_date)))
+            """
+        )[0].decode(Int.self, "n")
     }
 
     /// Gives a held unit back to available stock.

@@ -35,12 +35,18 @@ enum CFit {
     static func seed(_ name: String) -> String { "\(root)/Seeds/\(name)" }
 
     /// Runs `cfit` with `arguments`, feeding `input` on stdin.
-    static func run(_ arguments: [String], input: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws
-        -> RunResult
-    {
+    static func run(
+        _ arguments: [String],
+        input: String = "",
+        environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

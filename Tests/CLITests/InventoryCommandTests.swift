@@ -1,0 +1,124 @@
+import Foundation
+import PostgresTestSupport
+import Testing
+
+@Suite("The inventory commands, run as a program against a real server")
+struct InventoryCommandTests {
+    let environment: [String: String]
+
+    init() throws {
+        environment = ["DATABASE_URL": try TestDatabase.fresh(), "CFIT_LOCATION": "shop"]
+    }
+
+    func cfit(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+        try CFit.run(arguments, environment: environment, sourceLocation: sourceLocation)
+    }
+
+    func seeded() throws {
+        let result = try cfit(["seed", "--from", "\(CFit.root)/Seeds"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("seed, then the walkthrough: fit with stock, record, reserve, dispense, history, check")
+    func walkthrough() throws {
+        try seeded()
+        let again = try cfit(["seed", "--from", "\(CFit.root)/Seeds"])
+        #expect(again.stdout.contains("already imported"))
+        #expect(again.stdout.contains("0 receipts posted now"))
+
+        let fit = try cfit([
+            "fit", "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41", "--json",
+        ])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let lines = try #require(CFit.json(fit) as? [[String: Any]])
+        let classic = try #require(lines.first { $0["line"] as? String == "northwind-classic" })
+        let articles = try #require(classic["articles"] as? [[String: Any]])
+        #expect(articles.first?["sku"] as? String == "NW-CL-AD2-II-R-C-BE")
+        #expect(articles.first?["here"] as? Int == 3)
+
+        let recorded = try cfit([
+            "fit", "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41", "--rx",
+            "RX-1001", "--record",
+        ])
+        #expect(recorded.status == 0)
+        #expect(recorded.stderr.contains("fitting 1 recorded for rx RX-1001"))
+
+        let reserve = try cfit(["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-II-R-C-BE", "--json"])
+        #expect(reserve.status == 0, "\(reserve.stderr)")
+        let reservation = try #require((CFit.json(reserve) as? [String: Any])?["reservation"] as? [String: Any])
+        let id = try #require(reservation["id"] as? Int)
+        let dispense = try cfit(["dispense", String(id)])
+        #expect(dispense.status == 0, "\(dispense.stderr)")
+        let history = try cfit(["stock", "history", "NW-CL-AD2-II-R-C-BE"])
+        #expect(history.stdout.contains("dispense"))
+        #expect(try cfit(["check"]).status == 0)
+        let rx = try cfit(["rx", "show", "RX-1001", "--json"])
+        #expect(((CFit.json(rx) as? [String: Any])?["rx"] as? [String: Any])?["quantityDispensed"] as? Int == 1)
+    }
+
+    @Test("rx new creates named patients, refuses unknown ones, and prints {\"rx\": …}")
+    func rxNew() throws {
+        try seeded()
+        let created = try cfit([
+            "rx", "new", "--patient", "P-9", "--patient-name", "Nine", "--prescriber", "DR-01", "--style", "AD",
+            "--class", "RAL:2",
+            "--quantity", "2", "--json",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect((CFit.json(created) as? [String: Any])?["rx"] != nil)
+        let unknown = try cfit([
+            "rx", "new", "--patient", "P-404", "--prescriber", "DR-01", "--style", "AD", "--class", "2", "--quantity",
+            "2",
+        ])
+        #expect(unknown.status == 64)
+        #expect(unknown.stdout.isEmpty)
+        #expect(unknown.firstErrorLine.hasPrefix("error: --patient: expected a known patient reference"))
+    }
+
+    @Test("refusals by a rule exit 1, bad input 64, and an unreachable database 69")
+    func exitStatuses() throws {
+        try seeded()
+        let wrongClass = try cfit(["reserve", "--rx", "RX-1001", "--sku", "LB-SP-AD2030-M-S-C-BE"])
+        #expect(wrongClass.status == 1)
+        #expect(wrongClass.firstErrorLine.contains("prescribes AD RAL:2"))
+        let unknownSKU = try cfit(["stock", "receive", "NOPE", "3"])
+        #expect(unknownSKU.status == 64)
+        #expect(unknownSKU.firstErrorLine == "error: SKU: expected a known SKU or GTIN, found 'NOPE'")
+        let badQuantity = try cfit(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "three"])
+        #expect(badQuantity.status == 64)
+        let down = try CFit.run(
+            ["stock", "show"], environment: ["DATABASE_URL": "postgresql:///x?host=/nonexistent-dir"])
+        #expect(down.status == 69)
+        #expect(down.firstErrorLine.hasPrefix("error: database: could not connect"))
+    }
+
+    @Test("many concurrent cfit reserve processes against 10 units give exactly 10 reservations and check stays clean")
+    func concurrentProcesses() throws {
+        try seeded()
+        let sku = "NW-CL-AD2-III-R-C-BE"
+        // 3 at the shop from the seeds; make it exactly 10.
+        #expect(try cfit(["stock", "receive", sku, "7"]).status == 0)
+        for index in 0..<16 {
+            let made = try cfit([
+                "rx", "new", "--number", "RX-C\(index)", "--patient", "P-C\(index)", "--patient-name", "C\(index)",
+                "--prescriber", "DR-01", "--style", "AD", "--class", "RAL:2", "--quantity", "2",
+            ])
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let statuses = Statuses()
+        try runConcurrently(16) { index in
+            let result = try CFit.run(["reserve", "--rx", "RX-C\(index)", "--sku", sku], environment: environment)
+            statuses.add(result.status)
+        }
+        #expect(statuses.count(0) == 10)
+        #expect(statuses.count(1) == 6)
+        #expect(try cfit(["check"]).status == 0)
+    }
+}
+
+final class Statuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int32] = []
+    func add(_ status: Int32) { lock.withLock { values.append(status) } }
+    func count(_ status: Int32) -> Int { lock.withLock { values.filter { $0 == status }.count } }
+}

@@ -1,0 +1,99 @@
+import Fitting
+import Foundation
+import Inventory
+import Postgres
+import Testing
+
+@Suite("Catalog import into the database")
+struct CatalogImportTests {
+    @Test("an imported catalog loads back as the same lines the decoder gave")
+    func roundTrip() throws {
+        let fixture = try Fixture()
+        let fromFile = try CatalogDecoder().decode(Array(Fixture.catalog.utf8)).lines
+        let fromDatabase = try Catalogs(connection: fixture.connection).productLines()
+        #expect(fromDatabase == fromFile)
+    }
+
+    @Test("re-importing the same files is a reported no-op")
+    func reimportIsNoOp() throws {
+        let fixture = try Fixture()
+        let again = try Catalogs(connection: fixture.connection).importCatalog(
+            json: Array(Fixture.catalog.utf8), fileName: "spec.json", articles: Fixture.articles,
+            articlesFileName: "spec.csv"
+        )
+        #expect(again.alreadyImported)
+        #expect(try fixture.connection.query("SELECT count(*) AS n FROM import_batch")[0].decode(Int.self, "n") == 2)
+    }
+
+    @Test("an updated file updates ranges, adds articles and deactivates vanished ones, never deleting them")
+    func update() throws {
+        let fixture = try Fixture()
+        let catalog = Fixture.catalog.replacingOccurrences(of: #""cC": [30, 38]"#, with: #""cC": [30, 39]"#)
+        let articles =
+            Fixture.articles.replacingOccurrences(
+                of: "AD3-II-R,00000000000024,northwind-classic,AD,3,II,regular,closed,beige,\n", with: "")
+            + "AD2-I-R,00000000000048,northwind-classic,AD,2,I,regular,closed,beige,\n"
+        let summary = try Catalogs(connection: fixture.connection).importCatalog(
+            json: Array(catalog.utf8), fileName: "spec2.json", articles: articles, articlesFileName: "spec2.csv"
+        )
+        #expect(summary.articlesAdded == 1)
+        #expect(summary.articlesDeactivated == 1)
+        let line = try Catalogs(connection: fixture.connection).productLines()[0]
+        #expect(line.sizes[1].range(for: .cC) == (try MeasureRange.centimetres(30, 39)))
+        let row = try fixture.connection.query("SELECT active FROM article WHERE sku = 'AD3-II-R'")[0]
+        #expect(try row.decode(Bool.self, "active") == false)
+    }
+
+    @Test("a dry run checks everything and stores nothing")
+    func dryRun() throws {
+        let fixture = try Fixture()
+        let catalog = Fixture.catalog.replacingOccurrences(of: "northwind-classic", with: "northwind-other")
+        let summary = try Catalogs(connection: fixture.connection).importCatalog(
+            json: Array(catalog.utf8), fileName: "o.json", articles: nil, articlesFileName: nil, dryRun: true
+        )
+        #expect(summary.dryRun)
+        #expect(try Catalogs(connection: fixture.connection).productLines().map(\.id) == ["northwind-classic"])
+    }
+
+    @Test("a broken file is refused with every issue and nothing stored")
+    func brokenFile() throws {
+        let fixture = try Fixture()
+        let broken = Fixture.catalog.replacingOccurrences(of: "northwind-classic", with: "fresh-line")
+            .replacingOccurrences(of: #""cB": [20, 22]"#, with: #""cB": [22, 20]"#)
+            .replacingOccurrences(of: #""cD": [30, 38]"#, with: #""cQ": [30, 38]"#)
+        do {
+            _ = try Catalogs(connection: fixture.connection).importCatalog(
+                json: Array(broken.utf8), fileName: "b.json", articles: nil, articlesFileName: nil)
+            Issue.record("expected a refusal")
+        } catch let error as InventoryError {
+            #expect(error.kind == .badInput)
+            #expect(error.message.hasPrefix("catalog b.json: line \"fresh-line\", size \"II\", key \"cB\""))
+            #expect(error.details.count == 1)
+        }
+        #expect(try Catalogs(connection: fixture.connection).productLines().map(\.id) == ["northwind-classic"])
+    }
+
+    @Test("bad articles rows are refused naming row, column and value")
+    func badArticles() throws {
+        let fixture = try Fixture()
+        let articles = Fixture.articles + "BAD,04012345678902,northwind-classic,AD,2,II,regular,closed,beige,\n"
+        do {
+            _ = try Catalogs(connection: fixture.connection).importCatalog(
+                json: Array(Fixture.catalog.utf8), fileName: "spec.json", articles: articles, articlesFileName: "a.csv"
+            )
+            Issue.record("expected a refusal")
+        } catch let error as InventoryError {
+            #expect(error.message.hasPrefix("articles a.csv: row 6, column \"gtin\""))
+        }
+    }
+
+    @Test("the database refuses an invalid GTIN even when the application is bypassed")
+    func gtinConstraint() throws {
+        let fixture = try Fixture()
+        #expect(throws: PostgresError.self) {
+            try fixture.connection.execute(
+                "INSERT INTO article (sku, gtin, line_id, style, class_label, size_name, length_name, toe, color) VALUES ('X', '04012345678902', 'northwind-classic', 'AD', '2', 'II', 'regular', 'open', 'red')"
+            )
+        }
+    }
+}
