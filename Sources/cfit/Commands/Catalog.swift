@@ -108,6 +108,7 @@ struct CatalogCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one line's size chart and length variants.")
         @Argument(help: "The line's id.") var line: String
+        @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -116,6 +117,10 @@ struct CatalogCommand: ParsableCommand {
                 guard let found = lines.first(where: { $0.id == line }) else {
                     throw CLIError.badInput(
                         "LINE", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: quoted(line))
+                }
+                if json {
+                    print(Self.json(found).serialized(pretty: true))
+                    return
                 }
                 print(
                     "\(found.manufacturer) \(found.name) [\(found.id)], \(found.standard) classes \(found.classes.map(\.label).joined(separator: ", ")), styles \(found.styles.map(\.rawValue).joined(separator: " ")), in \(found.unit.rawValue)"
@@ -136,6 +141,41 @@ struct CatalogCommand: ParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension CatalogCommand.Show {
+    /// The line in the catalog format's shape (ranges in the chart's unit).
+    static func json(_ line: ProductLine) -> JSONValue {
+        func range(_ range: MeasureRange) -> JSONValue {
+            .array([.number(range.lower.formatted(in: line.unit)), .number(range.upper.formatted(in: line.unit))])
+        }
+        return .object([
+            ("id", .string(line.id)), ("name", .string(line.name)), ("manufacturer", .string(line.manufacturer)),
+            ("standard", .string(line.standard.rawValue)), ("classes", .array(line.classes.map { .string($0.label) })),
+            ("styles", .array(line.styles.map { .string($0.rawValue) })), ("unit", .string(line.unit.rawValue)),
+            (
+                "sizes",
+                .array(
+                    line.sizes.map { size in
+                        .object(
+                            [("size", .string(size.name))]
+                                + size.points.map { ($0.rawValue, range(size.range(for: $0)!)) })
+                    }
+                )
+            ),
+            (
+                "lengths",
+                .array(
+                    line.lengths.map { variant in
+                        .object([
+                            ("style", .string(variant.style.rawValue)), ("name", .string(variant.name)),
+                            (variant.style.lengthPoint.rawValue, range(variant.range)),
+                        ])
+                    }
+                )
+            ),
+        ])
     }
 }
 

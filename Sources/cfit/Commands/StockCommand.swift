@@ -202,6 +202,7 @@ struct StockCommand: ParsableCommand {
         @Argument(help: "The minimum available units.") var quantity: String
         @Option(help: ArgumentHelp("How many to order when low.", valueName: "N")) var reorder: String?
         @OptionGroup var place: LocationOption
+        @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -210,11 +211,25 @@ struct StockCommand: ParsableCommand {
                 let reorderQuantity = try reorder.map { try wholeNumber($0, "--reorder") }
                 try Stock(connection: database.connect()).setMinimum(
                     sku: sku, minimum: minimum, reorderQuantity: reorderQuantity, location: place.code)
-                print(
-                    "minimum of \(sku) at \(place.code): \(minimum)\(reorderQuantity.map { ", reorder \($0)" } ?? "")")
+                if json {
+                    let rule = MinimumJSON(sku: sku, location: place.code, minimum: minimum, reorder: reorderQuantity)
+                    print(try RecordJSON.render("minimum", rule))
+                } else {
+                    print(
+                        "minimum of \(sku) at \(place.code): \(minimum)\(reorderQuantity.map { ", reorder \($0)" } ?? "")"
+                    )
+                }
             }
         }
     }
+}
+
+/// A reorder rule as set, for JSON.
+struct MinimumJSON: Encodable {
+    let sku: String
+    let location: String
+    let minimum: Int
+    let reorder: Int?
 }
 
 /// A balance with its available count spelled out for JSON.
