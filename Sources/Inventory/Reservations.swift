@@ -117,15 +117,21 @@ public struct Reservations: Sendable {
         }
     }
 
-    /// Reserves one unit from the earliest-expiring eligible balance; returns the balance's id, or no row.
+    /// Which balances may give a unit to a reservation: some free, and not in a recalled, held or
+    /// expired lot. `b` is the balance, `l` its lot; SQL written here, never input.
+    static let reservable = """
+        b.on_hand - b.reserved >= 1
+        AND (l.id IS NULL OR (l.status = 'approved' AND (l.expires_on IS NULL OR l.expires_on >= current_date)))
+        """
+
+    /// Reserves one unit from the earliest-expiring reservable balance; returns the balance's id, or no row.
     static func takeOne(_ sku: String, at location: Int64, on tx: Connection) throws -> QueryResult {
         try tx.query(
             """
             UPDATE stock_balance SET reserved = reserved + 1
             WHERE id = (
                 SELECT b.id FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-                WHERE b.sku = \(sku) AND b.location_id = \(location) AND b.on_hand - b.reserved >= 1
-                  AND (l.id IS NULL OR (l.status = 'approved' AND (l.expires_on IS NULL OR l.expires_on >= current_date)))
+                WHERE b.sku = \(sku) AND b.location_id = \(location) AND \(unescaped: reservable)
                 ORDER BY l.expires_on NULLS LAST, b.id LIMIT 1 FOR UPDATE OF b
             ) AND on_hand - reserved >= 1
             RETURNING id
@@ -133,13 +139,12 @@ public struct Reservations: Sendable {
         )
     }
 
-    /// Units of `sku` that could still be reserved at `location` (approved, unexpired lots).
+    /// Units of `sku` that could still be reserved at `location`.
     static func freeUnits(_ sku: String, at location: Int64, on tx: Connection) throws -> Int {
         try tx.query(
             """
             SELECT coalesce(sum(b.on_hand - b.reserved), 0)::int8 AS n FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-            WHERE b.sku = \(sku) AND b.location_id = \(location) AND b.on_hand - b.reserved >= 1
-              AND (l.id IS NULL OR (l.status = 'approved' AND (l.expires_on IS NULL OR l.expires_on >= current_date)))
+            WHERE b.sku = \(sku) AND b.location_id = \(location) AND \(unescaped: reservable)
             """
         )[0].decode(Int.self, "n")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// What one run of the built `cfit` printed and how it exited.
@@ -57,11 +58,12 @@ enum CFit {
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
         // Read both pipes concurrently so a full pipe never blocks the child.
-        let errData = LockedData()
+        let errData = LockedValue(Data())
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData.set(stderr.fileHandleForReading.readDataToEndOfFile())
+            let data = stderr.fileHandleForReading.readDataToEndOfFile()
+            errData.withLock { $0 = data }
             group.leave()
         }
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()
@@ -70,7 +72,7 @@ enum CFit {
         return RunResult(
             status: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData.get(), as: UTF8.self)
+            stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self)
         )
     }
 
@@ -83,12 +85,4 @@ enum CFit {
         }
         return value
     }
-}
-
-/// A lock-protected buffer for the stderr reader.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
 }

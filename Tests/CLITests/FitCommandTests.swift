@@ -6,25 +6,11 @@ struct FitCommandTests {
     let classic = CFit.seed("northwind.json")
     let liberty = CFit.seed("liberty.json")
     let prairie = CFit.seed("prairie.json")
-    let spec: String
+    let spec = "\(CFit.root)/Tests/Fixtures/spec-catalog.json"
 
-    init() throws {
-        spec = FileManager.default.temporaryDirectory.appendingPathComponent("cfit-spec-\(UUID().uuidString).json").path
-        try specCatalog.write(toFile: spec, atomically: true, encoding: .utf8)
+    var specCatalog: String {
+        (try? String(contentsOfFile: "\(CFit.root)/Tests/Fixtures/spec-catalog.json", encoding: .utf8)) ?? ""
     }
-
-    let specCatalog = """
-        {"format": "compression-catalog", "version": 1, "manufacturer": "Northwind Medical",
-         "lines": [{"id": "northwind-classic", "name": "Classic", "standard": "RAL", "classes": ["1", "2", "3"],
-           "styles": ["AD", "AG"], "unit": "cm",
-           "sizes": [
-             {"size": "I", "cB": [18, 20], "cC": [28, 35], "cD": [26, 33], "cG": [42, 55]},
-             {"size": "II", "cB": [20, 22], "cC": [30, 38], "cD": [28, 36], "cG": [46, 59]},
-             {"size": "III", "cB": [22, 24], "cC": [33, 41], "cD": [30, 38], "cG": [50, 63]}],
-           "lengths": [
-             {"style": "AD", "name": "short", "lD": [32, 38]}, {"style": "AD", "name": "regular", "lD": [38, 44]},
-             {"style": "AG", "name": "short", "lG": [62, 71]}, {"style": "AG", "name": "regular", "lG": [71, 80]}]}]}
-        """
 
     @Test("the spec's example command prints the spec's JSON object")
     func specContract() throws {

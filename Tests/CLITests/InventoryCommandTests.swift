@@ -105,7 +105,7 @@ struct InventoryCommandTests {
             ])
             #expect(made.status == 0, "\(made.stderr)")
         }
-        let statuses = Statuses()
+        let statuses = Tally<Int32>()
         try runConcurrently(16) { index in
             let result = try CFit.run(["reserve", "--rx", "RX-C\(index)", "--sku", sku], environment: environment)
             statuses.add(result.status)
@@ -114,11 +114,4 @@ struct InventoryCommandTests {
         #expect(statuses.count(1) == 6)
         #expect(try cfit(["check"]).status == 0)
     }
-}
-
-final class Statuses: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Int32] = []
-    func add(_ status: Int32) { lock.withLock { values.append(status) } }
-    func count(_ status: Int32) -> Int { lock.withLock { values.filter { $0 == status }.count } }
 }

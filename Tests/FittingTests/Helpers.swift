@@ -1,35 +1,16 @@
 import Fitting
+import Foundation
 import Testing
 
-/// The example catalog of the format's §1, as the spec prints it.
-let specCatalogJSON = """
-    {
-      "format": "compression-catalog",
-      "version": 1,
-      "manufacturer": "Northwind Medical",
-      "lines": [
-        {
-          "id": "northwind-classic",
-          "name": "Classic",
-          "standard": "RAL",
-          "classes": ["1", "2", "3"],
-          "styles": ["AD", "AG"],
-          "unit": "cm",
-          "sizes": [
-            { "size": "I",   "cB": [18, 20], "cC": [28, 35], "cD": [26, 33], "cG": [42, 55] },
-            { "size": "II",  "cB": [20, 22], "cC": [30, 38], "cD": [28, 36], "cG": [46, 59] },
-            { "size": "III", "cB": [22, 24], "cC": [33, 41], "cD": [30, 38], "cG": [50, 63] }
-          ],
-          "lengths": [
-            { "style": "AD", "name": "short",   "lD": [32, 38] },
-            { "style": "AD", "name": "regular", "lD": [38, 44] },
-            { "style": "AG", "name": "short",   "lG": [62, 71] },
-            { "style": "AG", "name": "regular", "lG": [71, 80] }
-          ]
-        }
-      ]
+/// The example catalog of the format's §1, as the spec prints it (Tests/Fixtures/spec-catalog.json).
+let specCatalogJSON: String = {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/spec-catalog.json").path
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        fatalError("missing test fixture \(path)")
     }
-    """
+    return text
+}()
 
 /// Decodes catalog text, failing the test (at the caller) with the decoder's issues.
 func decodeCatalog(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Catalog {

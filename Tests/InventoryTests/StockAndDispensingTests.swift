@@ -215,7 +215,7 @@ struct StockAndDispensingTests {
         try Stock(connection: f.connection).receive(sku: "AD2-II-R", quantity: 10, location: "shop", key: "stock")
         for worker in 0..<16 { try f.prescription("RX-\(worker)", quantity: 2) }
         let url = f.url
-        let outcomes = Tally()
+        let outcomes = Tally<String>()
         try runConcurrently(16) { worker in
             let connection = try Connection(url)
             let reservations = Reservations(connection: connection)
@@ -239,11 +239,4 @@ struct StockAndDispensingTests {
         #expect(try f.available("AD2-II-R") == 0)
         #expect(try f.problems().isEmpty)
     }
-}
-
-final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts: [String: Int] = [:]
-    func add(_ key: String) { lock.withLock { counts[key, default: 0] += 1 } }
-    func count(_ key: String) -> Int { lock.withLock { counts[key] ?? 0 } }
 }

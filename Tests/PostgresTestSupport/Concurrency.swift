@@ -4,21 +4,14 @@ import Foundation
 /// depend on how many threads the cooperative pool has) and rethrows the first error.
 public func runConcurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
     let group = DispatchGroup()
-    let failures = Failures()
+    let failures = LockedValue<[any Error]>([])
     for worker in 0..<count {
         group.enter()
         Thread.detachNewThread {
             defer { group.leave() }
-            do { try body(worker) } catch { failures.add(error) }
+            do { try body(worker) } catch { failures.withLock { $0.append(error) } }
         }
     }
     group.wait()
-    if let first = failures.first { throw first }
-}
-
-private final class Failures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [any Error] = []
-    func add(_ error: any Error) { lock.withLock { errors.append(error) } }
-    var first: (any Error)? { lock.withLock { errors.first } }
+    if let first = failures.withLock({ $0.first }) { throw first }
 }

@@ -102,24 +102,3 @@ final class Cluster: Sendable {
 
 /// The cluster to stop at exit; read by the `atexit` handler, which cannot capture context.
 let runningCluster = LockedValue<LocalServer?>(nil)
-
-/// A value behind a lock.
-final class LockedValue<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-    init(_ value: T) { self.value = value }
-    func withLock<R>(_ body: (inout T) throws -> R) rethrows -> R {
-        try lock.withLock { try body(&value) }
-    }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.withLock {
-            value += 1
-            return value
-        }
-    }
-}
