@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "Postgres",
                 "PostgresTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

@@ -44,7 +44,8 @@ public struct Catalogs: Sendable {
         fileName: String,
         articles: String?,
         articlesFileName: String?,
-        dryRun: Bool = false
+        dryRun: Bool = false,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         let catalog: Catalog
         do {
@@ -96,13 +97,16 @@ public struct Catalogs: Sendable {
                     summary.alreadyImported = true
                     return summary
                 }
-                try store(catalog, on: tx)
+                // Steps: each line stored, then the articles.
+                let steps = catalog.lines.count + 1
+                try store(catalog, on: tx) { progress($0, steps) }
                 if let articles = articles, !decodedArticles.isEmpty || !articles.isEmpty {
                     let counts = try merge(decodedArticles, lines: catalog.lines.map(\.id), on: tx)
                     summary.articlesAdded = counts.added
                     summary.articlesUpdated = counts.updated
                     summary.articlesDeactivated = counts.deactivated
                 }
+                progress(steps, steps)
                 if !seenCatalog {
                     try tx.execute(
                         """
@@ -132,13 +136,14 @@ public struct Catalogs: Sendable {
         try connection.query("SELECT encode(sha256(\(ByteA(bytes))), 'hex') AS h")[0].decode(String.self, "h")
     }
 
-    private func store(_ catalog: Catalog, on tx: Connection) throws {
+    private func store(_ catalog: Catalog, on tx: Connection, stored: (Int) -> Void) throws {
         let manufacturer = try tx.query(
             """
             INSERT INTO manufacturer (name) VALUES (\(catalog.manufacturer))
             ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
             """
         )[0].decode(Int64.self, "id")
+        var storedLines = 1
         for line in catalog.lines {
             let owner = try tx.query(
                 "SELECT m.name FROM product_line l JOIN manufacturer m ON m.id = l.manufacturer_id WHERE l.id = \(line.id)"
@@ -188,6 +193,8 @@ public struct Catalogs: Sendable {
                     ]
                 }
             )
+            stored(storedLines)
+            storedLines += 1
         }
     }
 

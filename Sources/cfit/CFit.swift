@@ -8,9 +8,9 @@ struct CFit: ParsableCommand {
         commandName: "cfit",
         abstract: "Fit and dispense medical compression stockings.",
         discussion: """
-            Exit status: 0 a result was computed (a ready-made size or made-to-measure); 1 refused by a \
-            clinical or stock rule; 64 bad input on the command line; 65 bad data in a file; 66 a file \
-            could not be read; 69 the database is unavailable.
+            Exit status: 0 done (for fit: a ready-made size or made-to-measure was computed); 1 refused \
+            by a clinical or stock rule, or `check` found a mismatch; 64 bad input on the command line; 65 bad data in a file; 66 a file \
+            could not be read; 69 the database is unavailable; 70 an unexpected database error.
             """,
         subcommands: [
             Fit.self, CatalogCommand.self, Seed.self, StockCommand.self, Rx.self, Reserve.self, Dispense.self,

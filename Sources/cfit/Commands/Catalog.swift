@@ -37,7 +37,6 @@ struct CatalogCommand: ParsableCommand {
                     csv = String(decoding: data, as: UTF8.self)
                 }
                 let progress = Progress(label: "importing \(URL(fileURLWithPath: catalog).lastPathComponent)")
-                progress.start()
                 let summary: ImportSummary
                 do {
                     summary = try Catalogs(connection: database.connect()).importCatalog(
@@ -45,7 +44,8 @@ struct CatalogCommand: ParsableCommand {
                         fileName: URL(fileURLWithPath: catalog).lastPathComponent,
                         articles: csv,
                         articlesFileName: articles.map { URL(fileURLWithPath: $0).lastPathComponent },
-                        dryRun: dryRun
+                        dryRun: dryRun,
+                        progress: progress.update
                     )
                     progress.finish()
                 } catch let error as InventoryError where error.kind == .badInput {
@@ -179,18 +179,26 @@ extension CatalogCommand.Show {
     }
 }
 
-/// A one-line progress indicator on stderr, shown only when stderr is a terminal.
+/// A progress bar on stderr (`importing x.json [#####-----] 3/6`), drawn only when stderr is a
+/// terminal so that logs and pipes stay clean.
 final class Progress {
     private let label: String
     private let enabled = isatty(STDERR_FILENO) == 1
+    private var drawn = false
 
     init(label: String) { self.label = label }
 
-    func start() {
-        if enabled { writeError("\(label)… ") }
+    func update(_ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        let width = 24
+        let filled = min(width, done * width / total)
+        writeError(
+            "\r\(label) [\(String(repeating: "#", count: filled))\(String(repeating: "-", count: width - filled))] \(done)/\(total)"
+        )
+        drawn = true
     }
 
     func finish() {
-        if enabled { writeError("done\n") }
+        if drawn { writeError("\n") }
     }
 }

@@ -19,6 +19,7 @@ struct DB: ParsableCommand {
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create (first time), start and migrate the local server.")
+        @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -27,7 +28,17 @@ struct DB: ParsableCommand {
                 let server = LocalServer()
                 try database.start(server)
                 let applied = try Migrator(migrations: InventorySchema.migrations).migrate(database.open(server.url))
-                print("local database running: \(try server.status()), data in \(server.dataDirectory)")
+                let status = try server.status()
+                if json {
+                    print(
+                        JSONValue.object([
+                            ("server", .string(status.description)), ("home", .string(server.home)),
+                            ("applied", .array(applied.map { .string($0.name) })),
+                        ]).serialized(pretty: true)
+                    )
+                    return
+                }
+                print("local database running: \(status), data in \(server.dataDirectory)")
                 if !applied.isEmpty { print("applied \(applied.map(\.name).joined(separator: ", "))") }
             }
         }
@@ -35,6 +46,7 @@ struct DB: ParsableCommand {
 
     struct Stop: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop the local server.")
+        @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -42,7 +54,11 @@ struct DB: ParsableCommand {
                 try refuseURL(database, "stop")
                 let server = LocalServer()
                 try serverCall { try server.stop() }
-                print("local database: \(try serverCall { try server.status() })")
+                let status = try serverCall { try server.status() }
+                print(
+                    json
+                        ? JSONValue.object([("server", .string(status.description))]).serialized(pretty: true)
+                        : "local database: \(status)")
             }
         }
     }
@@ -116,15 +132,18 @@ struct DB: ParsableCommand {
     struct URLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "url", abstract: "Print the connection URL (for psql).")
+        @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            print(database.explicitURL ?? LocalServer().url)
+            let url = database.explicitURL ?? LocalServer().url
+            print(json ? JSONValue.object([("url", .string(url))]).serialized(pretty: true) : url)
         }
     }
 
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+        @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -140,7 +159,15 @@ struct DB: ParsableCommand {
                 let applied = try serverCall {
                     try Migrator(migrations: InventorySchema.migrations).migrate(database.open(url))
                 }
-                print(applied.isEmpty ? "schema: up to date" : "applied \(applied.map(\.name).joined(separator: ", "))")
+                if json {
+                    print(
+                        JSONValue.object([("applied", .array(applied.map { .string($0.name) }))]).serialized(
+                            pretty: true))
+                } else {
+                    print(
+                        applied.isEmpty
+                            ? "schema: up to date" : "applied \(applied.map(\.name).joined(separator: ", "))")
+                }
             }
         }
     }
