@@ -7,14 +7,14 @@ let package = Package(
     name: "CompressionFitBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        .package(name: "CompressionFit", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .executableTarget(
             name: "FitBenchmarks",
             dependencies: [
-                .product(name: "Fitting", package: "main"),
+                .product(name: "Fitting", package: "CompressionFit"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "FitBenchmarks",
@@ -22,7 +22,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PostgresComparison",
-            dependencies: [.product(name: "Postgres", package: "main")],
+            dependencies: [.product(name: "Postgres", package: "CompressionFit")],
             path: "PostgresComparison"
         ),
     ],

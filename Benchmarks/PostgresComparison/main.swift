@@ -68,7 +68,8 @@ func ourSelects() throws -> Double {
 }
 
 func pgbenchSelects() -> Double {
-    let output = run(pgbench, ["-S", "-M", "prepared", "-c", "1", "-n", "-T", String(seconds)] + connectionArguments + ["bench"])
+    let output = run(
+        pgbench, ["-S", "-M", "prepared", "-c", "1", "-n", "-T", String(seconds)] + connectionArguments + ["bench"])
     let line = output.split(separator: "\n").first { $0.hasPrefix("tps = ") } ?? ""
     return Double(line.dropFirst(6).prefix { $0 != " " }) ?? 0
 }
@@ -82,10 +83,11 @@ let file = home + "/rows.tsv"
 var text = ""
 text.reserveCapacity(copyRows * 48)
 for row in rows {
-    text += row.map { value in
-        guard let value else { return "\\N" }
-        return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-    }.joined(separator: "\t") + "\n"
+    text +=
+        row.map { value in
+            guard let value else { return "\\N" }
+            return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+        }.joined(separator: "\t") + "\n"
 }
 try text.write(toFile: file, atomically: true, encoding: .utf8)
 
@@ -99,7 +101,11 @@ func ourCopy() throws -> Double {
 func psqlCopy() throws -> Double {
     try connection.executeScript("TRUNCATE copy_target")
     let start = Date()
-    run(psql, connectionArguments + ["-d", "bench", "-q", "-c", "\\copy copy_target (id, label, quantity, note) FROM '\(file)'"])
+    run(
+        psql,
+        connectionArguments + [
+            "-d", "bench", "-q", "-c", "\\copy copy_target (id, label, quantity, note) FROM '\(file)'",
+        ])
     return Double(copyRows) / Date().timeIntervalSince(start)
 }
 
@@ -118,5 +124,11 @@ let theirSelect = median(results["pgbench select"]!)
 let ourCopyRate = median(results["ours copy"]!)
 let theirCopy = median(results["psql copy"]!)
 print("PostgreSQL \(connection.serverVersion), \(rounds) rounds, medians")
-print(String(format: "point selects/s, one connection: cfit %.0f  pgbench -S -M prepared -c 1 %.0f  ratio %.1f%%", ourSelect, theirSelect, 100 * ourSelect / theirSelect))
-print(String(format: "COPY rows/s (%d rows):           cfit %.0f  psql \\copy %.0f  ratio %.1f%%", copyRows, ourCopyRate, theirCopy, 100 * ourCopyRate / theirCopy))
+print(
+    String(
+        format: "point selects/s, one connection: cfit %.0f  pgbench -S -M prepared -c 1 %.0f  ratio %.1f%%", ourSelect,
+        theirSelect, 100 * ourSelect / theirSelect))
+print(
+    String(
+        format: "COPY rows/s (%d rows):           cfit %.0f  psql \\copy %.0f  ratio %.1f%%", copyRows, ourCopyRate,
+        theirCopy, 100 * ourCopyRate / theirCopy))

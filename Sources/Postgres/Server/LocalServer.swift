@@ -53,7 +53,11 @@ public struct LocalServer: Sendable {
 
     /// The connection URI for another database in the cluster.
     public func url(database name: String) -> String {
-        "postgresql:///\(name)?host=\(socketDirectory.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? socketDirectory)&user=\(role)"
+        // The socket folder goes in the query string: escape everything but unreserved characters and '/'.
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "/-._~")
+        let host = socketDirectory.addingPercentEncoding(withAllowedCharacters: allowed) ?? socketDirectory
+        return "postgresql:///\(name)?host=\(host)&user=\(role)"
     }
 
     /// A server in `home` (default: `CFIT_HOME`, else `/var/lib/cfit` as root, else
