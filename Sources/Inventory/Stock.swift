@@ -133,24 +133,33 @@ public struct Stock: Sendable {
     }
 
     /// Sets on hand to what was counted by posting the difference as a movement; refuses to count
-    /// below what is reserved. Applies to the article's stock without a lot at `location`.
-    public func count(sku: String, counted: Int, location: String, key: String) throws -> MovementRecord? {
+    /// below what is reserved. Applies to the article's stock in lot `lot` at `location` (without a
+    /// lot when `nil`).
+    public func count(sku: String, counted: Int, location: String, lot: String? = nil, key: String) throws
+        -> MovementRecord?
+    {
         guard counted >= 0 else {
             throw InventoryError(.badInput, "QTY: expected a count of 0 or more, found \(counted)")
         }
         return try Idempotency(connection: connection).run("stock.count", key: key) { tx -> MovementRecord? in
             let article = try Self.article(sku, on: tx)
             let locationID = try Self.locationID(location, on: tx)
+            var lotID: Int64?
+            if let lot {
+                let lots = try tx.query("SELECT id FROM lot WHERE sku = \(article) AND code = \(lot)")
+                guard lots.count > 0 else { throw InventoryError.unknown("--lot", "a lot of \(article) received before", lot) }
+                lotID = try lots[0].decode(Int64.self, "id")
+            }
             try tx.execute(
                 """
-                INSERT INTO stock_balance (sku, location_id, lot_id) VALUES (\(article), \(locationID), NULL)
+                INSERT INTO stock_balance (sku, location_id, lot_id) VALUES (\(article), \(locationID), \(lotID))
                 ON CONFLICT (sku, location_id, lot_id) DO NOTHING
                 """
             )
             let row = try tx.query(
                 """
                 SELECT id, on_hand, reserved FROM stock_balance
-                WHERE sku = \(article) AND location_id = \(locationID) AND lot_id IS NULL FOR UPDATE
+                WHERE sku = \(article) AND location_id = \(locationID) AND lot_id IS NOT DISTINCT FROM \(lotID) FOR UPDATE
                 """
             )[0]
             let onHand = try row.decode(Int.self, "on_hand")

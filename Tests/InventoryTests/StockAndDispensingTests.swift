@@ -156,6 +156,13 @@ struct StockAndDispensingTests {
         _ = try Dispensing(connection: f.connection).dispense(reservation: first.id, key: "d")
         let recipients = try Dispensing(connection: f.connection).recipients(sku: "AD2-II-R", lot: "EARLY")
         #expect(recipients.map(\.patient) == ["P-RX-1"])
+        // A lot is counted on its own balance.
+        let counted = try stock.count(sku: "AD2-II-R", counted: 3, location: "shop", lot: "LATE", key: "count-late")
+        #expect(counted?.lot == "LATE" && counted?.delta == 2)
+        expectRefusal(.badInput, containing: "--lot: expected a lot of AD2-II-R received before, found 'NOPE'") {
+            _ = try stock.count(sku: "AD2-II-R", counted: 1, location: "shop", lot: "NOPE", key: "count-nope")
+        }
+        #expect(try f.problems().isEmpty)
     }
 
     @Test("the ledger is append-only and survives depletion of the stock")

@@ -96,6 +96,7 @@ struct StockCommand: ParsableCommand {
         @Argument(help: "SKU or GTIN.") var sku: String
         @Argument(help: "Units counted.") var quantity: String
         @OptionGroup var place: LocationOption
+        @Option(help: ArgumentHelp("The lot counted (default: the stock without a lot).", valueName: "CODE")) var lot: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
@@ -103,7 +104,7 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let movement = try Stock(connection: database.connect()).count(
-                    sku: sku, counted: try wholeNumber(quantity, "QTY"), location: place.code, key: write.key
+                    sku: sku, counted: try wholeNumber(quantity, "QTY"), location: place.code, lot: lot, key: write.key
                 )
                 if json {
                     print(try RecordJSON.render("movement", movement))
