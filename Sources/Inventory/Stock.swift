@@ -147,7 +147,9 @@ public struct Stock: Sendable {
             var lotID: Int64?
             if let lot {
                 let lots = try tx.query("SELECT id FROM lot WHERE sku = \(article) AND code = \(lot)")
-                guard lots.count > 0 else { throw InventoryError.unknown("--lot", "a lot of \(article) received before", lot) }
+                guard lots.count > 0 else {
+                    throw InventoryError.unknown("--lot", "a lot of \(article) received before", lot)
+                }
                 lotID = try lots[0].decode(Int64.self, "id")
             }
             try tx.execute(

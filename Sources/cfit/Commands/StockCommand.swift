@@ -96,7 +96,8 @@ struct StockCommand: ParsableCommand {
         @Argument(help: "SKU or GTIN.") var sku: String
         @Argument(help: "Units counted.") var quantity: String
         @OptionGroup var place: LocationOption
-        @Option(help: ArgumentHelp("The lot counted (default: the stock without a lot).", valueName: "CODE")) var lot: String?
+        @Option(help: ArgumentHelp("The lot counted (default: the stock without a lot).", valueName: "CODE")) var lot:
+            String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
