@@ -11,12 +11,16 @@ struct Fit: ParsableCommand {
             as a flag, in --unit). Without --line every line that offers the style and class is fitted. \
             With --left and --right both legs are fitted and a pair verdict is given.
 
-            Example: cfit fit --catalog Seeds/northwind-classic.json --style AD --class 2 \
+            Without --catalog the database's catalogs are fitted and each ready-made result shows the \
+            matching articles in stock at --location and elsewhere; --rx RX --record stores the fitting.
+
+            Example: cfit fit --catalog Seeds/northwind.json --style AD --class 2 \
             --cB 22 --cC 36.5 --cD 34 --lD 41
             """
     )
 
-    @Option(help: ArgumentHelp("A catalog file (repeat for several).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp("A catalog file (repeat for several; default: the database's catalogs).", valueName: "FILE"))
     var catalog: [String] = []
 
     @Option(help: ArgumentHelp("Fit only this product line.", valueName: "ID"))
@@ -67,9 +71,11 @@ struct Fit: ParsableCommand {
                 throw CLIError.badInput("--record", expected: "--rx with the prescription", found: "no --rx")
             }
             let lengthUnit = try parseUnit()
+            let toleranceValue = try parseTolerance(lengthUnit)
             // Catalog files are used as given; otherwise the database's catalog, with its stock.
             let connection = catalog.isEmpty || record ? try database.connect() : nil
-            let lines = try catalog.isEmpty ? Catalogs(connection: connection!).productLines() : loadLines()
+            let lines =
+                try catalog.isEmpty ? Catalogs(connection: connection!).productLines() : CatalogFiles.load(catalog)
             if lines.isEmpty {
                 throw CLIError(
                     status: .badInput,
@@ -96,7 +102,6 @@ struct Fit: ParsableCommand {
                 prompter = active
             }
             let abpiValue = try resolveABPI(&prompter)
-            let toleranceValue = try parseTolerance(lengthUnit)
             let session = FitSession(
                 lines: offers,
                 style: chosenStyle,
@@ -163,17 +168,6 @@ struct Fit: ParsableCommand {
                 "--tolerance", expected: "a length from 0 to 10 cm in \(unit.rawValue)", found: quoted(tolerance))
         }
         return value
-    }
-
-    private func loadLines() throws -> [ProductLine] {
-        guard !catalog.isEmpty else {
-            throw CLIError.badInput(
-                "--catalog",
-                expected: "a catalog file (e.g. --catalog Seeds/northwind-classic.json)",
-                found: "none"
-            )
-        }
-        return try CatalogFiles.load(catalog)
     }
 
     private func resolveStyle(_ prompter: inout Prompter?) throws -> Style {
