@@ -52,11 +52,9 @@ public struct Seeding: Sendable {
         let stock = Stock(connection: connection)
         try stock.addLocation(code: "shop", name: "Main shop (counter)")
         try stock.addLocation(code: "store", name: "Store room")
+        let receiptsBefore = try receiptCount()
         for (index, row) in try table("\(directory)/stock.csv").enumerated() {
-            let expires = row["expires"].flatMap { $0.isEmpty ? nil : Self.day($0) }
-            let before = try connection.query(
-                "SELECT count(*) AS n FROM idempotent_result WHERE key = \("seed:stock:\(index)")")[0].decode(
-                    Int.self, "n")
+            let expires = row["expires"].flatMap { $0.isEmpty ? nil : CalendarDay.parse($0) }
             try stock.receive(
                 sku: row["sku"] ?? "",
                 quantity: Int(row["quantity"] ?? "") ?? 0,
@@ -66,13 +64,13 @@ public struct Seeding: Sendable {
                 reference: "opening stock",
                 key: "seed:stock:\(index)"
             )
-            if before == 0 { summary.receipts += 1 }
             if let minimum = row["minimum"].flatMap({ Int($0) }) {
                 try stock.setMinimum(
                     sku: row["sku"] ?? "", minimum: minimum, reorderQuantity: Int(row["reorder"] ?? ""),
                     location: row["location"] ?? "")
             }
         }
+        summary.receipts = try receiptCount() - receiptsBefore
         let prescriptions = Prescriptions(connection: connection)
         for (index, row) in try table("\(directory)/prescriptions.csv").enumerated() {
             let line = row["class"] ?? ""
@@ -97,6 +95,12 @@ public struct Seeding: Sendable {
         return summary
     }
 
+    /// Opening-stock receipts posted by seeding so far (their keys start with `seed:stock:`).
+    private func receiptCount() throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM idempotent_result WHERE key LIKE 'seed:stock:%'")[0]
+            .decode(Int.self, "n")
+    }
+
     private func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InventoryError(.badInput, "--from: expected a readable file, found none at '\(path)'")
@@ -111,13 +115,5 @@ public struct Seeding: Sendable {
         return rows.dropFirst().map { row in
             Dictionary(zip(header, row.fields).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
         }
-    }
-
-    static func day(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.date(from: text)
     }
 }

@@ -46,7 +46,11 @@ func reportingErrors(_ body: () throws -> Void) throws {
                 status: error.kind == .refused ? .refused : .badInput, message: error.message, details: error.details)
         } catch let error as PostgresError {
             let status: CLIError.Status =
-                [.connection, .connectionLost].contains(error.kind) ? .unavailable : .internalError
+                switch error.kind {
+                case .connection, .connectionLost: .unavailable
+                case .schema: .badData
+                case .server, .decoding, .usage: .internalError
+                }
             throw CLIError(
                 status: status, message: "database: \(error.description)", details: error.detail.map { [$0] } ?? [])
         }

@@ -22,6 +22,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case decoding
         /// The library was used wrongly (unknown column, COPY in the wrong state).
         case usage
+        /// The database's schema does not match the migrations (a changed or unknown migration).
+        case schema
     }
 
     /// What went wrong, broadly.

@@ -120,7 +120,7 @@ public struct Migrator: Sendable {
                 .decode(String.self, "sum")
             guard checksum == record.checksum else {
                 throw PostgresError(
-                    .usage,
+                    .schema,
                     "migration \(migration.name): expected the text that was applied on \(record.appliedAt) (checksum \(record.checksum.prefix(12))…), found a changed file (\(checksum.prefix(12))…); restore it and put the change in a new migration"
                 )
             }
@@ -128,7 +128,7 @@ public struct Migrator: Sendable {
         let known = Set(migrations.map(\.version))
         if let unknown = applied.keys.sorted().first(where: { !known.contains($0) }) {
             throw PostgresError(
-                .usage,
+                .schema,
                 "database: expected migrations up to \(known.max() ?? 0), found migration \(unknown) (\(applied[unknown]!.name)) applied by a newer cfit; upgrade cfit"
             )
         }

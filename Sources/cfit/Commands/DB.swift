@@ -26,8 +26,8 @@ struct DB: ParsableCommand {
             try reportingErrors {
                 try refuseURL(database, "start")
                 let server = LocalServer()
-                try database.start(server)
-                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(database.open(server.url))
+                try server.start()
+                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(Connection(server.url))
                 let status = try server.status()
                 if json {
                     print(
@@ -53,8 +53,8 @@ struct DB: ParsableCommand {
             try reportingErrors {
                 try refuseURL(database, "stop")
                 let server = LocalServer()
-                try serverCall { try server.stop() }
-                let status = try serverCall { try server.status() }
+                try server.stop()
+                let status = try server.status()
                 print(
                     json
                         ? JSONValue.object([("server", .string(status.description))]).serialized(pretty: true)
@@ -76,15 +76,13 @@ struct DB: ParsableCommand {
                     url = explicit
                 } else {
                     let local = LocalServer()
-                    let status = try serverCall { try local.status() }
+                    let status = try local.status()
                     server = (status, local.home)
                     if case .running = status { url = local.url } else { url = nil }
                 }
                 var migrations: [Migrator.Entry] = []
                 if let url {
-                    migrations = try serverCall {
-                        try Migrator(migrations: InventorySchema.migrations).status(database.open(url))
-                    }
+                    migrations = try Migrator(migrations: InventorySchema.migrations).status(Connection(url))
                 }
                 let pending = migrations.filter { $0.appliedAt == nil }.count
                 if json {
@@ -153,12 +151,10 @@ struct DB: ParsableCommand {
                     url = explicit
                 } else {
                     let server = LocalServer()
-                    try database.start(server)
+                    try server.start()
                     url = server.url
                 }
-                let applied = try serverCall {
-                    try Migrator(migrations: InventorySchema.migrations).migrate(database.open(url))
-                }
+                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(Connection(url))
                 if json {
                     print(
                         JSONValue.object([("applied", .array(applied.map { .string($0.name) }))]).serialized(
@@ -181,15 +177,5 @@ private func refuseURL(_ database: DatabaseOptions, _ verb: String) throws {
             expected: "no URL: `cfit db \(verb)` manages only cfit's own local server",
             found: "a URL (from the flag or DATABASE_URL)"
         )
-    }
-}
-
-/// Runs a database call, turning a ``PostgresError`` into the "database unavailable" status.
-func serverCall<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as PostgresError {
-        throw CLIError(
-            status: error.kind == .usage ? .badData : .unavailable, message: "database: \(error.description)")
     }
 }

@@ -26,7 +26,7 @@ struct DatabaseOptions: ParsableArguments {
     func connect() throws -> Connection {
         let connection: Connection
         if let url = explicitURL {
-            connection = try open(url)
+            connection = try Connection(url)
             let pending = try Migrator(migrations: InventorySchema.migrations).status(connection).filter {
                 $0.appliedAt == nil
             }
@@ -39,26 +39,10 @@ struct DatabaseOptions: ParsableArguments {
             }
         } else {
             let server = LocalServer()
-            try start(server)
-            connection = try open(server.url)
+            try server.start()
+            connection = try Connection(server.url)
             try Migrator(migrations: InventorySchema.migrations).migrate(connection)
         }
         return connection
-    }
-
-    func start(_ server: LocalServer) throws {
-        do {
-            try server.start()
-        } catch let error as PostgresError {
-            throw CLIError(status: .unavailable, message: "database: \(error.message)")
-        }
-    }
-
-    func open(_ url: String) throws -> Connection {
-        do {
-            return try Connection(url)
-        } catch {
-            throw CLIError(status: .unavailable, message: "database: \(error.message)")
-        }
     }
 }

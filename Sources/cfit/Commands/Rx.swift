@@ -54,7 +54,7 @@ struct Rx: ParsableCommand {
                 }
                 var until: Date?
                 if let validUntil {
-                    guard let day = parseDay(validUntil) else {
+                    guard let day = CalendarDay.parse(validUntil) else {
                         throw CLIError.badInput(
                             "--valid-until", expected: "a date YYYY-MM-DD", found: quoted(validUntil))
                     }

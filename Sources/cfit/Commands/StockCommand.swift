@@ -69,7 +69,7 @@ struct StockCommand: ParsableCommand {
                 let units = try wholeNumber(quantity, "QTY")
                 var expiry: Date?
                 if let expires {
-                    guard let day = parseDay(expires) else {
+                    guard let day = CalendarDay.parse(expires) else {
                         throw CLIError.badInput("--expires", expected: "a date YYYY-MM-DD", found: quoted(expires))
                     }
                     expiry = day
@@ -253,24 +253,4 @@ struct BalanceJSON: Encodable {
         reserved = balance.reserved
         available = balance.available
     }
-}
-
-/// Reads a calendar day, YYYY-MM-DD, as midnight UTC.
-func parseDay(_ text: String) -> Date? {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd"
-    guard let date = formatter.date(from: text), formatter.string(from: date) == text else { return nil }
-    return date
-}
-
-/// Columns padded to line up.
-func textTable(_ rows: [[String]]) -> String {
-    let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    return rows.map { row in
-        row.enumerated().map { column, cell in
-            column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-        }.joined(separator: "  ").trimmingTrailingSpaces()
-    }.joined(separator: "\n")
 }

@@ -85,7 +85,7 @@ enum FitTable {
                 position(point, unit: unit),
             ])
         }
-        out += table(rows).map { "  " + $0 }
+        out += textTable(rows).split(separator: "\n").map { "  " + $0 }
         return out
     }
 
@@ -123,22 +123,5 @@ enum FitTable {
         let percent = Int((margin.value * 100).rounded())
         return
             "\(Length(micrometres: min(toLower, toUpper)).formatted(in: unit, minFractionDigits: 1)) \(u) from the \(nearer) bound (margin \(percent)%)"
-    }
-
-    private static func table(_ rows: [[String]]) -> [String] {
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var copy = self
-        while copy.hasSuffix(" ") { copy.removeLast() }
-        return copy
     }
 }
