@@ -14,6 +14,13 @@ public struct CatalogDecoder: Sendable {
 
     /// Decodes a whole file, or throws a ``CatalogError`` listing every issue found.
     public func decode(_ bytes: [UInt8]) throws(CatalogError) -> Catalog {
+        if let offset = UTF8Text.firstInvalidOffset(in: bytes) {
+            throw CatalogError(issues: [
+                CatalogIssue(
+                    line: nil, size: nil, key: "(document)", expected: "UTF-8 text",
+                    found: UTF8Text.InvalidByte(offset: offset, byte: bytes[offset]).found)
+            ])
+        }
         let root: JSONValue
         do {
             root = try JSONValue.parse(utf8: bytes)
@@ -94,7 +101,7 @@ public struct CatalogDecoder: Sendable {
         }
         issues.checkKeys(
             members,
-            allowed: ["id", "name", "standard", "classes", "styles", "unit", "sizes", "lengths"],
+            allowed: ["id", "name", "standard", "classes", "styles", "unit", "sizes", "lengths", "exceptions"],
             line: lineName,
             size: nil
         )
@@ -170,6 +177,8 @@ public struct CatalogDecoder: Sendable {
             styles: styles,
             &issues
         )
+        let exceptions = decodeExceptions(members.first { $0.key == "exceptions" }?.value, line: lineName, &issues)
+        checkPlausibility(sizes, lengths, line: lineName, unit: unit, exceptions: exceptions, &issues)
         for style in styles {
             for size in sizes {
                 for point in style.essentialPoints where size.range(for: point) == nil {
@@ -201,6 +210,94 @@ public struct CatalogDecoder: Sendable {
             sizes: sizes,
             lengths: lengths
         )
+    }
+
+    private func decodeExceptions(_ value: JSONValue?, line: String, _ issues: inout IssueList) -> Set<ChartException> {
+        guard let value else { return [] }
+        let names = ChartException.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        guard case .array(let items) = value else {
+            issues.add(line, nil, "exceptions", "an array of exception names (\(names))", describe(value))
+            return []
+        }
+        var exceptions: Set<ChartException> = []
+        for item in items {
+            guard case .string(let text) = item, let exception = ChartException(rawValue: text) else {
+                issues.add(line, nil, "exceptions", "one of \(names)", describe(item))
+                continue
+            }
+            exceptions.insert(exception)
+        }
+        return exceptions
+    }
+
+    /// The checks that catch a mistyped chart: ranges a leg can have, a point given by every size
+    /// or by none, and sizes that grow in the order listed — each unless the line marks it as an
+    /// exception.
+    private func checkPlausibility(
+        _ sizes: [ChartSize],
+        _ lengths: [LengthVariant],
+        line: String,
+        unit: LengthUnit,
+        exceptions: Set<ChartException>,
+        _ issues: inout IssueList
+    ) {
+        func text(_ range: MeasureRange) -> String {
+            "[\(range.lower.formatted(in: unit)), \(range.upper.formatted(in: unit))]"
+        }
+        if !exceptions.contains(.outsideLegBounds) {
+            for size in sizes {
+                for point in size.points {
+                    let range = size.range(for: point)!
+                    let bounds = LegBounds.range(for: point)
+                    if range.lower < bounds.lower || range.upper > bounds.upper {
+                        issues.add(
+                            line, size.name, point.rawValue,
+                            "a range within \(bounds.formatted(in: unit)) \(unit.rawValue), what a leg measures at \(point.rawValue) (or mark the line's \"exceptions\": [\"\(ChartException.outsideLegBounds.rawValue)\"])",
+                            text(range))
+                    }
+                }
+            }
+            for variant in lengths {
+                let bounds = LegBounds.range(for: variant.style.lengthPoint)
+                if variant.range.lower < bounds.lower || variant.range.upper > bounds.upper {
+                    issues.add(
+                        line, "length \"\(variant.name)\"", variant.style.lengthPoint.rawValue,
+                        "a range within \(bounds.formatted(in: unit)) \(unit.rawValue), what a leg measures at \(variant.style.lengthPoint.rawValue) (or mark the line's \"exceptions\": [\"\(ChartException.outsideLegBounds.rawValue)\"])",
+                        text(variant.range))
+                }
+            }
+        }
+        if !exceptions.contains(.pointsMissingInSomeSizes) {
+            let charted = Set(sizes.flatMap(\.points))
+            for size in sizes {
+                for point in MeasurementPoint.circumferences
+                where charted.contains(point) && size.range(for: point) == nil {
+                    // A range that was given but refused has its own issue already.
+                    if issues.items.contains(where: {
+                        $0.line == line && $0.size == size.name && $0.key == point.rawValue
+                    }) {
+                        continue
+                    }
+                    issues.add(
+                        line, size.name, point.rawValue,
+                        "a range for \(point.rawValue), as the line's other sizes give (or mark the line's \"exceptions\": [\"\(ChartException.pointsMissingInSomeSizes.rawValue)\"])",
+                        "none")
+                }
+            }
+        }
+        if !exceptions.contains(.sizesOutOfOrder) {
+            for (smaller, larger) in zip(sizes, sizes.dropFirst()) {
+                for point in larger.points {
+                    guard let before = smaller.range(for: point), let after = larger.range(for: point) else { continue }
+                    if after.lower < before.lower || after.upper < before.upper {
+                        issues.add(
+                            line, larger.name, point.rawValue,
+                            "a range no lower than size \"\(smaller.name)\"'s \(text(before)) (sizes are listed smallest first; or mark the line's \"exceptions\": [\"\(ChartException.sizesOutOfOrder.rawValue)\"])",
+                            text(after))
+                    }
+                }
+            }
+        }
     }
 
     private func decodeSizes(_ value: JSONValue?, line: String, unit: LengthUnit, _ issues: inout IssueList)
@@ -388,6 +485,36 @@ private struct IssueList {
         var seen: Set<String> = []
         for member in members where !seen.insert(member.key).inserted {
             add(line, size, member.key, "each key once", "\"\(member.key)\" a second time")
+        }
+    }
+}
+
+/// A plausibility check that a product line's `"exceptions"` switches off, for a chart that
+/// really is unusual (a line sized by cB and cC only in its smallest size, say).
+public enum ChartException: String, CaseIterable, Sendable, Hashable {
+    /// Some sizes give a point that others leave out.
+    case pointsMissingInSomeSizes = "points-missing-in-some-sizes"
+    /// A size's range at some point lies below the previous size's.
+    case sizesOutOfOrder = "sizes-out-of-order"
+    /// A range outside what a leg measures at that point (``LegBounds``).
+    case outsideLegBounds = "outside-leg-bounds"
+}
+
+/// What a leg plausibly measures at each point: circumferences 10–150 cm (as the fitting
+/// warnings use), and generous bounds for each height above the floor. These are plausibility
+/// limits chosen here to catch typing mistakes (`cC [33, 411]`), not clinical facts.
+public enum LegBounds {
+    /// The plausible range at `point`.
+    public static func range(for point: MeasurementPoint) -> MeasureRange {
+        func cm(_ low: Int64, _ high: Int64) -> MeasureRange {
+            MeasureRange(lower: Length(micrometres: low * 10_000), upper: Length(micrometres: high * 10_000))
+        }
+        switch point {
+        case .lD: return cm(15, 80)
+        case .lF: return cm(30, 110)
+        case .lG: return cm(40, 120)
+        case .lT: return cm(50, 150)
+        default: return point.isCircumference ? cm(10, 150) : cm(1, 150)
         }
     }
 }

@@ -21,10 +21,11 @@ extension JSONValue {
 
     /// Reads a JSON document from UTF-8 bytes; invalid UTF-8 is an error, not a guess.
     public static func parse(utf8 bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-        var bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw JSONSyntaxError(line: 1, column: 1, message: "expected UTF-8 text, found invalid bytes")
+        let text: String
+        do {
+            text = try UTF8Text.decode(bytes)
+        } catch {
+            throw JSONSyntaxError(line: 1, column: 1, message: error.description)
         }
         return try parse(text)
     }

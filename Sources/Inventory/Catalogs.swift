@@ -2,21 +2,44 @@ public import Fitting
 import Foundation
 public import Postgres
 
-/// What a catalog import did (or, for a dry run, would do).
+/// Units on hand of an article that an import deactivates: stock that can no longer be offered
+/// through the catalog, which someone should look at.
+public struct DeactivatedStock: Codable, Sendable, Hashable {
+    /// The article.
+    public var sku: String
+    /// The location's code.
+    public var location: String
+    /// The lot's code, if any.
+    public var lot: String?
+    /// Units on hand there.
+    public var onHand: Int
+}
+
+/// What a catalog import did (or, for a dry run, would do), compared with what the database held.
 public struct ImportSummary: Codable, Sendable, Hashable {
     /// The product lines in the file.
     public var lines: [String]
     /// How many sizes their charts have in all.
     public var sizes: Int
+    /// Each difference between the database's charts and the file's, `line: change`.
+    public var chartChanges: [String]
     /// Articles new to the database.
     public var articlesAdded: Int
-    /// Articles already known whose details were updated (or confirmed unchanged).
-    public var articlesUpdated: Int
-    /// Articles of these lines missing from the file, now inactive (never deleted).
+    /// Articles already known whose details differ in the file (updated).
+    public var articlesChanged: Int
+    /// Articles of these lines missing from the articles file, now inactive (never deleted).
     public var articlesDeactivated: Int
-    /// Whether this exact file (and articles file) had been imported before: nothing was changed.
-    public var alreadyImported: Bool
-    /// Whether this was a dry run: everything was checked, nothing was kept.
+    /// The SKUs added, changed and deactivated, each list in SKU order.
+    public var added: [String]
+    /// The SKUs whose details changed.
+    public var changed: [String]
+    /// The SKUs deactivated.
+    public var deactivated: [String]
+    /// Units on hand of the deactivated articles.
+    public var deactivatedOnHand: [DeactivatedStock]
+    /// Whether the database already held exactly this content: nothing was changed.
+    public var unchanged: Bool
+    /// Whether this was a dry run: everything was checked and compared, nothing was kept.
     public var dryRun: Bool
 }
 
@@ -24,7 +47,7 @@ public struct ImportSummary: Codable, Sendable, Hashable {
 ///
 /// ```swift
 /// let catalogs = Catalogs(connection: connection)
-/// let summary = try catalogs.importCatalog(json: bytes, fileName: "northwind.json", articles: csv, articlesFileName: "a.csv")
+/// let summary = try catalogs.importCatalog(json: bytes, fileName: "northwind.json", articles: csvBytes, articlesFileName: "a.csv")
 /// let lines = try catalogs.productLines()
 /// ```
 public struct Catalogs: Sendable {
@@ -36,13 +59,15 @@ public struct Catalogs: Sendable {
         self.connection = connection
     }
 
-    /// Validates the whole catalog (and articles) first, then stores everything in one transaction:
-    /// lines and charts upserted, articles loaded with COPY and merged, articles that disappeared
-    /// deactivated. Importing the same files again changes nothing and says so.
+    /// Validates the whole catalog (and articles) first, then compares it with what the database
+    /// holds and applies the differences in one transaction: changed lines and charts replaced,
+    /// articles loaded with COPY and merged, articles missing from the articles file deactivated.
+    /// A file whose content the database already holds changes nothing and says so, whatever was
+    /// imported in between; a dry run reports the same comparison and keeps nothing.
     public func importCatalog(
         json: [UInt8],
         fileName: String,
-        articles: String?,
+        articles: [UInt8]?,
         articlesFileName: String?,
         dryRun: Bool = false,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
@@ -52,75 +77,83 @@ public struct Catalogs: Sendable {
             catalog = try CatalogDecoder().decode(json)
         } catch {
             throw InventoryError(
-                .badInput,
+                .badData,
                 "catalog \(fileName): \(error.issues[0])",
                 details: error.issues.dropFirst().map(\.description)
             )
         }
-        var decodedArticles: [Article] = []
+        let articlesName = articlesFileName ?? "file"
+        var decodedArticles: [Article]?
         if let articles {
+            let text: String
             do {
-                decodedArticles = try ArticleDecoder(lines: catalog.lines).decode(articles)
+                text = try UTF8Text.decode(articles)
+            } catch {
+                throw InventoryError(.badData, "articles \(articlesName): \(error)")
+            }
+            do {
+                decodedArticles = try ArticleDecoder(lines: catalog.lines).decode(text)
             } catch {
                 throw InventoryError(
-                    .badInput,
-                    "articles \(articlesFileName ?? "file"): \(error.issues[0])",
+                    .badData,
+                    "articles \(articlesName): \(error.issues[0])",
                     details: error.issues.dropFirst().map(\.description)
                 )
             }
         }
-        let articleBytes = articles.map { Array($0.utf8) }
         struct DryRun: Error { let summary: ImportSummary }
         do {
             return try connection.transaction { tx in
                 // One catalog import at a time.
                 try tx.query("SELECT pg_advisory_xact_lock(\(Int64(0x6366_6974_696D_7074)))")
-                let catalogHash = try Self.sha256(json, on: tx)
-                let articlesHash = try articleBytes.map { try Self.sha256($0, on: tx) }
+                let stored = try Self.productLines(ids: catalog.lines.map(\.id), on: tx)
+                var changedLines: [ProductLine] = []
+                var chartChanges: [String] = []
+                for line in catalog.lines {
+                    let changes = ChartDifference.between(
+                        stored.first { $0.id == line.id }, and: line)
+                    if !changes.isEmpty {
+                        changedLines.append(line)
+                        chartChanges += changes.map { "\(line.id): \($0)" }
+                    }
+                }
                 var summary = ImportSummary(
                     lines: catalog.lines.map(\.id),
                     sizes: catalog.lines.reduce(0) { $0 + $1.sizes.count },
-                    articlesAdded: 0,
-                    articlesUpdated: 0,
-                    articlesDeactivated: 0,
-                    alreadyImported: false,
+                    chartChanges: chartChanges,
+                    articlesAdded: 0, articlesChanged: 0, articlesDeactivated: 0,
+                    added: [], changed: [], deactivated: [], deactivatedOnHand: [],
+                    unchanged: false,
                     dryRun: dryRun
                 )
-                let seenCatalog =
-                    try tx.query("SELECT 1 FROM import_batch WHERE kind = 'catalog' AND sha256 = \(catalogHash)").count
-                    > 0
-                let seenArticles =
-                    try articlesHash.map {
-                        try tx.query("SELECT 1 FROM import_batch WHERE kind = 'articles' AND sha256 = \($0)").count > 0
-                    } ?? true
-                if seenCatalog && seenArticles {
-                    summary.alreadyImported = true
-                    return summary
-                }
-                // Steps: each line stored, then the articles.
-                let steps = catalog.lines.count + 1
-                try store(catalog, on: tx) { progress($0, steps) }
-                if let articles = articles, !decodedArticles.isEmpty || !articles.isEmpty {
-                    let counts = try merge(decodedArticles, lines: catalog.lines.map(\.id), on: tx)
-                    summary.articlesAdded = counts.added
-                    summary.articlesUpdated = counts.updated
-                    summary.articlesDeactivated = counts.deactivated
+                // Steps: each changed line stored, then the articles.
+                let steps = changedLines.count + 1
+                try store(changedLines, manufacturer: catalog.manufacturer, on: tx) { progress($0, steps) }
+                if let decodedArticles {
+                    try merge(decodedArticles, lines: catalog.lines.map(\.id), into: &summary, on: tx)
                 }
                 progress(steps, steps)
-                if !seenCatalog {
+                summary.unchanged =
+                    chartChanges.isEmpty && summary.added.isEmpty && summary.changed.isEmpty
+                    && summary.deactivated.isEmpty
+                if summary.unchanged { return summary }
+                if !changedLines.isEmpty {
                     try tx.execute(
                         """
                         INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('catalog', \(fileName), \(catalogHash), \(catalog.lines.count), \("\(summary.lines.count) lines, \(summary.sizes) sizes"))
+                        VALUES ('catalog', \(fileName), \(try Self.sha256(json, on: tx)), \(catalog.lines.count),
+                                \("\(changedLines.count) of \(catalog.lines.count) lines changed, \(chartChanges.count) differences"))
                         """
                     )
                 }
-                if let articlesHash, !seenArticles {
+                if let articles, let decodedArticles,
+                    !(summary.added.isEmpty && summary.changed.isEmpty && summary.deactivated.isEmpty)
+                {
                     try tx.execute(
                         """
                         INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('articles', \(articlesFileName ?? "articles"), \(articlesHash), \(decodedArticles.count),
-                                \("\(summary.articlesAdded) added, \(summary.articlesUpdated) updated, \(summary.articlesDeactivated) deactivated"))
+                        VALUES ('articles', \(articlesFileName ?? "articles"), \(try Self.sha256(articles, on: tx)), \(decodedArticles.count),
+                                \("\(summary.articlesAdded) added, \(summary.articlesChanged) changed, \(summary.articlesDeactivated) deactivated"))
                         """
                     )
                 }
@@ -136,21 +169,24 @@ public struct Catalogs: Sendable {
         try connection.query("SELECT encode(sha256(\(ByteA(bytes))), 'hex') AS h")[0].decode(String.self, "h")
     }
 
-    private func store(_ catalog: Catalog, on tx: Connection, stored: (Int) -> Void) throws {
+    private func store(_ lines: [ProductLine], manufacturer name: String, on tx: Connection, stored: (Int) -> Void)
+        throws
+    {
+        guard !lines.isEmpty else { return }
         let manufacturer = try tx.query(
             """
-            INSERT INTO manufacturer (name) VALUES (\(catalog.manufacturer))
+            INSERT INTO manufacturer (name) VALUES (\(name))
             ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id
             """
         )[0].decode(Int64.self, "id")
         var storedLines = 1
-        for line in catalog.lines {
+        for line in lines {
             let owner = try tx.query(
                 "SELECT m.name FROM product_line l JOIN manufacturer m ON m.id = l.manufacturer_id WHERE l.id = \(line.id)"
             )
-            if owner.count > 0, try owner[0].decode(String.self, "name") != catalog.manufacturer {
+            if owner.count > 0, try owner[0].decode(String.self, "name") != name {
                 throw InventoryError(
-                    .badInput,
+                    .badData,
                     "line \"\(line.id)\", key \"id\": expected an id unique across all manufacturers, found it already used by \(try owner[0].decode(String.self, "name"))"
                 )
             }
@@ -198,8 +234,10 @@ public struct Catalogs: Sendable {
         }
     }
 
-    private func merge(_ articles: [Article], lines: [String], on tx: Connection) throws
-        -> (added: Int, updated: Int, deactivated: Int)
+    /// Loads `articles` into a temporary table with COPY, compares them with the database's
+    /// articles of `lines`, and applies the differences, filling in `summary`.
+    private func merge(_ articles: [Article], lines: [String], into summary: inout ImportSummary, on tx: Connection)
+        throws
     {
         try tx.executeScript(
             """
@@ -221,11 +259,32 @@ public struct Catalogs: Sendable {
                 ]
             }
         )
-        let added = try tx.query(
-            "SELECT count(*) AS n FROM article_import i WHERE NOT EXISTS (SELECT 1 FROM article a WHERE a.sku = i.sku)")[
-                0
-            ]
-            .decode(Int.self, "n")
+        let lineList = lines.joined(separator: "\u{1F}")
+        for row in try tx.query(
+            """
+            SELECT i.sku, CASE WHEN a.sku IS NULL THEN 'added' ELSE 'changed' END AS change
+            FROM article_import i LEFT JOIN article a ON a.sku = i.sku
+            WHERE a.sku IS NULL OR NOT a.active
+               OR (a.gtin, a.line_id, a.style, a.class_label, a.size_name, a.length_name, a.toe, a.color, a.hcpcs)
+                  IS DISTINCT FROM (i.gtin, i.line_id, i.style, i.class_label, i.size_name, i.length_name, i.toe, i.color, i.hcpcs)
+            UNION ALL
+            SELECT a.sku, 'deactivated' FROM article a
+            WHERE a.active AND a.line_id = ANY(string_to_array(\(lineList), chr(31)))
+              AND NOT EXISTS (SELECT 1 FROM article_import i WHERE i.sku = a.sku)
+            ORDER BY 1
+            """
+        ) {
+            let sku = try row.decode(String.self, "sku")
+            switch try row.decode(String.self, "change") {
+            case "added": summary.added.append(sku)
+            case "changed": summary.changed.append(sku)
+            default: summary.deactivated.append(sku)
+            }
+        }
+        summary.articlesAdded = summary.added.count
+        summary.articlesChanged = summary.changed.count
+        summary.articlesDeactivated = summary.deactivated.count
+        guard !(summary.added.isEmpty && summary.changed.isEmpty && summary.deactivated.isEmpty) else { return }
         do {
             try tx.execute(
                 """
@@ -234,36 +293,64 @@ public struct Catalogs: Sendable {
                 ON CONFLICT (sku) DO UPDATE SET gtin = EXCLUDED.gtin, line_id = EXCLUDED.line_id, style = EXCLUDED.style,
                     class_label = EXCLUDED.class_label, size_name = EXCLUDED.size_name, length_name = EXCLUDED.length_name,
                     toe = EXCLUDED.toe, color = EXCLUDED.color, hcpcs = EXCLUDED.hcpcs, active = true, updated_at = now()
+                WHERE (article.gtin, article.line_id, article.style, article.class_label, article.size_name, article.length_name,
+                       article.toe, article.color, article.hcpcs, article.active)
+                      IS DISTINCT FROM (EXCLUDED.gtin, EXCLUDED.line_id, EXCLUDED.style, EXCLUDED.class_label, EXCLUDED.size_name,
+                       EXCLUDED.length_name, EXCLUDED.toe, EXCLUDED.color, EXCLUDED.hcpcs, true)
                 """
             )
         } catch {
             guard error.sqlState == .uniqueViolation else { throw error }
             throw InventoryError(
-                .badInput,
+                .badData,
                 "articles: expected GTINs not used by other SKUs, found a GTIN already in the database (\(error.detail ?? error.message))"
             )
         }
-        let deactivated = try tx.execute(
+        if summary.deactivated.isEmpty { return }
+        let deactivatedList = summary.deactivated.joined(separator: "\u{1F}")
+        try tx.execute(
             """
             UPDATE article SET active = false, updated_at = now()
-            WHERE active AND line_id = ANY(string_to_array(\(lines.joined(separator: "\u{1F}")), chr(31)))
-              AND sku NOT IN (SELECT sku FROM article_import)
+            WHERE sku = ANY(string_to_array(\(deactivatedList), chr(31)))
             """
         )
-        return (added, articles.count - added, deactivated)
+        summary.deactivatedOnHand = try tx.query(
+            """
+            SELECT b.sku, loc.code AS location, l.code AS lot, b.on_hand
+            FROM stock_balance b JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
+            WHERE b.on_hand > 0 AND b.sku = ANY(string_to_array(\(deactivatedList), chr(31)))
+            ORDER BY b.sku, loc.code, l.code
+            """
+        ).map {
+            DeactivatedStock(
+                sku: try $0.decode(String.self, "sku"), location: try $0.decode(String.self, "location"),
+                lot: try $0.decode(String?.self, "lot"), onHand: try $0.decode(Int.self, "on_hand"))
+        }
     }
 
     /// Every product line in the database, ready for the fit engine, in id order.
     public func productLines() throws -> [ProductLine] {
+        try Self.productLines(ids: nil, on: connection)
+    }
+
+    /// The product lines with `ids` (every line when `nil`), in id order.
+    static func productLines(ids: [String]?, on connection: Connection) throws -> [ProductLine] {
+        let only = ids?.joined(separator: "\u{1F}")
         let lineRows = try connection.query(
             """
             SELECT l.id, l.name, m.name AS manufacturer, l.standard, array_to_string(l.classes, chr(31)) AS classes,
                    array_to_string(l.styles, chr(31)) AS styles, l.unit
-            FROM product_line l JOIN manufacturer m ON m.id = l.manufacturer_id ORDER BY l.id
+            FROM product_line l JOIN manufacturer m ON m.id = l.manufacturer_id
+            WHERE \(only)::text IS NULL OR l.id = ANY(string_to_array(\(only), chr(31))) ORDER BY l.id
             """
         )
         var ranges: [String: [String: [MeasurementPoint: MeasureRange]]] = [:]
-        for row in try connection.query("SELECT line_id, size_name, point, lower_um, upper_um FROM chart_range") {
+        for row in try connection.query(
+            """
+            SELECT line_id, size_name, point, lower_um, upper_um FROM chart_range
+            WHERE \(only)::text IS NULL OR line_id = ANY(string_to_array(\(only), chr(31)))
+            """
+        ) {
             guard let point = MeasurementPoint(rawValue: try row.decode(String.self, "point")) else { continue }
             ranges[try row.decode(String.self, "line_id"), default: [:]][
                 try row.decode(String.self, "size_name"), default: [:]][point] =
@@ -273,15 +360,24 @@ public struct Catalogs: Sendable {
                 )
         }
         var sizes: [String: [ChartSize]] = [:]
-        for row in try connection.query("SELECT line_id, name FROM chart_size ORDER BY line_id, position") {
+        for row in try connection.query(
+            """
+            SELECT line_id, name FROM chart_size WHERE \(only)::text IS NULL OR line_id = ANY(string_to_array(\(only), chr(31)))
+            ORDER BY line_id, position
+            """
+        ) {
             let line = try row.decode(String.self, "line_id")
             let name = try row.decode(String.self, "name")
             sizes[line, default: []].append(ChartSize(name: name, ranges: ranges[line]?[name] ?? [:]))
         }
         var lengths: [String: [LengthVariant]] = [:]
         for row in try connection.query(
-            "SELECT line_id, style, name, lower_um, upper_um FROM length_variant ORDER BY line_id, position")
-        {
+            """
+            SELECT line_id, style, name, lower_um, upper_um FROM length_variant
+            WHERE \(only)::text IS NULL OR line_id = ANY(string_to_array(\(only), chr(31)))
+            ORDER BY line_id, position
+            """
+        ) {
             guard let style = Style(rawValue: try row.decode(String.self, "style")) else { continue }
             lengths[try row.decode(String.self, "line_id"), default: []].append(
                 LengthVariant(
@@ -298,7 +394,7 @@ public struct Catalogs: Sendable {
             let id = try row.decode(String.self, "id")
             guard let standard = PressureStandard(rawValue: try row.decode(String.self, "standard")),
                 let unit = LengthUnit(rawValue: try row.decode(String.self, "unit"))
-            else { throw InventoryError(.badInput, "database: line \(id) has an unknown standard or unit") }
+            else { throw InventoryError(.badData, "database: line \(id) has an unknown standard or unit") }
             return ProductLine(
                 id: id,
                 name: try row.decode(String.self, "name"),

@@ -23,28 +23,65 @@ public struct DispenseRecord: Codable, Sendable, Hashable {
     public var actor: String
 }
 
+/// A return: garments of one dispense taken back, kept apart with their lot until inspected.
+public struct ReturnRecord: Codable, Sendable, Hashable {
+    /// The return's number.
+    public var id: Int64
+    /// The dispense it undoes (in part or whole).
+    public var dispense: Int64
+    /// The prescription the garments were dispensed for.
+    public var prescription: String
+    /// The article.
+    public var sku: String
+    /// The lot, as handed over.
+    public var lot: String?
+    /// Where the returned units now wait for inspection.
+    public var location: String
+    /// Units returned.
+    public var quantity: Int
+    /// Why they came back, as the person at the counter wrote it.
+    public var reason: String
+    /// Whether the prescription was reopened so a replacement can be dispensed.
+    public var reopened: Bool
+    /// The prescription's status after the return.
+    public var prescriptionStatus: String
+    /// The database user who took them back.
+    public var actor: String
+}
+
 /// Handing reserved garments over, and taking garments back.
 ///
 /// ```swift
-/// let handed = try Dispensing(connection: c).dispense(reservation: 7, key: "hand-over-7")
+/// let dispensing = Dispensing(connection: c)
+/// let handed = try dispensing.dispense(reservation: 7, key: "hand-over-7")
+/// let back = try dispensing.takeBack(dispense: handed.id, reason: "wrong colour", location: "shop", key: "ret-1")
 /// ```
 public struct Dispensing: Sendable {
     /// The connection every call uses.
     public let connection: Connection
+    /// The shop's calendar day, against which prescriptions' validity and lots' expiry are judged.
+    public let today: CalendarDay
 
-    /// Dispensing operations on `connection`.
-    public init(connection: Connection) {
+    /// Dispensing operations on `connection`, judging dates against `today` (default: today in
+    /// the counter's time zone).
+    public init(connection: Connection, today: CalendarDay = .today()) {
         self.connection = connection
+        self.today = today
     }
 
     /// Hands over the garment held by an active reservation: stock leaves the shelf (a dispense
     /// movement), the prescription counts it dispensed, and becomes completed when all are.
+    /// Refused when the prescription is no longer active or valid, or the held unit's lot has
+    /// since expired, been recalled or put on hold.
     public func dispense(reservation id: Int64, key: String) throws -> DispenseRecord {
-        try Idempotency(connection: connection).run("dispense", key: key) { tx in
+        try Idempotency(connection: connection).run("dispense", key: key, request: [String(id)]) { tx in
             let rows = try tx.query(
                 """
-                SELECT r.status, r.balance_id, r.prescription_item_id, r.quantity, i.prescription_id, p.status AS rx_status
+                SELECT r.status, r.balance_id, r.prescription_item_id, r.quantity, i.prescription_id, p.number,
+                       p.status AS rx_status, p.valid_until < \(today) AS rx_expired, l.code AS lot,
+                       unusable_reason(b.state, l.status, l.expires_on, \(today)) AS unusable
                 FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
+                JOIN stock_balance b ON b.id = r.balance_id LEFT JOIN lot l ON l.id = b.lot_id
                 WHERE r.id = \(id) FOR UPDATE OF r
                 """
             )
@@ -60,9 +97,19 @@ public struct Dispensing: Sendable {
             guard rxStatus == "active" else {
                 throw InventoryError.refused("reservation \(id): its prescription is \(rxStatus)")
             }
+            if try row.decode(Bool?.self, "rx_expired") == true {
+                throw InventoryError.refused("reservation \(id): its prescription has expired")
+            }
+            if let unusable = try row.decode(String?.self, "unusable") {
+                throw InventoryError.refused(
+                    "reservation \(id): lot \(try row.decode(String?.self, "lot") ?? "-") is \(unusable) and must not be handed over; release the reservation and reserve another unit"
+                )
+            }
             let itemID = try row.decode(Int64.self, "prescription_item_id")
             let balance = try row.decode(Int64.self, "balance_id")
             let quantity = try row.decode(Int.self, "quantity")
+            let rx = try row.decode(Int64.self, "prescription_id")
+            let number = try row.decode(String.self, "number")
             // Same lock order as reserve: the prescription item, then the balance.
             try tx.execute(
                 """
@@ -74,9 +121,6 @@ public struct Dispensing: Sendable {
                 "UPDATE stock_balance SET on_hand = on_hand - \(quantity), reserved = reserved - \(quantity) WHERE id = \(balance)"
             )
             try tx.execute("UPDATE reservation SET status = 'fulfilled', closed_at = now() WHERE id = \(id)")
-            let rx = try row.decode(Int64.self, "prescription_id")
-            let number = try tx.query("SELECT number FROM prescription WHERE id = \(rx)")[0].decode(
-                String.self, "number")
             _ = try Stock.post(
                 balance: balance, delta: -quantity, reason: "dispense", reference: "reservation \(id), rx \(number)",
                 key: nil, on: tx)
@@ -97,49 +141,117 @@ public struct Dispensing: Sendable {
         }
     }
 
-    /// Takes back `quantity` dispensed garments of `sku` for prescription `rx` into `location`
-    /// (a return movement); the prescription counts them as not dispensed and is active again.
-    public func takeBack(sku: String, quantity: Int, rx: String, location: String, key: String) throws -> MovementRecord
-    {
-        guard quantity > 0 else {
-            throw InventoryError(.badInput, "QTY: expected a positive number of units, found \(quantity)")
+    /// Takes back `quantity` garments (default: all not yet returned) of dispense `id` into
+    /// `location`, in the dispense's lot, as returned units awaiting inspection — on hand, never
+    /// offered — until ``Stock/releaseReturn(sku:quantity:location:lot:key:)`` puts them back or
+    /// ``Stock/writeOff(sku:quantity:location:lot:reason:note:key:)`` removes them.
+    ///
+    /// The prescription counts them as no longer dispensed. A completed prescription stays
+    /// completed unless `reopen` is set (to dispense a replacement), and is reopened only while
+    /// still valid.
+    public func takeBack(
+        dispense id: Int64,
+        quantity: Int? = nil,
+        reason: String,
+        location: String,
+        reopen: Bool = false,
+        key: String
+    ) throws -> ReturnRecord {
+        if let quantity { try InventoryError.checkUnits(quantity, "--quantity") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty, reason.count <= 500 else {
+            throw InventoryError(
+                .badInput, "--reason: expected why the garment came back (1 to 500 characters), found '\(reason)'")
         }
-        return try Idempotency(connection: connection).run("return", key: key) { tx in
-            let article = try Stock.article(sku, on: tx)
+        let request = [String(id), quantity.map(String.init), reason, location, reopen ? "reopen" : nil]
+        return try Idempotency(connection: connection).run("return", key: key, request: request) { tx in
             let locationID = try Stock.locationID(location, on: tx)
-            let items = try tx.query(
+            let found = try tx.query("SELECT prescription_item_id FROM dispense WHERE id = \(id)")
+            guard found.count > 0 else { throw InventoryError.unknown("DISPENSE", "a dispense number", String(id)) }
+            let itemID = try found[0].decode(Int64.self, "prescription_item_id")
+            // Lock order: the prescription item, then the dispense, then the balance.
+            let item = try tx.query(
                 """
-                SELECT i.id, p.id AS rx_id,
-                       (SELECT coalesce(sum(d.quantity), 0) FROM dispense d WHERE d.prescription_item_id = i.id AND d.sku = \(article))::int8 AS handed
-                FROM prescription p JOIN prescription_item i ON i.prescription_id = p.id WHERE p.number = \(rx) FOR UPDATE OF i
+                SELECT p.id AS rx_id, p.number, p.status, p.valid_until < \(today) AS expired
+                FROM prescription_item i JOIN prescription p ON p.id = i.prescription_id WHERE i.id = \(itemID) FOR UPDATE OF i
                 """
-            )
-            guard items.count > 0 else { throw InventoryError.unknown("--rx", "a prescription number", rx) }
-            let item = items[0]
-            let handed = try item.decode(Int.self, "handed")
-            let returned = try tx.query(
-                "SELECT coalesce(sum(delta), 0)::int8 AS n FROM stock_movement WHERE reason = 'return' AND sku = \(article) AND reference = \("rx \(rx)")"
-            )[0].decode(Int.self, "n")
-            guard quantity <= handed - returned else {
+            )[0]
+            let dispense = try tx.query(
+                "SELECT sku, lot_id, quantity - quantity_returned AS outstanding FROM dispense WHERE id = \(id) FOR UPDATE"
+            )[0]
+            let sku = try dispense.decode(String.self, "sku")
+            let outstanding = try dispense.decode(Int.self, "outstanding")
+            let units = quantity ?? outstanding
+            guard units >= 1, units <= outstanding else {
                 throw InventoryError.refused(
-                    "return: rx \(rx) had \(handed - returned) of \(article) dispensed and not returned; \(quantity) cannot come back"
+                    "return: dispense \(id) has \(outstanding) garment\(outstanding == 1 ? "" : "s") of \(sku) not yet returned; \(units) cannot come back"
                 )
             }
-            try tx.execute(
-                "UPDATE prescription_item SET quantity_dispensed = quantity_dispensed - \(quantity) WHERE id = \(try item.decode(Int64.self, "id"))"
-            )
-            try tx.execute(
-                "UPDATE prescription SET status = 'active' WHERE id = \(try item.decode(Int64.self, "rx_id")) AND status = 'completed'"
-            )
             let balance = try tx.query(
                 """
-                INSERT INTO stock_balance (sku, location_id, lot_id, on_hand) VALUES (\(article), \(locationID), NULL, \(quantity))
-                ON CONFLICT (sku, location_id, lot_id) DO UPDATE SET on_hand = stock_balance.on_hand + EXCLUDED.on_hand RETURNING id
+                INSERT INTO stock_balance (sku, location_id, lot_id, state, on_hand)
+                VALUES (\(sku), \(locationID), \(try dispense.decode(Int64?.self, "lot_id")), 'returned', \(units))
+                ON CONFLICT (sku, location_id, lot_id, state) DO UPDATE SET on_hand = stock_balance.on_hand + EXCLUDED.on_hand
+                RETURNING id
                 """
             )[0].decode(Int64.self, "id")
-            return try Stock.post(
-                balance: balance, delta: quantity, reason: "return", reference: "rx \(rx)", key: nil, on: tx)
+            let number = try item.decode(String.self, "number")
+            var status = try item.decode(String.self, "status")
+            let reopened = reopen && status == "completed"
+            if reopened {
+                guard try item.decode(Bool?.self, "expired") != true else {
+                    throw InventoryError.refused(
+                        "--reopen: rx \(number) has expired; a replacement needs a new prescription")
+                }
+                status = "active"
+            }
+            let returnID = try tx.query(
+                """
+                INSERT INTO dispense_return (dispense_id, balance_id, quantity, reason, reopened, idempotency_key)
+                VALUES (\(id), \(balance), \(units), \(reason), \(reopened), \(key)) RETURNING id
+                """
+            )[0].decode(Int64.self, "id")
+            try tx.execute("UPDATE dispense SET quantity_returned = quantity_returned + \(units) WHERE id = \(id)")
+            try tx.execute(
+                "UPDATE prescription_item SET quantity_dispensed = quantity_dispensed - \(units) WHERE id = \(itemID)")
+            if reopened {
+                try tx.execute(
+                    "UPDATE prescription SET status = 'active' WHERE id = \(try item.decode(Int64.self, "rx_id"))")
+            }
+            let movement = try Stock.post(
+                balance: balance, delta: units, reason: "return",
+                reference: "return \(returnID) of dispense \(id), rx \(number)", key: nil, returnID: returnID, on: tx)
+            return ReturnRecord(
+                id: returnID, dispense: id, prescription: number, sku: sku, lot: movement.lot, location: location,
+                quantity: units, reason: reason, reopened: reopened, prescriptionStatus: status, actor: movement.actor)
         }
+    }
+
+    /// The dispense of `sku` for prescription `rx` that still has garments not returned, when
+    /// there is exactly one; otherwise an error listing the dispenses to choose from.
+    public func dispenseToReturn(rx: String, sku: String) throws -> Int64 {
+        let article = try Stock.article(sku, on: connection)
+        let rows = try connection.query(
+            """
+            SELECT d.id, d.quantity - d.quantity_returned AS outstanding, l.code AS lot
+            FROM dispense d JOIN prescription_item i ON i.id = d.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
+            LEFT JOIN lot l ON l.id = d.lot_id
+            WHERE p.number = \(rx) AND d.sku = \(article) AND d.quantity > d.quantity_returned ORDER BY d.id
+            """
+        )
+        guard rows.count == 1 else {
+            if rows.count == 0 {
+                _ = try Prescriptions.load(number: rx, on: connection)
+                throw InventoryError.refused("return: rx \(rx) has no garment of \(article) dispensed and not returned")
+            }
+            let choices = try rows.map {
+                "\(try $0.decode(Int64.self, "id")) (lot \(try $0.decode(String?.self, "lot") ?? "-"), \(try $0.decode(Int.self, "outstanding")) out)"
+            }
+            throw InventoryError(
+                .badInput,
+                "DISPENSE: expected the dispense to undo, since rx \(rx) has \(rows.count) dispenses of \(article): \(choices.joined(separator: ", "))"
+            )
+        }
+        return try rows[0].decode(Int64.self, "id")
     }
 
     /// Who received lot `lot` of `sku`: every dispense of it, for a recall.

@@ -12,7 +12,8 @@ public struct ArticleStock: Codable, Sendable, Hashable {
     public var toe: String
     /// The colour.
     public var color: String
-    /// Available units (on hand − reserved, approved lots) at the fitter's location.
+    /// Available units (on hand − reserved; usable units only: no returned, expired, held or
+    /// recalled ones) at the fitter's location.
     public var here: Int
     /// Available units at each other location that has some.
     public var elsewhere: [String: Int]
@@ -26,10 +27,14 @@ public struct ArticleStock: Codable, Sendable, Hashable {
 public struct Fittings: Sendable {
     /// The connection every call uses.
     public let connection: Connection
+    /// The shop's calendar day, against which lots' expiry is judged.
+    public let today: CalendarDay
 
-    /// Fitting operations on `connection`.
-    public init(connection: Connection) {
+    /// Fitting operations on `connection`, judging expiry against `today` (default: today in
+    /// the counter's time zone).
+    public init(connection: Connection, today: CalendarDay = .today()) {
         self.connection = connection
+        self.today = today
     }
 
     /// The active articles of a ready-made result (its line, style, class, size and length), with
@@ -39,7 +44,8 @@ public struct Fittings: Sendable {
         let rows = try connection.query(
             """
             SELECT a.sku, a.gtin, a.toe, a.color, loc.code AS location,
-                   coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.id IS NULL OR l.status = 'approved'), 0)::int8 AS available
+                   coalesce(sum(b.on_hand - b.reserved)
+                       FILTER (WHERE unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NULL), 0)::int8 AS available
             FROM article a
             LEFT JOIN stock_balance b ON b.sku = a.sku
             LEFT JOIN location loc ON loc.id = b.location_id
@@ -86,7 +92,8 @@ public struct Fittings: Sendable {
         result: String,
         key: String
     ) throws -> Int64 {
-        try Idempotency(connection: connection).run("fit.record", key: key) { tx in
+        let request = [rx, style.rawValue, pressureClass, unit.rawValue, measurements]
+        return try Idempotency(connection: connection).run("fit.record", key: key, request: request) { tx in
             let rows = try tx.query("SELECT id, patient_id, status FROM prescription WHERE number = \(rx)")
             guard rows.count > 0 else { throw InventoryError.unknown("--rx", "a prescription number", rx) }
             let status = try rows[0].decode(String.self, "status")

@@ -1,5 +1,5 @@
 public import Fitting
-public import Foundation
+import Foundation
 public import Postgres
 
 /// A prescription for compression hosiery with its one item (style, class, quantity), shaped like
@@ -28,14 +28,14 @@ public struct PrescriptionRecord: Codable, Sendable, Hashable {
     /// Garments handed over.
     public var quantityDispensed: Int
     /// The last day it may be dispensed, if limited.
-    public var validUntil: Date?
+    public var validUntil: CalendarDay?
     /// The diagnosis code (ICD-10), if given.
     public var diagnosis: String?
 }
 
 /// What a new prescription needs.
 public struct NewPrescription: Sendable {
-    /// The prescription's number; one is made up from the date and a counter when `nil`.
+    /// The prescription's number; `RX-n` from a sequence when `nil`, skipping numbers taken.
     public var number: String?
     /// The patient's external reference.
     public var patient: String
@@ -54,7 +54,7 @@ public struct NewPrescription: Sendable {
     /// Garments prescribed (a pair is 2).
     public var quantity: Int
     /// The last valid day.
-    public var validUntil: Date?
+    public var validUntil: CalendarDay?
     /// ICD-10 code, e.g. I87.2.
     public var diagnosis: String?
 
@@ -69,7 +69,7 @@ public struct NewPrescription: Sendable {
         pressureClass: PressureClass,
         side: String = "both",
         quantity: Int,
-        validUntil: Date? = nil,
+        validUntil: CalendarDay? = nil,
         diagnosis: String? = nil
     ) {
         self.number = number
@@ -95,43 +95,63 @@ public struct NewPrescription: Sendable {
 public struct Prescriptions: Sendable {
     /// The connection every call uses.
     public let connection: Connection
+    /// The shop's calendar day: prescriptions start on it, and may not end before it.
+    public let today: CalendarDay
 
-    /// Prescription operations on `connection`.
-    public init(connection: Connection) {
+    /// Prescription operations on `connection`, with `today` as the shop's calendar day
+    /// (default: today in the counter's time zone).
+    public init(connection: Connection, today: CalendarDay = .today()) {
         self.connection = connection
+        self.today = today
     }
 
     /// Records a prescription; an unknown patient or prescriber is created when a name is given and
     /// refused otherwise.
     public func create(_ new: NewPrescription, key: String) throws -> PrescriptionRecord {
-        guard new.quantity > 0 else {
-            throw InventoryError(.badInput, "--quantity: expected a positive number of garments, found \(new.quantity)")
-        }
+        try InventoryError.checkUnits(new.quantity, "--quantity")
         guard ["left", "right", "both"].contains(new.side) else {
             throw InventoryError(.badInput, "--side: expected left, right or both, found '\(new.side)'")
         }
-        return try Idempotency(connection: connection).run("rx.new", key: key) { tx in
+        if let number = new.number { try Stock.checkCode(number, "--number") }
+        try Stock.checkCode(new.patient, "--patient")
+        try Stock.checkCode(new.prescriber, "--prescriber")
+        if let validUntil = new.validUntil, validUntil < today {
+            throw InventoryError(
+                .badInput, "--valid-until: expected today (\(today)) or a later day, found \(validUntil)")
+        }
+        let request = [
+            new.number, new.patient, new.patientName, new.prescriber, new.prescriberName, new.style.rawValue,
+            new.pressureClass.code, new.side, String(new.quantity), new.validUntil?.description, new.diagnosis,
+        ]
+        return try Idempotency(connection: connection).run("rx.new", key: key, request: request) { tx in
             let patient = try Self.party(
                 "patient", reference: new.patient, name: new.patientName, flag: "--patient", on: tx)
             let prescriber = try Self.party(
                 "prescriber", reference: new.prescriber, name: new.prescriberName, flag: "--prescriber", on: tx)
-            var number = new.number
-            if number == nil {
-                let next = try tx.query("SELECT count(*) + 1 AS n FROM prescription")[0].decode(Int.self, "n")
-                number = "RX-\(next)"
+            var id: Int64?
+            var number = new.number ?? ""
+            // A given number must be new; a made-up one skips numbers already taken.
+            for _ in 0..<1000 where id == nil {
+                if new.number == nil {
+                    number =
+                        "RX-\(try tx.query("SELECT nextval('prescription_number_seq') AS n")[0].decode(Int64.self, "n"))"
+                }
+                let inserted = try tx.query(
+                    """
+                    INSERT INTO prescription (number, patient_id, prescriber_id, authored_on, valid_from, valid_until, diagnosis, idempotency_key)
+                    VALUES (\(number), \(patient), \(prescriber), \(today), \(today), \(new.validUntil), \(new.diagnosis), \(key))
+                    ON CONFLICT (number) DO NOTHING RETURNING id
+                    """
+                )
+                if inserted.count > 0 {
+                    id = try inserted[0].decode(Int64.self, "id")
+                } else if new.number != nil {
+                    throw InventoryError(
+                        .badInput, "--number: expected a prescription number not used before, found '\(number)'")
+                }
             }
-            let id: Int64
-            do {
-                id = try tx.query(
-                    """
-                    INSERT INTO prescription (number, patient_id, prescriber_id, valid_until, diagnosis, idempotency_key)
-                    VALUES (\(number!), \(patient), \(prescriber), \(new.validUntil)::date, \(new.diagnosis), \(key)) RETURNING id
-                    """
-                )[0].decode(Int64.self, "id")
-            } catch {
-                guard (error as? PostgresError)?.sqlState == .uniqueViolation else { throw error }
-                throw InventoryError(
-                    .badInput, "--number: expected a prescription number not used before, found '\(number!)'")
+            guard let id else {
+                throw InventoryError.refused("rx new: expected a free prescription number, found none in 1000 tries")
             }
             try tx.execute(
                 """
@@ -139,7 +159,7 @@ public struct Prescriptions: Sendable {
                 VALUES (\(id), \(new.style.rawValue), \(new.pressureClass.standard.rawValue), \(new.pressureClass.label), \(new.side), \(new.quantity))
                 """
             )
-            return try Self.load(number: number!, on: tx)
+            return try Self.load(number: number, on: tx)
         }
     }
 
@@ -160,7 +180,7 @@ public struct Prescriptions: Sendable {
 
     /// Cancels a prescription: it becomes revoked and its active reservations are released.
     public func cancel(_ number: String, key: String) throws -> PrescriptionRecord {
-        try Idempotency(connection: connection).run("rx.cancel", key: key) { tx in
+        try Idempotency(connection: connection).run("rx.cancel", key: key, request: [number]) { tx in
             let rows = try tx.query("SELECT id, status FROM prescription WHERE number = \(number) FOR UPDATE")
             guard rows.count > 0 else { throw InventoryError.unknown("RX", "a prescription number", number) }
             let status = try rows[0].decode(String.self, "status")
@@ -204,7 +224,7 @@ public struct Prescriptions: Sendable {
     static let select = """
         SELECT p.number, pa.reference AS patient, pa.display_name AS patient_name, pr.reference AS prescriber, p.status,
                i.style, i.standard || ':' || i.class_label AS class_code, i.side, i.quantity_prescribed, i.quantity_reserved,
-               i.quantity_dispensed, p.valid_until::timestamptz AS valid_until, p.diagnosis
+               i.quantity_dispensed, p.valid_until, p.diagnosis
         FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
         JOIN prescription_item i ON i.prescription_id = p.id
         """
@@ -228,7 +248,7 @@ public struct Prescriptions: Sendable {
             quantityPrescribed: try row.decode(Int.self, "quantity_prescribed"),
             quantityReserved: try row.decode(Int.self, "quantity_reserved"),
             quantityDispensed: try row.decode(Int.self, "quantity_dispensed"),
-            validUntil: try row.decode(Date?.self, "valid_until"),
+            validUntil: try row.decode(CalendarDay?.self, "valid_until"),
             diagnosis: try row.decode(String?.self, "diagnosis")
         )
     }

@@ -32,10 +32,14 @@ public struct ReservationRecord: Codable, Sendable, Hashable {
 public struct Reservations: Sendable {
     /// The connection every call uses.
     public let connection: Connection
+    /// The shop's calendar day, against which prescriptions' validity and lots' expiry are judged.
+    public let today: CalendarDay
 
-    /// Reservation operations on `connection`.
-    public init(connection: Connection) {
+    /// Reservation operations on `connection`, judging dates against `today` (default: today in
+    /// the counter's time zone).
+    public init(connection: Connection, today: CalendarDay = .today()) {
         self.connection = connection
+        self.today = today
     }
 
     /// Holds one unit of `sku` at `location` for prescription `rx`, from the earliest-expiring
@@ -43,13 +47,13 @@ public struct Reservations: Sendable {
     /// dispensed, when the article's style or class differs from the prescription's, or when
     /// nothing is available here (the error says where it is in stock).
     public func reserve(rx: String, sku: String, location: String, key: String) throws -> ReservationRecord {
-        try Idempotency(connection: connection).run("reserve", key: key) { tx in
+        try Idempotency(connection: connection).run("reserve", key: key, request: [rx, sku, location]) { tx in
             let article = try Stock.article(sku, on: tx)
             let locationID = try Stock.locationID(location, on: tx)
             // Lock order everywhere: prescription item, then balances by id.
             let items = try tx.query(
                 """
-                SELECT i.id, p.status, p.valid_until < current_date AS expired, p.valid_from > current_date AS early,
+                SELECT i.id, p.status, p.valid_until < \(today) AS expired, p.valid_from > \(today) AS early,
                        i.style, i.standard, i.class_label, i.quantity_prescribed, i.quantity_reserved, i.quantity_dispensed
                 FROM prescription p JOIN prescription_item i ON i.prescription_id = p.id
                 WHERE p.number = \(rx) FOR UPDATE OF i
@@ -87,21 +91,25 @@ public struct Reservations: Sendable {
             // Take the earliest-expiring approved lot that still has a unit free. A concurrent reserver
             // may take the chosen row's last unit while we wait for its lock; PostgreSQL then
             // re-checks the row and we get none, so look again while some unit is still free here.
-            var taken = try Self.takeOne(article, at: locationID, on: tx)
+            var taken = try Self.takeOne(article, at: locationID, today: today, on: tx)
             for _ in 0..<8 where taken.count == 0 {
-                guard try Self.freeUnits(article, at: locationID, on: tx) > 0 else { break }
-                taken = try Self.takeOne(article, at: locationID, on: tx)
+                guard try Self.freeUnits(article, at: locationID, today: today, on: tx) > 0 else { break }
+                taken = try Self.takeOne(article, at: locationID, today: today, on: tx)
             }
             guard taken.count > 0 else {
                 let elsewhere = try tx.query(
                     """
-                    SELECT loc.code, sum(b.on_hand - b.reserved)::int8 AS available FROM stock_balance b JOIN location loc ON loc.id = b.location_id
+                    SELECT loc.code, sum(b.on_hand - b.reserved)::int8 AS available
+                    FROM stock_balance b JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
                     WHERE b.sku = \(article) AND b.location_id <> \(locationID) AND b.on_hand > b.reserved
+                      AND unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NULL
                     GROUP BY loc.code ORDER BY loc.code
                     """
                 ).map { "\(try $0.decode(String.self, "code")) (\(try $0.decode(Int.self, "available")))" }
+                let blocked = try Stock.unusableUnits(article, at: locationID, today: today, on: tx)
                 throw InventoryError.refused(
                     "out of stock: \(article) has nothing available at \(location)"
+                        + (blocked > 0 ? " (\(blocked) on hand are expired, recalled, held or returned)" : "")
                         + (elsewhere.isEmpty
                             ? "; none elsewhere either" : "; available at \(elsewhere.joined(separator: ", "))")
                 )
@@ -117,21 +125,18 @@ public struct Reservations: Sendable {
         }
     }
 
-    /// Which balances may give a unit to a reservation: some free, and not in a recalled, held or
-    /// expired lot. `b` is the balance, `l` its lot; SQL written here, never input.
-    static let reservable = """
-        b.on_hand - b.reserved >= 1
-        AND (l.id IS NULL OR (l.status = 'approved' AND (l.expires_on IS NULL OR l.expires_on >= current_date)))
-        """
-
-    /// Reserves one unit from the earliest-expiring reservable balance; returns the balance's id, or no row.
-    static func takeOne(_ sku: String, at location: Int64, on tx: Connection) throws -> QueryResult {
+    /// Reserves one unit from the earliest-expiring usable balance with a unit free; returns the
+    /// balance's id, or no row.
+    static func takeOne(_ sku: String, at location: Int64, today: CalendarDay, on tx: Connection) throws
+        -> QueryResult
+    {
         try tx.query(
             """
             UPDATE stock_balance SET reserved = reserved + 1
             WHERE id = (
                 SELECT b.id FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-                WHERE b.sku = \(sku) AND b.location_id = \(location) AND \(unescaped: reservable)
+                WHERE b.sku = \(sku) AND b.location_id = \(location) AND b.on_hand - b.reserved >= 1
+                  AND unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NULL
                 ORDER BY l.expires_on NULLS LAST, b.id LIMIT 1 FOR UPDATE OF b
             ) AND on_hand - reserved >= 1
             RETURNING id
@@ -140,18 +145,19 @@ public struct Reservations: Sendable {
     }
 
     /// Units of `sku` that could still be reserved at `location`.
-    static func freeUnits(_ sku: String, at location: Int64, on tx: Connection) throws -> Int {
+    static func freeUnits(_ sku: String, at location: Int64, today: CalendarDay, on tx: Connection) throws -> Int {
         try tx.query(
             """
             SELECT coalesce(sum(b.on_hand - b.reserved), 0)::int8 AS n FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-            WHERE b.sku = \(sku) AND b.location_id = \(location) AND \(unescaped: reservable)
+            WHERE b.sku = \(sku) AND b.location_id = \(location) AND b.on_hand - b.reserved >= 1
+              AND unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NULL
             """
         )[0].decode(Int.self, "n")
     }
 
     /// Gives a held unit back to available stock.
     public func release(_ id: Int64, key: String) throws -> ReservationRecord {
-        try Idempotency(connection: connection).run("release", key: key) { tx in
+        try Idempotency(connection: connection).run("release", key: key, request: [String(id)]) { tx in
             try Self.close(id, as: "released", on: tx)
             return try Self.load(id, on: tx)
         }

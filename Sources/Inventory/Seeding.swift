@@ -24,96 +24,187 @@ public struct Seeding: Sendable {
         public var prescriptions = 0
     }
 
-    /// Seeds from `directory` (the repository's `Seeds/`).
+    /// Seeds from `directory` (the repository's `Seeds/`). Every row is read and checked before
+    /// anything is written; a row that cannot be read is refused, naming its file, row and column.
     public func seed(from directory: String) throws -> Summary {
-        var summary = Summary()
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
-            .sorted()
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw InventoryError(.unreadable, "--from: expected a readable folder of seed files, found '\(directory)'")
+        }
+        let files = names.filter { $0.hasSuffix(".json") }.sorted()
         guard !files.isEmpty else {
             throw InventoryError(
-                .badInput, "--from: expected a folder with catalog files (Seeds/), found none in '\(directory)'")
+                .badData, "--from: expected a folder with catalog files (Seeds/), found none in '\(directory)'")
         }
+        let today = CalendarDay.today()
+        let stockRows = try table(directory, "stock.csv").map { try StockRow($0, today: today) }
+        let prescriptionRows = try table(directory, "prescriptions.csv").map {
+            try PrescriptionRow($0, validUntil: today.adding(days: 180))
+        }
+        var summary = Summary()
         let catalogs = Catalogs(connection: connection)
         for file in files {
             let base = String(file.dropLast(5))
             let json = try read("\(directory)/\(file)")
             let articlesPath = "\(directory)/\(base)-articles.csv"
-            let articles =
-                FileManager.default.fileExists(atPath: articlesPath)
-                ? String(decoding: try read(articlesPath), as: UTF8.self) : nil
+            let articles = FileManager.default.fileExists(atPath: articlesPath) ? try read(articlesPath) : nil
             let result = try catalogs.importCatalog(
                 json: json, fileName: file, articles: articles, articlesFileName: "\(base)-articles.csv")
             summary.catalogs.append(
-                result.alreadyImported
+                result.unchanged
                     ? "\(file): already imported"
                     : "\(file): \(result.lines.count) lines, \(result.articlesAdded) articles added"
             )
         }
-        let stock = Stock(connection: connection)
+        let stock = Stock(connection: connection, today: today)
         try stock.addLocation(code: "shop", name: "Main shop (counter)")
         try stock.addLocation(code: "store", name: "Store room")
-        let receiptsBefore = try receiptCount()
-        for (index, row) in try table("\(directory)/stock.csv").enumerated() {
-            let expires = row["expires"].flatMap { $0.isEmpty ? nil : CalendarDay.parse($0) }
+        try stock.addLocation(
+            code: "quarantine", name: "Quarantine shelf (recalled, expired, returned)", kind: "quarantine")
+        // Rows seeded before are skipped: their dates were reckoned from the day they were seeded.
+        let seeded = Set(
+            try connection.query("SELECT key FROM idempotent_result WHERE key LIKE 'seed:%'").map {
+                try $0.decode(String.self, "key")
+            })
+        for (index, row) in stockRows.enumerated() where !seeded.contains("seed:stock:\(index)") {
             try stock.receive(
-                sku: row["sku"] ?? "",
-                quantity: Int(row["quantity"] ?? "") ?? 0,
-                location: row["location"] ?? "",
-                lot: row["lot"].flatMap { $0.isEmpty ? nil : $0 },
-                expires: expires,
-                reference: "opening stock",
-                key: "seed:stock:\(index)"
+                sku: row.sku, quantity: row.quantity, location: row.location, lot: row.lot, expires: row.expires,
+                reference: "opening stock", key: "seed:stock:\(index)"
             )
-            if let minimum = row["minimum"].flatMap({ Int($0) }) {
+            summary.receipts += 1
+            if let minimum = row.minimum {
                 try stock.setMinimum(
-                    sku: row["sku"] ?? "", minimum: minimum, reorderQuantity: Int(row["reorder"] ?? ""),
-                    location: row["location"] ?? "")
+                    sku: row.sku, minimum: minimum, reorderQuantity: row.reorder, location: row.location)
             }
         }
-        summary.receipts = try receiptCount() - receiptsBefore
-        let prescriptions = Prescriptions(connection: connection)
-        for (index, row) in try table("\(directory)/prescriptions.csv").enumerated() {
-            let line = row["class"] ?? ""
-            let pressureClass = try PressureClass.parse(line, defaultStandard: .RAL)
-            _ = try prescriptions.create(
-                NewPrescription(
-                    number: row["number"],
-                    patient: row["patient"] ?? "",
-                    patientName: row["patient_name"],
-                    prescriber: row["prescriber"] ?? "",
-                    prescriberName: row["prescriber_name"],
-                    style: Style(rawValue: row["style"] ?? "") ?? .AD,
-                    pressureClass: pressureClass,
-                    quantity: Int(row["quantity"] ?? "") ?? 2,
-                    validUntil: Calendar(identifier: .gregorian).date(byAdding: .day, value: 180, to: Date()),
-                    diagnosis: row["diagnosis"]
-                ),
-                key: "seed:rx:\(index)"
-            )
+        let prescriptions = Prescriptions(connection: connection, today: today)
+        for (index, row) in prescriptionRows.enumerated() where !seeded.contains("seed:rx:\(index)") {
+            _ = try prescriptions.create(row.prescription, key: "seed:rx:\(index)")
         }
         summary.prescriptions = try connection.query("SELECT count(*) AS n FROM prescription")[0].decode(Int.self, "n")
         return summary
     }
 
-    /// Opening-stock receipts posted by seeding so far (their keys start with `seed:stock:`).
-    private func receiptCount() throws -> Int {
-        try connection.query("SELECT count(*) AS n FROM idempotent_result WHERE key LIKE 'seed:stock:%'")[0]
-            .decode(Int.self, "n")
-    }
-
     private func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InventoryError(.badInput, "--from: expected a readable file, found none at '\(path)'")
+            throw InventoryError(.unreadable, "--from: expected a readable file, found none at '\(path)'")
         }
         return [UInt8](data)
     }
 
-    private func table(_ path: String) throws -> [[String: String]] {
-        let text = String(decoding: try read(path), as: UTF8.self)
-        let rows = try CSVReader.rows(text)
-        guard let header = rows.first?.fields else { return [] }
-        return rows.dropFirst().map { row in
-            Dictionary(zip(header, row.fields).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+    /// The rows of `directory/name` as (file, row number, column → value).
+    private func table(_ directory: String, _ name: String) throws -> [SeedRow] {
+        let bytes = try read("\(directory)/\(name)")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw InventoryError(.badData, "\(name): expected UTF-8 text, found bytes that are not")
         }
+        let rows: [CSVReader.Row]
+        do {
+            rows = try CSVReader.rows(text)
+        } catch {
+            throw InventoryError(.badData, "\(name): \(error)")
+        }
+        guard let header = rows.first?.fields else { return [] }
+        return rows.dropFirst().enumerated().map { offset, row in
+            SeedRow(
+                file: name, number: offset + 2,
+                values: Dictionary(zip(header, row.fields).map { ($0, $1) }, uniquingKeysWith: { first, _ in first }))
+        }
+    }
+}
+
+/// One data row of a seed CSV, with where it came from for error messages.
+private struct SeedRow {
+    let file: String
+    let number: Int
+    let values: [String: String]
+
+    func error(_ column: String, _ expected: String) -> InventoryError {
+        InventoryError(
+            .badData, "\(file) row \(number), column \(column): expected \(expected), found '\(values[column] ?? "")'")
+    }
+
+    /// A required, non-empty value.
+    func text(_ column: String) throws -> String {
+        guard let value = values[column], !value.isEmpty else { throw error(column, "a value") }
+        return value
+    }
+
+    /// An optional value (`nil` when empty or absent).
+    func optional(_ column: String) -> String? {
+        values[column].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A whole number ≥ `minimum`, or `nil` when empty and allowed.
+    func number(_ column: String, minimum: Int, required: Bool) throws -> Int? {
+        guard let text = optional(column) else {
+            if required { throw error(column, "a whole number") }
+            return nil
+        }
+        guard let value = Int(text), value >= minimum, value <= Int(Int32.max) else {
+            throw error(column, "a whole number from \(minimum)")
+        }
+        return value
+    }
+}
+
+/// A row of `stock.csv`: an opening receipt, and optionally a reorder rule.
+private struct StockRow {
+    let sku: String
+    let location: String
+    let quantity: Int
+    let lot: String?
+    let expires: CalendarDay?
+    let minimum: Int?
+    let reorder: Int?
+
+    /// Reads the row; `expires` is a day `YYYY-MM-DD` or `+N` days from `today` (sample data that
+    /// never goes stale).
+    init(_ row: SeedRow, today: CalendarDay) throws {
+        sku = try row.text("sku")
+        location = try row.text("location")
+        quantity = try row.number("quantity", minimum: 1, required: true)!
+        lot = row.optional("lot")
+        minimum = try row.number("minimum", minimum: 0, required: false)
+        reorder = try row.number("reorder", minimum: 1, required: false)
+        switch row.optional("expires") {
+        case nil: expires = nil
+        case let text? where text.hasPrefix("+"):
+            guard let days = Int(text.dropFirst()), days >= 0, days <= 36_500 else {
+                throw row.error("expires", "a date YYYY-MM-DD or +N days")
+            }
+            expires = today.adding(days: days)
+        case let text?:
+            guard let day = try? CalendarDay(parsing: text) else {
+                throw row.error("expires", "a date YYYY-MM-DD or +N days")
+            }
+            expires = day
+        }
+    }
+}
+
+/// A row of `prescriptions.csv`.
+private struct PrescriptionRow {
+    let prescription: NewPrescription
+
+    init(_ row: SeedRow, validUntil: CalendarDay) throws {
+        guard let style = Style(rawValue: try row.text("style")) else { throw row.error("style", "AD, AF, AG or AT") }
+        guard let pressureClass = try? PressureClass.parse(try row.text("class"), defaultStandard: .RAL) else {
+            throw row.error("class", "a class such as RAL:2 or US:20-30")
+        }
+        prescription = NewPrescription(
+            number: try row.text("number"),
+            patient: try row.text("patient"),
+            patientName: row.optional("patient_name"),
+            prescriber: try row.text("prescriber"),
+            prescriberName: row.optional("prescriber_name"),
+            style: style,
+            pressureClass: pressureClass,
+            quantity: try row.number("quantity", minimum: 1, required: true)!,
+            validUntil: validUntil,
+            diagnosis: row.optional("diagnosis")
+        )
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fitting
 import Foundation
 import Inventory
 import Postgres
@@ -36,25 +37,98 @@ struct CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs a command body, turning a ``CLIError`` into its lines on stderr and its exit status.
+extension CLIError {
+    /// The one mapping from every error a command can raise to the line it prints and its exit
+    /// status: a rule's refusal 1, bad input 64, bad data in a file 65, a file that cannot be read
+    /// 66, the database unavailable 69, anything unexpected 70.
+    init(_ error: any Error) {
+        switch error {
+        case let error as CLIError:
+            self = error
+        case let error as InventoryError:
+            let status: Status =
+                switch error.kind {
+                case .refused: .refused
+                case .badInput: .badInput
+                case .badData: .badData
+                case .unreadable: .noInput
+                }
+            self.init(status: status, message: error.message, details: error.details)
+        case let error as PostgresError:
+            self.init(postgres: error)
+        case let error as CatalogError:
+            self.init(
+                status: .badData, message: "catalog: \(error.issues[0])",
+                details: error.issues.dropFirst().map(\.description))
+        case let error as ArticleError:
+            self.init(
+                status: .badData, message: "articles: \(error.issues[0])",
+                details: error.issues.dropFirst().map(\.description))
+        case let error as CSVReader.SyntaxError:
+            self.init(status: .badData, message: "CSV: \(error)")
+        case let error as JSONSyntaxError:
+            self.init(status: .badData, message: "JSON: \(error)")
+        case let error as UTF8Text.InvalidByte:
+            self.init(status: .badData, message: "file: \(error)")
+        case let error as CalendarDay.ParseError:
+            self.init(status: .badInput, message: "date: \(error)")
+        case let error as DecodingError:
+            self.init(status: .badData, message: "data: expected readable JSON, found \(Self.describe(error))")
+        case let error as CocoaError where error.isFileError:
+            let path =
+                (error.userInfo[NSFilePathErrorKey] as? String) ?? (error.userInfo["NSURL"].map { "\($0)" } ?? "")
+            self.init(
+                status: .noInput,
+                message: "file: expected a readable file, found '\(path)' (\(error.localizedDescription))")
+        default:
+            self.init(status: .internalError, message: "unexpected error: \(error)")
+        }
+    }
+
+    /// A database error: unreachable or shut down 69; a value the server refused (a data
+    /// exception, a constraint) 64 naming the column or constraint; a schema that needs
+    /// migrating 65; anything else 70.
+    private init(postgres error: PostgresError) {
+        let details = error.detail.map { [$0] } ?? []
+        let state = error.sqlState?.code ?? ""
+        switch error.kind {
+        case .connection, .connectionLost:
+            self.init(status: .unavailable, message: "database: \(error.description)", details: details)
+        case .schema:
+            self.init(status: .badData, message: "database: \(error.description)", details: details)
+        case .server where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300":
+            self.init(status: .unavailable, message: "database: \(error.description)", details: details)
+        case .server where state.hasPrefix("22") || state.hasPrefix("23"):
+            let field = error.column ?? error.constraint ?? "value"
+            self.init(
+                status: .badInput,
+                message: "\(field): expected a value the database accepts, found it refused: \(error.description)",
+                details: details)
+        case .server, .decoding, .usage:
+            self.init(status: .internalError, message: "database: \(error.description)", details: details)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context),
+            .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "\(context.debugDescription)\(path.isEmpty ? "" : " at \(path)")"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Runs a command body, turning any error into its lines on stderr and its exit status.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
-        do {
-            try body()
-        } catch let error as InventoryError {
-            throw CLIError(
-                status: error.kind == .refused ? .refused : .badInput, message: error.message, details: error.details)
-        } catch let error as PostgresError {
-            let status: CLIError.Status =
-                switch error.kind {
-                case .connection, .connectionLost: .unavailable
-                case .schema: .badData
-                case .server, .decoding, .usage: .internalError
-                }
-            throw CLIError(
-                status: status, message: "database: \(error.description)", details: error.detail.map { [$0] } ?? [])
-        }
-    } catch let error as CLIError {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let error = CLIError(error)
         var text = "error: \(error.message)\n"
         for line in error.details { text += "  \(line)\n" }
         FileHandle.standardError.write(Data(text.utf8))

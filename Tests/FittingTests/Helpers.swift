@@ -45,11 +45,13 @@ func catalogJSON(
     styles: [String] = ["AD"],
     unit: String = "cm",
     sizes: [String],
-    lengths: [String] = []
+    lengths: [String] = [],
+    exceptions: [ChartException] = []
 ) -> String {
     """
     {"format": "compression-catalog", "version": 1, "manufacturer": "Test",
      "lines": [{"id": "\(id)", "name": "Test", "standard": "\(standard)",
+       "exceptions": [\(exceptions.map { "\"\($0.rawValue)\"" }.joined(separator: ","))],
        "classes": [\(classes.map { "\"\($0)\"" }.joined(separator: ","))],
        "styles": [\(styles.map { "\"\($0)\"" }.joined(separator: ","))], "unit": "\(unit)",
        "sizes": [\(sizes.joined(separator: ","))], "lengths": [\(lengths.joined(separator: ","))]}]}

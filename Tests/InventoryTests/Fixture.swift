@@ -35,7 +35,7 @@ struct Fixture {
         _ = try Catalogs(connection: connection).importCatalog(
             json: Array(Self.catalog.utf8),
             fileName: "spec.json",
-            articles: Self.articles,
+            articles: Array(Self.articles.utf8),
             articlesFileName: "spec.csv"
         )
         let stock = Stock(connection: connection)
@@ -67,7 +67,7 @@ struct Fixture {
         try Stock(connection: connection).balances(sku: sku, location: location).reduce(0) { $0 + $1.available }
     }
 
-    func problems() throws -> [String] { try Checks(connection: connection).run() }
+    func problems() throws -> [String] { try Checks(connection: connection).run().problems }
 }
 
 /// Expects `body` to fail with an inventory error of `kind` whose message contains `text`.

@@ -36,7 +36,7 @@ struct StockAndDispensingTests {
         let second = try stock.receive(sku: "AD2-II-R", quantity: 5, location: "shop", key: "same")
         #expect(first == second)
         #expect(try f.available("AD2-II-R") == 5)
-        expectRefusal(.badInput, containing: "already used for stock.receipt") {
+        expectRefusal(.badInput, containing: "key 'same' was used for a different request") {
             _ = try stock.count(sku: "AD2-II-R", counted: 1, location: "shop", key: "same")
         }
     }
@@ -57,7 +57,7 @@ struct StockAndDispensingTests {
         expectRefusal(containing: "has 1 reserved") {
             _ = try stock.count(sku: "AD2-II-R", counted: 0, location: "shop", key: "x5")
         }
-        expectRefusal(containing: "has only 1 available at shop") {
+        expectRefusal(containing: "has only 1 usable unit free to move at shop; 2 asked") {
             _ = try stock.transfer(sku: "AD2-II-R", quantity: 2, from: "shop", to: "store", key: "x6")
         }
         #expect(try f.problems().isEmpty)
@@ -83,19 +83,19 @@ struct StockAndDispensingTests {
             _ = try Dispensing(connection: f.connection).dispense(reservation: second.id, key: "d2")
         }
         let third = try reservations.reserve(rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "e")
-        _ = try Dispensing(connection: f.connection).dispense(reservation: third.id, key: "d3")
+        let lastHanded = try Dispensing(connection: f.connection).dispense(reservation: third.id, key: "d3")
         #expect(try Prescriptions(connection: f.connection).show("RX-1").status == "completed")
         expectRefusal(containing: "is completed, not active") {
             _ = try reservations.reserve(rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "f")
         }
-        // A garment comes back: the prescription is active again with one to dispense.
+        // A garment comes back for a replacement: the prescription is reopened with one to dispense.
         _ = try Dispensing(connection: f.connection).takeBack(
-            sku: "AD2-II-R", quantity: 1, rx: "RX-1", location: "shop", key: "ret")
+            dispense: lastHanded.id, quantity: 1, reason: "too tight", location: "shop", reopen: true, key: "ret")
         let rx = try Prescriptions(connection: f.connection).show("RX-1")
         #expect(rx.status == "active" && rx.quantityDispensed == 1)
         expectRefusal(containing: "cannot come back") {
             _ = try Dispensing(connection: f.connection).takeBack(
-                sku: "AD2-II-R", quantity: 2, rx: "RX-1", location: "shop", key: "ret2")
+                dispense: lastHanded.id, quantity: 2, reason: "again", location: "shop", key: "ret2")
         }
         #expect(try f.problems().isEmpty)
     }
@@ -137,13 +137,13 @@ struct StockAndDispensingTests {
     func lots() throws {
         let f = try Fixture()
         let stock = Stock(connection: f.connection)
-        let day = { (text: String) in ISO8601DateFormatter().date(from: text + "T00:00:00Z")! }
+        let day = { (text: String) in try CalendarDay(parsing: text) }
         try stock.receive(
-            sku: "AD2-II-R", quantity: 1, location: "shop", lot: "LATE", expires: day("2031-01-01"), key: "l1")
+            sku: "AD2-II-R", quantity: 1, location: "shop", lot: "LATE", expires: try day("2031-01-01"), key: "l1")
         try stock.receive(
-            sku: "AD2-II-R", quantity: 1, location: "shop", lot: "EARLY", expires: day("2030-01-01"), key: "l2")
+            sku: "AD2-II-R", quantity: 1, location: "shop", lot: "EARLY", expires: try day("2030-01-01"), key: "l2")
         try stock.receive(
-            sku: "AD2-II-R", quantity: 1, location: "shop", lot: "RECALLED", expires: day("2029-01-01"), key: "l3")
+            sku: "AD2-II-R", quantity: 1, location: "shop", lot: "RECALLED", expires: try day("2029-01-01"), key: "l3")
         try f.connection.execute("UPDATE lot SET status = 'recalled' WHERE code = 'RECALLED'")
         try f.prescription("RX-1", quantity: 3)
         let reservations = Reservations(connection: f.connection)

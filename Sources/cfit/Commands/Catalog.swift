@@ -15,7 +15,7 @@ struct CatalogCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a catalog file and its articles CSV (all checked first; one transaction).",
             discussion:
-                "Re-importing the same files is a reported no-op. Articles missing from a new file are deactivated, never deleted."
+                "The files are compared with what the database holds: only differences are applied, and a file the database already matches is a reported no-op. --dry-run shows the differences. Articles missing from the articles file are deactivated, never deleted."
         )
         @Argument(help: "The catalog JSON file.") var catalog: String
         @Argument(help: "The articles CSV file.") var articles: String?
@@ -28,42 +28,68 @@ struct CatalogCommand: ParsableCommand {
                 guard let bytes = FileManager.default.contents(atPath: catalog) else {
                     throw CLIError(status: .noInput, message: "CATALOG: expected a readable file, found '\(catalog)'")
                 }
-                var csv: String?
+                var csv: [UInt8]?
                 if let articles {
                     guard let data = FileManager.default.contents(atPath: articles) else {
                         throw CLIError(
                             status: .noInput, message: "ARTICLES: expected a readable file, found '\(articles)'")
                     }
-                    csv = String(decoding: data, as: UTF8.self)
+                    csv = [UInt8](data)
                 }
                 let progress = Progress(label: "importing \(URL(fileURLWithPath: catalog).lastPathComponent)")
-                let summary: ImportSummary
-                do {
-                    summary = try Catalogs(connection: database.connect()).importCatalog(
-                        json: [UInt8](bytes),
-                        fileName: URL(fileURLWithPath: catalog).lastPathComponent,
-                        articles: csv,
-                        articlesFileName: articles.map { URL(fileURLWithPath: $0).lastPathComponent },
-                        dryRun: dryRun,
-                        progress: progress.update
-                    )
-                    progress.finish()
-                } catch let error as InventoryError where error.kind == .badInput {
-                    progress.finish()
-                    throw CLIError(status: .badData, message: error.message, details: error.details)
-                }
+                defer { progress.finish() }
+                let summary = try Catalogs(connection: database.connect()).importCatalog(
+                    json: [UInt8](bytes),
+                    fileName: URL(fileURLWithPath: catalog).lastPathComponent,
+                    articles: csv,
+                    articlesFileName: articles.map { URL(fileURLWithPath: $0).lastPathComponent },
+                    dryRun: dryRun,
+                    progress: progress.update
+                )
+                progress.finish()
                 if json {
                     print(try RecordJSON.render(nil, summary))
-                } else if summary.alreadyImported {
-                    print("already imported: these files changed nothing (\(summary.lines.joined(separator: ", ")))")
                 } else {
-                    print(
-                        "\(summary.dryRun ? "dry run, nothing stored: would import" : "imported") \(summary.lines.count) lines "
-                            + "(\(summary.lines.joined(separator: ", "))), \(summary.sizes) sizes; articles: \(summary.articlesAdded) added, "
-                            + "\(summary.articlesUpdated) updated, \(summary.articlesDeactivated) deactivated"
-                    )
+                    print(Self.report(summary))
                 }
             }
+        }
+
+        /// The summary in words: what changed (or would), article by article, and the stock of
+        /// every article deactivated.
+        static func report(_ summary: ImportSummary) -> String {
+            let lines = summary.lines.joined(separator: ", ")
+            if summary.unchanged {
+                return "already up to date: the database holds exactly these files' content (\(lines)); nothing changed"
+            }
+            var text = [
+                "\(summary.dryRun ? "dry run, nothing stored: would import" : "imported") \(summary.lines.count) lines (\(lines)), "
+                    + "\(summary.sizes) sizes; articles: \(summary.articlesAdded) added, \(summary.articlesChanged) changed, "
+                    + "\(summary.articlesDeactivated) deactivated"
+            ]
+            if !summary.chartChanges.isEmpty {
+                text.append("charts:")
+                text += summary.chartChanges.map { "  \($0)" }
+            }
+            func list(_ name: String, _ skus: [String]) {
+                guard !skus.isEmpty else { return }
+                let shown = skus.prefix(20).joined(separator: ", ")
+                text.append(
+                    "\(name): \(shown)\(skus.count > 20 ? " … and \(skus.count - 20) more (--json lists all)" : "")")
+            }
+            list("added", summary.added)
+            list("changed", summary.changed)
+            list("deactivated", summary.deactivated)
+            if !summary.deactivatedOnHand.isEmpty {
+                text.append(
+                    "on hand of deactivated articles (\(summary.dryRun ? "would no longer" : "can no longer") be fitted from the catalog):"
+                )
+                for stock in summary.deactivatedOnHand {
+                    text.append(
+                        "  \(stock.sku) at \(stock.location)\(stock.lot.map { " lot \($0)" } ?? ""): \(stock.onHand)")
+                }
+            }
+            return text.joined(separator: "\n")
         }
     }
 
@@ -198,7 +224,9 @@ final class Progress {
         drawn = true
     }
 
+    /// Ends the bar's line (once).
     func finish() {
         if drawn { writeError("\n") }
+        drawn = false
     }
 }

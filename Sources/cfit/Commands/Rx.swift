@@ -52,14 +52,7 @@ struct Rx: ParsableCommand {
                     throw CLIError.badInput(
                         "--class", expected: "a class such as RAL:2 or US:20-30", found: quoted(pressureClass))
                 }
-                var until: Date?
-                if let validUntil {
-                    guard let day = CalendarDay.parse(validUntil) else {
-                        throw CLIError.badInput(
-                            "--valid-until", expected: "a date YYYY-MM-DD", found: quoted(validUntil))
-                    }
-                    until = day
-                }
+                let until = try validUntil.map { try calendarDay($0, "--valid-until") }
                 let record = try Prescriptions(connection: database.connect()).create(
                     NewPrescription(
                         number: number, patient: patient, patientName: patientName, prescriber: prescriber,
@@ -120,7 +113,7 @@ struct Rx: ParsableCommand {
                         ? try RecordJSON.render("rx", r)
                         : """
                         rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)
-                        \(r.style) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")
+                        \(r.style) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")
                         """)
             }
         }
@@ -139,120 +132,5 @@ struct Rx: ParsableCommand {
                 print(json ? try RecordJSON.render("rx", r) : "rx \(r.number): \(r.status)")
             }
         }
-    }
-}
-
-/// `cfit reserve`: hold a garment for a prescription.
-struct Reserve: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Hold one garment of an article for a prescription (earliest-expiring lot first).")
-    @Option(help: ArgumentHelp("The prescription.", valueName: "RX")) var rx: String
-    @Option(help: ArgumentHelp("The article (SKU or GTIN).", valueName: "SKU")) var sku: String
-    @OptionGroup var place: LocationOption
-    @Flag(help: "Print JSON.") var json = false
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var database: DatabaseOptions
-
-    func run() throws {
-        try reportingErrors {
-            let r = try Reservations(connection: database.connect()).reserve(
-                rx: rx, sku: sku, location: place.code, key: write.key)
-            print(
-                json
-                    ? try RecordJSON.render("reservation", r)
-                    : "reservation \(r.id): \(r.sku) at \(r.location)\(r.lot.map { " (lot \($0))" } ?? "") held for rx \(r.prescription)"
-            )
-        }
-    }
-}
-
-/// `cfit dispense`: hand a reserved garment over.
-struct Dispense: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
-    @Argument(help: "The reservation's number.") var reservation: String
-    @Flag(help: "Print JSON.") var json = false
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var database: DatabaseOptions
-
-    func run() throws {
-        try reportingErrors {
-            let d = try Dispensing(connection: database.connect()).dispense(
-                reservation: Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
-            print(
-                json
-                    ? try RecordJSON.render("dispense", d)
-                    : "dispensed \(d.sku)\(d.lot.map { " lot \($0)" } ?? "") from \(d.location) for rx \(d.prescription)"
-            )
-        }
-    }
-}
-
-/// `cfit release`: give a held garment back to stock.
-struct Release: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Release a reservation: the garment is available again.")
-    @Argument(help: "The reservation's number.") var reservation: String
-    @Flag(help: "Print JSON.") var json = false
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var database: DatabaseOptions
-
-    func run() throws {
-        try reportingErrors {
-            let r = try Reservations(connection: database.connect()).release(
-                Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
-            print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")
-        }
-    }
-}
-
-/// `cfit return`: take dispensed garments back.
-struct Return: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "return",
-        abstract: "Take dispensed garments back into stock for a prescription."
-    )
-    @Argument(help: "SKU or GTIN.") var sku: String
-    @Argument(help: "Units returned.") var quantity: String
-    @Option(help: ArgumentHelp("The prescription they were dispensed for.", valueName: "RX")) var rx: String
-    @OptionGroup var place: LocationOption
-    @Flag(help: "Print JSON.") var json = false
-    @OptionGroup var write: WriteOptions
-    @OptionGroup var database: DatabaseOptions
-
-    func run() throws {
-        try reportingErrors {
-            let m = try Dispensing(connection: database.connect()).takeBack(
-                sku: sku, quantity: try wholeNumber(quantity, "QTY"), rx: rx, location: place.code, key: write.key
-            )
-            print(
-                json
-                    ? try RecordJSON.render("movement", m)
-                    : "returned \(m.delta) × \(m.sku) to \(m.location): on hand \(m.onHandAfter)")
-        }
-    }
-}
-
-/// `cfit check`: do the books add up?
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract:
-            "Verify on hand = Σ ledger, reserved = Σ active reservations, dispensed ≤ prescribed; exit 1 on any mismatch."
-    )
-    @Flag(help: "Print JSON.") var json = false
-    @OptionGroup var database: DatabaseOptions
-
-    func run() throws {
-        var problems: [String] = []
-        try reportingErrors {
-            problems = try Checks(connection: database.connect()).run()
-            if json {
-                print(try RecordJSON.render(nil, ["problems": problems]))
-            } else {
-                print(
-                    problems.isEmpty
-                        ? "check: every balance matches its ledger and reservations; every prescription adds up"
-                        : problems.joined(separator: "\n"))
-            }
-        }
-        if !problems.isEmpty { throw ExitCode(CLIError.Status.refused.rawValue) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inventory
+import Postgres
 
 /// The location a counter works at: `--location`, else `$CFIT_LOCATION`, else `shop`.
 struct LocationOption: ParsableArguments {
@@ -16,16 +17,40 @@ func wholeNumber(_ text: String, _ field: String) throws -> Int {
     return value
 }
 
+/// Reads a calendar day `YYYY-MM-DD` argument, naming the field when it is not one.
+func calendarDay(_ text: String, _ field: String) throws -> CalendarDay {
+    do {
+        return try CalendarDay(parsing: text)
+    } catch {
+        throw CLIError(status: .badInput, message: "\(field): \(error)")
+    }
+}
+
+/// Shows instants in the counter's own time zone, with its offset: `2026-11-26 14:03:07 -08:00`.
+func localTimeFormatter() -> DateFormatter {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = .current
+    formatter.dateFormat = "yyyy-MM-dd HH:mm:ss xxx"
+    return formatter
+}
+
 /// `cfit stock`: the pharmacy's stock.
 struct StockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stock",
         abstract: "Show, receive, count and move stock; its history; what to reorder.",
-        subcommands: [Show.self, Receive.self, Count.self, Transfer.self, History.self, Low.self, Minimum.self]
+        subcommands: [
+            Show.self, Receive.self, Count.self, Transfer.self, WriteOff.self, ReleaseReturn.self, History.self,
+            Low.self,
+            Minimum.self,
+        ]
     )
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Balances: on hand, reserved, available (by lot).")
+        static let configuration = CommandConfiguration(
+            abstract: "Balances: on hand, reserved, available (by lot); units that may not be offered are listed apart."
+        )
         @Argument(help: "A SKU or GTIN (default: everything in stock).") var sku: String?
         @Option(help: ArgumentHelp("Only this location.", valueName: "L")) var location: String?
         @Flag(help: "Print JSON.") var json = false
@@ -39,18 +64,32 @@ struct StockCommand: ParsableCommand {
                     return
                 }
                 if balances.isEmpty { print("no stock\(sku.map { " of \($0)" } ?? "")") }
-                var rows = [["sku", "location", "lot", "expires", "on hand", "reserved", "available"]]
-                for b in balances {
-                    rows.append([
-                        b.sku, b.location, b.lot ?? "-", b.expiresOn.map(Self.day) ?? "-", String(b.onHand),
-                        String(b.reserved), String(b.available),
-                    ])
+                let usable = balances.filter { $0.unusable == nil }
+                let unusable = balances.filter { $0.unusable != nil }
+                if !usable.isEmpty {
+                    var rows = [["sku", "location", "lot", "expires", "on hand", "reserved", "available"]]
+                    for b in usable {
+                        rows.append([
+                            b.sku, b.location, b.lot ?? "-", b.expiresOn?.description ?? "-", String(b.onHand),
+                            String(b.reserved), String(b.available),
+                        ])
+                    }
+                    print(textTable(rows))
                 }
-                if !balances.isEmpty { print(textTable(rows)) }
+                if !unusable.isEmpty {
+                    if !usable.isEmpty { print("") }
+                    print("not available (never offered; write off, release or move to quarantine):")
+                    var rows = [["sku", "location", "lot", "expires", "on hand", "reserved", "why"]]
+                    for b in unusable {
+                        rows.append([
+                            b.sku, b.location, b.lot ?? "-", b.expiresOn?.description ?? "-", String(b.onHand),
+                            String(b.reserved), b.unusable ?? "",
+                        ])
+                    }
+                    print(textTable(rows))
+                }
             }
         }
-
-        static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
     }
 
     struct Receive: ParsableCommand {
@@ -60,6 +99,10 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var place: LocationOption
         @Option(help: ArgumentHelp("The lot code on the box.", valueName: "CODE")) var lot: String?
         @Option(help: ArgumentHelp("The lot's expiry, YYYY-MM-DD.", valueName: "DATE")) var expires: String?
+        @Flag(
+            name: .customLong("accept-expired"),
+            help: "Book in a lot that has already expired (on hand, never offered; to be written off).")
+        var acceptExpired = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
@@ -67,19 +110,10 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let units = try wholeNumber(quantity, "QTY")
-                var expiry: Date?
-                if let expires {
-                    guard let day = CalendarDay.parse(expires) else {
-                        throw CLIError.badInput("--expires", expected: "a date YYYY-MM-DD", found: quoted(expires))
-                    }
-                    expiry = day
-                }
-                if expires != nil && lot == nil {
-                    throw CLIError.badInput(
-                        "--expires", expected: "--lot with it (expiry belongs to a lot)", found: "no --lot")
-                }
+                let expiry = try expires.map { try calendarDay($0, "--expires") }
                 let movement = try Stock(connection: database.connect()).receive(
-                    sku: sku, quantity: units, location: place.code, lot: lot, expires: expiry, key: write.key
+                    sku: sku, quantity: units, location: place.code, lot: lot, expires: expiry,
+                    acceptExpired: acceptExpired, key: write.key
                 )
                 print(
                     json
@@ -96,8 +130,10 @@ struct StockCommand: ParsableCommand {
         @Argument(help: "SKU or GTIN.") var sku: String
         @Argument(help: "Units counted.") var quantity: String
         @OptionGroup var place: LocationOption
-        @Option(help: ArgumentHelp("The lot counted (default: the stock without a lot).", valueName: "CODE")) var lot:
-            String?
+        @Option(
+            help: ArgumentHelp(
+                "The lot counted (needed when the article is held in several lots here).", valueName: "CODE"))
+        var lot: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
@@ -111,7 +147,7 @@ struct StockCommand: ParsableCommand {
                     print(try RecordJSON.render("movement", movement))
                 } else if let movement {
                     print(
-                        "count posted: \(movement.delta > 0 ? "+" : "")\(movement.delta) × \(movement.sku) at \(movement.location): on hand \(movement.onHandAfter)"
+                        "count posted: \(movement.delta > 0 ? "+" : "")\(movement.delta) × \(movement.sku) at \(movement.location)\(movement.lot.map { " lot \($0)" } ?? ""): on hand \(movement.onHandAfter)"
                     )
                 } else {
                     print("count matches the books: nothing posted")
@@ -121,11 +157,17 @@ struct StockCommand: ParsableCommand {
     }
 
     struct Transfer: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move available units between locations.")
+        static let configuration = CommandConfiguration(
+            abstract: "Move usable units between locations (earliest-expiring lots first).")
         @Argument(help: "SKU or GTIN.") var sku: String
         @Argument(help: "Units to move.") var quantity: String
         @Option(help: ArgumentHelp("From this location.", valueName: "A")) var from: String
         @Option(help: ArgumentHelp("To this location.", valueName: "B")) var to: String
+        @Flag(
+            help:
+                "Move only units that may not be offered (expired, recalled, held, returned), to a quarantine or returns location."
+        )
+        var unusable = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
@@ -133,12 +175,72 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let movements = try Stock(connection: database.connect()).transfer(
-                    sku: sku, quantity: try wholeNumber(quantity, "QTY"), from: from, to: to, key: write.key
+                    sku: sku, quantity: try wholeNumber(quantity, "QTY"), from: from, to: to, unusable: unusable,
+                    key: write.key
                 )
                 print(
                     json
                         ? try RecordJSON.render("movements", movements)
                         : "moved \(quantity) × \(sku) from \(from) to \(to)")
+            }
+        }
+    }
+
+    struct WriteOff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "write-off",
+            abstract: "Take units off the books for good: expired, damaged, returned (failed inspection) or recalled.")
+        @Argument(help: "SKU or GTIN.") var sku: String
+        @Argument(help: "Units written off.") var quantity: String
+        @Option(help: ArgumentHelp("The lot (omit for stock without a lot).", valueName: "CODE")) var lot: String?
+        @Option(help: ArgumentHelp("expired, damaged, returned or recalled.", valueName: "WHY")) var reason: String
+        @Option(help: ArgumentHelp("A note for the ledger.", valueName: "TEXT")) var note: String?
+        @OptionGroup var place: LocationOption
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var write: WriteOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                guard let why = WriteOffReason(rawValue: reason) else {
+                    throw CLIError.badInput(
+                        "--reason", expected: "expired, damaged, returned or recalled", found: quoted(reason))
+                }
+                let movement = try Stock(connection: database.connect()).writeOff(
+                    sku: sku, quantity: try wholeNumber(quantity, "QTY"), location: place.code, lot: lot, reason: why,
+                    note: note, key: write.key)
+                print(
+                    json
+                        ? try RecordJSON.render("movement", movement)
+                        : "written off \(-movement.delta) × \(movement.sku) at \(movement.location)\(movement.lot.map { " lot \($0)" } ?? "") (\(why.rawValue)): on hand \(movement.onHandAfter)"
+                )
+            }
+        }
+    }
+
+    struct ReleaseReturn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "release-return",
+            abstract: "Put returned units that passed inspection back into usable stock (same lot).")
+        @Argument(help: "SKU or GTIN.") var sku: String
+        @Argument(help: "Units released.") var quantity: String
+        @Option(help: ArgumentHelp("The lot (omit for stock without a lot).", valueName: "CODE")) var lot: String?
+        @OptionGroup var place: LocationOption
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var write: WriteOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let movements = try Stock(connection: database.connect()).releaseReturn(
+                    sku: sku, quantity: try wholeNumber(quantity, "QTY"), location: place.code, lot: lot, key: write.key
+                )
+                let back = movements[1]
+                print(
+                    json
+                        ? try RecordJSON.render("movements", movements)
+                        : "released \(back.delta) × \(back.sku) at \(back.location)\(back.lot.map { " lot \($0)" } ?? "") to stock: on hand \(back.onHandAfter) usable"
+                )
             }
         }
     }
@@ -158,7 +260,7 @@ struct StockCommand: ParsableCommand {
                     return
                 }
                 var rows = [["#", "when", "location", "lot", "change", "on hand after", "reason", "reference", "by"]]
-                let formatter = ISO8601DateFormatter()
+                let formatter = localTimeFormatter()
                 for m in movements {
                     rows.append([
                         String(m.id), formatter.string(from: m.occurredAt), m.location, m.lot ?? "-",
@@ -239,10 +341,11 @@ struct BalanceJSON: Encodable {
     let sku: String
     let location: String
     let lot: String?
-    let expiresOn: Date?
+    let expiresOn: CalendarDay?
     let onHand: Int
     let reserved: Int
     let available: Int
+    let unusable: String?
 
     init(_ balance: BalanceRecord) {
         sku = balance.sku
@@ -252,5 +355,6 @@ struct BalanceJSON: Encodable {
         onHand = balance.onHand
         reserved = balance.reserved
         available = balance.available
+        unusable = balance.unusable
     }
 }

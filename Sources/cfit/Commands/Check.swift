@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Inventory
+
+/// `cfit check`: do the books add up?
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Verify on hand = Σ ledger, reserved = Σ active reservations, dispensed ≤ prescribed, every return names its dispense; list stock to write off. Exit 1 on any mismatch."
+    )
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        var mismatches = false
+        try reportingErrors {
+            let report = try Checks(connection: database.connect()).run()
+            mismatches = !report.problems.isEmpty
+            if json {
+                print(try RecordJSON.render(nil, report))
+                return
+            }
+            print(
+                report.problems.isEmpty
+                    ? "check: every balance matches its ledger and reservations; every prescription and return adds up"
+                    : report.problems.joined(separator: "\n"))
+            if !report.toWriteOff.isEmpty {
+                print("to write off (expired or recalled, never offered):")
+                for line in report.toWriteOff { print("  \(line)") }
+            }
+        }
+        if mismatches { throw ExitCode(CLIError.Status.refused.rawValue) }
+    }
+}

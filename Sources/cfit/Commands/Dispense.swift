@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Inventory
+
+/// `cfit dispense`: hand a reserved garment over.
+struct Dispense: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
+    @Argument(help: "The reservation's number.") var reservation: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let d = try Dispensing(connection: database.connect()).dispense(
+                reservation: Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
+            print(
+                json
+                    ? try RecordJSON.render("dispense", d)
+                    : "dispensed \(d.sku)\(d.lot.map { " lot \($0)" } ?? "") from \(d.location) for rx \(d.prescription)"
+            )
+        }
+    }
+}

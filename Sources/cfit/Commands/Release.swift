@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import Inventory
+
+/// `cfit release`: give a held garment back to stock.
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Release a reservation: the garment is available again.")
+    @Argument(help: "The reservation's number.") var reservation: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let r = try Reservations(connection: database.connect()).release(
+                Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
+            print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")
+        }
+    }
+}

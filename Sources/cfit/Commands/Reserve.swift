@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Inventory
+
+/// `cfit reserve`: hold a garment for a prescription.
+struct Reserve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Hold one garment of an article for a prescription (earliest-expiring lot first).")
+    @Option(help: ArgumentHelp("The prescription.", valueName: "RX")) var rx: String
+    @Option(help: ArgumentHelp("The article (SKU or GTIN).", valueName: "SKU")) var sku: String
+    @OptionGroup var place: LocationOption
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try reportingErrors {
+            let r = try Reservations(connection: database.connect()).reserve(
+                rx: rx, sku: sku, location: place.code, key: write.key)
+            print(
+                json
+                    ? try RecordJSON.render("reservation", r)
+                    : "reservation \(r.id): \(r.sku) at \(r.location)\(r.lot.map { " (lot \($0))" } ?? "") held for rx \(r.prescription)"
+            )
+        }
+    }
+}
