@@ -102,4 +102,63 @@ struct CatalogImportTests {
             )
         }
     }
+
+    @Test("after importing another file, re-importing the earlier one applies it again: content decides, not the hash")
+    func contentNotHash() throws {
+        let fixture = try Fixture()
+        let catalogs = Catalogs(connection: fixture.connection)
+        let good = Array(Fixture.catalog.utf8)
+        let changed = Array(Fixture.catalog.replacingOccurrences(of: #""cC": [30, 38]"#, with: #""cC": [30, 39]"#).utf8)
+        let second = try catalogs.importCatalog(json: changed, fileName: "b.json", articles: nil, articlesFileName: nil)
+        #expect(!second.unchanged && second.chartChanges == [#"northwind-classic: size "II" cC: 30–38 → 30–39 cm"#])
+        let back = try catalogs.importCatalog(json: good, fileName: "a.json", articles: nil, articlesFileName: nil)
+        #expect(!back.unchanged && back.chartChanges == [#"northwind-classic: size "II" cC: 30–39 → 30–38 cm"#])
+        #expect(try catalogs.productLines() == (try CatalogDecoder().decode(good).lines))
+        let again = try catalogs.importCatalog(json: good, fileName: "a.json", articles: nil, articlesFileName: nil)
+        #expect(again.unchanged)
+    }
+
+    @Test("a dry run lists what would change and the units on hand of every article it would deactivate")
+    func dryRunDifferences() throws {
+        let fixture = try Fixture()
+        try Stock(connection: fixture.connection).receive(
+            sku: "AD3-II-R", quantity: 2, location: "shop", lot: "L1", key: "r")
+        let articles = Fixture.articles.replacingOccurrences(
+            of: "AD3-II-R,00000000000024,northwind-classic,AD,3,II,regular,closed,beige,\n", with: ""
+        ).replacingOccurrences(
+            of: "AD2-III-R,00000000000017,northwind-classic,AD,2,III,regular,closed,beige,",
+            with: "AD2-III-R,00000000000017,northwind-classic,AD,2,III,regular,closed,black,")
+        let summary = try Catalogs(connection: fixture.connection).importCatalog(
+            json: Array(Fixture.catalog.utf8), fileName: "spec.json", articles: Array(articles.utf8),
+            articlesFileName: "spec.csv", dryRun: true)
+        #expect(summary.dryRun && !summary.unchanged)
+        #expect(summary.chartChanges.isEmpty)
+        #expect(summary.changed == ["AD2-III-R"] && summary.deactivated == ["AD3-II-R"] && summary.added.isEmpty)
+        let onHand = try #require(summary.deactivatedOnHand.first)
+        #expect(summary.deactivatedOnHand.count == 1)
+        #expect(onHand.sku == "AD3-II-R" && onHand.location == "shop" && onHand.lot == "L1" && onHand.onHand == 2)
+        let row = try fixture.connection.query(
+            "SELECT active, color FROM article WHERE sku IN ('AD3-II-R', 'AD2-III-R') ORDER BY sku")
+        #expect(try row[0].decode(String.self, "color") == "beige")
+        #expect(try row[1].decode(Bool.self, "active"))
+    }
+
+    @Test("an articles file that is not UTF-8 is refused with the byte offset, and nothing is stored")
+    func articlesNotUTF8() throws {
+        let fixture = try Fixture()
+        var bytes = Array(Fixture.articles.utf8)
+        let beige = bytes.count - 3  // inside the last row's colour
+        bytes.insert(0xA9, at: beige)
+        do {
+            _ = try Catalogs(connection: fixture.connection).importCatalog(
+                json: Array(Fixture.catalog.utf8), fileName: "spec.json", articles: bytes, articlesFileName: "w.csv")
+            Issue.record("expected a refusal")
+        } catch let error as InventoryError {
+            #expect(error.kind == .badData)
+            #expect(
+                error.message
+                    == "articles w.csv: expected UTF-8 text, found byte 0xA9 at byte offset \(beige) (save the file as UTF-8)"
+            )
+        }
+    }
 }
