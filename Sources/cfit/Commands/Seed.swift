@@ -26,7 +26,7 @@ struct Seed: ParsableCommand {
             }
             for line in summary.catalogs { print(line) }
             print(
-                "locations: shop, store; opening stock: \(summary.receipts) receipts posted now; prescriptions: \(summary.prescriptions)"
+                "locations: shop, store, quarantine; opening stock: \(summary.receipts) receipts posted now; prescriptions: \(summary.prescriptions)"
             )
         }
     }
