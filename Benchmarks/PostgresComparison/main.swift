@@ -47,7 +47,7 @@ log("pgbench -i -s 10 …")
 run(pgbench, ["-i", "-s", "10", "-q"] + connectionArguments + ["bench"])
 
 // Point selects.
-let connection = try Connection(server.url)
+let connection = try Connection(server.url, preparedStatements: true)
 let accounts = try connection.query("SELECT count(*) AS n FROM pgbench_accounts")[0].decode(Int.self, "n")
 
 func ourSelects() throws -> Double {

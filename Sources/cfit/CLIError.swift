@@ -21,6 +21,8 @@ struct CLIError: Error, CustomStringConvertible {
         case noInput = 66
         /// The database could not be reached or used.
         case unavailable = 69
+        /// Another session holds what this one needs (a lock wait timed out): try again.
+        case busy = 75
         /// Something that should not happen (an unexpected database error).
         case internalError = 70
     }
@@ -96,6 +98,11 @@ extension CLIError {
             self.init(status: .unavailable, message: "database: \(error.description)", details: details)
         case .schema:
             self.init(status: .badData, message: "database: \(error.description)", details: details)
+        case .server where state == SQLState.lockNotAvailable.code:
+            self.init(
+                status: .busy,
+                message: "busy: another counter holds this record; try again in a moment (\(error.description))",
+                details: details)
         case .server where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300":
             self.init(status: .unavailable, message: "database: \(error.description)", details: details)
         case .server where state.hasPrefix("22") || state.hasPrefix("23"):

@@ -43,6 +43,10 @@ struct ExitStatusTests {
             PostgresError(.server, "integer out of range", sqlState: SQLState("22003"), column: "on_hand"), 64,
             "on_hand:"
         ),
+        (
+            "a lock held by another counter", PostgresError(.server, "lock timeout", sqlState: .lockNotAvailable), 75,
+            "busy: another counter holds this record"
+        ),
         ("a schema to migrate", PostgresError(.schema, "migration 3 not applied"), 65, "database:"),
         (
             "an unexpected server error", PostgresError(.server, "syntax error", sqlState: SQLState("42601")), 70,

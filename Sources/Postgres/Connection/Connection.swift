@@ -9,7 +9,13 @@ public import Logging
 /// used by two threads at once. For concurrent work, give each worker its own connection or take
 /// them from a ``ConnectionPool``.
 ///
-/// Statements are prepared once per connection and reused; every value is a bound parameter.
+/// Every value is a bound parameter. Statements are sent unnamed (parsed and run in one round
+/// trip, nothing kept on the server between statements), so a connection works through PgBouncer
+/// in transaction pooling mode; a long-lived connection that runs the same statements many times
+/// may opt into named prepared statements with `preparedStatements: true`.
+///
+/// Connecting gives up after `connect_timeout` seconds (10 unless the connection string says
+/// otherwise), and every transaction gives up waiting for a row lock after ``lockTimeout``.
 ///
 /// ```swift
 /// let connection = try Connection("postgresql:///cfit?host=/tmp")
@@ -29,18 +35,34 @@ public final class Connection: @unchecked Sendable {
 
     private let lock = NSRecursiveLock()
     private var handle: OpaquePointer?
+    private let preparedStatements: Bool
     private var statements: [StatementKey: String] = [:]
     private var inTransaction = false
     private let notices: NoticeBox
     /// The logger notices and retries are reported to.
     public let logger: Logger
 
+    /// How long a transaction waits for a row lock before giving up with SQLSTATE 55P03, so a
+    /// counter never freezes behind another one (`nil` waits as long as it takes).
+    public let lockTimeout: Duration?
+
+    /// Connection parameters applied unless the connection string says otherwise.
+    public static let defaultParameters: [(keyword: String, value: String)] = [("connect_timeout", "10")]
+
     /// Connects using any libpq connection string or URI (`host=… dbname=…`,
-    /// `postgresql://user@host/db?sslmode=require`); PG* variables and ~/.pgpass apply as in psql.
+    /// `postgresql://user@host/db?sslmode=require`, several hosts with `target_session_attrs`);
+    /// PG* variables and ~/.pgpass apply as in psql.
     ///
     /// Throws a ``PostgresError`` of kind `.connection` whose message never contains a password.
-    public init(_ conninfo: String, logger: Logger = Logger(label: "cfit.postgres")) throws(PostgresError) {
+    public init(
+        _ conninfo: String,
+        preparedStatements: Bool = false,
+        lockTimeout: Duration? = .seconds(5),
+        logger: Logger = Logger(label: "cfit.postgres")
+    ) throws(PostgresError) {
         self.logger = logger
+        self.preparedStatements = preparedStatements
+        self.lockTimeout = lockTimeout
         notices = NoticeBox(logger: logger)
         handle = try Self.open(conninfo, notices: notices)
     }
@@ -64,7 +86,15 @@ public final class Connection: @unchecked Sendable {
     }
 
     private static func open(_ conninfo: String, notices: NoticeBox) throws(PostgresError) -> OpaquePointer {
-        guard let connection = PQconnectdb(conninfo) else {
+        // The defaults come before the expanded connection string, so the string overrides them.
+        let keywords = defaultParameters.map(\.keyword) + ["dbname"]
+        let values = defaultParameters.map(\.value) + [conninfo]
+        let opened = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection = opened else {
             throw PostgresError(.connection, "could not allocate a libpq connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
@@ -100,9 +130,20 @@ public final class Connection: @unchecked Sendable {
     public func query(_ query: PostgresQuery) throws(PostgresError) -> QueryResult {
         try locked { () throws(PostgresError) -> QueryResult in
             let handle = try liveHandle()
-            let name = try prepare(query, on: handle)
-            let result = try withParameters(query.binds) { values, lengths, formats in
-                PQexecPrepared(handle, name, Int32(query.binds.count), values, lengths, formats, 1)
+            let result: OpaquePointer?
+            if preparedStatements {
+                let name = try prepare(query, on: handle)
+                result = try withParameters(query.binds) { values, lengths, formats in
+                    PQexecPrepared(handle, name, Int32(query.binds.count), values, lengths, formats, 1)
+                }
+            } else {
+                let types = query.binds.map(\.type)
+                result = try withParameters(query.binds) { values, lengths, formats in
+                    types.withUnsafeBufferPointer { types in
+                        PQexecParams(
+                            handle, query.sql, Int32(query.binds.count), types.baseAddress, values, lengths, formats, 1)
+                    }
+                }
             }
             return try check(result, on: handle, expecting: [PGRES_TUPLES_OK, PGRES_COMMAND_OK])
         }
@@ -129,7 +170,8 @@ public final class Connection: @unchecked Sendable {
 
     /// Runs `body` in one transaction: commits when it returns, rolls back when it throws, and runs
     /// the whole body again (up to `maxAttempts` times, with jittered backoff) when the server
-    /// reports a serialization failure (40001), a deadlock (40P01) or a lock timeout (55P03).
+    /// reports a serialization failure (40001) or a deadlock (40P01). A lock wait longer than
+    /// ``lockTimeout`` ends it with SQLSTATE 55P03, not retried: another session holds the row.
     ///
     /// The body must be safe to run twice: give every externally triggered write an idempotency key.
     /// A connection lost mid-way is never retried: whether the commit happened is unknown.
@@ -143,7 +185,14 @@ public final class Connection: @unchecked Sendable {
             var attempt = 1
             while true {
                 do {
-                    try executeScript("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+                    // One round trip: the transaction and its lock timeout (which ends with it).
+                    var begin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)"
+                    if let lockTimeout {
+                        let parts = lockTimeout.components
+                        let milliseconds = max(1, parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000)
+                        begin += "; SET LOCAL lock_timeout = \(milliseconds)"
+                    }
+                    try executeScript(begin)
                     inTransaction = true
                     defer { inTransaction = false }
                     let value: T
@@ -382,4 +431,12 @@ private func noticeReceiver(_ context: UnsafeMutableRawPointer?, _ result: Opaqu
     let message = PQresultErrorField(result, CFIT_PG_DIAG_MESSAGE_PRIMARY).map { String(cString: $0) } ?? ""
     let level: Logger.Level = severity == "WARNING" ? .warning : .debug
     box.logger.log(level: level, "\(severity): \(message)")
+}
+
+/// Calls `body` with a NULL-terminated array of C strings that live as long as the call.
+private func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } } + [nil]
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

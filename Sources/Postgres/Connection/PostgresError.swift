@@ -70,11 +70,11 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return message
     }
 
-    /// Whether running the whole transaction again may succeed (serialization failure, deadlock,
-    /// lock not available).
+    /// Whether running the whole transaction again may succeed (a serialization failure or a
+    /// deadlock). A lock timeout is not: another session still holds the row.
     public var isTransient: Bool {
         guard let sqlState else { return false }
-        return [.serializationFailure, .deadlockDetected, .lockNotAvailable].contains(sqlState)
+        return [.serializationFailure, .deadlockDetected].contains(sqlState)
     }
 }
 

@@ -71,6 +71,31 @@ public struct Migrator: Sendable {
     }
 
     /// Every migration with when it was applied (or `nil`), after checking applied ones are unchanged.
+    /// Whether the database's schema is exactly these migrations, in one read-only query and
+    /// without DDL — so it works for a login that may only read, on a hot standby and through
+    /// PgBouncer. Returns the migrations still to apply (empty when up to date); throws a
+    /// `.schema` error when the database has migrations this program does not know (a newer cfit
+    /// migrated it). Checksums are verified by ``migrate(_:)`` and ``status(_:)``.
+    public func pending(_ connection: Connection) throws -> [Migration] {
+        let applied: Set<Int>
+        do {
+            applied = Set(
+                try connection.query("SELECT version FROM cfit_schema_migrations").map {
+                    try $0.decode(Int.self, "version")
+                })
+        } catch let error as PostgresError where error.sqlState == .undefinedTable {
+            applied = []
+        }
+        let known = Set(migrations.map(\.version))
+        if let unknown = applied.subtracting(known).min() {
+            throw PostgresError(
+                .schema,
+                "database: expected migrations up to \(known.max() ?? 0), found migration \(unknown) applied by a newer cfit; upgrade cfit"
+            )
+        }
+        return migrations.filter { !applied.contains($0.version) }
+    }
+
     public func status(_ connection: Connection) throws -> [Entry] {
         try ensureTable(connection)
         let applied = try appliedVersions(connection)

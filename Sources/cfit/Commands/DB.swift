@@ -27,7 +27,8 @@ struct DB: ParsableCommand {
                 try refuseURL(database, "start")
                 let server = LocalServer()
                 try server.start()
-                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(Connection(server.url))
+                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(
+                    Connection(server.url, lockTimeout: nil))
                 let status = try server.status()
                 if json {
                     print(
@@ -154,7 +155,8 @@ struct DB: ParsableCommand {
                     try server.start()
                     url = server.url
                 }
-                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(Connection(url))
+                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(
+                    Connection(url, lockTimeout: nil))
                 if json {
                     print(
                         JSONValue.object([("applied", .array(applied.map { .string($0.name) }))]).serialized(

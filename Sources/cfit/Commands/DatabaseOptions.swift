@@ -22,26 +22,25 @@ struct DatabaseOptions: ParsableArguments {
         return nil
     }
 
-    /// A connection to a migrated database, starting the embedded server when no URL was given.
+    /// A connection to a database whose schema is up to date, starting (and, when behind,
+    /// migrating) the embedded server when no URL was given. The check is one read-only query:
+    /// with a URL nothing runs DDL, so read-only logins, hot standbys and PgBouncer work.
     func connect() throws -> Connection {
-        let connection: Connection
-        if let url = explicitURL {
-            connection = try Connection(url)
-            let pending = try Migrator(migrations: InventorySchema.migrations).status(connection).filter {
-                $0.appliedAt == nil
-            }
-            if let first = pending.first {
-                throw CLIError(
-                    status: .unavailable,
-                    message:
-                        "database: expected the schema up to migration \(InventorySchema.migrations.last?.version ?? 0), found \(first.migration.name) not applied; run `cfit db migrate`"
-                )
-            }
-        } else {
+        let migrator = Migrator(migrations: InventorySchema.migrations)
+        guard let url = explicitURL else {
             let server = LocalServer()
             try server.start()
-            connection = try Connection(server.url)
-            try Migrator(migrations: InventorySchema.migrations).migrate(connection)
+            let connection = try Connection(server.url)
+            if try !migrator.pending(connection).isEmpty { try migrator.migrate(connection) }
+            return connection
+        }
+        let connection = try Connection(url)
+        if let first = try migrator.pending(connection).first {
+            throw CLIError(
+                status: .unavailable,
+                message:
+                    "database: expected the schema up to migration \(InventorySchema.migrations.last?.version ?? 0), found \(first.name) not applied; run `cfit db migrate`"
+            )
         }
         return connection
     }
