@@ -70,7 +70,6 @@ public struct Migrator: Sendable {
         return done
     }
 
-    /// Every migration with when it was applied (or `nil`), after checking applied ones are unchanged.
     /// Whether the database's schema is exactly these migrations, in one read-only query and
     /// without DDL — so it works for a login that may only read, on a hot standby and through
     /// PgBouncer. Returns the migrations still to apply (empty when up to date); throws a
@@ -96,6 +95,7 @@ public struct Migrator: Sendable {
         return migrations.filter { !applied.contains($0.version) }
     }
 
+    /// Every migration with when it was applied (or `nil`), after checking applied ones are unchanged.
     public func status(_ connection: Connection) throws -> [Entry] {
         try ensureTable(connection)
         let applied = try appliedVersions(connection)
