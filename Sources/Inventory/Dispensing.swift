@@ -74,71 +74,12 @@ public struct Dispensing: Sendable {
     /// Refused when the prescription is no longer active or valid, or the held unit's lot has
     /// since expired, been recalled or put on hold.
     public func dispense(reservation id: Int64, key: String) throws -> DispenseRecord {
-        try Idempotency(connection: connection).run("dispense", key: key, request: [String(id)]) { tx in
-            let rows = try tx.query(
-                """
-                SELECT r.status, r.balance_id, r.prescription_item_id, r.quantity, i.prescription_id, p.number,
-                       p.status AS rx_status, p.valid_until < \(today) AS rx_expired, l.code AS lot,
-                       unusable_reason(b.state, l.status, l.expires_on, \(today)) AS unusable
-                FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
-                JOIN stock_balance b ON b.id = r.balance_id LEFT JOIN lot l ON l.id = b.lot_id
-                WHERE r.id = \(id) FOR UPDATE OF r
-                """
-            )
-            guard rows.count > 0 else {
-                throw InventoryError.unknown("RESERVATION", "a reservation number", String(id))
-            }
-            let row = rows[0]
-            let status = try row.decode(String.self, "status")
-            guard status == "active" else {
-                throw InventoryError.refused("reservation \(id): is \(status), not active")
-            }
-            let rxStatus = try row.decode(String.self, "rx_status")
-            guard rxStatus == "active" else {
-                throw InventoryError.refused("reservation \(id): its prescription is \(rxStatus)")
-            }
-            if try row.decode(Bool?.self, "rx_expired") == true {
-                throw InventoryError.refused("reservation \(id): its prescription has expired")
-            }
-            if let unusable = try row.decode(String?.self, "unusable") {
-                throw InventoryError.refused(
-                    "reservation \(id): lot \(try row.decode(String?.self, "lot") ?? "-") is \(unusable) and must not be handed over; release the reservation and reserve another unit"
-                )
-            }
-            let itemID = try row.decode(Int64.self, "prescription_item_id")
-            let balance = try row.decode(Int64.self, "balance_id")
-            let quantity = try row.decode(Int.self, "quantity")
-            let rx = try row.decode(Int64.self, "prescription_id")
-            let number = try row.decode(String.self, "number")
-            // Same lock order as reserve: the prescription item, then the balance.
-            try tx.execute(
-                """
-                UPDATE prescription_item SET quantity_reserved = quantity_reserved - \(quantity),
-                    quantity_dispensed = quantity_dispensed + \(quantity) WHERE id = \(itemID)
-                """
-            )
-            try tx.execute(
-                "UPDATE stock_balance SET on_hand = on_hand - \(quantity), reserved = reserved - \(quantity) WHERE id = \(balance)"
-            )
-            try tx.execute("UPDATE reservation SET status = 'fulfilled', closed_at = now() WHERE id = \(id)")
-            _ = try Stock.post(
-                balance: balance, delta: -quantity, reason: "dispense", reference: "reservation \(id), rx \(number)",
-                key: nil, on: tx)
-            let dispenseID = try tx.query(
-                """
-                INSERT INTO dispense (reservation_id, prescription_item_id, sku, lot_id, location_id, quantity, idempotency_key)
-                SELECT \(id), \(itemID), b.sku, b.lot_id, b.location_id, \(quantity), \(key) FROM stock_balance b WHERE b.id = \(balance)
-                RETURNING id
-                """
-            )[0].decode(Int64.self, "id")
-            try tx.execute(
-                """
-                UPDATE prescription SET status = 'completed' WHERE id = \(rx)
-                  AND NOT EXISTS (SELECT 1 FROM prescription_item WHERE prescription_id = \(rx) AND quantity_dispensed < quantity_prescribed)
-                """
-            )
-            return try Self.load(dispenseID, on: tx)
-        }
+        try Operations.call(
+            connection,
+            """
+            SELECT cfit_dispense(\(key), \(Operations.fingerprint("dispense", [String(id)])), \(id), \(today))::text AS result
+            """
+        )
     }
 
     /// Takes back `quantity` garments (default: all not yet returned) of dispense `id` into
@@ -163,67 +104,13 @@ public struct Dispensing: Sendable {
                 .badInput, "--reason: expected why the garment came back (1 to 500 characters), found '\(reason)'")
         }
         let request = [String(id), quantity.map(String.init), reason, location, reopen ? "reopen" : nil]
-        return try Idempotency(connection: connection).run("return", key: key, request: request) { tx in
-            let locationID = try Stock.locationID(location, on: tx)
-            let found = try tx.query("SELECT prescription_item_id FROM dispense WHERE id = \(id)")
-            guard found.count > 0 else { throw InventoryError.unknown("DISPENSE", "a dispense number", String(id)) }
-            let itemID = try found[0].decode(Int64.self, "prescription_item_id")
-            // Lock order: the prescription item, then the dispense, then the balance.
-            let item = try tx.query(
-                """
-                SELECT p.id AS rx_id, p.number, p.status, p.valid_until < \(today) AS expired
-                FROM prescription_item i JOIN prescription p ON p.id = i.prescription_id WHERE i.id = \(itemID) FOR UPDATE OF i
-                """
-            )[0]
-            let dispense = try tx.query(
-                "SELECT sku, lot_id, quantity - quantity_returned AS outstanding FROM dispense WHERE id = \(id) FOR UPDATE"
-            )[0]
-            let sku = try dispense.decode(String.self, "sku")
-            let outstanding = try dispense.decode(Int.self, "outstanding")
-            let units = quantity ?? outstanding
-            guard units >= 1, units <= outstanding else {
-                throw InventoryError.refused(
-                    "return: dispense \(id) has \(outstanding) garment\(outstanding == 1 ? "" : "s") of \(sku) not yet returned; \(units) cannot come back"
-                )
-            }
-            let balance = try tx.query(
-                """
-                INSERT INTO stock_balance (sku, location_id, lot_id, state, on_hand)
-                VALUES (\(sku), \(locationID), \(try dispense.decode(Int64?.self, "lot_id")), 'returned', \(units))
-                ON CONFLICT (sku, location_id, lot_id, state) DO UPDATE SET on_hand = stock_balance.on_hand + EXCLUDED.on_hand
-                RETURNING id
-                """
-            )[0].decode(Int64.self, "id")
-            let number = try item.decode(String.self, "number")
-            var status = try item.decode(String.self, "status")
-            let reopened = reopen && status == "completed"
-            if reopened {
-                guard try item.decode(Bool?.self, "expired") != true else {
-                    throw InventoryError.refused(
-                        "--reopen: rx \(number) has expired; a replacement needs a new prescription")
-                }
-                status = "active"
-            }
-            let returnID = try tx.query(
-                """
-                INSERT INTO dispense_return (dispense_id, balance_id, quantity, reason, reopened, idempotency_key)
-                VALUES (\(id), \(balance), \(units), \(reason), \(reopened), \(key)) RETURNING id
-                """
-            )[0].decode(Int64.self, "id")
-            try tx.execute("UPDATE dispense SET quantity_returned = quantity_returned + \(units) WHERE id = \(id)")
-            try tx.execute(
-                "UPDATE prescription_item SET quantity_dispensed = quantity_dispensed - \(units) WHERE id = \(itemID)")
-            if reopened {
-                try tx.execute(
-                    "UPDATE prescription SET status = 'active' WHERE id = \(try item.decode(Int64.self, "rx_id"))")
-            }
-            let movement = try Stock.post(
-                balance: balance, delta: units, reason: "return",
-                reference: "return \(returnID) of dispense \(id), rx \(number)", key: nil, returnID: returnID, on: tx)
-            return ReturnRecord(
-                id: returnID, dispense: id, prescription: number, sku: sku, lot: movement.lot, location: location,
-                quantity: units, reason: reason, reopened: reopened, prescriptionStatus: status, actor: movement.actor)
-        }
+        return try Operations.call(
+            connection,
+            """
+            SELECT cfit_return(\(key), \(Operations.fingerprint("return", request)), \(id), \(quantity.map(Int32.init)),
+                               \(reason), \(location), \(reopen), \(today))::text AS result
+            """
+        )
     }
 
     /// The dispense of `sku` for prescription `rx` that still has garments not returned, when

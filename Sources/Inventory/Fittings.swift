@@ -93,22 +93,12 @@ public struct Fittings: Sendable {
         key: String
     ) throws -> Int64 {
         let request = [rx, style.rawValue, pressureClass, unit.rawValue, measurements]
-        return try Idempotency(connection: connection).run("fit.record", key: key, request: request) { tx in
-            let rows = try tx.query("SELECT id, patient_id, status FROM prescription WHERE number = \(rx)")
-            guard rows.count > 0 else { throw InventoryError.unknown("--rx", "a prescription number", rx) }
-            let status = try rows[0].decode(String.self, "status")
-            guard status == "active" || status == "draft" else {
-                throw InventoryError.refused(
-                    "rx \(rx): is \(status); fittings are recorded against active prescriptions")
-            }
-            return try tx.query(
-                """
-                INSERT INTO fitting (prescription_id, patient_id, style, class_code, unit, measurements, result, idempotency_key)
-                VALUES (\(try rows[0].decode(Int64.self, "id")), \(try rows[0].decode(Int64.self, "patient_id")), \(style.rawValue),
-                        \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb, \(key))
-                RETURNING id
-                """
-            )[0].decode(Int64.self, "id")
-        }
+        return try Operations.call(
+            connection,
+            """
+            SELECT cfit_record_fitting(\(key), \(Operations.fingerprint("fit.record", request)), \(rx), \(style.rawValue),
+                                       \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb)::text AS result
+            """
+        )
     }
 }

@@ -15,6 +15,8 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
         case badData
         /// A file could not be read.
         case unreadable
+        /// The person logged in has no role that may do this (SQLSTATE 42501).
+        case notPermitted
     }
 
     /// The broad reason.

@@ -123,44 +123,15 @@ public struct Prescriptions: Sendable {
             new.number, new.patient, new.patientName, new.prescriber, new.prescriberName, new.style.rawValue,
             new.pressureClass.code, new.side, String(new.quantity), new.validUntil?.description, new.diagnosis,
         ]
-        return try Idempotency(connection: connection).run("rx.new", key: key, request: request) { tx in
-            let patient = try Self.party(
-                "patient", reference: new.patient, name: new.patientName, flag: "--patient", on: tx)
-            let prescriber = try Self.party(
-                "prescriber", reference: new.prescriber, name: new.prescriberName, flag: "--prescriber", on: tx)
-            var id: Int64?
-            var number = new.number ?? ""
-            // A given number must be new; a made-up one skips numbers already taken.
-            for _ in 0..<1000 where id == nil {
-                if new.number == nil {
-                    number =
-                        "RX-\(try tx.query("SELECT nextval('prescription_number_seq') AS n")[0].decode(Int64.self, "n"))"
-                }
-                let inserted = try tx.query(
-                    """
-                    INSERT INTO prescription (number, patient_id, prescriber_id, authored_on, valid_from, valid_until, diagnosis, idempotency_key)
-                    VALUES (\(number), \(patient), \(prescriber), \(today), \(today), \(new.validUntil), \(new.diagnosis), \(key))
-                    ON CONFLICT (number) DO NOTHING RETURNING id
-                    """
-                )
-                if inserted.count > 0 {
-                    id = try inserted[0].decode(Int64.self, "id")
-                } else if new.number != nil {
-                    throw InventoryError(
-                        .badInput, "--number: expected a prescription number not used before, found '\(number)'")
-                }
-            }
-            guard let id else {
-                throw InventoryError.refused("rx new: expected a free prescription number, found none in 1000 tries")
-            }
-            try tx.execute(
-                """
-                INSERT INTO prescription_item (prescription_id, style, standard, class_label, side, quantity_prescribed)
-                VALUES (\(id), \(new.style.rawValue), \(new.pressureClass.standard.rawValue), \(new.pressureClass.label), \(new.side), \(new.quantity))
-                """
-            )
-            return try Self.load(number: number, on: tx)
-        }
+        return try Operations.call(
+            connection,
+            """
+            SELECT cfit_rx_new(\(key), \(Operations.fingerprint("rx.new", request)), \(new.number), \(new.patient),
+                               \(new.patientName), \(new.prescriber), \(new.prescriberName), \(new.style.rawValue),
+                               \(new.pressureClass.standard.rawValue), \(new.pressureClass.label), \(new.side),
+                               \(Int32(new.quantity)), \(new.validUntil), \(new.diagnosis), \(today))::text AS result
+            """
+        )
     }
 
     /// One prescription by number.
@@ -180,45 +151,10 @@ public struct Prescriptions: Sendable {
 
     /// Cancels a prescription: it becomes revoked and its active reservations are released.
     public func cancel(_ number: String, key: String) throws -> PrescriptionRecord {
-        try Idempotency(connection: connection).run("rx.cancel", key: key, request: [number]) { tx in
-            let rows = try tx.query("SELECT id, status FROM prescription WHERE number = \(number) FOR UPDATE")
-            guard rows.count > 0 else { throw InventoryError.unknown("RX", "a prescription number", number) }
-            let status = try rows[0].decode(String.self, "status")
-            guard ["active", "on-hold", "draft"].contains(status) else {
-                throw InventoryError.refused(
-                    "rx \(number): is \(status); only an active, on-hold or draft prescription can be cancelled")
-            }
-            let id = try rows[0].decode(Int64.self, "id")
-            let active = try tx.query(
-                """
-                SELECT r.id FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id
-                WHERE i.prescription_id = \(id) AND r.status = 'active' ORDER BY r.balance_id, r.id
-                """
-            )
-            for reservation in active {
-                try Reservations.close(try reservation.decode(Int64.self, "id"), as: "released", on: tx)
-            }
-            try tx.execute("UPDATE prescription SET status = 'revoked' WHERE id = \(id)")
-            return try Self.load(number: number, on: tx)
-        }
-    }
-
-    static func party(_ table: String, reference: String, name: String?, flag: String, on tx: Connection) throws
-        -> Int64
-    {
-        let found = try tx.query("SELECT id FROM \(unescaped: table) WHERE reference = \(reference)")
-        if found.count > 0 { return try found[0].decode(Int64.self, "id") }
-        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw InventoryError(
-                .badInput,
-                "\(flag): expected a known \(table) reference (or give \(flag)-name to add one), found '\(reference)'")
-        }
-        return try tx.query(
-            """
-            INSERT INTO \(unescaped: table) (reference, display_name) VALUES (\(reference), \(name))
-            ON CONFLICT (reference) DO UPDATE SET reference = EXCLUDED.reference RETURNING id
-            """
-        )[0].decode(Int64.self, "id")
+        try Operations.call(
+            connection,
+            "SELECT cfit_rx_cancel(\(key), \(Operations.fingerprint("rx.cancel", [number])), \(number))::text AS result"
+        )
     }
 
     static let select = """

@@ -98,15 +98,10 @@ public struct Stock: Sendable {
     }
 
     /// Adds a location (or returns the existing one with that code). `kind` is `stock`, or
-    /// `quarantine` / `returns` for an area that may hold units nobody may hand out.
+    /// `quarantine` / `returns` for an area that may hold units nobody may hand out. Admins only.
     @discardableResult
     public func addLocation(code: String, name: String, kind: String = "stock") throws -> Int64 {
-        try connection.query(
-            """
-            INSERT INTO location (code, name, kind) VALUES (\(code), \(name), \(kind))
-            ON CONFLICT (code) DO UPDATE SET name = location.name RETURNING id
-            """
-        )[0].decode(Int64.self, "id")
+        try Operations.call(connection, "SELECT to_jsonb(cfit_add_location(\(code), \(name), \(kind)))::text AS result")
     }
 
     /// Books `quantity` units of `sku` in at `location` (optionally as lot `lot` expiring `expires`).
@@ -136,45 +131,13 @@ public struct Stock: Sendable {
             )
         }
         let request = ["\(quantity)", sku, location, lot, expires?.description, acceptExpired ? "expired ok" : nil]
-        return try Idempotency(connection: connection).run("stock.receipt", key: key, request: request) { tx in
-            let article = try Self.article(sku, on: tx)
-            let locationID = try Self.locationID(location, on: tx)
-            var lotID: Int64?
-            if let lot {
-                lotID = try Self.lot(lot, of: article, expires: expires, on: tx)
-            }
-            let balance = try tx.query(
-                """
-                INSERT INTO stock_balance (sku, location_id, lot_id, on_hand) VALUES (\(article), \(locationID), \(lotID), \(quantity))
-                ON CONFLICT (sku, location_id, lot_id, state) DO UPDATE SET on_hand = stock_balance.on_hand + EXCLUDED.on_hand
-                RETURNING id
-                """
-            )[0].decode(Int64.self, "id")
-            return try Self.post(
-                balance: balance, delta: quantity, reason: "receipt", reference: reference, key: key, on: tx)
-        }
-    }
-
-    /// The id of lot `code` of `sku`, created when new. An expiry that differs from the one
-    /// recorded is refused; one given for a lot recorded without expiry is kept.
-    static func lot(_ code: String, of sku: String, expires: CalendarDay?, on tx: Connection) throws -> Int64 {
-        try tx.execute(
-            "INSERT INTO lot (sku, code, expires_on) VALUES (\(sku), \(code), \(expires)) ON CONFLICT (sku, code) DO NOTHING"
+        return try Operations.call(
+            connection,
+            """
+            SELECT cfit_receive(\(key), \(Operations.fingerprint("stock.receipt", request)), \(sku), \(Int32(quantity)),
+                                \(location), \(lot), \(expires), \(reference))::text AS result
+            """
         )
-        let row = try tx.query("SELECT id, expires_on FROM lot WHERE sku = \(sku) AND code = \(code) FOR UPDATE")[0]
-        let id = try row.decode(Int64.self, "id")
-        let recorded = try row.decode(CalendarDay?.self, "expires_on")
-        switch (recorded, expires) {
-        case (let recorded?, let given?) where recorded != given:
-            throw InventoryError(
-                .badInput,
-                "--expires: lot \(code) of \(sku) is recorded as expiring \(recorded), found \(given); check the box (a lot has one expiry)"
-            )
-        case (nil, let given?):
-            try tx.execute("UPDATE lot SET expires_on = \(given) WHERE id = \(id)")
-        default: break
-        }
-        return id
     }
 
     /// Sets on hand to what was counted by posting the difference as a movement; refuses to count
@@ -189,79 +152,12 @@ public struct Stock: Sendable {
         try InventoryError.checkUnits(counted, "QTY", allowZero: true)
         if let lot { try Self.checkCode(lot, "--lot") }
         let request = ["\(counted)", sku, location, lot]
-        return try Idempotency(connection: connection).run("stock.count", key: key, request: request) {
-            tx -> MovementRecord? in
-            let article = try Self.article(sku, on: tx)
-            let locationID = try Self.locationID(location, on: tx)
-            let balanceID: Int64
-            if let lot {
-                let lots = try tx.query("SELECT id FROM lot WHERE sku = \(article) AND code = \(lot)")
-                guard lots.count > 0 else {
-                    throw InventoryError.unknown("--lot", "a lot of \(article) received before", lot)
-                }
-                let lotID = try lots[0].decode(Int64.self, "id")
-                balanceID = try tx.query(
-                    """
-                    INSERT INTO stock_balance (sku, location_id, lot_id) VALUES (\(article), \(locationID), \(lotID))
-                    ON CONFLICT (sku, location_id, lot_id, state) DO UPDATE SET on_hand = stock_balance.on_hand
-                    RETURNING id
-                    """
-                )[0].decode(Int64.self, "id")
-            } else {
-                balanceID = try Self.wholeArticleBalance(article, at: locationID, location: location, on: tx)
-            }
-            let row = try tx.query("SELECT on_hand, reserved FROM stock_balance WHERE id = \(balanceID) FOR UPDATE")[0]
-            let onHand = try row.decode(Int.self, "on_hand")
-            let reserved = try row.decode(Int.self, "reserved")
-            guard counted >= reserved else {
-                throw InventoryError.refused(
-                    "count: \(article) at \(location)\(lot.map { " lot \($0)" } ?? "") has \(reserved) reserved; a count of \(counted) would leave reservations without stock (release them first)"
-                )
-            }
-            guard counted != onHand else { return nil }
-            try tx.execute("UPDATE stock_balance SET on_hand = \(counted) WHERE id = \(balanceID)")
-            return try Self.post(
-                balance: balanceID, delta: counted - onHand, reason: "count_adjustment", reference: "count", key: key,
-                on: tx)
-        }
-    }
-
-    /// The balance a count without a lot applies to: the article's only usable balance here (one
-    /// with units, else the only one at all), or a new lot-less balance when there is none. Several
-    /// are refused, naming the lots.
-    private static func wholeArticleBalance(_ sku: String, at locationID: Int64, location: String, on tx: Connection)
-        throws -> Int64
-    {
-        let balances = try tx.query(
+        return try Operations.call(
+            connection,
             """
-            SELECT b.id, b.on_hand, l.code AS lot FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-            WHERE b.sku = \(sku) AND b.location_id = \(locationID) AND b.state = 'usable'
-            ORDER BY l.expires_on NULLS LAST, l.code NULLS FIRST
+            SELECT cfit_count(\(key), \(Operations.fingerprint("stock.count", request)), \(sku), \(Int32(counted)),
+                              \(location), \(lot))::text AS result
             """
-        )
-        var all: [(id: Int64, onHand: Int, lot: String?)] = []
-        for row in balances {
-            all.append(
-                (
-                    try row.decode(Int64.self, "id"), try row.decode(Int.self, "on_hand"),
-                    try row.decode(String?.self, "lot")
-                ))
-        }
-        let stocked = all.filter { $0.onHand > 0 }
-        let candidates = stocked.isEmpty ? all : stocked
-        if candidates.count == 1 { return candidates[0].id }
-        if candidates.isEmpty {
-            return try tx.query(
-                """
-                INSERT INTO stock_balance (sku, location_id, lot_id) VALUES (\(sku), \(locationID), NULL)
-                ON CONFLICT (sku, location_id, lot_id, state) DO UPDATE SET on_hand = stock_balance.on_hand RETURNING id
-                """
-            )[0].decode(Int64.self, "id")
-        }
-        let lots = candidates.map { "\($0.lot ?? "(no lot)") (\($0.onHand) on the books)" }
-        throw InventoryError(
-            .badInput,
-            "--lot: expected the lot counted, since \(sku) at \(location) is held in \(candidates.count) lots: \(lots.joined(separator: ", ")); count each lot on its own"
         )
     }
 
@@ -285,85 +181,13 @@ public struct Stock: Sendable {
             throw InventoryError(.badInput, "--to: expected a location other than --from, found '\(to)'")
         }
         let request = ["\(quantity)", sku, from, to, unusable ? "unusable" : nil]
-        return try Idempotency(connection: connection).run("stock.transfer", key: key, request: request) { tx in
-            let article = try Self.article(sku, on: tx)
-            let fromID = try Self.locationID(from, on: tx)
-            let toID = try Self.locationID(to, on: tx)
-            if unusable {
-                let kind = try tx.query("SELECT kind FROM location WHERE id = \(toID)")[0].decode(String.self, "kind")
-                guard kind != "stock" else {
-                    throw InventoryError(
-                        .badInput,
-                        "--to: expected a quarantine or returns location for unusable units, found '\(to)' (a stock location)"
-                    )
-                }
-            }
-            let wanted = unusable ? "IS NOT NULL" : "IS NULL"
-            // Targets first (no source locks held), then every balance of the article at both
-            // places locked in id order.
-            try tx.execute(
-                """
-                INSERT INTO stock_balance (sku, location_id, lot_id, state)
-                SELECT b.sku, \(toID), b.lot_id, b.state FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-                WHERE b.sku = \(article) AND b.location_id = \(fromID) AND b.on_hand > b.reserved
-                  AND unusable_reason(b.state, l.status, l.expires_on, \(today)) \(unescaped: wanted)
-                ON CONFLICT (sku, location_id, lot_id, state) DO NOTHING
-                """
-            )
-            try tx.execute(
-                """
-                SELECT 1 FROM stock_balance WHERE sku = \(article) AND location_id IN (\(fromID), \(toID))
-                ORDER BY id FOR UPDATE
-                """
-            )
-            let sources = try tx.query(
-                """
-                SELECT b.id, b.lot_id, b.state, b.on_hand - b.reserved AS movable FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-                WHERE b.sku = \(article) AND b.location_id = \(fromID) AND b.on_hand > b.reserved
-                  AND unusable_reason(b.state, l.status, l.expires_on, \(today)) \(unescaped: wanted)
-                ORDER BY l.expires_on NULLS LAST, b.id
-                """
-            )
-            var remaining = quantity
-            var movements: [MovementRecord] = []
-            for source in sources where remaining > 0 {
-                let take = min(remaining, try source.decode(Int.self, "movable"))
-                let sourceID = try source.decode(Int64.self, "id")
-                try tx.execute("UPDATE stock_balance SET on_hand = on_hand - \(take) WHERE id = \(sourceID)")
-                movements.append(
-                    try Self.post(
-                        balance: sourceID, delta: -take, reason: "transfer_out", reference: "to \(to)", key: nil, on: tx
-                    )
-                )
-                let target = try tx.query(
-                    """
-                    UPDATE stock_balance SET on_hand = on_hand + \(take)
-                    WHERE sku = \(article) AND location_id = \(toID) AND lot_id IS NOT DISTINCT FROM \(try source.decode(Int64?.self, "lot_id"))
-                      AND state = \(try source.decode(String.self, "state"))
-                    RETURNING id
-                    """
-                )[0].decode(Int64.self, "id")
-                movements.append(
-                    try Self.post(
-                        balance: target, delta: take, reason: "transfer_in", reference: "from \(from)", key: nil, on: tx
-                    ))
-                remaining -= take
-            }
-            guard remaining == 0 else {
-                let kind = unusable ? "unusable" : "usable"
-                var message =
-                    "transfer: \(article) has only \(quantity - remaining) \(kind) unit\(quantity - remaining == 1 ? "" : "s") free to move at \(from); \(quantity) asked"
-                if !unusable {
-                    let blocked = try Self.unusableUnits(article, at: fromID, today: today, on: tx)
-                    if blocked > 0 {
-                        message +=
-                            " (\(blocked) more on hand are expired, recalled, held or returned: move those with --unusable to a quarantine or returns location)"
-                    }
-                }
-                throw InventoryError.refused(message)
-            }
-            return movements
-        }
+        return try Operations.call(
+            connection,
+            """
+            SELECT cfit_transfer(\(key), \(Operations.fingerprint("stock.transfer", request)), \(sku), \(Int32(quantity)),
+                                 \(from), \(to), \(unusable), \(today))::text AS result
+            """
+        )
     }
 
     /// Writes `quantity` units of `sku` off the books at `location` (from lot `lot`, or the
@@ -384,47 +208,13 @@ public struct Stock: Sendable {
         try InventoryError.checkUnits(quantity, "QTY")
         if let lot { try Self.checkCode(lot, "--lot") }
         let request = ["\(quantity)", sku, location, lot, reason.rawValue, note]
-        return try Idempotency(connection: connection).run("stock.write-off", key: key, request: request) { tx in
-            let article = try Self.article(sku, on: tx)
-            let locationID = try Self.locationID(location, on: tx)
-            let state = reason == .returned ? "returned" : "usable"
-            let rows = try tx.query(
-                """
-                SELECT b.id, b.on_hand, b.reserved, unusable_reason(b.state, l.status, l.expires_on, \(today)) AS unusable
-                FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-                WHERE b.sku = \(article) AND b.location_id = \(locationID) AND b.state = \(state)
-                  AND l.code IS NOT DISTINCT FROM \(lot)
-                FOR UPDATE OF b
-                """
-            )
-            let place = "\(article) at \(location)\(lot.map { " lot \($0)" } ?? " without a lot")"
-            guard rows.count > 0 else {
-                throw InventoryError.refused(
-                    "write-off: \(place) has no \(reason == .returned ? "returned units awaiting inspection" : "stock")"
-                )
-            }
-            let row = rows[0]
-            let unusable = try row.decode(String?.self, "unusable")
-            switch reason {
-            case .expired where unusable != "expired", .recalled where unusable != "recalled":
-                throw InventoryError.refused(
-                    "write-off: \(place) is \(unusable ?? "usable"), not \(reason.rawValue); give the reason that applies (damaged for usable units)"
-                )
-            default: break
-            }
-            let free = try row.decode(Int.self, "on_hand") - row.decode(Int.self, "reserved")
-            guard quantity <= free else {
-                throw InventoryError.refused(
-                    "write-off: \(place) has \(free) unit\(free == 1 ? "" : "s") not reserved; \(quantity) asked (release reservations first)"
-                )
-            }
-            let id = try row.decode(Int64.self, "id")
-            try tx.execute("UPDATE stock_balance SET on_hand = on_hand - \(quantity) WHERE id = \(id)")
-            return try Self.post(
-                balance: id, delta: -quantity, reason: "write_off", reference: "write-off: \(reason.rawValue)",
-                key: key,
-                note: note, on: tx)
-        }
+        return try Operations.call(
+            connection,
+            """
+            SELECT cfit_write_off(\(key), \(Operations.fingerprint("stock.write-off", request)), \(sku), \(Int32(quantity)),
+                                  \(location), \(lot), \(reason.rawValue), \(note), \(today))::text AS result
+            """
+        )
     }
 
     /// Puts `quantity` returned units of `sku` at `location` (lot `lot`, or without a lot) that
@@ -436,46 +226,13 @@ public struct Stock: Sendable {
         try InventoryError.checkUnits(quantity, "QTY")
         if let lot { try Self.checkCode(lot, "--lot") }
         let request = ["\(quantity)", sku, location, lot]
-        return try Idempotency(connection: connection).run("stock.release-return", key: key, request: request) { tx in
-            let article = try Self.article(sku, on: tx)
-            let locationID = try Self.locationID(location, on: tx)
-            let returned = try tx.query(
-                """
-                SELECT b.id, b.lot_id FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-                WHERE b.sku = \(article) AND b.location_id = \(locationID) AND b.state = 'returned'
-                  AND l.code IS NOT DISTINCT FROM \(lot)
-                """
-            )
-            let place = "\(article) at \(location)\(lot.map { " lot \($0)" } ?? " without a lot")"
-            guard returned.count > 0 else {
-                throw InventoryError.refused("release-return: \(place) has no returned units awaiting inspection")
-            }
-            let sourceID = try returned[0].decode(Int64.self, "id")
-            let lotID = try returned[0].decode(Int64?.self, "lot_id")
-            let targetID = try tx.query(
-                """
-                INSERT INTO stock_balance (sku, location_id, lot_id) VALUES (\(article), \(locationID), \(lotID))
-                ON CONFLICT (sku, location_id, lot_id, state) DO UPDATE SET on_hand = stock_balance.on_hand RETURNING id
-                """
-            )[0].decode(Int64.self, "id")
-            let held = try tx.query(
-                "SELECT id, on_hand FROM stock_balance WHERE id IN (\(sourceID), \(targetID)) ORDER BY id FOR UPDATE")
-            let waiting = try held.first { try $0.decode(Int64.self, "id") == sourceID }!.decode(Int.self, "on_hand")
-            guard quantity <= waiting else {
-                throw InventoryError.refused(
-                    "release-return: \(place) has \(waiting) returned unit\(waiting == 1 ? "" : "s") awaiting inspection; \(quantity) asked"
-                )
-            }
-            try tx.execute("UPDATE stock_balance SET on_hand = on_hand - \(quantity) WHERE id = \(sourceID)")
-            let out = try Self.post(
-                balance: sourceID, delta: -quantity, reason: "return_to_stock", reference: "passed inspection",
-                key: key, on: tx)
-            try tx.execute("UPDATE stock_balance SET on_hand = on_hand + \(quantity) WHERE id = \(targetID)")
-            let back = try Self.post(
-                balance: targetID, delta: quantity, reason: "return_to_stock", reference: "passed inspection", key: nil,
-                on: tx)
-            return [out, back]
-        }
+        return try Operations.call(
+            connection,
+            """
+            SELECT cfit_release_return(\(key), \(Operations.fingerprint("stock.release-return", request)), \(sku),
+                                       \(Int32(quantity)), \(location), \(lot))::text AS result
+            """
+        )
     }
 
     /// Balances of `sku` (or every article with stock, when `nil`; a GTIN works too), optionally
@@ -522,16 +279,13 @@ public struct Stock: Sendable {
     public func setMinimum(sku: String, minimum: Int, reorderQuantity: Int? = nil, location: String) throws {
         try InventoryError.checkUnits(minimum, "QTY", allowZero: true)
         if let reorderQuantity { try InventoryError.checkUnits(reorderQuantity, "--reorder") }
-        try connection.transaction { tx in
-            let article = try Self.article(sku, on: tx)
-            let locationID = try Self.locationID(location, on: tx)
-            try tx.execute(
-                """
-                INSERT INTO reorder_rule (sku, location_id, minimum, reorder_quantity) VALUES (\(article), \(locationID), \(minimum), \(reorderQuantity))
-                ON CONFLICT (sku, location_id) DO UPDATE SET minimum = EXCLUDED.minimum, reorder_quantity = EXCLUDED.reorder_quantity
-                """
-            )
-        }
+        let _: Bool = try Operations.call(
+            connection,
+            """
+            SELECT to_jsonb(true)::text AS result,
+                   cfit_set_minimum(\(sku), \(location), \(Int32(minimum)), \(reorderQuantity.map(Int32.init)))
+            """
+        )
     }
 
     /// Articles whose usable available stock is at or below their minimum, with a suggested order.
@@ -563,41 +317,6 @@ public struct Stock: Sendable {
     }
 
     // MARK: Shared pieces
-
-    /// Units of `sku` on hand at `location` that may not be offered (expired, held, recalled, returned).
-    static func unusableUnits(_ sku: String, at location: Int64, today: CalendarDay, on tx: Connection) throws -> Int {
-        try tx.query(
-            """
-            SELECT coalesce(sum(b.on_hand - b.reserved), 0)::int8 AS n FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
-            WHERE b.sku = \(sku) AND b.location_id = \(location)
-              AND unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NOT NULL
-            """
-        )[0].decode(Int.self, "n")
-    }
-
-    /// Posts a ledger row for a balance whose on_hand was just changed by `delta`.
-    static func post(
-        balance: Int64,
-        delta: Int,
-        reason: String,
-        reference: String?,
-        key: String?,
-        note: String? = nil,
-        returnID: Int64? = nil,
-        on tx: Connection
-    ) throws -> MovementRecord {
-        let row = try tx.query(
-            """
-            INSERT INTO stock_movement (balance_id, sku, location_id, lot_id, delta, on_hand_after, reason, reference,
-                                        idempotency_key, note, dispense_return_id)
-            SELECT b.id, b.sku, b.location_id, b.lot_id, \(delta), b.on_hand, \(reason), \(reference), \(key), \(note), \(returnID)
-            FROM stock_balance b WHERE b.id = \(balance)
-            RETURNING id, sku, (SELECT code FROM location WHERE id = location_id) AS location,
-                      (SELECT code FROM lot WHERE id = lot_id) AS lot, delta, on_hand_after, reason, reference, actor, occurred_at
-            """
-        )[0]
-        return try movement(row)
-    }
 
     static func movement(_ row: Row) throws -> MovementRecord {
         MovementRecord(

@@ -23,6 +23,8 @@ struct CLIError: Error, CustomStringConvertible {
         case unavailable = 69
         /// Another session holds what this one needs (a lock wait timed out): try again.
         case busy = 75
+        /// The person logged in has no role that may do this.
+        case notPermitted = 77
         /// Something that should not happen (an unexpected database error).
         case internalError = 70
     }
@@ -54,6 +56,7 @@ extension CLIError {
                 case .badInput: .badInput
                 case .badData: .badData
                 case .unreadable: .noInput
+                case .notPermitted: .notPermitted
                 }
             self.init(status: status, message: error.message, details: error.details)
         case let error as PostgresError:
@@ -98,6 +101,8 @@ extension CLIError {
             self.init(status: .unavailable, message: "database: \(error.description)", details: details)
         case .schema:
             self.init(status: .badData, message: "database: \(error.description)", details: details)
+        case .server where state == SQLState.insufficientPrivilege.code:
+            self.init(status: .notPermitted, message: "permission denied: \(error.description)", details: details)
         case .server where state == SQLState.lockNotAvailable.code:
             self.init(
                 status: .busy,
