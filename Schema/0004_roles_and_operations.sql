@@ -792,6 +792,84 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Users: a login per member of staff, in one of the three roles. The owner needs CREATEROLE
+-- (a superuser, in the embedded default). Passwords arrive already hashed (SCRAM-SHA-256, by
+-- libpq on the client), so the password itself never reaches the server or its logs.
+
+CREATE FUNCTION cfit_user_json(login text) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('name', r.rolname, 'canLogin', r.rolcanlogin,
+        'role', CASE WHEN pg_has_role(r.oid, 'cfit_admin', 'MEMBER') THEN 'admin'
+                     WHEN pg_has_role(r.oid, 'cfit_pharmacy', 'MEMBER') THEN 'pharmacy'
+                     WHEN pg_has_role(r.oid, 'cfit_fitter', 'MEMBER') THEN 'fitter' END)
+    FROM pg_roles r WHERE r.rolname = login
+$$;
+
+-- Refuses `login` unless it is staff: a member of a cfit role, not a superuser, not a group role.
+CREATE FUNCTION cfit_staff(login text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = login AND NOT r.rolsuper AND login NOT LIKE 'cfit\_%'
+                   AND pg_has_role(r.oid, 'cfit_fitter', 'MEMBER')) THEN
+        PERFORM cfit_fail('input', format('NAME: expected a staff login (cfit user list), found ''%s''', login));
+    END IF;
+END
+$$;
+
+CREATE FUNCTION cfit_check_role(role_name text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF role_name IS NULL OR role_name NOT IN ('fitter', 'pharmacy', 'admin') THEN
+        PERFORM cfit_fail('input', format('--role: expected fitter, pharmacy or admin, found ''%s''', role_name));
+    END IF;
+END
+$$;
+
+CREATE FUNCTION cfit_user_add(login text, role_name text, verifier text)
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    PERFORM cfit_require('cfit_admin', 'managing users');
+    IF login !~ '^[a-z][a-z0-9_.-]{0,62}$' OR login LIKE 'cfit\_%' OR login LIKE 'pg\_%' THEN
+        PERFORM cfit_fail('input', format('NAME: expected a login of lowercase letters, digits, _ . or - starting with a letter (at most 63, not cfit_… or pg_…), found ''%s''', login));
+    END IF;
+    PERFORM cfit_check_role(role_name);
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
+        PERFORM cfit_fail('input', format('NAME: expected a new login, found ''%s'' already exists', login));
+    END IF;
+    IF verifier IS NULL OR verifier !~ '^SCRAM-SHA-256\$' THEN
+        PERFORM cfit_fail('input', 'password: expected a SCRAM-SHA-256 verifier made by the client, found something else');
+    END IF;
+    EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', login, verifier, 'cfit_' || role_name);
+    RETURN cfit_user_json(login);
+END
+$$;
+
+CREATE FUNCTION cfit_user_role(login text, role_name text)
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    PERFORM cfit_require('cfit_admin', 'managing users');
+    PERFORM cfit_staff(login);
+    PERFORM cfit_check_role(role_name);
+    EXECUTE format('REVOKE cfit_fitter, cfit_pharmacy, cfit_admin FROM %I', login);
+    EXECUTE format('GRANT %I TO %I', 'cfit_' || role_name, login);
+    RETURN cfit_user_json(login);
+END
+$$;
+
+CREATE FUNCTION cfit_user_disable(login text)
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    PERFORM cfit_require('cfit_admin', 'managing users');
+    PERFORM cfit_staff(login);
+    IF login = session_user THEN
+        PERFORM cfit_fail('refused', format('user disable: %s is your own login; another admin must disable it', login));
+    END IF;
+    EXECUTE format('ALTER ROLE %I NOLOGIN', login);
+    RETURN cfit_user_json(login);
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- Privileges: nothing for PUBLIC; reads for every role; operations by role; the catalog tables
 -- (not stock, ledger or prescriptions) written directly by the admin's import.
 
@@ -821,7 +899,8 @@ GRANT EXECUTE ON FUNCTION
     cfit_rx_cancel(text, text, text)
 TO cfit_pharmacy;
 
-GRANT EXECUTE ON FUNCTION cfit_set_minimum(text, text, integer, integer), cfit_add_location(text, text, text) TO cfit_admin;
+GRANT EXECUTE ON FUNCTION cfit_set_minimum(text, text, integer, integer), cfit_add_location(text, text, text),
+    cfit_user_add(text, text, text), cfit_user_role(text, text), cfit_user_disable(text) TO cfit_admin;
 GRANT INSERT, UPDATE, DELETE ON manufacturer, product_line, chart_size, chart_range, length_variant, article TO cfit_admin;
 GRANT INSERT ON import_batch TO cfit_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO cfit_admin;

@@ -63,7 +63,10 @@ extension InventoryError {
         switch error.sqlState?.code {
         case "CFR01": self.init(.refused, error.message)
         case "CFB01": self.init(.badInput, error.message)
-        case "42501": self.init(.notPermitted, error.message)
+        case "42501" where error.message.hasPrefix("permission denied:"):
+            self.init(.notPermitted, error.message)
+        case "42501":
+            self.init(.notPermitted, "permission denied: your login's role may not do this (\(error.message))")
         default: return nil
         }
     }

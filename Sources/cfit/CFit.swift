@@ -16,7 +16,7 @@ struct CFit: ParsableCommand {
         subcommands: [
             Fit.self, CatalogCommand.self, Seed.self, StockCommand.self, Rx.self, Reserve.self, Dispense.self,
             Release.self,
-            Return.self, Check.self, DB.self,
+            Return.self, Check.self, User.self, DB.self,
         ]
     )
 }

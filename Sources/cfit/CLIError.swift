@@ -108,6 +108,12 @@ extension CLIError {
                 status: .busy,
                 message: "busy: another counter holds this record; try again in a moment (\(error.description))",
                 details: details)
+        case .server where state == "25006":
+            self.init(
+                status: .unavailable,
+                message:
+                    "database: this server or login only reads (a hot standby, or read-only); writes need the primary (target_session_attrs=read-write) (\(error.description))",
+                details: details)
         case .server where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300":
             self.init(status: .unavailable, message: "database: \(error.description)", details: details)
         case .server where state.hasPrefix("22") || state.hasPrefix("23"):

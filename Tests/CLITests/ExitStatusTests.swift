@@ -47,6 +47,15 @@ struct ExitStatusTests {
             "a lock held by another counter", PostgresError(.server, "lock timeout", sqlState: .lockNotAvailable), 75,
             "busy: another counter holds this record"
         ),
+        (
+            "a write on a read-only server",
+            PostgresError(.server, "read-only transaction", sqlState: SQLState("25006")),
+            69, "database: this server or login only reads"
+        ),
+        (
+            "a role that may not", PostgresError(.server, "permission denied", sqlState: .insufficientPrivilege), 77,
+            "permission denied:"
+        ),
         ("a schema to migrate", PostgresError(.schema, "migration 3 not applied"), 65, "database:"),
         (
             "an unexpected server error", PostgresError(.server, "syntax error", sqlState: SQLState("42601")), 70,

@@ -166,6 +166,19 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    /// The SCRAM-SHA-256 verifier of `password` for `user`, computed here by libpq (as psql's
+    /// `\password` does), so a new login's password never travels to the server or its logs.
+    public func encryptPassword(_ password: String, user: String) throws(PostgresError) -> String {
+        try locked { () throws(PostgresError) -> String in
+            let handle = try liveHandle()
+            guard let encrypted = PQencryptPasswordConn(handle, password, user, "scram-sha-256") else {
+                throw PostgresError(.usage, "could not hash the password: \(Self.trimmed(PQerrorMessage(handle)))")
+            }
+            defer { PQfreemem(encrypted) }
+            return String(cString: encrypted)
+        }
+    }
+
     // MARK: Transactions
 
     /// Runs `body` in one transaction: commits when it returns, rolls back when it throws, and runs

@@ -97,8 +97,13 @@ public struct Migrator: Sendable {
 
     /// Every migration with when it was applied (or `nil`), after checking applied ones are unchanged.
     public func status(_ connection: Connection) throws -> [Entry] {
-        try ensureTable(connection)
-        let applied = try appliedVersions(connection)
+        // Read-only: a database never migrated has no table, and nothing applied.
+        let applied: [Int: Applied]
+        do {
+            applied = try appliedVersions(connection)
+        } catch let error as PostgresError where error.sqlState == .undefinedTable {
+            applied = [:]
+        }
         try verify(applied, connection)
         return migrations.map { Entry(migration: $0, appliedAt: applied[$0.version]?.appliedAt) }
     }

@@ -1,0 +1,67 @@
+public import Postgres
+
+/// A member of staff's login and the role it has.
+public struct UserRecord: Codable, Sendable, Hashable {
+    /// The login name.
+    public var name: String
+    /// `fitter`, `pharmacy` or `admin`.
+    public var role: String?
+    /// Whether the login may connect (false once disabled).
+    public var canLogin: Bool
+}
+
+/// Staff logins: each person connects as themselves, and PostgreSQL enforces what their role
+/// may do — a fitter reads and records fittings; a pharmacy login also moves stock, reserves and
+/// dispenses; an admin also imports catalogs, sets locations and minimums, and manages users.
+///
+/// ```swift
+/// let users = Users(connection: adminConnection)
+/// try users.add("dana", role: "pharmacy", password: typedPassword)
+/// try users.setRole("dana", role: "admin")
+/// ```
+public struct Users: Sendable {
+    /// The connection every call uses (an admin's).
+    public let connection: Connection
+
+    /// User management on `connection`.
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// Adds login `name` with `role` and `password` (hashed here; only its SCRAM verifier is sent).
+    public func add(_ name: String, role: String, password: String) throws -> UserRecord {
+        guard !password.isEmpty else {
+            throw InventoryError(.badInput, "password: expected a password, found an empty one")
+        }
+        let verifier = try connection.encryptPassword(password, user: name)
+        return try Operations.call(connection, "SELECT cfit_user_add(\(name), \(role), \(verifier))::text AS result")
+    }
+
+    /// Gives login `name` the role `role` (and no other).
+    public func setRole(_ name: String, role: String) throws -> UserRecord {
+        try Operations.call(connection, "SELECT cfit_user_role(\(name), \(role))::text AS result")
+    }
+
+    /// Stops login `name` from connecting; its rows keep its name as their actor.
+    public func disable(_ name: String) throws -> UserRecord {
+        try Operations.call(connection, "SELECT cfit_user_disable(\(name))::text AS result")
+    }
+
+    /// Every staff login, by name.
+    public func list() throws -> [UserRecord] {
+        try connection.query(
+            """
+            SELECT r.rolname AS name, r.rolcanlogin AS can_login,
+                   CASE WHEN pg_has_role(r.oid, 'cfit_admin', 'MEMBER') THEN 'admin'
+                        WHEN pg_has_role(r.oid, 'cfit_pharmacy', 'MEMBER') THEN 'pharmacy' ELSE 'fitter' END AS role
+            FROM pg_roles r
+            WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'cfit\\_%' AND pg_has_role(r.oid, 'cfit_fitter', 'MEMBER')
+            ORDER BY r.rolname
+            """
+        ).map {
+            UserRecord(
+                name: try $0.decode(String.self, "name"), role: try $0.decode(String.self, "role"),
+                canLogin: try $0.decode(Bool.self, "can_login"))
+        }
+    }
+}
