@@ -101,4 +101,34 @@ struct SharedServerCommandTests {
         let write = try CFit.run(["stock", "count", "NW-CL-AD2-I-R-C-BE", "1"], environment: environment)
         #expect(write.status == 77 || write.status == 69, "\(write.stderr)")
     }
+
+    @Test("cfit through PgBouncer in transaction mode: commands one after another and 12 reserving at once")
+    func throughPgBouncer() throws {
+        let bouncer = try PgBouncer(poolSize: 4)
+        let direct = try TestDatabase.fresh()
+        #expect(
+            try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: ["DATABASE_URL": direct]).status == 0)
+        let environment = ["DATABASE_URL": try bouncer.url(for: direct), "CFIT_LOCATION": "shop"]
+        for command in [
+            ["stock", "show"], ["stock", "receive", "NW-CL-AD2-II-R-C-BE", "3"],
+            ["stock", "show", "NW-CL-AD2-II-R-C-BE"],
+            ["fit", "--style", "AD", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41"],
+            ["check"],
+        ] {
+            let result = try CFit.run(command, environment: environment)
+            #expect(result.status == 0, "\(command.joined(separator: " ")): \(result.stderr)")
+        }
+        // RX-1001 allows 2 garments; 6 on the shop shelf: 12 counters race for it.
+        let statuses = LockedValue<[Int32]>([])
+        try runConcurrently(12) { worker in
+            let result = try CFit.run(
+                ["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-II-R-C-BE", "--idempotency-key", "race-\(worker)"],
+                environment: environment)
+            statuses.withLock { $0.append(result.status) }
+        }
+        let all = statuses.withLock { $0 }
+        #expect(all.filter { $0 == 0 }.count == 2, "\(all)")
+        #expect(all.filter { $0 == 1 }.count == 10, "\(all)")
+        #expect(try CFit.run(["check"], environment: environment).status == 0)
+    }
 }
