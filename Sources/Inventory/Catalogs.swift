@@ -336,21 +336,30 @@ public struct Catalogs: Sendable {
     /// The product lines with `ids` (every line when `nil`), in id order.
     static func productLines(ids: [String]?, on connection: Connection) throws -> [ProductLine] {
         let only = ids?.joined(separator: "\u{1F}")
-        let lineRows = try connection.query(
+        let filter: PostgresQuery =
+            "\(only)::text IS NULL OR line_id = ANY(string_to_array(\(only), chr(31)))"
+        // Four reads in one round trip.
+        let results = try connection.pipeline([
             """
             SELECT l.id, l.name, m.name AS manufacturer, l.standard, array_to_string(l.classes, chr(31)) AS classes,
                    array_to_string(l.styles, chr(31)) AS styles, l.unit
             FROM product_line l JOIN manufacturer m ON m.id = l.manufacturer_id
             WHERE \(only)::text IS NULL OR l.id = ANY(string_to_array(\(only), chr(31))) ORDER BY l.id
-            """
-        )
+            """,
+            PostgresQuery(
+                sql: "SELECT line_id, size_name, point, lower_um, upper_um FROM chart_range WHERE " + filter.sql,
+                binds: filter.binds),
+            PostgresQuery(
+                sql: "SELECT line_id, name FROM chart_size WHERE " + filter.sql + " ORDER BY line_id, position",
+                binds: filter.binds),
+            PostgresQuery(
+                sql: "SELECT line_id, style, name, lower_um, upper_um FROM length_variant WHERE " + filter.sql
+                    + " ORDER BY line_id, position",
+                binds: filter.binds),
+        ])
+        let lineRows = results[0]
         var ranges: [String: [String: [MeasurementPoint: MeasureRange]]] = [:]
-        for row in try connection.query(
-            """
-            SELECT line_id, size_name, point, lower_um, upper_um FROM chart_range
-            WHERE \(only)::text IS NULL OR line_id = ANY(string_to_array(\(only), chr(31)))
-            """
-        ) {
+        for row in results[1] {
             guard let point = MeasurementPoint(rawValue: try row.decode(String.self, "point")) else { continue }
             ranges[try row.decode(String.self, "line_id"), default: [:]][
                 try row.decode(String.self, "size_name"), default: [:]][point] =
@@ -360,24 +369,13 @@ public struct Catalogs: Sendable {
                 )
         }
         var sizes: [String: [ChartSize]] = [:]
-        for row in try connection.query(
-            """
-            SELECT line_id, name FROM chart_size WHERE \(only)::text IS NULL OR line_id = ANY(string_to_array(\(only), chr(31)))
-            ORDER BY line_id, position
-            """
-        ) {
+        for row in results[2] {
             let line = try row.decode(String.self, "line_id")
             let name = try row.decode(String.self, "name")
             sizes[line, default: []].append(ChartSize(name: name, ranges: ranges[line]?[name] ?? [:]))
         }
         var lengths: [String: [LengthVariant]] = [:]
-        for row in try connection.query(
-            """
-            SELECT line_id, style, name, lower_um, upper_um FROM length_variant
-            WHERE \(only)::text IS NULL OR line_id = ANY(string_to_array(\(only), chr(31)))
-            ORDER BY line_id, position
-            """
-        ) {
+        for row in results[3] {
             guard let style = Style(rawValue: try row.decode(String.self, "style")) else { continue }
             lengths[try row.decode(String.self, "line_id"), default: []].append(
                 LengthVariant(

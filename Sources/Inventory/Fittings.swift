@@ -40,21 +40,43 @@ public struct Fittings: Sendable {
     /// The active articles of a ready-made result (its line, style, class, size and length), with
     /// stock here and elsewhere; empty for made-to-measure.
     public func articles(for fit: LineFit, location: String) throws -> [ArticleStock] {
-        guard let size = fit.size, let length = fit.length else { return [] }
-        let rows = try connection.query(
-            """
-            SELECT a.sku, a.gtin, a.toe, a.color, loc.code AS location,
-                   coalesce(sum(b.on_hand - b.reserved)
-                       FILTER (WHERE unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NULL), 0)::int8 AS available
-            FROM article a
-            LEFT JOIN stock_balance b ON b.sku = a.sku
-            LEFT JOIN location loc ON loc.id = b.location_id
-            LEFT JOIN lot l ON l.id = b.lot_id
-            WHERE a.active AND a.line_id = \(fit.line.id) AND a.style = \(fit.style.rawValue)
-              AND a.class_label = \(fit.pressureClass.label) AND a.size_name = \(size) AND a.length_name = \(length)
-            GROUP BY a.sku, a.gtin, a.toe, a.color, loc.code ORDER BY a.sku, loc.code
-            """
-        )
+        try articles(for: [fit], location: location)[0]
+    }
+
+    /// The articles of each result, as ``articles(for:location:)`` gives them, all in one round trip.
+    public func articles(for fits: [LineFit], location: String) throws -> [[ArticleStock]] {
+        var queries: [PostgresQuery] = []
+        var positions: [Int?] = []
+        for fit in fits {
+            guard let size = fit.size, let length = fit.length else {
+                positions.append(nil)
+                continue
+            }
+            positions.append(queries.count)
+            queries.append(
+                """
+                SELECT a.sku, a.gtin, a.toe, a.color, loc.code AS location,
+                       coalesce(sum(b.on_hand - b.reserved)
+                           FILTER (WHERE unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NULL), 0)::int8 AS available
+                FROM article a
+                LEFT JOIN stock_balance b ON b.sku = a.sku
+                LEFT JOIN location loc ON loc.id = b.location_id
+                LEFT JOIN lot l ON l.id = b.lot_id
+                WHERE a.active AND a.line_id = \(fit.line.id) AND a.style = \(fit.style.rawValue)
+                  AND a.class_label = \(fit.pressureClass.label) AND a.size_name = \(size) AND a.length_name = \(length)
+                GROUP BY a.sku, a.gtin, a.toe, a.color, loc.code ORDER BY a.sku, loc.code
+                """
+            )
+        }
+        let results = try connection.pipeline(queries)
+        return try positions.map { position in
+            guard let position else { return [] }
+            return try Self.stock(results[position], location: location)
+        }
+    }
+
+    /// Folds rows of (article, location, available) into one entry per article.
+    private static func stock(_ rows: QueryResult, location: String) throws -> [ArticleStock] {
         var result: [ArticleStock] = []
         for row in rows {
             let sku = try row.decode(String.self, "sku")

@@ -238,19 +238,35 @@ public struct Stock: Sendable {
     /// Balances of `sku` (or every article with stock, when `nil`; a GTIN works too), optionally
     /// at one location, each saying whether its units may be offered today.
     public func balances(sku: String? = nil, location: String? = nil) throws -> [BalanceRecord] {
-        var article: String?
-        if let sku { article = try Self.article(sku, on: connection) }
-        if let location { _ = try Self.locationID(location, on: connection) }
-        return try connection.query(
+        // The article, the location and the balances in one round trip; the lookups only name
+        // what was not found.
+        let results = try connection.pipeline([
+            """
+            SELECT (SELECT sku FROM article WHERE sku = \(sku) OR gtin14 = lpad(\(sku), 14, '0')
+                    ORDER BY sku = \(sku) DESC LIMIT 1) AS sku,
+                   (SELECT id FROM location WHERE code = \(location)) AS location,
+                   (SELECT string_agg(code, ', ' ORDER BY code) FROM location) AS known
+            """,
             """
             SELECT b.sku, loc.code AS location, l.code AS lot, l.expires_on, b.on_hand, b.reserved,
                    unusable_reason(b.state, l.status, l.expires_on, \(today)) AS unusable
             FROM stock_balance b JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
-            WHERE (\(article)::text IS NULL OR b.sku = \(article)) AND (\(location)::text IS NULL OR loc.code = \(location))
-              AND (b.on_hand > 0 OR \(article)::text IS NOT NULL)
+            WHERE (\(sku)::text IS NULL OR b.sku = (SELECT a.sku FROM article a WHERE a.sku = \(sku)
+                                                    OR a.gtin14 = lpad(\(sku), 14, '0') ORDER BY a.sku = \(sku) DESC LIMIT 1))
+              AND (\(location)::text IS NULL OR loc.code = \(location))
+              AND (b.on_hand > 0 OR \(sku)::text IS NOT NULL)
             ORDER BY b.sku, loc.code, b.state DESC, l.expires_on NULLS LAST, l.code
-            """
-        ).map { row in
+            """,
+        ])
+        let found = results[0][0]
+        if let sku, try found.decode(String?.self, "sku") == nil {
+            throw InventoryError.unknown("SKU", "a known SKU or GTIN", sku)
+        }
+        if let location, try found.decode(Int64?.self, "location") == nil {
+            let known = try found.decode(String?.self, "known") ?? "(none yet: cfit seed)"
+            throw InventoryError.unknown("--location", "one of \(known)", location)
+        }
+        return try results[1].map { row in
             BalanceRecord(
                 sku: try row.decode(String.self, "sku"),
                 location: try row.decode(String.self, "location"),

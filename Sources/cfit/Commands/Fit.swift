@@ -113,13 +113,14 @@ struct Fit: ParsableCommand {
             let report = try session.run(legs: legs)
             var stock: [String: [ArticleStock]] = [:]
             if let connection, catalog.isEmpty {
-                let fittings = Fittings(connection: connection)
-                for leg in report.legs {
-                    for fit in leg.fits where fit.outcome == .standard {
-                        stock["\(leg.side?.rawValue ?? ""):\(fit.line.id)"] = try fittings.articles(
-                            for: fit, location: place.code)
+                // Every ready-made result's articles in one round trip.
+                let wanted = report.legs.flatMap { leg in
+                    leg.fits.filter { $0.outcome == .standard }.map {
+                        ("\(leg.side?.rawValue ?? ""):\($0.line.id)", $0)
                     }
                 }
+                let found = try Fittings(connection: connection).articles(for: wanted.map(\.1), location: place.code)
+                for (index, entry) in wanted.enumerated() { stock[entry.0] = found[index] }
             }
             let output =
                 json
