@@ -25,6 +25,11 @@ let package = Package(
             dependencies: [.product(name: "Postgres", package: "CompressionFit")],
             path: "PostgresComparison"
         ),
+        .executableTarget(
+            name: "RoundTrips",
+            dependencies: [.product(name: "Postgres", package: "CompressionFit")],
+            path: "RoundTrips"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -57,7 +57,9 @@ public struct LocalServer: Sendable {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "/-._~")
         let host = socketDirectory.addingPercentEncoding(withAllowedCharacters: allowed) ?? socketDirectory
-        return "postgresql:///\(name)?host=\(host)&user=\(role)"
+        // A cluster configured with another port has its socket file named after that port.
+        let port = settings["port"].map { "&port=\($0)" } ?? ""
+        return "postgresql:///\(name)?host=\(host)&user=\(role)\(port)"
     }
 
     /// A server in `home` (default: `CFIT_HOME`, else `/var/lib/cfit` as root, else
