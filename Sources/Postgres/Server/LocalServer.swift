@@ -99,9 +99,10 @@ public struct LocalServer: Sendable {
             let binaries = try ServerBinaries.locate()
             if case .notCreated = try status() { try create(binaries) }
             if case .stopped = try status() {
+                try makeLogPrivate()
                 let output = try Subprocess.run(
                     binaries.path("pg_ctl"),
-                    ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "start"],
+                    ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o", Self.privateLogging, "start"],
                     as: serverUser
                 )
                 guard output.status == 0 else {
@@ -112,6 +113,29 @@ public struct LocalServer: Sendable {
                 }
             }
             try ensureDatabase(database)
+        }
+    }
+
+    /// Server options that keep patient data out of the log: errors are logged tersely (no
+    /// DETAIL such as "Failing row contains (…, C50.9, …)", no CONTEXT), never with the statement
+    /// that failed, and any log file the server makes itself is readable by its user only. The
+    /// price: the log says which constraint failed but not the row; the client still gets the
+    /// whole error.
+    static let privateLogging =
+        "-c log_error_verbosity=terse -c log_min_error_statement=panic -c log_file_mode=0600"
+
+    /// Creates the log file readable and writable by the server's user only (or tightens an
+    /// existing one), before `pg_ctl -l` appends to it.
+    private func makeLogPrivate() throws {
+        if !FileManager.default.fileExists(atPath: logFile) {
+            guard FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o600])
+            else { throw PostgresError(.connection, "cannot create \(logFile)") }
+        }
+        guard chmod(logFile, 0o600) == 0 else {
+            throw PostgresError(.connection, "cannot make \(logFile) private: \(String(cString: strerror(errno)))")
+        }
+        if let user = serverUser, let account = getpwnam(user) {
+            _ = chown(logFile, account.pointee.pw_uid, account.pointee.pw_gid)
         }
     }
 
@@ -199,8 +223,6 @@ public struct LocalServer: Sendable {
                         .connection, "cannot hand \(path) to the \(user) user: \(String(cString: strerror(errno)))")
                 }
             }
-            if !manager.fileExists(atPath: logFile) { _ = manager.createFile(atPath: logFile, contents: nil) }
-            _ = chown(logFile, account.pointee.pw_uid, account.pointee.pw_gid)
         }
         let output = try Subprocess.run(
             binaries.path("initdb"),
