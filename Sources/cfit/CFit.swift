@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// `cfit`: the CompressionFit command line for fitters, pharmacies and the admins who keep the
 /// catalogs.
@@ -19,4 +21,16 @@ struct CFit: ParsableCommand {
             Return.self, Check.self, User.self, DB.self,
         ]
     )
+
+    /// Starts logging — quiet unless `CFIT_LOG` names a level (`debug`, `info`, `warning`…), so a
+    /// server's notices never come before an error's first line — then runs the command.
+    static func main() {
+        let level = ProcessInfo.processInfo.environment["CFIT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        main(nil)
+    }
 }

@@ -139,8 +139,10 @@ extension CLIError {
     }
 }
 
-/// Runs a command body, turning any error into its lines on stderr and its exit status.
+/// Runs a command body, turning any error into its lines on stderr and its exit status; warnings
+/// collected on the way are printed after the output or the error, never before an error's line.
 func reportingErrors(_ body: () throws -> Void) throws {
+    defer { Warnings.flush() }
     do {
         try body()
     } catch let error as ExitCode {
@@ -151,6 +153,26 @@ func reportingErrors(_ body: () throws -> Void) throws {
         for line in error.details { text += "  \(line)\n" }
         FileHandle.standardError.write(Data(text.utf8))
         throw ExitCode(error.status.rawValue)
+    }
+}
+
+/// Warnings for the person at the counter, held until the command has said what it has to say.
+enum Warnings {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var pending: [String] = []
+
+    /// Holds `text` for the end of the command.
+    static func add(_ text: String) {
+        lock.withLock { pending.append(text) }
+    }
+
+    /// Prints what is held, each as `warning: …` on stderr.
+    static func flush() {
+        let lines = lock.withLock {
+            defer { pending.removeAll() }
+            return pending
+        }
+        for line in lines { writeError("warning: \(line)\n") }
     }
 }
 

@@ -47,7 +47,12 @@ public final class Connection: @unchecked Sendable {
     public let lockTimeout: Duration?
 
     /// Connection parameters applied unless the connection string says otherwise.
-    public static let defaultParameters: [(keyword: String, value: String)] = [("connect_timeout", "10")]
+    /// Connecting gives up after 10 s, and TCP keepalives notice a peer that vanished (after
+    /// about a minute idle) instead of waiting forever.
+    public static let defaultParameters: [(keyword: String, value: String)] = [
+        ("connect_timeout", "10"), ("keepalives", "1"), ("keepalives_idle", "30"), ("keepalives_interval", "10"),
+        ("keepalives_count", "3"),
+    ]
 
     /// Connects using any libpq connection string or URI (`host=… dbname=…`,
     /// `postgresql://user@host/db?sslmode=require`, several hosts with `target_session_attrs`);
@@ -89,22 +94,67 @@ public final class Connection: @unchecked Sendable {
         // The defaults come before the expanded connection string, so the string overrides them.
         let keywords = defaultParameters.map(\.keyword) + ["dbname"]
         let values = defaultParameters.map(\.value) + [conninfo]
-        let opened = withCStrings(keywords) { keywordPointers in
+        // Started without blocking, so the notice receiver is in place before the server says
+        // anything: no notice ever goes straight to stderr.
+        let started = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
-                PQconnectdbParams(keywordPointers, valuePointers, 1)
+                PQconnectStartParams(keywordPointers, valuePointers, 1)
             }
         }
-        guard let connection = opened else {
+        guard let connection = started else {
             throw PostgresError(.connection, "could not allocate a libpq connection")
         }
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.trimmed(PQerrorMessage(connection))
+        PQsetNoticeReceiver(connection, noticeReceiver, Unmanaged.passUnretained(notices).toOpaque())
+        func fail(_ reason: String? = nil) -> PostgresError {
+            // libpq may quote the string it could not parse, password and all: scrub it.
+            let message = ConnectionString.redacting(reason ?? Self.trimmed(PQerrorMessage(connection)), from: conninfo)
             // libpq returns a connection object even on failure; it must be freed.
             PQfinish(connection)
-            throw PostgresError(.connection, "could not connect to the database: \(message)")
+            return PostgresError(.connection, "could not connect to the database: \(message)")
         }
-        PQsetNoticeReceiver(connection, noticeReceiver, Unmanaged.passUnretained(notices).toOpaque())
+        guard PQstatus(connection) != CONNECTION_BAD else { throw fail() }
+        // connect_timeout applies to each host in turn, as libpq's own blocking connect does it.
+        let timeout = Self.connectTimeout(connection)
+        var host = PQhost(connection).map { String(cString: $0) }
+        var deadline = timeout.map { Date().addingTimeInterval($0) }
+        var state = PGRES_POLLING_WRITING
+        while state != PGRES_POLLING_OK {
+            guard state != PGRES_POLLING_FAILED else { throw fail() }
+            var descriptor = pollfd(
+                fd: PQsocket(connection), events: Int16(state == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
+            let wait = deadline.map { Int32(max(0, $0.timeIntervalSinceNow * 1000)) } ?? -1
+            let ready = poll(&descriptor, 1, wait)
+            if ready == 0 {
+                throw fail("timeout expired after \(Int(timeout ?? 0)) s\(host.map { " (host \($0))" } ?? "")")
+            }
+            if ready < 0 && errno != EINTR {
+                throw fail("cannot wait for the server: \(String(cString: strerror(errno)))")
+            }
+            state = PQconnectPoll(connection)
+            let now = PQhost(connection).map { String(cString: $0) }
+            if now != host {
+                host = now
+                deadline = timeout.map { Date().addingTimeInterval($0) }
+            }
+        }
         return connection
+    }
+
+    /// The connect_timeout in force for `connection`, in seconds (libpq's rule: at least 2;
+    /// none when 0 or unset).
+    private static func connectTimeout(_ connection: OpaquePointer) -> TimeInterval? {
+        guard let options = PQconninfo(connection) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "connect_timeout", let value = option.pointee.val,
+                let seconds = Int(String(cString: value)), seconds > 0
+            {
+                return TimeInterval(max(2, seconds))
+            }
+            option += 1
+        }
+        return nil
     }
 
     /// The live handle, reconnecting first if the connection was closed or had been lost.

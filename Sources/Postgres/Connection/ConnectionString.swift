@@ -34,4 +34,38 @@ public enum ConnectionString {
         parts.percentEncodedQueryItems = items
         return parts.string ?? conninfo
     }
+
+    /// The passwords a connection string or URI carries (as written and percent-decoded), so that
+    /// they can be kept out of messages — even from a string too malformed for libpq to parse.
+    public static func secrets(in conninfo: String) -> [String] {
+        var found: [String] = []
+        if let scheme = conninfo.range(of: "://") {
+            let rest = conninfo[scheme.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                found.append(String(authority[authority.index(after: colon)..<at]))
+            }
+            if let query = rest.firstIndex(of: "?") {
+                for pair in rest[rest.index(after: query)...].split(separator: "&") where pair.hasPrefix("password=") {
+                    found.append(String(pair.dropFirst("password=".count)))
+                }
+            }
+        } else if let range = conninfo.range(of: #"password\s*=\s*('(\\.|[^'])*'|\S+)"#, options: .regularExpression) {
+            var value = conninfo[range].drop { $0 != "=" }.dropFirst().drop { $0 == " " }
+            if value.hasPrefix("'") { value = value.dropFirst().dropLast() }
+            found.append(String(value))
+        }
+        let decoded = found.compactMap { $0.removingPercentEncoding }
+        return Array(Set(found + decoded)).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    }
+
+    /// `conninfo` with every password replaced by `****`, safe to print.
+    public static func redacted(_ conninfo: String) -> String {
+        redacting(conninfo, from: conninfo)
+    }
+
+    /// `text` with every password of `conninfo` replaced by `****`.
+    public static func redacting(_ text: String, from conninfo: String) -> String {
+        secrets(in: conninfo).reduce(text) { $0.replacingOccurrences(of: $1, with: "****") }
+    }
 }

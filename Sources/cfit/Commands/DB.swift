@@ -135,7 +135,8 @@ struct DB: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let url = database.explicitURL ?? LocalServer().url
+            // Never print a password: it belongs in ~/.pgpass or PGPASSFILE.
+            let url = ConnectionString.redacted(database.explicitURL ?? LocalServer().url)
             print(json ? JSONValue.object([("url", .string(url))]).serialized(pretty: true) : url)
         }
     }

@@ -26,6 +26,11 @@ struct DatabaseOptions: ParsableArguments {
     /// migrating) the embedded server when no URL was given. The check is one read-only query:
     /// with a URL nothing runs DDL, so read-only logins, hot standbys and PgBouncer work.
     func connect() throws -> Connection {
+        if let databaseURL, !ConnectionString.secrets(in: databaseURL).isEmpty {
+            Warnings.add(
+                "--database-url carries a password, which every user of this machine can see (ps); keep it in ~/.pgpass or a file named by PGPASSFILE"
+            )
+        }
         let migrator = Migrator(migrations: InventorySchema.migrations)
         guard let url = explicitURL else {
             let server = LocalServer()

@@ -1,0 +1,81 @@
+import Foundation
+import PostgresTestSupport
+import Testing
+
+@testable import Postgres
+
+/// Bounded waits, passwords kept out of sight, and an error's line always first.
+@Suite("No hangs, no leaks, through cfit")
+struct ReliabilityTests {
+    @Test("a password in a malformed URL never reaches the output; db url masks it; the warning comes after the error")
+    func passwordsOutOfSight() throws {
+        let broken = try CFit.run(["stock", "show", "--database-url", "postgresql://clerk:Pw%zz0rdX4@127.0.0.1:1/cfit"])
+        #expect(broken.status == 69)
+        #expect(!broken.stderr.contains("zz0rdX4") && !broken.stdout.contains("zz0rdX4"), "\(broken.stderr)")
+        #expect(broken.firstErrorLine.hasPrefix("error: database: could not connect"))
+        #expect(broken.stderr.contains("warning: --database-url carries a password"))
+        let refused = try CFit.run([
+            "stock", "show", "--database-url", "host=127.0.0.1 port=1 password=hunter2 dbname=x",
+        ])
+        #expect(!refused.stderr.contains("hunter2"))
+        let url = try CFit.run([
+            "db", "url", "--database-url", "postgresql://clerk:s3cr3t@127.0.0.1:1/cfit?sslmode=require",
+        ])
+        #expect(url.stdout == "postgresql://clerk:****@127.0.0.1:1/cfit?sslmode=require\n")
+    }
+
+    @Test("a stopped postmaster (SIGSTOP) is given up on after the 10 s connect timeout, exit 69")
+    func stoppedPostmaster() throws {
+        let home = NSTemporaryDirectory() + "cfit-frozen-\(UUID().uuidString.prefix(8))"
+        let server = LocalServer(home: home, database: "frozen", settings: ["fsync": "off"])
+        try server.start()
+        defer {
+            server.stopImmediately()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let pidText = try String(contentsOfFile: "\(server.dataDirectory)/postmaster.pid", encoding: .utf8)
+        let pid = try #require(Int32(pidText.split(separator: "\n")[0]))
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        let start = Date()
+        let result = try CFit.run(["stock", "show"], environment: ["DATABASE_URL": server.url])
+        let waited = Date().timeIntervalSince(start)
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(waited >= 9 && waited < 16, "waited \(waited) s")
+    }
+
+    @Test("server notices never reach stderr unless asked for (CFIT_LOG)")
+    func quietNotices() throws {
+        let url = try TestDatabase.fresh()
+        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: ["DATABASE_URL": url]).status == 0)
+        let chatty = ["DATABASE_URL": url, "PGOPTIONS": "-c client_min_messages=debug5"]
+        let quiet = try CFit.run(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1"], environment: chatty)
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr.prefix(300))")
+        let loud = try CFit.run(
+            ["stock", "show", "NW-CL-AD2-II-R-C-BE"],
+            environment: chatty.merging(["CFIT_LOG": "debug"]) { _, new in new })
+        #expect(loud.stderr.contains("DEBUG"))
+    }
+
+    @Test("the same key from 8 cfit processes at once: all exit 0 with the first result; an empty key is 64")
+    func sameKeyProcesses() throws {
+        let url = try TestDatabase.fresh()
+        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
+        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        let outputs = LockedValue<[RunResult]>([])
+        try runConcurrently(8) { _ in
+            let result = try CFit.run(
+                ["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-II-R-C-BE", "--idempotency-key", "counter-7"],
+                environment: environment)
+            outputs.withLock { $0.append(result) }
+        }
+        let all = outputs.withLock { $0 }
+        #expect(all.allSatisfy { $0.status == 0 }, "\(all.map(\.stderr))")
+        #expect(Set(all.map(\.stdout)).count == 1)
+        let empty = try CFit.run(
+            ["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--idempotency-key", ""], environment: environment)
+        #expect(
+            empty.status == 64
+                && empty.firstErrorLine.hasPrefix("error: --idempotency-key: expected 1 to 200 characters"))
+    }
+}
