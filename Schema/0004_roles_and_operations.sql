@@ -204,6 +204,32 @@ BEGIN
 END
 $$;
 
+-- The shop's calendar day as the counter sends it: within a day of the server's (time zones span
+-- UTC−12 to UTC+14), so a login cannot pass another date to reserve expired stock or dispense on
+-- an expired prescription. A superuser (the owner, tests) may set any day.
+CREATE FUNCTION cfit_today(today date) RETURNS date LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    utc date := (now() AT TIME ZONE 'UTC')::date;
+BEGIN
+    IF today IS NULL THEN
+        RETURN utc;
+    END IF;
+    IF today BETWEEN utc - 1 AND utc + 1 OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        RETURN today;
+    END IF;
+    PERFORM cfit_fail('input', format('today: expected the counter''s calendar day (%s ± 1), found %s', utc, today));
+END
+$$;
+
+-- A quantity an operation may move: at least `minimum` units.
+CREATE FUNCTION cfit_units(quantity integer, field text, minimum integer DEFAULT 1) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF quantity IS NULL OR quantity < minimum THEN
+        PERFORM cfit_fail('input', format('%s: expected %s to 2147483647 units, found %s', field, minimum, coalesce(quantity::text, 'none')));
+    END IF;
+END
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Operations
 
@@ -221,6 +247,7 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'receiving stock');
     result := cfit_key_claim(key, 'stock.receipt', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    PERFORM cfit_units(quantity, 'QTY');
     article := cfit_article(sku);
     place := cfit_location(location);
     IF lot IS NOT NULL THEN lot_id := cfit_lot(lot, article, expires); END IF;
@@ -247,6 +274,7 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'counting stock');
     result := cfit_key_claim(key, 'stock.count', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    PERFORM cfit_units(counted, 'QTY', 0);
     article := cfit_article(sku);
     place := cfit_location(location);
     IF lot IS NOT NULL THEN
@@ -313,6 +341,8 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'transferring stock');
     result := cfit_key_claim(key, 'stock.transfer', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    PERFORM cfit_units(quantity, 'QTY');
+    today := cfit_today(today);
     article := cfit_article(sku);
     source_place := cfit_location(from_location);
     target_place := cfit_location(to_location);
@@ -373,6 +403,8 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'writing stock off');
     result := cfit_key_claim(key, 'stock.write-off', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    PERFORM cfit_units(quantity, 'QTY');
+    today := cfit_today(today);
     IF reason NOT IN ('expired', 'damaged', 'returned', 'recalled') THEN
         PERFORM cfit_fail('input', format('--reason: expected expired, damaged, returned or recalled, found ''%s''', reason));
     END IF;
@@ -417,6 +449,7 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'releasing returns');
     result := cfit_key_claim(key, 'stock.release-return', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    PERFORM cfit_units(quantity, 'QTY');
     article := cfit_article(sku);
     place := cfit_location(location);
     label := article || ' at ' || location || coalesce(' lot ' || lot, ' without a lot');
@@ -461,6 +494,7 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'reserving');
     result := cfit_key_claim(key, 'reserve', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    today := cfit_today(today);
     article := cfit_article(sku);
     place := cfit_location(location);
     -- Lock order everywhere: prescription item, then balances.
@@ -549,6 +583,7 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'dispensing');
     result := cfit_key_claim(key, 'dispense', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    today := cfit_today(today);
     SELECT r.status, r.balance_id, r.prescription_item_id, r.quantity, i.prescription_id, p.number,
            p.status AS rx_status, p.valid_until < today AS rx_expired, l.code AS lot,
            unusable_reason(b.state, l.status, l.expires_on, today) AS unusable
@@ -609,6 +644,8 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'taking garments back');
     result := cfit_key_claim(key, 'return', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    IF quantity IS NOT NULL THEN PERFORM cfit_units(quantity, '--quantity'); END IF;
+    today := cfit_today(today);
     place := cfit_location(location);
     SELECT d.prescription_item_id INTO item_id FROM dispense d WHERE d.id = dispense_id;
     IF item_id IS NULL THEN
@@ -690,6 +727,7 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'recording prescriptions');
     result := cfit_key_claim(key, 'rx.new', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    today := cfit_today(today);
     patient_id := cfit_party('patient', patient, patient_name, '--patient');
     prescriber_id := cfit_party('prescriber', prescriber, prescriber_name, '--prescriber');
     -- A given number must be new; a made-up one comes from the sequence, skipping numbers taken.

@@ -79,19 +79,41 @@ struct ReliabilityTests {
                 && empty.firstErrorLine.hasPrefix("error: --idempotency-key: expected 1 to 200 characters"))
     }
 
-    @Test("every bad value is refused with 64 before the database sees it", arguments: [
-        (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "2147483648"], "QTY: expected 1 to 2147483647 units"),
-        (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--lot", ""], "--lot: expected a code of 1 to 100 characters"),
-        (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--lot", "L", "--expires", "0001-01-01"],
-         "--expires: expected a date between 1900-01-01 and 2199-12-31"),
-        (["stock", "minimum", "NW-CL-AD2-II-R-C-BE", "99999999999"], "QTY: expected 0 to 2147483647 units"),
-        (["rx", "new", "--number", "", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "2", "--quantity", "1"],
-         "--number: expected a code"),
-        (["rx", "new", "--patient", "", "--prescriber", "DR-01", "--style", "AD", "--class", "2", "--quantity", "1"],
-         "--patient: expected a code"),
-        (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--idempotency-key", String(repeating: "k", count: 3000)],
-         "--idempotency-key: expected 1 to 200 characters, found 3000 characters"),
-    ])
+    @Test(
+        "every bad value is refused with 64 before the database sees it",
+        arguments: [
+            (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "2147483648"], "QTY: expected 1 to 2147483647 units"),
+            (
+                ["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--lot", ""],
+                "--lot: expected a code of 1 to 100 characters"
+            ),
+            (
+                ["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--lot", "L", "--expires", "0001-01-01"],
+                "--expires: expected a date between 1900-01-01 and 2199-12-31"
+            ),
+            (["stock", "minimum", "NW-CL-AD2-II-R-C-BE", "99999999999"], "QTY: expected 0 to 2147483647 units"),
+            (
+                [
+                    "rx", "new", "--number", "", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD",
+                    "--class", "2", "--quantity", "1",
+                ],
+                "--number: expected a code"
+            ),
+            (
+                [
+                    "rx", "new", "--patient", "", "--prescriber", "DR-01", "--style", "AD", "--class", "2",
+                    "--quantity", "1",
+                ],
+                "--patient: expected a code"
+            ),
+            (
+                [
+                    "stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--idempotency-key",
+                    String(repeating: "k", count: 3000),
+                ],
+                "--idempotency-key: expected 1 to 200 characters, found 3000 characters"
+            ),
+        ])
     func badValues(arguments: [String], message: String) throws {
         let url = try TestDatabase.fresh()
         let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
