@@ -157,25 +157,4 @@ public struct Dispensing: Sendable {
             )
         }
     }
-
-    static func load(_ id: Int64, on connection: Connection) throws -> DispenseRecord {
-        let row = try connection.query(
-            """
-            SELECT d.id, d.reservation_id, p.number, d.sku, l.code AS lot, loc.code AS location, d.quantity, d.handed_over_at, d.actor
-            FROM dispense d JOIN prescription_item i ON i.id = d.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
-            JOIN location loc ON loc.id = d.location_id LEFT JOIN lot l ON l.id = d.lot_id WHERE d.id = \(id)
-            """
-        )[0]
-        return DispenseRecord(
-            id: try row.decode(Int64.self, "id"),
-            reservation: try row.decode(Int64.self, "reservation_id"),
-            prescription: try row.decode(String.self, "number"),
-            sku: try row.decode(String.self, "sku"),
-            lot: try row.decode(String?.self, "lot"),
-            location: try row.decode(String.self, "location"),
-            quantity: try row.decode(Int.self, "quantity"),
-            handedOverAt: try row.decode(Date.self, "handed_over_at"),
-            actor: try row.decode(String.self, "actor")
-        )
-    }
 }

@@ -367,17 +367,4 @@ public struct Stock: Sendable {
         guard rows.count > 0 else { throw InventoryError.unknown("SKU", "a known SKU or GTIN", skuOrGTIN) }
         return try rows[0].decode(String.self, "sku")
     }
-
-    /// The id of the location with `code`, or a clear error listing the known codes.
-    static func locationID(_ code: String, on connection: Connection) throws -> Int64 {
-        let rows = try connection.query("SELECT id FROM location WHERE code = \(code)")
-        guard rows.count > 0 else {
-            let known = try connection.query("SELECT code FROM location ORDER BY code").map {
-                try $0.decode(String.self, "code")
-            }
-            throw InventoryError.unknown(
-                "--location", "one of \(known.isEmpty ? "(none yet: cfit seed)" : known.joined(separator: ", "))", code)
-        }
-        return try rows[0].decode(Int64.self, "id")
-    }
 }
