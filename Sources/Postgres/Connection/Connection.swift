@@ -76,7 +76,7 @@ public final class Connection: @unchecked Sendable {
         if let handle { PQfinish(handle) }
     }
 
-    /// Closes the connection; later calls reconnect.
+    /// Closes the connection for good: later calls throw a `.connection` error saying so.
     public func close() {
         lock.withLock {
             if let handle { PQfinish(handle) }
@@ -158,8 +158,16 @@ public final class Connection: @unchecked Sendable {
     }
 
     /// The live handle, reconnecting first if the connection was closed or had been lost.
+    ///
+    /// Inside a transaction a lost connection is never reset: the transaction is gone, and a body
+    /// that caught the error must not go on outside one, so every later statement of the body
+    /// fails too, and the transaction throws.
     private func liveHandle() throws(PostgresError) -> OpaquePointer {
         if let handle, PQstatus(handle) == CONNECTION_OK { return handle }
+        if handle != nil && inTransaction {
+            throw PostgresError(
+                .connectionLost, "the database connection was lost inside a transaction; nothing of it was committed")
+        }
         if let handle {
             logger.info("the database connection was lost; reconnecting")
             PQreset(handle)
