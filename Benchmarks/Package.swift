@@ -1,6 +1,8 @@
 // swift-tools-version: 6.1
 // The benchmarks live in their own package so that the main build and CI never fetch or build the
 // benchmark harness. Run them with `swift package benchmark` from this folder (see the README).
+// The comparison programs live under Comparisons/, so the harness (which takes every executable
+// directly under Benchmarks/ for a benchmark) never launches them: run them with `swift run`.
 import PackageDescription
 
 let package = Package(
@@ -23,12 +25,12 @@ let package = Package(
         .executableTarget(
             name: "PostgresComparison",
             dependencies: [.product(name: "Postgres", package: "CompressionFit")],
-            path: "PostgresComparison"
+            path: "Comparisons/PostgresComparison"
         ),
         .executableTarget(
             name: "RoundTrips",
             dependencies: [.product(name: "Postgres", package: "CompressionFit")],
-            path: "RoundTrips"
+            path: "Comparisons/RoundTrips"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -16,8 +16,12 @@ import Postgres
 let arguments = CommandLine.arguments
 let runs = arguments.count > 1 ? Int(arguments[1]) ?? 5 : 5
 let delay = arguments.count > 2 ? Double(arguments[2]) ?? 25 : 25
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
+// The repository's root: the first folder above this file that holds Seeds/.
+var rootURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+while !FileManager.default.fileExists(atPath: rootURL.appendingPathComponent("Seeds").path) && rootURL.path != "/" {
+    rootURL = rootURL.deletingLastPathComponent()
+}
+let root = rootURL.path
 let cfit = ProcessInfo.processInfo.environment["CFIT_BINARY"] ?? "\(root)/.build/release/cfit"
 guard FileManager.default.isExecutableFile(atPath: cfit) else {
     print("build cfit first: swift build -c release (at \(root)), or set CFIT_BINARY")
