@@ -46,6 +46,53 @@ public struct Length: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Length(micrometres: value)
     }
 
+    /// Reads a measurement as a fitter reads it off a tape: a decimal in `unit` (as ``parse(_:unit:)``),
+    /// or in inches a whole number and a fraction in halves, quarters or eighths — `13 1/2`,
+    /// `13-1/2`, `13½`, `3/8` — held exactly (an eighth of an inch is 3 175 µm). Sixteenths are
+    /// refused rather than rounded: they are not whole micrometres.
+    ///
+    /// ```swift
+    /// try Length.parseTape("13 1/2", unit: .inch) == Length.parse("13.5", unit: .inch)   // true
+    /// ```
+    public static func parseTape(_ text: some StringProtocol, unit: LengthUnit) throws(ParseError) -> Length {
+        let typed = text.trimmingWhitespace()
+        guard unit == .inch, typed.contains("/") || typed.unicodeScalars.contains(where: { vulgarFractions[$0] != nil })
+        else { return try parse(typed, unit: unit) }
+        // "13½" and "13-1/2" are "13 1/2".
+        var spelled = ""
+        for scalar in typed.unicodeScalars {
+            if let fraction = vulgarFractions[scalar] {
+                spelled += " " + fraction
+            } else {
+                spelled.unicodeScalars.append(scalar == "-" ? " " : scalar)
+            }
+        }
+        let parts = spelled.split(whereSeparator: \.isWhitespace)
+        guard (1...2).contains(parts.count), let fraction = parts.last, fraction.contains("/") else {
+            throw .notANumber
+        }
+        let pieces = fraction.split(separator: "/", omittingEmptySubsequences: false)
+        guard pieces.count == 2, let numerator = Int64(pieces[0]), let denominator = Int64(pieces[1]),
+            [2, 4, 8].contains(denominator), numerator > 0, numerator < denominator || parts.count == 1
+        else { throw .notANumber }
+        var whole: Int64 = 0
+        if parts.count == 2 {
+            guard let value = Int64(parts[0]), value >= 0, parts[0].allSatisfy(\.isASCII) else { throw .notANumber }
+            whole = value
+        }
+        guard whole <= 4_000 else { throw .outOfRange }
+        let micrometres = whole * 25_400 + numerator * 25_400 / denominator
+        guard micrometres > 0 else { throw .notPositive }
+        guard micrometres <= 100_000_000 else { throw .outOfRange }
+        return Length(micrometres: micrometres)
+    }
+
+    /// Fractions a tape or a keyboard writes as one character.
+    private static let vulgarFractions: [Unicode.Scalar: String] = [
+        "\u{BD}": "1/2", "\u{BC}": "1/4", "\u{BE}": "3/4", "\u{215B}": "1/8", "\u{215C}": "3/8", "\u{215D}": "5/8",
+        "\u{215E}": "7/8",
+    ]
+
     /// The length as a decimal in `unit`, with only the digits needed to give it back exactly
     /// (`22.5`, `8.86`), and at least `minFractionDigits` after the point.
     public func formatted(in unit: LengthUnit, minFractionDigits: Int = 0) -> String {

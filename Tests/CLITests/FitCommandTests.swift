@@ -239,4 +239,24 @@ struct FitCommandTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("error: cC: expected an answer at the prompt, found the end of input"))
     }
+
+    @Test("inches as read off a tape: 8 5/8 and 14½ are taken exactly; sixteenths are refused naming the flag")
+    func tapeFractions() throws {
+        let result = try CFit.run([
+            "fit", "--catalog", prairie, "--line", "prairie-comfort", "--style", "AD", "--class", "20-30", "--unit",
+            "in",
+            "--cB", "8 5/8", "--cC", "14½", "--lD", "16", "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let points = try #require((CFit.json(result) as? [String: Any])?["points"] as? [[String: Any]])
+        #expect(points.first { $0["point"] as? String == "cB" }?["value"] as? Double == 8.625)
+        #expect(points.first { $0["point"] as? String == "cC" }?["value"] as? Double == 14.5)
+        let sixteenth = try CFit.run([
+            "fit", "--catalog", prairie, "--style", "AD", "--class", "20-30", "--unit", "in", "--cB", "8 9/16", "--cC",
+            "14",
+            "--lD", "16",
+        ])
+        #expect(sixteenth.status == 64)
+        #expect(sixteenth.firstErrorLine.hasPrefix("error: --cB: expected a positive number of inches"))
+    }
 }

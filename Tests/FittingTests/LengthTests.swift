@@ -99,3 +99,46 @@ struct ScaledDecimalTests {
         #expect(throws: ScaledDecimal.Failure.outOfRange) { try ScaledDecimal.parse("99999999999999999999", scale: 1) }
     }
 }
+
+@Suite("Inches as read off a tape")
+struct TapeFractionTests {
+    @Test("a whole number and eighths equal the decimal, written any way a fitter writes them")
+    func eighthsEqualDecimals() async {
+        await propertyCheck(input: Gen.int(in: 0...60), Gen.int(in: 1...7)) { whole, eighths in
+            let decimal = try Length.parse("\(Double(whole) + Double(eighths) / 8)", unit: .inch)
+            var reduced = (eighths, 8)
+            while reduced.0 % 2 == 0 { reduced = (reduced.0 / 2, reduced.1 / 2) }
+            #expect(try Length.parseTape("\(whole) \(eighths)/8", unit: .inch) == decimal)
+            #expect(try Length.parseTape("\(whole) \(reduced.0)/\(reduced.1)", unit: .inch) == decimal)
+            #expect(try Length.parseTape("\(whole)-\(reduced.0)/\(reduced.1)", unit: .inch) == decimal)
+            #expect(decimal.micrometres == Int64(whole) * 25_400 + Int64(eighths) * 3_175)
+        }
+    }
+
+    @Test(
+        "one-character fractions read as their value",
+        arguments: [
+            ("13½", "13.5"), ("13¼", "13.25"), ("13¾", "13.75"), ("13⅛", "13.125"), ("13⅜", "13.375"),
+            ("13⅝", "13.625"),
+            ("13⅞", "13.875"), ("13 ½", "13.5"), ("½", "0.5"),
+        ])
+    func vulgarFractions(typed: String, decimal: String) throws {
+        #expect(try Length.parseTape(typed, unit: .inch) == Length.parse(decimal, unit: .inch))
+    }
+
+    @Test(
+        "sixteenths, improper fractions, zero denominators and fractions of centimetres are refused",
+        arguments: [
+            ("13 1/16", LengthUnit.inch), ("13 5/4", .inch), ("1/0", .inch), ("13 0/2", .inch), ("1/2/3", .inch),
+            ("13.5 1/2", .inch), ("13 1/2", .cm), ("½", .cm),
+        ])
+    func refused(typed: String, unit: LengthUnit) {
+        #expect(throws: Length.ParseError.self) { try Length.parseTape(typed, unit: unit) }
+    }
+
+    @Test("decimals go through unchanged in either unit")
+    func decimals() throws {
+        #expect(try Length.parseTape("36,5", unit: .cm) == Length.parse("36.5", unit: .cm))
+        #expect(try Length.parseTape(" 8.625 ", unit: .inch) == Length.parse("8.625", unit: .inch))
+    }
+}

@@ -108,11 +108,15 @@ struct MeasurementOptions: ParsableArguments {
     }
 }
 
-/// Reads a positive length in `unit`, or fails naming `field` and the text.
+/// Reads a positive length in `unit` as typed from a tape (in inches, `13 1/2` and `13½` too), or
+/// fails naming `field` and the text.
 func parseLength(_ text: String, field: String, unit: LengthUnit) throws -> Length {
     do {
-        return try Length.parse(text, unit: unit)
+        return try Length.parseTape(text, unit: unit)
     } catch {
-        throw CLIError.badInput(field, expected: "a positive number in \(unit.rawValue)", found: quoted(text))
+        let expected =
+            unit == .inch
+            ? "a positive number of inches (13.5, 13 1/2, 13½; eighths at most)" : "a positive number in cm"
+        throw CLIError.badInput(field, expected: expected, found: quoted(text))
     }
 }
