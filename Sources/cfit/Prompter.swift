@@ -11,12 +11,16 @@ struct Prompter {
         self.readAnswer = readAnswer
     }
 
-    /// Asks until `parse` accepts the answer; end of input is bad input naming the field.
-    private mutating func ask<T>(_ field: String, prompt: String, parse: (String) -> Result<T, CLIError>) throws -> T {
+    /// Asks until `parse` accepts the answer. End of input is bad input naming the field — or,
+    /// for an optional question, `endOfInput`: the same as pressing Enter.
+    private mutating func ask<T>(
+        _ field: String, prompt: String, endOfInput: T? = nil, parse: (String) -> Result<T, CLIError>
+    ) throws -> T {
         while true {
             writeError(prompt)
             guard let raw = readAnswer() else {
                 writeError("\n")
+                if let endOfInput { return endOfInput }
                 throw CLIError.badInput(field, expected: "an answer at the prompt", found: "the end of input")
             }
             switch parse(raw.trimmingWhitespace()) {
@@ -61,7 +65,18 @@ struct Prompter {
             let field = side.map { "\($0.rawValue) \(point.rawValue)" } ?? point.rawValue
             leg[point] = try ask(field, prompt: "\(prefix)\(point.rawValue) (\(point)) in \(unit.rawValue): ") { text in
                 do {
-                    return .success(try parseLength(text, field: field, unit: unit))
+                    let value = try parseLength(text, field: field, unit: unit)
+                    // A value no leg has is a slip of the tape or the keyboard: ask again, saying why.
+                    let plausible = LegBounds.range(for: point)
+                    guard plausible.contains(value) else {
+                        return .failure(
+                            .badInput(
+                                field,
+                                expected:
+                                    "what a leg measures at \(point.rawValue) (\(plausible.formatted(in: unit)) \(unit.rawValue)); check the tape",
+                                found: quoted(text)))
+                    }
+                    return .success(value)
                 } catch let error as CLIError {
                     return .failure(error)
                 } catch {
@@ -72,8 +87,20 @@ struct Prompter {
         return leg
     }
 
+    /// Whether to fit both legs (Enter or end of input: one leg).
+    mutating func askBothLegs() throws -> Bool {
+        try ask("legs", prompt: "Both legs, left and right? (y/N): ", endOfInput: false) { text in
+            switch text.lowercased() {
+            case "", "n", "no", "1": return .success(false)
+            case "y", "yes", "2": return .success(true)
+            default: return .failure(.badInput("legs", expected: "y or n", found: quoted(text)))
+            }
+        }
+    }
+
+    /// The ankle-brachial pressure index, asked first: Enter or end of input skips it.
     mutating func askABPI() throws -> ABPI? {
-        try ask("abpi", prompt: "ABPI (Enter to skip): ") { text in
+        try ask("abpi", prompt: "ABPI (Enter to skip): ", endOfInput: .some(nil)) { text in
             if text.isEmpty { return .success(nil) }
             guard let value = try? ABPI.parse(text) else {
                 return .failure(.badInput("abpi", expected: "an index such as 0.95, or nothing", found: quoted(text)))

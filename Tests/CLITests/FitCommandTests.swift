@@ -219,7 +219,9 @@ struct FitCommandTests {
 
     @Test("interactive mode asks for style, class and each needed point, re-asking on bad answers")
     func interactive() throws {
-        let answers = ["XX", "AD", "9", "2", "abc", "22", "36.5", "-1", "34", "41", ""].joined(separator: "\n") + "\n"
+        // ABPI (skipped), style, class, one leg, then each point.
+        let answers =
+            ["", "XX", "AD", "9", "2", "", "abc", "22", "36.5", "-1", "34", "41"].joined(separator: "\n") + "\n"
         let result = try CFit.run(["fit", "--catalog", spec, "--interactive", "--json"], input: answers)
         #expect(result.status == 0, "\(result.stderr)")
         let array = try #require(CFit.json(result) as? [[String: Any]])
@@ -234,7 +236,7 @@ struct FitCommandTests {
     @Test("interactive mode that runs out of input fails naming the field")
     func interactiveEOF() throws {
         let result = try CFit.run(
-            ["fit", "--catalog", spec, "--interactive", "--style", "AD", "--class", "2"], input: "22\n")
+            ["fit", "--catalog", spec, "--interactive", "--style", "AD", "--class", "2"], input: "\n\n22\n")
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("error: cC: expected an answer at the prompt, found the end of input"))
@@ -258,5 +260,37 @@ struct FitCommandTests {
         ])
         #expect(sixteenth.status == 64)
         #expect(sixteenth.firstErrorLine.hasPrefix("error: --cB: expected a positive number of inches"))
+    }
+
+    @Test("interactive: ABPI comes first and a contraindication stops before any measuring")
+    func interactiveABPIFirst() throws {
+        let result = try CFit.run(["fit", "--catalog", spec, "--interactive"], input: "0.4\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("ABPI (Enter to skip): "))
+        #expect(!result.stderr.contains("Style ("))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("interactive: piped answers without a final newline work, and end of input skips what is optional")
+    func interactiveNoTrailingNewline() throws {
+        let answers = ["0.95", "AD", "2", "n", "22", "36.5", "34", "41"].joined(separator: "\n")
+        let result = try CFit.run(["fit", "--catalog", spec, "--interactive", "--json"], input: answers)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((CFit.json(result) as? [[String: Any]])?.first?["size"] as? String == "II")
+    }
+
+    @Test("interactive: both legs are offered, and an implausible value is asked again with the reason")
+    func interactiveBothLegs() throws {
+        let answers = [
+            "", "AD", "2", "y", "22", "365", "36.5", "34", "41", "23", "38", "35", "41",
+        ].joined(separator: "\n")
+        let result = try CFit.run(["fit", "--catalog", spec, "--interactive"], input: answers)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Left leg, cB"))
+        #expect(result.stderr.contains("Right leg, cB"))
+        #expect(
+            result.stderr.contains(
+                "left cC: expected what a leg measures at cC (10–150 cm); check the tape, found '365' — try again"))
+        #expect(result.stdout.contains("== Left leg ==") && result.stdout.contains("== Right leg =="))
     }
 }

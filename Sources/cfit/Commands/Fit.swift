@@ -84,12 +84,20 @@ struct Fit: ParsableCommand {
                 )
             }
             var prompter = interactive ? Prompter() : nil
+            // A contraindication stops the fitting before any measuring.
+            let abpiValue = try resolveABPI(&prompter)
+            if let abpiValue, abpiValue.assessment == .contraindicated {
+                throw CLIError(status: .refused, message: "abpi: \(abpiValue.advice)")
+            }
             let chosenStyle = try resolveStyle(&prompter)
             let selected = try selectLines(lines)
             let classText = try resolveClass(&prompter, lines: selected, style: chosenStyle)
             let offers = try offeringLines(selected, style: chosenStyle, classText: classText)
             var legs = try measurements.legs(unit: lengthUnit)
             if var active = prompter {
+                if legs.count == 1, legs[0].side == nil, legs[0].leg.points.isEmpty, try active.askBothLegs() {
+                    legs = [(.left, LegMeasurements()), (.right, LegMeasurements())]
+                }
                 for index in legs.indices {
                     legs[index].leg = try active.askMeasurements(
                         for: offers.map(\.line),
@@ -101,7 +109,6 @@ struct Fit: ParsableCommand {
                 }
                 prompter = active
             }
-            let abpiValue = try resolveABPI(&prompter)
             let session = FitSession(
                 lines: offers,
                 style: chosenStyle,
