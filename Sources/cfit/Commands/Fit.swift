@@ -52,7 +52,10 @@ struct Fit: ParsableCommand {
     @Flag(help: "Print JSON (the catalog format's §4 contract).")
     var json = false
 
-    @Flag(help: "Ask for the style, class and each needed measurement, one at a time (reads standard input).")
+    @Flag(
+        help:
+            "Ask for the ABPI, style, class, one leg or both, and each needed measurement, one at a time (reads standard input)."
+    )
     var interactive = false
 
     @Option(help: ArgumentHelp("The prescription this fitting is for (with --record).", valueName: "RX"))
