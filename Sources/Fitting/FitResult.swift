@@ -61,9 +61,9 @@ public struct MadeToMeasureReason: Hashable, Sendable {
         let measured = "\(point.rawValue) \(value.formatted(in: unit)) \(u)"
         guard let range else { return "\(measured): size \(size ?? "?") gives no range for \(point.rawValue)" }
         let what = length.map { "the nearest length, \($0)," } ?? "size \(size ?? "?")"
-        let gap = Length(micrometres: range.distance(to: value)).formatted(in: unit)
+        let gap = Length(micrometres: range.distance(to: value)).tapeFormatted(in: unit)
         let side = value < range.lower ? "below" : "above"
-        return "\(measured) is \(gap) \(u) \(side) \(what) \(range.formatted(in: unit)) \(u)"
+        return "\(measured) is \(gap) \(u) \(side) \(what) \(range.tapeFormatted(in: unit)) \(u)"
     }
 }
 

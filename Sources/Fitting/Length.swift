@@ -104,6 +104,19 @@ public struct Length: Hashable, Comparable, Sendable, CustomStringConvertible {
         )
     }
 
+    /// The length as a tape shows it in `unit`: to the millimetre in centimetres; in inches exactly
+    /// when it is a whole number of eighths (`8.625`), else to the tenth of an inch — so a cm chart
+    /// read in inches says `7.9–8.7`, not `7.87402–8.66142`.
+    public func tapeFormatted(in unit: LengthUnit, minFractionDigits: Int = 0) -> String {
+        let step: Int64
+        switch unit {
+        case .cm: step = 1_000
+        case .inch: step = micrometres % 3_175 == 0 ? 3_175 : 2_540
+        }
+        let rounded = (micrometres >= 0 ? micrometres + step / 2 : micrometres - step / 2) / step * step
+        return Length(micrometres: rounded).formatted(in: unit, minFractionDigits: minFractionDigits)
+    }
+
     /// The length as a decimal in `unit`, rounded to `fractionDigits` digits after the point, for
     /// tables where columns should line up.
     public func rounded(in unit: LengthUnit, fractionDigits: Int) -> String {

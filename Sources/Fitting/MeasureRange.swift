@@ -50,6 +50,11 @@ public struct MeasureRange: Hashable, Sendable {
     public func formatted(in unit: LengthUnit) -> String {
         "\(lower.formatted(in: unit))–\(upper.formatted(in: unit))"
     }
+
+    /// `20–22`, each bound as a tape shows it in `unit` (see ``Length/tapeFormatted(in:)``).
+    public func tapeFormatted(in unit: LengthUnit) -> String {
+        "\(lower.tapeFormatted(in: unit))–\(upper.tapeFormatted(in: unit))"
+    }
 }
 
 /// A relative margin held as an exact fraction, so that ties between sizes are real ties.

@@ -293,4 +293,16 @@ struct FitCommandTests {
                 "left cC: expected what a leg measures at cC (10–150 cm); check the tape, found '365' — try again"))
         #expect(result.stdout.contains("== Left leg ==") && result.stdout.contains("== Right leg =="))
     }
+
+    @Test("a cm chart read in inches shows what a tape shows: 7.9–8.7, 0.1 in — not 7.87402–8.66142")
+    func tapePrecision() throws {
+        let result = try CFit.run([
+            "fit", "--catalog", classic, "--line", "northwind-classic", "--style", "AD", "--class", "2", "--unit", "in",
+            "--cB", "8.6", "--cC", "14.4", "--cD", "13.4", "--lD", "16.1",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("7.9–8.7"), "\(result.stdout)")
+        #expect(result.stdout.contains("0.1 in from the upper bound"))
+        #expect(!result.stdout.contains("7.87402"))
+    }
 }

@@ -141,4 +141,14 @@ struct TapeFractionTests {
         #expect(try Length.parseTape("36,5", unit: .cm) == Length.parse("36.5", unit: .cm))
         #expect(try Length.parseTape(" 8.625 ", unit: .inch) == Length.parse("8.625", unit: .inch))
     }
+
+    @Test(
+        "what a tape shows: millimetres in cm; eighths exactly, else tenths, in inches",
+        arguments: [
+            (200_000, LengthUnit.cm, "20"), (225_400, .cm, "22.5"), (200_040, .cm, "20"), (219_075, .inch, "8.625"),
+            (200_000, .inch, "7.9"), (220_000, .inch, "8.7"), (3_175, .inch, "0.125"), (36, .inch, "0"),
+        ] as [(Int64, LengthUnit, String)])
+    func tapeFormatted(micrometres: Int64, unit: LengthUnit, shown: String) {
+        #expect(Length(micrometres: micrometres).tapeFormatted(in: unit) == shown)
+    }
 }

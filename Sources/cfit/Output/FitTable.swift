@@ -79,8 +79,8 @@ enum FitTable {
         for point in fit.points {
             rows.append([
                 point.point.rawValue,
-                point.value.rounded(in: unit, fractionDigits: unit == .cm ? 1 : 2),
-                point.range?.formatted(in: unit) ?? "not charted",
+                point.value.tapeFormatted(in: unit, minFractionDigits: 1),
+                point.range?.tapeFormatted(in: unit) ?? "not charted",
                 gauge(point),
                 position(point, unit: unit),
             ])
@@ -108,11 +108,11 @@ enum FitTable {
         let u = unit.rawValue
         if point.value < range.lower {
             return
-                "\(Length(micrometres: range.lower.micrometres - point.value.micrometres).formatted(in: unit, minFractionDigits: 1)) \(u) below the range"
+                "\(Length(micrometres: range.lower.micrometres - point.value.micrometres).tapeFormatted(in: unit, minFractionDigits: 1)) \(u) below the range"
         }
         if point.value > range.upper {
             return
-                "\(Length(micrometres: point.value.micrometres - range.upper.micrometres).formatted(in: unit, minFractionDigits: 1)) \(u) above the range"
+                "\(Length(micrometres: point.value.micrometres - range.upper.micrometres).tapeFormatted(in: unit, minFractionDigits: 1)) \(u) above the range"
         }
         let toLower = point.value.micrometres - range.lower.micrometres
         let toUpper = range.upper.micrometres - point.value.micrometres
@@ -122,6 +122,6 @@ enum FitTable {
         let nearer = toLower <= toUpper ? "lower" : "upper"
         let percent = Int((margin.value * 100).rounded())
         return
-            "\(Length(micrometres: min(toLower, toUpper)).formatted(in: unit, minFractionDigits: 1)) \(u) from the \(nearer) bound (margin \(percent)%)"
+            "\(Length(micrometres: min(toLower, toUpper)).tapeFormatted(in: unit, minFractionDigits: 1)) \(u) from the \(nearer) bound (margin \(percent)%)"
     }
 }
