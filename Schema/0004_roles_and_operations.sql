@@ -1,7 +1,8 @@
 -- One shared server, many people. Every write a counter makes is an operation in the database: a
--- function that runs with its owner's rights (security-definer) owned by the schema's owner (the role that runs `cfit db migrate`),
--- with its search_path pinned, checking the caller's role, and called in one statement — one round
--- trip, no session state, so it works over a WAN and through PgBouncer in transaction mode. Logins
+-- function that runs with its owner's rights (security-definer), owned by the schema's owner (the
+-- role that runs `cfit db migrate`), with its search_path pinned, checking the caller's role, and
+-- called in one statement — one round trip, no session state, so it works over a WAN and through
+-- PgBouncer in transaction mode. Logins
 -- get EXECUTE on the operations their role allows and SELECT on what it may read; nobody but the
 -- owner may write the stock, ledger or prescription tables, so no login can change a balance
 -- without its movement, rewrite the ledger or bypass a CHECK, even with psql.
