@@ -2,10 +2,10 @@
 -- function that runs with its owner's rights (security-definer), owned by the schema's owner (the
 -- role that runs `cfit db migrate`), with its search_path pinned, checking the caller's role, and
 -- called in one statement — one round trip, no session state, so it works over a WAN and through
--- PgBouncer in transaction mode. Logins
--- get EXECUTE on the operations their role allows and SELECT on what it may read; nobody but the
--- owner may write the stock, ledger or prescription tables, so no login can change a balance
--- without its movement, rewrite the ledger or bypass a CHECK, even with psql.
+-- PgBouncer in transaction mode. Logins get EXECUTE on the operations their role allows and SELECT
+-- on what it may read; nobody but the owner may write the stock, ledger or prescription tables, so
+-- no login can change a balance without its movement, rewrite the ledger or bypass a CHECK, even
+-- with psql.
 --
 -- Errors: SQLSTATE CFR01 is a rule refusing (out of stock…), CFB01 input that names nothing real
 -- or is malformed; the message is one line for the person at the counter. 42501 is a role that
