@@ -1,5 +1,5 @@
 public import Fitting
-import Foundation
+public import Foundation
 public import Postgres
 
 /// An article that matches a fitting result, with where it is in stock.
@@ -122,5 +122,146 @@ public struct Fittings: Sendable {
                                        \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb)::text AS result
             """
         )
+    }
+}
+
+/// A recorded fitting: who measured whom, when, each point, what the engine said, and how each
+/// circumference changed since the patient's previous fitting (oedema going down means measure
+/// again before ordering).
+public struct FittingRecord: Codable, Sendable, Hashable {
+    /// One line's answer, as recorded.
+    public struct Result: Codable, Sendable, Hashable {
+        /// The leg (`left`, `right`), or `nil` for a single leg.
+        public var side: String?
+        /// The product line.
+        public var line: String
+        /// `standard` or `made-to-measure`.
+        public var outcome: String
+        /// The size chosen, if ready-made.
+        public var size: String?
+        /// The length chosen, if ready-made.
+        public var length: String?
+    }
+
+    /// The fitting's number.
+    public var id: Int64
+    /// When it was taken.
+    public var takenAt: Date
+    /// The login that recorded it.
+    public var fitter: String
+    /// The prescription it was recorded against.
+    public var prescription: String
+    /// The patient's reference.
+    public var patient: String
+    /// The style fitted.
+    public var style: String
+    /// The class as given.
+    public var pressureClass: String
+    /// The unit of the measurements.
+    public var unit: String
+    /// Each leg's measurements (`leg`, or `left` and `right`), point → value as typed.
+    public var measurements: [String: [String: String]]
+    /// What the engine answered, line by line.
+    public var results: [Result]
+    /// Per leg and circumference point, the change since the previous fitting, in `unit`
+    /// (`-1.5`); empty for the first fitting.
+    public var changes: [String: [String: String]]
+}
+
+extension Fittings {
+    /// Every fitting of patient `reference`, oldest first, each with its changes since the one before.
+    public func history(patient reference: String) throws -> [FittingRecord] {
+        try records("pa.reference = $1", reference)
+    }
+
+    /// Fitting `id`, with its changes since the patient's previous fitting.
+    public func show(_ id: Int64) throws -> FittingRecord {
+        let patient = try connection.query(
+            "SELECT pa.reference FROM fitting f JOIN patient pa ON pa.id = f.patient_id WHERE f.id = \(id)")
+        guard patient.count > 0 else { throw InventoryError.unknown("FITTING", "a fitting number", String(id)) }
+        let all = try history(patient: try patient[0].decode(String.self, "reference"))
+        return all.first { $0.id == id }!
+    }
+
+    private func records(_ condition: String, _ value: String) throws -> [FittingRecord] {
+        // The fittings, their measurements and their results: three reads in one round trip.
+        let from = """
+            FROM fitting f JOIN patient pa ON pa.id = f.patient_id JOIN prescription p ON p.id = f.prescription_id
+            """
+        let bind = [value.postgresBind]
+        let results = try connection.pipeline([
+            PostgresQuery(
+                sql: """
+                    SELECT f.id, f.taken_at, f.fitter, p.number, pa.reference, f.style, f.class_code, f.unit \(from)
+                    WHERE \(condition) ORDER BY f.taken_at, f.id
+                    """, binds: bind),
+            PostgresQuery(
+                sql: """
+                    SELECT f.id, leg.key AS side, point.key AS point, point.value AS value \(from)
+                    CROSS JOIN LATERAL jsonb_each(f.measurements) leg CROSS JOIN LATERAL jsonb_each_text(leg.value) point
+                    WHERE \(condition) AND jsonb_typeof(leg.value) = 'object'
+                    """, binds: bind),
+            // The recorded result is one leg's array of lines, or {"left": […], "right": […]}.
+            PostgresQuery(
+                sql: """
+                    SELECT f.id, r.side, r.item->>'line' AS line, r.item->>'outcome' AS outcome,
+                           r.item->>'size' AS size, r.item->>'length' AS length \(from)
+                    CROSS JOIN LATERAL (
+                        SELECT NULL::text AS side, item
+                        FROM jsonb_array_elements(CASE jsonb_typeof(f.result) WHEN 'array' THEN f.result ELSE '[]' END) item
+                        UNION ALL
+                        SELECT side, item FROM unnest(ARRAY['left', 'right']) side,
+                            jsonb_array_elements(CASE jsonb_typeof(f.result -> side) WHEN 'array' THEN f.result -> side ELSE '[]' END) item
+                    ) r
+                    WHERE \(condition) AND r.item ? 'outcome'
+                    ORDER BY f.id
+                    """, binds: bind),
+        ])
+        var measurements: [Int64: [String: [String: String]]] = [:]
+        for row in results[1] {
+            measurements[try row.decode(Int64.self, "id"), default: [:]][
+                try row.decode(String.self, "side"), default: [:]][
+                    try row.decode(String.self, "point")] = try row.decode(String.self, "value")
+        }
+        var lineResults: [Int64: [FittingRecord.Result]] = [:]
+        for row in results[2] {
+            lineResults[try row.decode(Int64.self, "id"), default: []].append(
+                FittingRecord.Result(
+                    side: try row.decode(String?.self, "side"), line: try row.decode(String.self, "line"),
+                    outcome: try row.decode(String.self, "outcome"), size: try row.decode(String?.self, "size"),
+                    length: try row.decode(String?.self, "length")))
+        }
+        var records: [FittingRecord] = []
+        for row in results[0] {
+            let id = try row.decode(Int64.self, "id")
+            let unit = try row.decode(String.self, "unit")
+            let legs = measurements[id] ?? [:]
+            var changes: [String: [String: String]] = [:]
+            if let previous = records.last, let unitNow = LengthUnit(rawValue: unit),
+                let unitBefore = LengthUnit(rawValue: previous.unit)
+            {
+                for (side, points) in legs {
+                    for (point, text) in points where MeasurementPoint(rawValue: point)?.isCircumference == true {
+                        guard let before = previous.measurements[side]?[point],
+                            let now = try? Length.parse(text, unit: unitNow),
+                            let then = try? Length.parse(before, unit: unitBefore)
+                        else { continue }
+                        let delta = now.micrometres - then.micrometres
+                        let magnitude = Length(micrometres: abs(delta)).tapeFormatted(in: unitNow)
+                        changes[side, default: [:]][point] = delta == 0 ? "0" : (delta < 0 ? "-" : "+") + magnitude
+                    }
+                }
+            }
+            records.append(
+                FittingRecord(
+                    id: id, takenAt: try row.decode(Date.self, "taken_at"),
+                    fitter: try row.decode(String.self, "fitter"),
+                    prescription: try row.decode(String.self, "number"),
+                    patient: try row.decode(String.self, "reference"),
+                    style: try row.decode(String.self, "style"),
+                    pressureClass: try row.decode(String.self, "class_code"),
+                    unit: unit, measurements: legs, results: lineResults[id] ?? [], changes: changes))
+        }
+        return records
     }
 }

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Inventory
+
+/// `cfit lot`: lots, holds and recalls.
+struct Lot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a lot (where its units are, who received it), hold, release or recall it.",
+        subcommands: [Show.self, Hold.self, Release.self, Recall.self]
+    )
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Where a lot's units are, what is reserved from it, every dispense from it, and its holds.")
+        @Argument(help: "The lot code.") var code: String
+        @Option(help: ArgumentHelp("The article, when several have a lot of that code.", valueName: "SKU")) var sku:
+            String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let lot = try Lots(connection: database.connect()).show(code, sku: sku)
+                print(json ? try RecordJSON.render("lot", lot) : render(lot))
+            }
+        }
+    }
+
+    struct Hold: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a lot on hold: its units are not offered until released.")
+        @OptionGroup var change: LotChange
+
+        func run() throws { try change.apply(.onHold, verb: "on hold") }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Release a held lot: its units may be offered again.")
+        @OptionGroup var change: LotChange
+
+        func run() throws { try change.apply(.approved, verb: "released") }
+    }
+
+    struct Recall: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Recall a lot for good: its units are never offered again; lists the reservations it blocks and the patients to contact."
+        )
+        @OptionGroup var change: LotChange
+
+        func run() throws { try change.apply(.recalled, verb: "recalled") }
+    }
+}
+
+/// What hold, release and recall take.
+struct LotChange: ParsableArguments {
+    @Argument(help: "The lot code.") var code: String
+    @Option(help: ArgumentHelp("The article, when several have a lot of that code.", valueName: "SKU")) var sku: String?
+    @Option(help: ArgumentHelp("Why (e.g. the manufacturer's notice).", valueName: "TEXT")) var reason: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var write: WriteOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func apply(_ status: Lots.Status, verb: String) throws {
+        try reportingErrors {
+            let lot = try Lots(connection: database.connect()).setStatus(
+                code, sku: sku, to: status, reason: reason, key: write.key)
+            print(json ? try RecordJSON.render("lot", lot) : "lot \(lot.code) of \(lot.sku) \(verb)\n" + render(lot))
+        }
+    }
+}
+
+/// A lot in words: its units, the reservations it blocks, the patients who received it.
+private func render(_ lot: LotRecord) -> String {
+    var out = ["lot \(lot.code) of \(lot.sku), expires \(lot.expiresOn ?? "-"), \(lot.status)"]
+    out.append("units:")
+    if lot.stock.isEmpty { out.append("  none on hand") }
+    for s in lot.stock {
+        out.append(
+            "  \(s.location): \(s.onHand) on hand, \(s.reserved) reserved\(s.returned ? " (returned, awaiting inspection)" : "")"
+        )
+    }
+    if !lot.reservations.isEmpty {
+        out.append("reservations holding its units (release them: cfit release ID):")
+        for r in lot.reservations {
+            out.append("  reservation \(r.id): rx \(r.prescription), patient \(r.patient), at \(r.location)")
+        }
+    }
+    out.append("handed over (patients to contact in a recall):")
+    if lot.dispenses.isEmpty { out.append("  none") }
+    for d in lot.dispenses {
+        out.append(
+            "  \(d.handedOverAt.prefix(10))  \(d.patientName) (\(d.patient))  rx \(d.prescription)  \(d.quantity)\(d.returned > 0 ? ", \(d.returned) returned" : "")"
+        )
+    }
+    for e in lot.events { out.append("  \(e.at.prefix(10)) \(e.status) by \(e.actor): \(e.reason)") }
+    return out.joined(separator: "\n")
+}
