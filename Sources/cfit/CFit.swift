@@ -18,7 +18,8 @@ struct CFit: ParsableCommand {
         subcommands: [
             Fit.self, CatalogCommand.self, Seed.self, StockCommand.self, Rx.self, Reserve.self, Dispense.self,
             Release.self,
-            Return.self, Check.self, Location.self, Patient.self, Prescriber.self, Lot.self, FittingCommand.self,
+            Return.self, Check.self, ArticleCommand.self, Location.self, Patient.self, Prescriber.self, Lot.self,
+            FittingCommand.self,
             User.self, DB.self,
         ]
     )

@@ -54,4 +54,50 @@ struct ReadmeWalkthroughTests {
             #expect(process.terminationStatus == 0, "\(command): \(message)")
         }
     }
+
+    /// The commands of "Setting up a real shop", in order.
+    static func shopCommands() throws -> [String] {
+        let readme = try String(contentsOfFile: "\(CFit.root)/README.md", encoding: .utf8)
+        guard let section = readme.range(of: "## Setting up a real shop") else { return [] }
+        let block =
+            readme[section.upperBound...].components(separatedBy: "```sh\n").dropFirst().first?
+            .components(separatedBy: "```")[0] ?? ""
+        return block.split(separator: "\n").map(String.init).filter { $0.hasPrefix("cfit ") || $0.hasPrefix("printf ") }
+            .map {
+                text in
+                text.range(of: #" {2,}#"#, options: .regularExpression).map { String(text[..<$0.lowerBound]) } ?? text
+            }
+    }
+
+    @Test("setting up a real shop on an empty database runs verbatim, with no samples")
+    func realShop() throws {
+        let commands = try Self.shopCommands()
+        #expect(commands.count >= 20, "found \(commands.count) commands")
+        let binaryFolder = URL(fileURLWithPath: CFit.binary).deletingLastPathComponent().path
+        let url = try TestDatabase.fresh()
+        // Logins are cluster-wide: let this run's names be its own.
+        let suffix = "\(getpid())"
+        for command in commands.map({ $0.replacingOccurrences(of: " --role ", with: "\(suffix) --role ") }) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            process.currentDirectoryURL = URL(fileURLWithPath: CFit.root)
+            var environment = ProcessInfo.processInfo.environment
+            environment["PATH"] = "\(binaryFolder):\(environment["PATH"] ?? "/usr/bin:/bin")"
+            environment["DATABASE_URL"] = url
+            environment["CFIT_LOCATION"] = nil
+            process.environment = environment
+            let errors = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(command): \(message)")
+        }
+        let check = try CFit.run(["lot", "show", "L2611A", "--json"], environment: ["DATABASE_URL": url])
+        let lot = (CFit.json(check) as? [String: Any])?["lot"] as? [String: Any]
+        #expect(lot?["status"] as? String == "recalled")
+        #expect((lot?["dispenses"] as? [[String: Any]])?.first?["patient"] as? String == "P-2001")
+    }
 }

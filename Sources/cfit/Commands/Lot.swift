@@ -20,7 +20,8 @@ struct Lot: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let lot = try Lots(connection: database.connect()).show(code, sku: sku)
+                let lot = try Lots(connection: database.connect()).show(
+                    code, sku: try sku.map { try articleCode($0, "--sku") })
                 print(json ? try RecordJSON.render("lot", lot) : render(lot))
             }
         }
@@ -64,7 +65,7 @@ struct LotChange: ParsableArguments {
     func apply(_ status: Lots.Status, verb: String) throws {
         try reportingErrors {
             let lot = try Lots(connection: database.connect()).setStatus(
-                code, sku: sku, to: status, reason: reason, key: write.key)
+                code, sku: try sku.map { try articleCode($0, "--sku") }, to: status, reason: reason, key: write.key)
             print(json ? try RecordJSON.render("lot", lot) : "lot \(lot.code) of \(lot.sku) \(verb)\n" + render(lot))
         }
     }

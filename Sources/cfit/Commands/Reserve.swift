@@ -16,7 +16,7 @@ struct Reserve: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let r = try Reservations(connection: database.connect()).reserve(
-                rx: rx, sku: sku, location: place.code, key: write.key)
+                rx: rx, sku: try articleCode(sku, "--sku"), location: place.code, key: write.key)
             print(
                 json
                     ? try RecordJSON.render("reservation", r)

@@ -36,7 +36,7 @@ struct Return: ParsableCommand {
             case (let number?, nil, nil):
                 id = Int64(try wholeNumber(number, "DISPENSE"))
             case (nil, let rx?, let sku?):
-                id = try dispensing.dispenseToReturn(rx: rx, sku: sku)
+                id = try dispensing.dispenseToReturn(rx: rx, sku: try articleCode(sku, "--sku"))
             default:
                 throw CLIError.badInput(
                     "DISPENSE", expected: "a dispense's number, or --rx and --sku (not both)",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fitting
 import Foundation
 import Inventory
 import Postgres
@@ -15,6 +16,26 @@ struct LocationOption: ParsableArguments {
 func wholeNumber(_ text: String, _ field: String) throws -> Int {
     guard let value = Int(text) else { throw CLIError.badInput(field, expected: "a whole number", found: quoted(text)) }
     return value
+}
+
+/// Whether `text` is a scanned GS1 code rather than a SKU or a bare GTIN.
+func looksScanned(_ text: String) -> Bool {
+    text.hasPrefix("(") || text.hasPrefix("]") || text.contains("\u{1D}")
+        || (text.count > 14 && text.allSatisfy { $0.isASCII && $0.isNumber })
+}
+
+/// Reads a scanned code, naming `field` and the position of what is wrong.
+func scanned(_ text: String, _ field: String) throws -> GS1Scan {
+    do {
+        return try GS1Scan(text, referenceYear: CalendarDay.today().year)
+    } catch {
+        throw CLIError(status: .badInput, message: "\(field): scanned code \(quoted(text)) \(error)")
+    }
+}
+
+/// The article as typed: a SKU, a GTIN, or a scanned GS1 code (whose GTIN is used).
+func articleCode(_ text: String, _ field: String = "SKU") throws -> String {
+    looksScanned(text) ? try scanned(text, field).gtin.gtin14 : text
 }
 
 /// Reads a calendar day `YYYY-MM-DD` argument, naming the field when it is not one.
@@ -58,7 +79,8 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let balances = try Stock(connection: database.connect()).balances(sku: sku, location: location)
+                let balances = try Stock(connection: database.connect()).balances(
+                    sku: try sku.map { try articleCode($0) }, location: location)
                 if json {
                     print(try RecordJSON.render(nil, balances.map(BalanceJSON.init)))
                     return
@@ -93,9 +115,17 @@ struct StockCommand: ParsableCommand {
     }
 
     struct Receive: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Book a delivery in (a receipt movement).")
-        @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units received.") var quantity: String
+        static let configuration = CommandConfiguration(
+            abstract: "Book a delivery in (a receipt movement): by SKU, GTIN or a scanned code, or --scan.",
+            discussion: """
+                cfit stock receive SKU QTY, or cfit stock receive --scan CODE QTY: a scanned GS1 code gives the \
+                article, the lot (AI 10) and the expiry (AI 17); --lot or --expires given as well must agree with it.
+                """
+        )
+        @Argument(help: "The SKU, GTIN or scanned code, then the units received (with --scan: only the units).")
+        var values: [String] = []
+        @Option(help: ArgumentHelp("A scanned GS1 code: article, lot and expiry in one.", valueName: "CODE"))
+        var scan: String?
         @OptionGroup var place: LocationOption
         @Option(help: ArgumentHelp("The lot code on the box.", valueName: "CODE")) var lot: String?
         @Option(help: ArgumentHelp("The lot's expiry, YYYY-MM-DD.", valueName: "DATE")) var expires: String?
@@ -109,10 +139,44 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let units = try wholeNumber(quantity, "QTY")
-                let expiry = try expires.map { try calendarDay($0, "--expires") }
+                let code: String
+                let quantityText: String
+                switch (scan, values.count) {
+                case (let scanCode?, 1):
+                    (code, quantityText) = (scanCode, values[0])
+                case (nil, 2):
+                    (code, quantityText) = (values[0], values[1])
+                default:
+                    throw CLIError.badInput(
+                        "QTY", expected: scan == nil ? "SKU and QTY" : "only QTY with --scan",
+                        found: values.isEmpty ? "nothing" : quoted(values.joined(separator: " ")))
+                }
+                let units = try wholeNumber(quantityText, "QTY")
+                var sku = code
+                var lotCode = lot
+                var expiry = try expires.map { try calendarDay($0, "--expires") }
+                if looksScanned(code) {
+                    let read = try scanned(code, scan == nil ? "SKU" : "--scan")
+                    sku = read.gtin.gtin14
+                    if let scannedLot = read.lot {
+                        if let lot, lot != scannedLot {
+                            throw CLIError.badInput(
+                                "--lot", expected: "the scanned lot \(scannedLot)", found: quoted(lot))
+                        }
+                        lotCode = scannedLot
+                    }
+                    if let day = read.expiry {
+                        let scannedDay = try calendarDay(day.description, "--scan")
+                        if let expiry, expiry != scannedDay {
+                            throw CLIError.badInput(
+                                "--expires", expected: "the scanned expiry \(scannedDay)",
+                                found: quoted(expiry.description))
+                        }
+                        expiry = scannedDay
+                    }
+                }
                 let movement = try Stock(connection: database.connect()).receive(
-                    sku: sku, quantity: units, location: place.code, lot: lot, expires: expiry,
+                    sku: sku, quantity: units, location: place.code, lot: lotCode, expires: expiry,
                     acceptExpired: acceptExpired, key: write.key
                 )
                 print(
@@ -141,7 +205,8 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let movement = try Stock(connection: database.connect()).count(
-                    sku: sku, counted: try wholeNumber(quantity, "QTY"), location: place.code, lot: lot, key: write.key
+                    sku: try articleCode(sku), counted: try wholeNumber(quantity, "QTY"), location: place.code,
+                    lot: lot, key: write.key
                 )
                 if json {
                     print(try RecordJSON.render("movement", movement))
@@ -175,7 +240,8 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let movements = try Stock(connection: database.connect()).transfer(
-                    sku: sku, quantity: try wholeNumber(quantity, "QTY"), from: from, to: to, unusable: unusable,
+                    sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), from: from, to: to,
+                    unusable: unusable,
                     key: write.key
                 )
                 print(
@@ -207,7 +273,8 @@ struct StockCommand: ParsableCommand {
                         "--reason", expected: "expired, damaged, returned or recalled", found: quoted(reason))
                 }
                 let movement = try Stock(connection: database.connect()).writeOff(
-                    sku: sku, quantity: try wholeNumber(quantity, "QTY"), location: place.code, lot: lot, reason: why,
+                    sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), location: place.code,
+                    lot: lot, reason: why,
                     note: note, key: write.key)
                 print(
                     json
@@ -233,7 +300,8 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let movements = try Stock(connection: database.connect()).releaseReturn(
-                    sku: sku, quantity: try wholeNumber(quantity, "QTY"), location: place.code, lot: lot, key: write.key
+                    sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), location: place.code,
+                    lot: lot, key: write.key
                 )
                 let back = movements[1]
                 print(
@@ -254,7 +322,7 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let movements = try Stock(connection: database.connect()).history(sku: sku)
+                let movements = try Stock(connection: database.connect()).history(sku: try articleCode(sku))
                 if json {
                     print(try RecordJSON.render(nil, movements))
                     return
@@ -314,7 +382,7 @@ struct StockCommand: ParsableCommand {
                 let minimum = try wholeNumber(quantity, "QTY")
                 let reorderQuantity = try reorder.map { try wholeNumber($0, "--reorder") }
                 try Stock(connection: database.connect()).setMinimum(
-                    sku: sku, minimum: minimum, reorderQuantity: reorderQuantity, location: place.code)
+                    sku: try articleCode(sku), minimum: minimum, reorderQuantity: reorderQuantity, location: place.code)
                 if json {
                     let rule = MinimumJSON(sku: sku, location: place.code, minimum: minimum, reorder: reorderQuantity)
                     print(try RecordJSON.render("minimum", rule))

@@ -1,0 +1,87 @@
+public import Postgres
+
+/// A sellable variant from the catalog: what it is, and (for one article) where it is in stock.
+public struct ArticleRecord: Codable, Sendable, Hashable {
+    /// The article.
+    public var sku: String
+    /// Its GTIN, as printed.
+    public var gtin: String
+    /// The product line.
+    public var line: String
+    /// The line's name with its manufacturer.
+    public var lineName: String
+    /// The style.
+    public var style: String
+    /// The class, `STANDARD:LABEL`.
+    public var pressureClass: String
+    /// The size.
+    public var size: String
+    /// The length variant.
+    public var length: String
+    /// Open or closed toe.
+    public var toe: String
+    /// The colour.
+    public var color: String
+    /// The HCPCS code, if any.
+    public var hcpcs: String?
+    /// Whether it is still in the catalog.
+    public var active: Bool
+    /// Its balances everywhere (only for ``Articles/show(_:)``).
+    public var stock: [BalanceRecord]?
+}
+
+/// The catalog's articles, as the counter looks them up (by SKU, GTIN or a scanned code's GTIN).
+///
+/// ```swift
+/// let article = try Articles(connection: c).show("04012345678901")
+/// let knee = try Articles(connection: c).list(line: "northwind-classic", style: "AD")
+/// ```
+public struct Articles: Sendable {
+    /// The connection every call uses.
+    public let connection: Connection
+
+    /// Article look-ups on `connection`.
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// The article `code` (SKU or GTIN) with its stock everywhere.
+    public func show(_ code: String) throws -> ArticleRecord {
+        let sku = try Stock.article(code, on: connection)
+        var article = try list(sku: sku)[0]
+        article.stock = try Stock(connection: connection).balances(sku: sku)
+        return article
+    }
+
+    /// Articles, optionally only of a line, style, class (`2` or `RAL:2`) or size, by SKU.
+    public func list(
+        line: String? = nil, style: String? = nil, pressureClass: String? = nil, size: String? = nil
+    ) throws -> [ArticleRecord] {
+        try list(sku: nil, line: line, style: style, pressureClass: pressureClass, size: size)
+    }
+
+    private func list(
+        sku: String?, line: String? = nil, style: String? = nil, pressureClass: String? = nil, size: String? = nil
+    ) throws -> [ArticleRecord] {
+        try connection.query(
+            """
+            SELECT a.sku, a.gtin, a.line_id, m.name || ' ' || l.name AS line_name, a.style, l.standard || ':' || a.class_label AS class_code,
+                   a.size_name, a.length_name, a.toe, a.color, a.hcpcs, a.active
+            FROM article a JOIN product_line l ON l.id = a.line_id JOIN manufacturer m ON m.id = l.manufacturer_id
+            WHERE (\(sku)::text IS NULL OR a.sku = \(sku)) AND (\(line)::text IS NULL OR a.line_id = \(line))
+              AND (\(style)::text IS NULL OR a.style = upper(\(style)))
+              AND (\(pressureClass)::text IS NULL OR a.class_label = \(pressureClass) OR l.standard || ':' || a.class_label = \(pressureClass))
+              AND (\(size)::text IS NULL OR a.size_name = \(size))
+            ORDER BY a.sku
+            """
+        ).map {
+            ArticleRecord(
+                sku: try $0.decode(String.self, "sku"), gtin: try $0.decode(String.self, "gtin"),
+                line: try $0.decode(String.self, "line_id"), lineName: try $0.decode(String.self, "line_name"),
+                style: try $0.decode(String.self, "style"), pressureClass: try $0.decode(String.self, "class_code"),
+                size: try $0.decode(String.self, "size_name"), length: try $0.decode(String.self, "length_name"),
+                toe: try $0.decode(String.self, "toe"), color: try $0.decode(String.self, "color"),
+                hcpcs: try $0.decode(String?.self, "hcpcs"), active: try $0.decode(Bool.self, "active"), stock: nil)
+        }
+    }
+}

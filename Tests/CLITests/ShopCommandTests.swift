@@ -1,0 +1,84 @@
+import Foundation
+import PostgresTestSupport
+import Testing
+
+/// The real shop's commands through cfit, bad input included: nothing changes when refused.
+@Suite("A real shop's commands, run as a program")
+struct ShopCommandTests {
+    let environment: [String: String]
+
+    init() throws {
+        environment = ["DATABASE_URL": try TestDatabase.fresh(), "CFIT_LOCATION": "shop"]
+    }
+
+    func cfit(_ arguments: [String]) throws -> RunResult { try CFit.run(arguments, environment: environment) }
+
+    func onHand() throws -> Int {
+        let result = try cfit(["stock", "show", "NW-CL-AD2-II-R-C-BE", "--json"])
+        return ((CFit.json(result) as? [[String: Any]]) ?? []).reduce(0) { $0 + ($1["onHand"] as? Int ?? 0) }
+    }
+
+    @Test("scans: received by scan with its lot and expiry; bad scans and disagreeing flags refused, naming where")
+    func scans() throws {
+        #expect(try cfit(["location", "add", "shop", "--name", "Counter"]).status == 0)
+        #expect(
+            try cfit(["catalog", "import", CFit.seed("northwind.json"), CFit.seed("northwind-articles.csv")]).status
+                == 0)
+        let received = try cfit(["stock", "receive", "--scan", "]d201020000000004591026A\u{1D}17280200", "4", "--json"])
+        #expect(received.status == 0, "\(received.stderr)")
+        let show = try cfit(["article", "show", "(01)02000000000459", "--json"])
+        let article = (CFit.json(show) as? [String: Any])?["article"] as? [String: Any]
+        #expect(article?["sku"] as? String == "NW-CL-AD2-II-R-C-BE")
+        let stock = (article?["stock"] as? [[String: Any]])?.first
+        #expect(stock?["lot"] as? String == "26A" && stock?["expiresOn"] as? String == "2028-02-29")
+        let refusals: [([String], String)] = [
+            (
+                ["stock", "receive", "--scan", "(01)02000000000458(10)X", "1"],
+                "--scan: scanned code '(01)02000000000458(10)X' at position 17: expected the check digit 9"
+            ),
+            (
+                ["stock", "receive", "--scan", "(01)02000000000459(99)X", "1"],
+                "--scan: scanned code '(01)02000000000459(99)X' at position 19: expected a known Application Identifier"
+            ),
+            (
+                ["stock", "receive", "--scan", "(01)02000000000459(10)26A", "1", "--lot", "27B"],
+                "--lot: expected the scanned lot 26A, found '27B'"
+            ),
+            (["stock", "receive", "(01)02000000000459(17)281301", "1"], "SKU: scanned code"),
+            (["stock", "receive", "--scan", "(01)02000000000459", "1", "2"], "QTY: expected only QTY with --scan"),
+        ]
+        for (arguments, message) in refusals {
+            let result = try cfit(arguments)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.firstErrorLine.hasPrefix("error: \(message)"), "\(result.stderr)")
+        }
+        #expect(try onHand() == 4)
+        let list = try cfit([
+            "article", "list", "--line", "northwind-classic", "--style", "AD", "--class", "RAL:2", "--size", "II",
+            "--json",
+        ])
+        #expect(
+            (CFit.json(list) as? [[String: Any]])?.contains { $0["sku"] as? String == "NW-CL-AD2-II-R-C-BE" } == true)
+    }
+
+    @Test(
+        "locations, patients and lots: unknown codes and repeats refused with 64, a recall of an unknown lot changes nothing"
+    )
+    func refusals() throws {
+        #expect(try cfit(["location", "add", "shop", "--name", "Counter"]).status == 0)
+        let again = try cfit(["location", "add", "shop", "--name", "Counter"])
+        #expect(again.status == 64 && again.firstErrorLine.hasPrefix("error: CODE: expected a new location code"))
+        #expect(try cfit(["patient", "add", "P-1", "--name", "Ada", "--born", "1950-02-30"]).status == 64)
+        #expect(try cfit(["patient", "add", "P-1", "--name", "Ada", "--born", "1950-02-28"]).status == 0)
+        #expect(try cfit(["patient", "list", "--search", "ada"]).stdout.contains("P-1"))
+        let unknownLot = try cfit(["lot", "recall", "L404", "--reason", "notice"])
+        #expect(
+            unknownLot.status == 64 && unknownLot.firstErrorLine.hasPrefix("error: LOT: expected a lot received before")
+        )
+        let unknownPatient = try cfit(["patient", "show", "P-404"])
+        #expect(unknownPatient.status == 64)
+        let fitting = try cfit(["fitting", "show", "99"])
+        #expect(fitting.status == 64 && fitting.firstErrorLine.hasPrefix("error: FITTING: expected a fitting number"))
+        #expect(try cfit(["check"]).status == 0)
+    }
+}
