@@ -265,3 +265,99 @@ extension Fittings {
         return records
     }
 }
+
+/// The order sheet for a made-to-measure garment: everything the manufacturer needs from the
+/// fitting, each measurement in the line's own unit.
+public struct MadeToMeasureOrder: Codable, Sendable, Hashable {
+    /// The fitting it comes from.
+    public var fitting: Int64
+    /// When the legs were measured.
+    public var measuredAt: Date
+    /// Who measured them.
+    public var fitter: String
+    /// The patient's reference.
+    public var patient: String
+    /// The patient's name.
+    public var patientName: String
+    /// The prescription.
+    public var prescription: String
+    /// The product line's id.
+    public var line: String
+    /// The line's manufacturer and name.
+    public var lineName: String
+    /// The style.
+    public var style: String
+    /// The class, `STANDARD:LABEL`.
+    public var pressureClass: String
+    /// open or closed.
+    public var toe: String
+    /// The colour.
+    public var color: String
+    /// left, right or both.
+    public var side: String
+    /// The line's unit.
+    public var unit: String
+    /// Each leg's points in `unit`, up the leg.
+    public var measurements: [String: [String: String]]
+}
+
+extension Fittings {
+    /// The made-to-measure order sheet of fitting `id` for `line` (default: the one line that
+    /// needed made-to-measure), with the toe and colour ordered.
+    public func order(_ id: Int64, line: String?, toe: String, color: String) throws -> MadeToMeasureOrder {
+        guard ["open", "closed"].contains(toe) else {
+            throw InventoryError(.badInput, "--toe: expected open or closed, found '\(toe)'")
+        }
+        guard !color.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw InventoryError(.badInput, "--color: expected a colour, found an empty one")
+        }
+        let fitting = try show(id)
+        let needing = Set(fitting.results.filter { $0.outcome != "standard" }.map(\.line)).sorted()
+        let chosen: String
+        if let line {
+            guard fitting.results.contains(where: { $0.line == line }) else {
+                throw InventoryError(
+                    .badInput,
+                    "--line: expected a line of fitting \(id) (\(Set(fitting.results.map(\.line)).sorted().joined(separator: ", "))), found '\(line)'"
+                )
+            }
+            chosen = line
+        } else {
+            guard needing.count == 1 else {
+                throw InventoryError(
+                    needing.isEmpty ? .refused : .badInput,
+                    needing.isEmpty
+                        ? "fitting \(id): every line had a ready-made size; give --line to order made-to-measure anyway"
+                        : "--line: expected the line to order, since fitting \(id) needs made-to-measure in \(needing.joined(separator: ", "))"
+                )
+            }
+            chosen = needing[0]
+        }
+        guard let productLine = try Catalogs.productLines(ids: [chosen], on: connection).first,
+            let from = LengthUnit(rawValue: fitting.unit)
+        else { throw InventoryError.unknown("--line", "a line in the catalog", chosen) }
+        let details = try connection.query(
+            """
+            SELECT pa.display_name, i.side, i.standard || ':' || i.class_label AS class_code
+            FROM fitting f JOIN patient pa ON pa.id = f.patient_id JOIN prescription_item i ON i.prescription_id = f.prescription_id
+            WHERE f.id = \(id)
+            """
+        )[0]
+        var measurements: [String: [String: String]] = [:]
+        for (leg, points) in fitting.measurements {
+            for (point, text) in points {
+                guard let value = try? Length.parse(text, unit: from) else { continue }
+                measurements[leg, default: [:]][point] = value.tapeFormatted(in: productLine.unit)
+            }
+        }
+        let side =
+            measurements.keys.contains("left") || measurements.keys.contains("right")
+            ? (measurements.count == 2 ? "both" : measurements.keys.first!) : try details.decode(String.self, "side")
+        return MadeToMeasureOrder(
+            fitting: id, measuredAt: fitting.takenAt, fitter: fitting.fitter, patient: fitting.patient,
+            patientName: try details.decode(String.self, "display_name"), prescription: fitting.prescription,
+            line: chosen, lineName: "\(productLine.manufacturer) \(productLine.name)", style: fitting.style,
+            pressureClass: try details.decode(String.self, "class_code"), toe: toe, color: color, side: side,
+            unit: productLine.unit.rawValue, measurements: measurements)
+    }
+}

@@ -141,7 +141,8 @@ extension CLIError {
 
 /// Runs a command body, turning any error into its lines on stderr and its exit status; warnings
 /// collected on the way are printed after the output or the error, never before an error's line.
-func reportingErrors(_ body: () throws -> Void) throws {
+/// A long list of problems (a broken file) shows its first `limit`, then how many more there are.
+func reportingErrors(limit: Int? = 50, _ body: () throws -> Void) throws {
     defer { Warnings.flush() }
     do {
         try body()
@@ -150,7 +151,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch {
         let error = CLIError(error)
         var text = "error: \(error.message)\n"
-        for line in error.details { text += "  \(line)\n" }
+        let shown = limit.map { max(0, $0 - 1) } ?? error.details.count
+        for line in error.details.prefix(shown) { text += "  \(line)\n" }
+        if error.details.count > shown {
+            text +=
+                "  … and \(error.details.count - shown) more (\(error.details.count + 1) problems in all; --all-errors lists every one)\n"
+        }
         FileHandle.standardError.write(Data(text.utf8))
         throw ExitCode(error.status.rawValue)
     }

@@ -141,3 +141,49 @@ struct ShopSetupTests {
         #expect(try f.problems().isEmpty)
     }
 }
+
+@Suite("What is due, and made-to-measure orders")
+struct DueAndOrderTests {
+    @Test("due: replacements six months after the last hand-over, prescriptions running out, legs to measure again")
+    func due() throws {
+        let f = try Fixture()
+        try Stock(connection: f.connection).receive(sku: "AD2-II-R", quantity: 2, location: "shop", key: "r")
+        try f.prescription("RX-1", quantity: 2)
+        try f.connection.execute("UPDATE prescription SET valid_until = current_date + 20 WHERE number = 'RX-1'")
+        let held = try Reservations(connection: f.connection).reserve(
+            rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "a")
+        _ = try Dispensing(connection: f.connection).dispense(reservation: held.id, key: "b")
+        _ = try Fittings(connection: f.connection).record(
+            rx: "RX-1", style: .AD, pressureClass: "RAL:2", unit: .cm, measurements: #"{"leg": {"cB": 22}}"#,
+            result: "[]", key: "f")
+        let today = CalendarDay.today(in: TimeZone(identifier: "UTC")!)
+        #expect(
+            try Due(connection: f.connection, today: today).list(within: 30).map(\.reason) == ["prescription-expires"])
+        let later = try Due(connection: f.connection, today: today.adding(days: 190)).list(within: 0)
+        #expect(Set(later.map(\.reason)) == ["replacement", "re-measure"])
+        #expect(later.first { $0.reason == "replacement" }?.detail.hasPrefix("AD2-II-R last handed over") == true)
+        expectRefusal(.badInput, containing: "--within: expected 0 to") {
+            _ = try Due(connection: f.connection).list(within: -1)
+        }
+    }
+
+    @Test("an order sheet gives every point in the line's unit, with toe, colour and side")
+    func order() throws {
+        let f = try Fixture()
+        try f.prescription("RX-1", quantity: 2)
+        let result = #"[{"line": "northwind-classic", "outcome": "made-to-measure", "size": null, "length": null}]"#
+        let id = try Fittings(connection: f.connection).record(
+            rx: "RX-1", style: .AD, pressureClass: "RAL:2", unit: .inch,
+            measurements: #"{"leg": {"cB": 8.625, "cC": 15.75, "lD": 16}}"#, result: result, key: "f")
+        let sheet = try Fittings(connection: f.connection).order(id, line: nil, toe: "open", color: "black")
+        #expect(sheet.line == "northwind-classic" && sheet.unit == "cm" && sheet.side == "both")
+        #expect(sheet.measurements["leg"] == ["cB": "21.9", "cC": "40", "lD": "40.6"])
+        #expect(sheet.toe == "open" && sheet.color == "black" && sheet.patient == "P-RX-1")
+        expectRefusal(.badInput, containing: "--toe: expected open or closed") {
+            _ = try Fittings(connection: f.connection).order(id, line: nil, toe: "peep", color: "black")
+        }
+        expectRefusal(.badInput, containing: "--line: expected a line of fitting") {
+            _ = try Fittings(connection: f.connection).order(id, line: "other", toe: "open", color: "black")
+        }
+    }
+}

@@ -6,7 +6,48 @@ import Inventory
 /// `cfit fitting`: recorded fittings.
 struct FittingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fitting", abstract: "Show a recorded fitting (cfit fit --record).", subcommands: [Show.self])
+        commandName: "fitting",
+        abstract: "Show a recorded fitting (cfit fit --record), or print its made-to-measure order sheet.",
+        subcommands: [Show.self, Order.self])
+
+    struct Order: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "The made-to-measure order sheet of a fitting: patient, line, style, class, toe, colour, side, every point."
+        )
+        @Argument(help: "The fitting's number.") var id: String
+        @Option(
+            help: ArgumentHelp("The line to order (default: the one that needed made-to-measure).", valueName: "LINE"))
+        var line: String?
+        @Option(help: ArgumentHelp("open or closed.", valueName: "TOE")) var toe = "closed"
+        @Option(help: ArgumentHelp("The colour.", valueName: "COLOUR")) var color = "beige"
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                let order = try Fittings(connection: database.connect()).order(
+                    Int64(try wholeNumber(id, "FITTING")), line: line, toe: toe, color: color)
+                if json {
+                    print(try RecordJSON.render("order", order))
+                    return
+                }
+                var out = [
+                    "MADE-TO-MEASURE ORDER — fitting \(order.fitting), measured \(localTimeFormatter().string(from: order.measuredAt)) by \(order.fitter)",
+                    "patient: \(order.patientName) (\(order.patient))   prescription: \(order.prescription)",
+                    "line: \(order.lineName) [\(order.line)]   style \(order.style)   class \(order.pressureClass)",
+                    "toe: \(order.toe)   colour: \(order.color)   side: \(order.side)",
+                    "measurements (\(order.unit)):",
+                ]
+                for leg in order.measurements.keys.sorted() {
+                    let points = order.measurements[leg] ?? [:]
+                    let cells = upTheLeg(points.keys).map { "\($0) \(points[$0] ?? "")" }
+                    out.append("  \(leg): \(cells.joined(separator: ", "))")
+                }
+                print(out.joined(separator: "\n"))
+            }
+        }
+    }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,11 +73,7 @@ struct FittingCommand: ParsableCommand {
             ]
             for side in f.measurements.keys.sorted() {
                 let points = f.measurements[side] ?? [:]
-                // Up the leg, circumferences before lengths, as MeasurementPoint lists them.
-                let rank = { (code: String) in
-                    MeasurementPoint(rawValue: code).flatMap { MeasurementPoint.allCases.firstIndex(of: $0) } ?? .max
-                }
-                let ordered = points.keys.sorted { (rank($0), $0) < (rank($1), $1) }
+                let ordered = upTheLeg(points.keys)
                 let cells = ordered.map { point in
                     let change = f.changes[side]?[point].map { " (\($0))" } ?? ""
                     return "\(point) \(points[point] ?? "")\(change)"
@@ -50,4 +87,12 @@ struct FittingCommand: ParsableCommand {
             return out
         }
     }
+}
+
+/// Point codes up the leg, circumferences before lengths, as `MeasurementPoint` lists them.
+func upTheLeg(_ codes: some Collection<String>) -> [String] {
+    let rank = { (code: String) in
+        MeasurementPoint(rawValue: code).flatMap { MeasurementPoint.allCases.firstIndex(of: $0) } ?? .max
+    }
+    return codes.sorted { (rank($0), $0) < (rank($1), $1) }
 }
