@@ -16,11 +16,9 @@ struct CFit: ParsableCommand {
             another counter held the record longer than the lock timeout (5 s), try again.
             """,
         subcommands: [
-            Fit.self, CatalogCommand.self, Seed.self, StockCommand.self, Rx.self, Reserve.self, Dispense.self,
-            Release.self,
-            Return.self, Check.self, ArticleCommand.self, Location.self, Patient.self, Prescriber.self, Lot.self,
-            FittingCommand.self,
-            User.self, DB.self,
+            Fit.self, CatalogCommand.self, ArticleCommand.self, StockCommand.self, Rx.self, Reserve.self,
+            Dispense.self, Release.self, Return.self, Patient.self, Prescriber.self, FittingCommand.self, Lot.self,
+            DueCommand.self, Location.self, Check.self, Seed.self, User.self, DB.self,
         ]
     )
 
