@@ -155,7 +155,7 @@ func reportingErrors(limit: Int? = 50, _ body: () throws -> Void) throws {
         for line in error.details.prefix(shown) { text += "  \(line)\n" }
         if error.details.count > shown {
             text +=
-                "  … and \(error.details.count - shown) more (\(error.details.count + 1) problems in all; --all-errors lists every one)\n"
+                "  … and \(error.details.count - shown) more (\(error.details.count + 1) problems in all; --json or --all-errors lists every one)\n"
         }
         FileHandle.standardError.write(Data(text.utf8))
         throw ExitCode(error.status.rawValue)

@@ -81,4 +81,22 @@ struct ShopCommandTests {
         #expect(fitting.status == 64 && fitting.firstErrorLine.hasPrefix("error: FITTING: expected a fitting number"))
         #expect(try cfit(["check"]).status == 0)
     }
+
+    @Test("an import with hundreds of problems shows the first 50 and how many more; --json lists them all")
+    func longErrorLists() throws {
+        let path = NSTemporaryDirectory() + "cfit-broken-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let broken = try String(contentsOfFile: CFit.seed("northwind-articles.csv"), encoding: .utf8)
+            .replacingOccurrences(of: ",closed,", with: ",middle,").replacingOccurrences(of: ",open,", with: ",middle,")
+        try broken.write(toFile: path, atomically: true, encoding: .utf8)
+        let short = try cfit(["catalog", "import", CFit.seed("northwind.json"), path])
+        #expect(short.status == 65)
+        let lines = short.stderr.split(separator: "\n")
+        #expect(lines.count == 51)
+        #expect(lines.last?.contains("… and 252 more (302 problems in all") == true)
+        let all = try cfit(["catalog", "import", CFit.seed("northwind.json"), path, "--json"])
+        #expect(all.status == 65 && all.stdout.isEmpty)
+        #expect(all.stderr.split(separator: "\n").count == 302)
+        #expect(try cfit(["catalog", "list"]).stdout.hasPrefix("no catalogs yet"))
+    }
 }

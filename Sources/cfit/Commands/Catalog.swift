@@ -20,13 +20,15 @@ struct CatalogCommand: ParsableCommand {
         @Argument(help: "The catalog JSON file.") var catalog: String
         @Argument(help: "The articles CSV file.") var articles: String?
         @Flag(name: .customLong("dry-run"), help: "Check and report, store nothing.") var dryRun = false
-        @Flag(name: .customLong("all-errors"), help: "List every problem of a broken file (default: the first 50).")
+        @Flag(
+            name: .customLong("all-errors"),
+            help: "List every problem of a broken file (default: the first 50; --json lists all too).")
         var allErrors = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(limit: allErrors ? nil : 50) {
+            try reportingErrors(limit: allErrors || json ? nil : 50) {
                 guard let bytes = FileManager.default.contents(atPath: catalog) else {
                     throw CLIError(status: .noInput, message: "CATALOG: expected a readable file, found '\(catalog)'")
                 }
