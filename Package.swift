@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "cfit", targets: ["cfit"]),
         .library(name: "Fitting", targets: ["Fitting"]),
         .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Counter", targets: ["Counter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,9 +41,15 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: ["SchemaPlugin"]
         ),
+        .target(
+            name: "Counter",
+            dependencies: ["Fitting", "Inventory", "Postgres"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "cfit",
             dependencies: [
+                "Counter",
                 "Fitting",
                 "Inventory",
                 "Postgres",
@@ -78,6 +85,11 @@ let package = Package(
         .testTarget(
             name: "InventoryTests",
             dependencies: ["Inventory", "Fitting", "Postgres", "PostgresTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CounterTests",
+            dependencies: ["Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Counter
 import Fitting
 import Foundation
 import Inventory
@@ -61,6 +62,18 @@ extension CLIError {
             self.init(status: status, message: error.message, details: error.details)
         case let error as PostgresError:
             self.init(postgres: error)
+        case let error as CounterError:
+            // The counter names inputs by their own names; here they are flags (`--cB`, `--left cB`).
+            let flag = "--\(error.field)"
+            if let reason = error.reason {
+                self.init(status: error.kind == .refused ? .refused : .badInput, message: "\(error.field): \(reason)")
+            } else {
+                self.init(
+                    status: error.kind == .refused ? .refused : .badInput,
+                    message: "\(flag): expected \(error.expected ?? "?"), found \(error.found ?? "?")")
+            }
+        case let error as DatabaseAccess.SchemaBehind:
+            self.init(status: .unavailable, message: "database: \(error); run `cfit db migrate`")
         case let error as CatalogError:
             self.init(
                 status: .badData, message: "catalog: \(error.issues[0])",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Counter
 import Fitting
 import Inventory
 

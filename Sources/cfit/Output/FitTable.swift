@@ -1,3 +1,4 @@
+import Counter
 import Fitting
 import Inventory
 

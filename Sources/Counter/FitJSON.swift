@@ -1,12 +1,17 @@
 import Fitting
-import Inventory
+public import Inventory
 
-/// The JSON of `cfit fit --json`, exactly in the shape of the catalog format's §4, with a few added
-/// fields (`name`, `manufacturer`, `unit`, `warnings`, and `side` for per-leg entry).
-enum FitJSON {
+/// The JSON of a fitting — `cfit fit --json`, and any other face's — exactly in the shape of the
+/// catalog format's §4, with a few added fields (`name`, `manufacturer`, `unit`, `warnings`,
+/// `articles`, and `side` for per-leg entry).
+///
+/// ```swift
+/// let json = FitJSON.render(report, single: true)   // one object, as `--line` gives
+/// ```
+public enum FitJSON {
     /// One object (with `--line`) or an array of objects per leg; for two legs an object holding both
-    /// and the pair verdicts.
-    static func render(_ report: FitReport, single: Bool, stock: [String: [ArticleStock]] = [:]) -> String {
+    /// and the pair verdicts. `stock` holds each ready-made result's articles by `"side:line"`.
+    public static func render(_ report: FitReport, single: Bool, stock: [String: [ArticleStock]] = [:]) -> String {
         func legValue(_ leg: FitReport.LegReport) -> JSONValue {
             let objects = leg.fits.map { fit in
                 var value = object(fit, report: report, leg: leg)

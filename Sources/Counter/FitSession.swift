@@ -1,0 +1,121 @@
+public import Fitting
+
+/// Everything a fitting session computed, ready for any face to show as a table, a page or JSON.
+public struct FitReport: Sendable {
+    /// One leg's results.
+    public struct LegReport: Sendable {
+        /// Which leg, or `nil` when one leg was measured without saying which.
+        public let side: Side?
+        /// One fit per offering line, ready-made outcomes first.
+        public let fits: [LineFit]
+        /// Safety and plausibility warnings for the person fitting.
+        public let warnings: [String]
+    }
+
+    /// The style fitted.
+    public let style: Style
+    /// The unit the measurements were given in.
+    public let unit: LengthUnit
+    /// How far every size range was widened.
+    public let tolerance: Length
+    /// The class as the fitter gave it.
+    public let requestedClass: String
+    /// The ankle-brachial pressure index, if given.
+    public let abpi: ABPI?
+    /// Each leg's results.
+    public let legs: [LegReport]
+    /// Pair verdicts per line when both legs were given, in the order of the left leg's fits.
+    public let pairs: [PairFit]
+}
+
+/// A fitting at the counter, the same for every face: the ABPI rule first, then the fit engine for
+/// every offering line and leg, ready-made results first, pair verdicts for two legs.
+///
+/// ```swift
+/// let session = FitSession(lines: offers, style: .AD, unit: .cm, tolerance: Length(micrometres: 0),
+///                          abpi: nil, requestedClass: "2")
+/// let report = try session.run(legs: [(nil, leg)])
+/// ```
+public struct FitSession: Sendable {
+    /// The lines that offer the style, each with the class resolved in its own standard.
+    public let lines: [(line: ProductLine, pressureClass: PressureClass)]
+    /// The style.
+    public let style: Style
+    /// The unit of the measurements.
+    public let unit: LengthUnit
+    /// How far to widen every size range.
+    public let tolerance: Length
+    /// The ankle-brachial pressure index, if measured.
+    public let abpi: ABPI?
+    /// The class as the fitter gave it.
+    public let requestedClass: String
+
+    /// A session over `lines`.
+    public init(
+        lines: [(line: ProductLine, pressureClass: PressureClass)], style: Style, unit: LengthUnit, tolerance: Length,
+        abpi: ABPI?, requestedClass: String
+    ) {
+        self.lines = lines
+        self.style = style
+        self.unit = unit
+        self.tolerance = tolerance
+        self.abpi = abpi
+        self.requestedClass = requestedClass
+    }
+
+    /// Fits `legs`; an ABPI below 0.5 is refused before anything is fitted, and a point a line
+    /// needs but that was not measured is bad input naming it (`cB`, or `left cB`).
+    public func run(legs: [(side: Side?, leg: LegMeasurements)]) throws(CounterError) -> FitReport {
+        if let abpi, abpi.assessment == .contraindicated {
+            throw .refused("abpi", abpi.advice)
+        }
+        var reports: [FitReport.LegReport] = []
+        for (side, leg) in legs {
+            var fits: [LineFit] = []
+            for (line, pressureClass) in lines {
+                let request = FitRequest(style: style, pressureClass: pressureClass, tolerance: tolerance, unit: unit)
+                do {
+                    fits.append(try FitEngine.fit(leg, line: line, request: request))
+                } catch .missingPoint(let point, let lineID, let style) {
+                    throw .badInput(
+                        side.map { "\($0.rawValue) \(point.rawValue)" } ?? point.rawValue,
+                        expected: "a measurement (line \(lineID) needs \(point.rawValue) for style \(style.rawValue))",
+                        found: "none"
+                    )
+                } catch {
+                    throw .badInput(
+                        "measurements", expected: "measurements the engine can fit", found: error.description)
+                }
+            }
+            // Ready-made first; the stable sort keeps catalog order within each outcome.
+            let ordered = fits.enumerated().sorted { a, b in
+                let ar = a.element.outcome == .standard ? 0 : 1
+                let br = b.element.outcome == .standard ? 0 : 1
+                return ar != br ? ar < br : a.offset < b.offset
+            }.map(\.element)
+            var warnings = Plausibility.warnings(for: leg, unit: unit)
+            if let abpi, abpi.assessment == .specialistAdvice { warnings.insert(abpi.advice, at: 0) }
+            reports.append(FitReport.LegReport(side: side, fits: ordered, warnings: warnings))
+        }
+        var pairs: [PairFit] = []
+        if legs.count == 2 {
+            for (line, pressureClass) in lines {
+                let request = FitRequest(style: style, pressureClass: pressureClass, tolerance: tolerance, unit: unit)
+                do {
+                    pairs.append(try PairFit(left: legs[0].leg, right: legs[1].leg, line: line, request: request))
+                } catch {
+                    throw .badInput("measurements", expected: "both legs fitted for \(line.id)", found: "\(error)")
+                }
+            }
+        }
+        return FitReport(
+            style: style,
+            unit: unit,
+            tolerance: tolerance,
+            requestedClass: requestedClass,
+            abpi: abpi,
+            legs: reports,
+            pairs: pairs
+        )
+    }
+}
