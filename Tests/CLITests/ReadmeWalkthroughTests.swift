@@ -33,8 +33,15 @@ struct ReadmeWalkthroughTests {
     func walkthrough() throws {
         let commands = try Self.commands()
         #expect(commands.count >= 25, "found \(commands.count) commands")
+        try Self.runInOrder(commands, on: try TestDatabase.fresh())
+    }
+
+    /// Runs each shell line from the package root with the built `cfit` first on the PATH and
+    /// `DATABASE_URL` set to `url`, expecting each to succeed.
+    static func runInOrder(_ commands: [String], on url: String, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let binaryFolder = URL(fileURLWithPath: CFit.binary).deletingLastPathComponent().path
-        let url = try TestDatabase.fresh()
         for command in commands {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -51,7 +58,7 @@ struct ReadmeWalkthroughTests {
             try process.run()
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(command): \(message)")
+            #expect(process.terminationStatus == 0, "\(command): \(message)", sourceLocation: sourceLocation)
         }
     }
 
@@ -73,28 +80,11 @@ struct ReadmeWalkthroughTests {
     func realShop() throws {
         let commands = try Self.shopCommands()
         #expect(commands.count >= 20, "found \(commands.count) commands")
-        let binaryFolder = URL(fileURLWithPath: CFit.binary).deletingLastPathComponent().path
         let url = try TestDatabase.fresh()
         // Logins are cluster-wide: let this run's names be its own.
         let suffix = "\(getpid())"
-        for command in commands.map({ $0.replacingOccurrences(of: " --role ", with: "\(suffix) --role ") }) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", command]
-            process.currentDirectoryURL = URL(fileURLWithPath: CFit.root)
-            var environment = ProcessInfo.processInfo.environment
-            environment["PATH"] = "\(binaryFolder):\(environment["PATH"] ?? "/usr/bin:/bin")"
-            environment["DATABASE_URL"] = url
-            environment["CFIT_LOCATION"] = nil
-            process.environment = environment
-            let errors = Pipe()
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = errors
-            try process.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(command): \(message)")
-        }
+        try Self.runInOrder(
+            commands.map { $0.replacingOccurrences(of: " --role ", with: "\(suffix) --role ") }, on: url)
         let check = try CFit.run(["lot", "show", "L2611A", "--json"], environment: ["DATABASE_URL": url])
         let lot = (CFit.json(check) as? [String: Any])?["lot"] as? [String: Any]
         #expect(lot?["status"] as? String == "recalled")
