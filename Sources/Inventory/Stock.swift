@@ -263,7 +263,7 @@ public struct Stock: Sendable {
             throw InventoryError.unknown("SKU", "a known SKU or GTIN", sku)
         }
         if let location, try found.decode(Int64?.self, "location") == nil {
-            let known = try found.decode(String?.self, "known") ?? "(none yet: cfit seed)"
+            let known = try found.decode(String?.self, "known") ?? "(none yet: cfit location add CODE --name NAME)"
             throw InventoryError.unknown("--location", "one of \(known)", location)
         }
         return try results[1].map { row in
