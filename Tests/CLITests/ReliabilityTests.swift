@@ -123,4 +123,69 @@ struct ReliabilityTests {
         #expect(result.firstErrorLine.hasPrefix("error: \(message)"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
+
+    @Test("a server out of connections: exit 69 with a clear line, and nothing written")
+    func outOfConnections() throws {
+        let home = NSTemporaryDirectory() + "cfit-full-\(UUID().uuidString.prefix(8))"
+        let server = LocalServer(
+            home: home, database: "full",
+            settings: ["fsync": "off", "max_connections": "4", "superuser_reserved_connections": "0"])
+        try server.start()
+        defer {
+            server.stopImmediately()
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let environment = ["DATABASE_URL": server.url, "CFIT_LOCATION": "shop"]
+        #expect(try CFit.run(["db", "migrate"], environment: environment).status == 0)
+        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        var held: [Connection] = []
+        while let connection = try? Connection(server.url) { held.append(connection) }
+        defer { held.forEach { $0.close() } }
+        let result = try CFit.run(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1"], environment: environment)
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.firstErrorLine.hasPrefix("error: database: could not connect"))
+        #expect(result.stdout.isEmpty)
+        held.removeLast().close()
+        let count = try Connection(server.url).query("SELECT count(*) AS n FROM stock_movement")[0].decode(
+            Int.self, "n")
+        #expect(count == 12)
+    }
+
+    @Test("a connection dropped while an operation waits on a lock: exit 69, and nothing of it half-done")
+    func droppedWhileWaiting() throws {
+        let url = try TestDatabase.fresh()
+        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
+        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        let holder = try Connection(url)
+        try holder.executeScript(
+            "BEGIN; SELECT * FROM stock_balance WHERE sku = 'NW-CL-AD2-II-R-C-BE' AND lot_id IS NULL FOR UPDATE")
+        let killer = try Connection(url)
+        let result = LockedValue<RunResult?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let run = try? CFit.run(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1"], environment: environment)
+            result.withLock { $0 = run }
+            done.signal()
+        }
+        // Wait until the receipt waits on the lock, then end its backend.
+        var waiting = 0
+        for _ in 0..<40 where waiting == 0 {
+            Thread.sleep(forTimeInterval: 0.1)
+            waiting = try killer.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )[0].decode(Int.self, "n")
+        }
+        #expect(waiting == 1)
+        try killer.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        done.wait()
+        try holder.executeScript("ROLLBACK")
+        let run = try #require(result.withLock { $0 })
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        let movements = try killer.query("SELECT count(*) AS n FROM stock_movement")[0].decode(Int.self, "n")
+        #expect(movements == 12)
+        #expect(try CFit.run(["check"], environment: environment).status == 0)
+    }
 }

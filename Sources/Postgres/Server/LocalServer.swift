@@ -194,7 +194,8 @@ public struct LocalServer: Sendable {
         let exists = try admin.query("SELECT 1 FROM pg_database WHERE datname = \(name)").count > 0
         guard !exists else { return }
         do {
-            try admin.executeScript("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
+            // Quoted: a valid name may still be a keyword (`user`, `full`).
+            try admin.executeScript("CREATE DATABASE \"\(name)\"" + (template.map { " TEMPLATE \"\($0)\"" } ?? ""))
         } catch {
             // Another process may have created it at the same moment.
             guard error.sqlState == .uniqueViolation || error.sqlState == SQLState("42P04") else { throw error }
