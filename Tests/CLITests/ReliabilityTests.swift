@@ -140,7 +140,9 @@ struct ReliabilityTests {
         #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
         var held: [Connection] = []
         while let connection = try? Connection(server.url) { held.append(connection) }
-        defer { held.forEach { $0.close() } }
+        defer {
+            for connection in held { connection.close() }
+        }
         let result = try CFit.run(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1"], environment: environment)
         #expect(result.status == 69, "\(result.stderr)")
         #expect(result.firstErrorLine.hasPrefix("error: database: could not connect"))
