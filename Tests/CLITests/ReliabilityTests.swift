@@ -148,8 +148,13 @@ struct ReliabilityTests {
         #expect(result.firstErrorLine.hasPrefix("error: database: could not connect"))
         #expect(result.stdout.isEmpty)
         held.removeLast().close()
-        let count = try Connection(server.url).query("SELECT count(*) AS n FROM stock_movement")[0].decode(
-            Int.self, "n")
+        // The server frees the slot when that backend has exited, a moment later.
+        var reader: Connection?
+        for _ in 0..<50 where reader == nil {
+            reader = try? Connection(server.url)
+            if reader == nil { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let count = try #require(reader).query("SELECT count(*) AS n FROM stock_movement")[0].decode(Int.self, "n")
         #expect(count == 12)
     }
 
