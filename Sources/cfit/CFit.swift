@@ -13,7 +13,8 @@ struct CFit: ParsableCommand {
             Exit status: 0 done (for fit: a ready-made size or made-to-measure was computed); 1 refused \
             by a clinical or stock rule, or `check` found a mismatch; 64 bad input on the command line; 65 bad data in a file; 66 a file \
             could not be read; 69 the database is unavailable; 70 an unexpected database error; 75 busy: \
-            another counter held the record longer than the lock timeout (5 s), try again.
+            another counter held the record longer than the lock timeout (5 s), try again; 77 permission denied: \
+            the login's role may not do this.
             """,
         subcommands: [
             Fit.self, CatalogCommand.self, ArticleCommand.self, StockCommand.self, Rx.self, Reserve.self,
