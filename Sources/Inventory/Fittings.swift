@@ -201,7 +201,8 @@ extension Fittings {
                     CROSS JOIN LATERAL jsonb_each(f.measurements) leg CROSS JOIN LATERAL jsonb_each_text(leg.value) point
                     WHERE \(condition) AND jsonb_typeof(leg.value) = 'object'
                     """, binds: bind),
-            // The recorded result is one leg's array of lines, or {"left": […], "right": […]}.
+            // The recorded result: {"version": 1, "legs": [{"side", "lines"}]}, or as recorded before
+            // versions, one leg's array of lines or {"left": […], "right": […]}.
             PostgresQuery(
                 sql: """
                     SELECT f.id, r.side, r.item->>'line' AS line, r.item->>'outcome' AS outcome,
@@ -212,6 +213,10 @@ extension Fittings {
                         UNION ALL
                         SELECT side, item FROM unnest(ARRAY['left', 'right']) side,
                             jsonb_array_elements(CASE jsonb_typeof(f.result -> side) WHEN 'array' THEN f.result -> side ELSE '[]' END) item
+                        UNION ALL
+                        SELECT leg->>'side', item
+                        FROM jsonb_array_elements(CASE WHEN f.result ? 'version' THEN f.result -> 'legs' ELSE '[]' END) leg,
+                             jsonb_array_elements(leg -> 'lines') item
                     ) r
                     WHERE \(condition) AND r.item ? 'outcome'
                     ORDER BY f.id

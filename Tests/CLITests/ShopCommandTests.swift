@@ -2,6 +2,8 @@ import Foundation
 import PostgresTestSupport
 import Testing
 
+@testable import Postgres
+
 /// The real shop's commands through cfit, bad input included: nothing changes when refused.
 @Suite("A real shop's commands, run as a program")
 struct ShopCommandTests {
@@ -98,5 +100,27 @@ struct ShopCommandTests {
         #expect(all.status == 65 && all.stdout.isEmpty)
         #expect(all.stderr.split(separator: "\n").count == 302)
         #expect(try cfit(["catalog", "list"]).stdout.hasPrefix("no catalogs yet"))
+    }
+
+    @Test(
+        "a recorded fitting keeps the resolved class, the exact measurements and a versioned result, read back by fitting show"
+    )
+    func recordedFitting() throws {
+        #expect(try cfit(["seed", "--from", "\(CFit.root)/Seeds"]).status == 0)
+        let measure = [
+            "fit", "--style", "AD", "--class", "2", "--cD", "34", "--lD", "41", "--rx", "RX-1001", "--record",
+        ]
+        #expect(try cfit(measure + ["--cB", "22", "--cC", "36.5"]).status == 0)
+        #expect(try cfit(measure + ["--cB", "21.5", "--cC", "35"]).status == 0)
+        let shown = try cfit(["fitting", "show", "2", "--json"])
+        let fitting = try #require((CFit.json(shown) as? [String: Any])?["fitting"] as? [String: Any])
+        #expect(fitting["pressureClass"] as? String == "RAL:2")
+        #expect((fitting["measurements"] as? [String: [String: String]])?["leg"]?["cC"] == "35")
+        #expect((fitting["changes"] as? [String: [String: String]])?["leg"] == ["cB": "-0.5", "cC": "-1.5", "cD": "0"])
+        let results = try #require(fitting["results"] as? [[String: Any]])
+        #expect(results.contains { $0["line"] as? String == "northwind-classic" && $0["size"] as? String == "II" })
+        let raw = try Connection(environment["DATABASE_URL"]!).query(
+            "SELECT result->>'version' AS v FROM fitting WHERE id = 2")
+        #expect(try raw[0].decode(String?.self, "v") == "1")
     }
 }

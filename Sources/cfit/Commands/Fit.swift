@@ -138,24 +138,14 @@ struct Fit: ParsableCommand {
                 ? FitJSON.render(report, single: line != nil, stock: stock)
                 : FitTable.render(report, stock: stock, location: place.code)
             if record, let rx, let connection {
-                let measurements = JSONValue.object(
-                    legs.map { leg in
-                        (
-                            leg.side?.rawValue ?? "leg",
-                            JSONValue.object(
-                                leg.leg.points.map {
-                                    ($0.rawValue, JSONValue.number(leg.leg[$0]!.formatted(in: lengthUnit)))
-                                })
-                        )
-                    }
-                )
+                let recorded = RecordedFitting(report, legs: legs)
                 let id = try Fittings(connection: connection).record(
                     rx: rx,
                     style: chosenStyle,
-                    pressureClass: classText,
+                    pressureClass: recorded.pressureClass,
                     unit: lengthUnit,
-                    measurements: measurements.serialized(),
-                    result: FitJSON.render(report, single: false, stock: stock),
+                    measurements: recorded.measurementsJSON,
+                    result: recorded.resultJSON,
                     key: write.key
                 )
                 writeError("fitting \(id) recorded for rx \(rx)\n")

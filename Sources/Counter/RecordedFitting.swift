@@ -1,0 +1,64 @@
+public import Fitting
+
+/// What a fitting stores: the measurements exactly as taken and the engine's answer as its own
+/// versioned record — not the display JSON — so that history, order sheets and later versions
+/// of the program read the same thing.
+///
+/// ```swift
+/// let recorded = RecordedFitting(report, legs: legs)
+/// try fittings.record(rx: "RX-1", style: .AD, pressureClass: recorded.pressureClass, unit: .cm,
+///                     measurements: recorded.measurementsJSON, result: recorded.resultJSON, key: key)
+/// ```
+public struct RecordedFitting: Sendable {
+    /// The class as resolved in the lines' standards (`RAL:2`; several, `/`-separated, when the
+    /// lines fitted use different standards).
+    public let pressureClass: String
+    /// `{"leg": {"cB": 22, …}}`, or `left`/`right`: each point exactly as measured, in the unit.
+    public let measurementsJSON: String
+    /// `{"version": 1, "unit": "cm", "legs": [{"side": …, "lines": [{line, class, outcome, size, length}]}]}`.
+    public let resultJSON: String
+
+    /// The record of `report`, fitted from `legs`.
+    public init(_ report: FitReport, legs: [(side: Side?, leg: LegMeasurements)]) {
+        let classes = Set(report.legs.flatMap { $0.fits.map(\.pressureClass.code) }).sorted()
+        pressureClass = classes.isEmpty ? report.requestedClass : classes.joined(separator: "/")
+        measurementsJSON = JSONValue.object(
+            legs.map { leg in
+                (
+                    leg.side?.rawValue ?? "leg",
+                    JSONValue.object(
+                        leg.leg.points.map { ($0.rawValue, JSONValue.number(leg.leg[$0]!.formatted(in: report.unit))) })
+                )
+            }
+        ).serialized()
+        resultJSON = JSONValue.object([
+            ("version", .integer(1)),
+            ("unit", .string(report.unit.rawValue)),
+            (
+                "legs",
+                .array(
+                    report.legs.map { leg in
+                        .object([
+                            ("side", leg.side.map { .string($0.rawValue) } ?? .null),
+                            (
+                                "lines",
+                                .array(
+                                    leg.fits.map { fit in
+                                        .object([
+                                            ("line", .string(fit.line.id)),
+                                            ("class", .string(fit.pressureClass.code)),
+                                            (
+                                                "outcome",
+                                                .string(fit.outcome == .standard ? "standard" : "made-to-measure")
+                                            ),
+                                            ("size", fit.size.map(JSONValue.string) ?? .null),
+                                            ("length", fit.length.map(JSONValue.string) ?? .null),
+                                        ])
+                                    })
+                            ),
+                        ])
+                    })
+            ),
+        ]).serialized()
+    }
+}
