@@ -2,6 +2,7 @@ import ArgumentParser
 import Counter
 import Fitting
 import Inventory
+import Postgres
 
 /// `cfit fit`: measurements and a prescribed class in, a garment size and length per line out.
 struct Fit: ParsableCommand {
@@ -78,15 +79,7 @@ struct Fit: ParsableCommand {
             let toleranceValue = try parseTolerance(lengthUnit)
             // Catalog files are used as given; otherwise the database's catalog, with its stock.
             let connection = catalog.isEmpty || record ? try database.connect() : nil
-            let lines =
-                try catalog.isEmpty ? Catalogs(connection: connection!).productLines() : CatalogFiles.load(catalog)
-            if lines.isEmpty {
-                throw CLIError(
-                    status: .badInput,
-                    message:
-                        "--catalog: expected a catalog file, or catalogs in the database (cfit seed / cfit catalog import), found none"
-                )
-            }
+            let lines = try loadLines(connection)
             var prompter = interactive ? Prompter() : nil
             // A contraindication stops the fitting before any measuring.
             let abpiValue = try resolveABPI(&prompter)
@@ -97,42 +90,12 @@ struct Fit: ParsableCommand {
             let selected = try selectLines(lines)
             let classText = try resolveClass(&prompter, lines: selected, style: chosenStyle)
             let offers = try offeringLines(selected, style: chosenStyle, classText: classText)
-            var legs = try measurements.legs(unit: lengthUnit)
-            if var active = prompter {
-                if legs.count == 1, legs[0].side == nil, legs[0].leg.points.isEmpty, try active.askBothLegs() {
-                    legs = [(.left, LegMeasurements()), (.right, LegMeasurements())]
-                }
-                for index in legs.indices {
-                    legs[index].leg = try active.askMeasurements(
-                        for: offers.map(\.line),
-                        style: chosenStyle,
-                        unit: lengthUnit,
-                        side: legs[index].side,
-                        given: legs[index].leg
-                    )
-                }
-                prompter = active
-            }
-            let session = FitSession(
-                lines: offers,
-                style: chosenStyle,
-                unit: lengthUnit,
-                tolerance: toleranceValue,
-                abpi: abpiValue,
+            let legs = try gatherLegs(&prompter, lines: offers.map(\.line), style: chosenStyle, unit: lengthUnit)
+            let report = try FitSession(
+                lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: toleranceValue, abpi: abpiValue,
                 requestedClass: classText
-            )
-            let report = try session.run(legs: legs)
-            var stock: [String: [ArticleStock]] = [:]
-            if let connection, catalog.isEmpty {
-                // Every ready-made result's articles in one round trip.
-                let wanted = report.legs.flatMap { leg in
-                    leg.fits.filter { $0.outcome == .standard }.map {
-                        ("\(leg.side?.rawValue ?? ""):\($0.line.id)", $0)
-                    }
-                }
-                let found = try Fittings(connection: connection).articles(for: wanted.map(\.1), location: place.code)
-                for (index, entry) in wanted.enumerated() { stock[entry.0] = found[index] }
-            }
+            ).run(legs: legs)
+            let stock = try catalog.isEmpty ? connection.map { try stockOf(report, on: $0) } ?? [:] : [:]
             let output =
                 json
                 ? FitJSON.render(report, single: line != nil, stock: stock)
@@ -140,18 +103,59 @@ struct Fit: ParsableCommand {
             if record, let rx, let connection {
                 let recorded = RecordedFitting(report, legs: legs)
                 let id = try Fittings(connection: connection).record(
-                    rx: rx,
-                    style: chosenStyle,
-                    pressureClass: recorded.pressureClass,
-                    unit: lengthUnit,
-                    measurements: recorded.measurementsJSON,
-                    result: recorded.resultJSON,
-                    key: write.key
-                )
+                    rx: rx, style: chosenStyle, pressureClass: recorded.pressureClass, unit: lengthUnit,
+                    measurements: recorded.measurementsJSON, result: recorded.resultJSON, key: write.key)
                 writeError("fitting \(id) recorded for rx \(rx)\n")
             }
             print(output)
         }
+    }
+
+    /// The catalog files given, or the database's catalog.
+    private func loadLines(_ connection: Connection?) throws -> [ProductLine] {
+        let lines: [ProductLine]
+        if let connection, catalog.isEmpty {
+            lines = try Catalogs(connection: connection).productLines()
+        } else {
+            lines = try CatalogFiles.load(catalog)
+        }
+        guard !lines.isEmpty else {
+            throw CLIError(
+                status: .badInput,
+                message:
+                    "--catalog: expected a catalog file, or catalogs in the database (cfit seed / cfit catalog import), found none"
+            )
+        }
+        return lines
+    }
+
+    /// The legs from the flags, completed at the prompt in interactive mode (which also offers
+    /// both legs when none was given).
+    private func gatherLegs(_ prompter: inout Prompter?, lines: [ProductLine], style: Style, unit: LengthUnit) throws
+        -> [(side: Side?, leg: LegMeasurements)]
+    {
+        var legs = try measurements.legs(unit: unit)
+        guard var active = prompter else { return legs }
+        defer { prompter = active }
+        if legs.count == 1, legs[0].side == nil, legs[0].leg.points.isEmpty, try active.askBothLegs() {
+            legs = [(.left, LegMeasurements()), (.right, LegMeasurements())]
+        }
+        for index in legs.indices {
+            legs[index].leg = try active.askMeasurements(
+                for: lines, style: style, unit: unit, side: legs[index].side, given: legs[index].leg)
+        }
+        return legs
+    }
+
+    /// Every ready-made result's articles and their stock, in one round trip.
+    private func stockOf(_ report: FitReport, on connection: Connection) throws -> [String: [ArticleStock]] {
+        let wanted = report.legs.flatMap { leg in
+            leg.fits.filter { $0.outcome == .standard }.map { ("\(leg.side?.rawValue ?? ""):\($0.line.id)", $0) }
+        }
+        let found = try Fittings(connection: connection).articles(for: wanted.map(\.1), location: place.code)
+        var stock: [String: [ArticleStock]] = [:]
+        for (index, entry) in wanted.enumerated() { stock[entry.0] = found[index] }
+        return stock
     }
 
     private func parseUnit() throws -> LengthUnit {
