@@ -35,6 +35,24 @@ enum CFit {
 
     static func seed(_ name: String) -> String { "\(root)/Seeds/\(name)" }
 
+    /// Seeds the database `environment` points at with the samples in Seeds/, recording an issue at
+    /// the caller when that fails.
+    static func seedSamples(_ environment: [String: String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try run(["seed", "--from", "\(root)/Seeds"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+    }
+
+    /// A fresh database with the samples seeded, and the environment that points `cfit` at it from
+    /// the shop's counter.
+    static func seededDatabase(sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> (url: String, environment: [String: String])
+    {
+        let url = try TestDatabase.fresh()
+        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
+        try seedSamples(environment, sourceLocation: sourceLocation)
+        return (url, environment)
+    }
+
     /// Runs `cfit` with `arguments`, feeding `input` on stdin.
     static func run(
         _ arguments: [String],

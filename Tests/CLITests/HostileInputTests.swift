@@ -67,9 +67,7 @@ struct HostileInputTests {
     @Test("each hostile argument is refused and the database is unchanged", arguments: cases.indices)
     func refused(index: Int) throws {
         let (arguments, status) = Self.cases[index]
-        let url = try TestDatabase.fresh()
-        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        let (url, environment) = try CFit.seededDatabase()
         let before = try Self.snapshot(url)
         let result = try CFit.run(arguments, input: "a password\n", environment: environment)
         #expect(result.status == status, "\(arguments.map { String($0.prefix(40)) }): \(result.stderr.prefix(300))")

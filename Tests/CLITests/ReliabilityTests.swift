@@ -47,7 +47,7 @@ struct ReliabilityTests {
     @Test("server notices never reach stderr unless asked for (CFIT_LOG)")
     func quietNotices() throws {
         let url = try TestDatabase.fresh()
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: ["DATABASE_URL": url]).status == 0)
+        try CFit.seedSamples(["DATABASE_URL": url])
         let chatty = ["DATABASE_URL": url, "PGOPTIONS": "-c client_min_messages=debug5"]
         let quiet = try CFit.run(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1"], environment: chatty)
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr.prefix(300))")
@@ -59,9 +59,7 @@ struct ReliabilityTests {
 
     @Test("the same key from 8 cfit processes at once: all exit 0 with the first result; an empty key is 64")
     func sameKeyProcesses() throws {
-        let url = try TestDatabase.fresh()
-        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        let (_, environment) = try CFit.seededDatabase()
         let outputs = LockedValue<[RunResult]>([])
         try runConcurrently(8) { _ in
             let result = try CFit.run(
@@ -115,9 +113,7 @@ struct ReliabilityTests {
             ),
         ])
     func badValues(arguments: [String], message: String) throws {
-        let url = try TestDatabase.fresh()
-        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        let (_, environment) = try CFit.seededDatabase()
         let result = try CFit.run(arguments, environment: environment)
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.firstErrorLine.hasPrefix("error: \(message)"), "\(result.stderr)")
@@ -137,7 +133,7 @@ struct ReliabilityTests {
         }
         let environment = ["DATABASE_URL": server.url, "CFIT_LOCATION": "shop"]
         #expect(try CFit.run(["db", "migrate"], environment: environment).status == 0)
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        try CFit.seedSamples(environment)
         var held: [Connection] = []
         while let connection = try? Connection(server.url) { held.append(connection) }
         defer {
@@ -160,9 +156,7 @@ struct ReliabilityTests {
 
     @Test("a connection dropped while an operation waits on a lock: exit 69, and nothing of it half-done")
     func droppedWhileWaiting() throws {
-        let url = try TestDatabase.fresh()
-        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        let (url, environment) = try CFit.seededDatabase()
         let holder = try Connection(url)
         try holder.executeScript(
             "BEGIN; SELECT * FROM stock_balance WHERE sku = 'NW-CL-AD2-II-R-C-BE' AND lot_id IS NULL FOR UPDATE")

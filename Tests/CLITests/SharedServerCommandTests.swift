@@ -9,9 +9,7 @@ import Testing
 struct SharedServerCommandTests {
     @Test("a write waiting on a row another counter holds gives up after 5 s with exit status 75")
     func busyRow() throws {
-        let url = try TestDatabase.fresh()
-        let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: environment).status == 0)
+        let (url, environment) = try CFit.seededDatabase()
         let holder = try Connection(url)
         try holder.executeScript(
             "BEGIN; SELECT * FROM stock_balance WHERE sku = 'NW-CL-AD2-II-R-C-BE' AND lot_id IS NULL FOR UPDATE")
@@ -28,7 +26,7 @@ struct SharedServerCommandTests {
     @Test("logins through cfit: a fitter cannot reserve, a pharmacy cannot import, an admin manages users; exit 77")
     func rolesThroughCFit() throws {
         let url = try TestDatabase.fresh()
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: ["DATABASE_URL": url]).status == 0)
+        try CFit.seedSamples(["DATABASE_URL": url])
         func cfit(_ user: String, _ arguments: [String], input: String = "") throws -> RunResult {
             try CFit.run(
                 arguments, input: input,
@@ -83,7 +81,7 @@ struct SharedServerCommandTests {
     @Test("every read command works for a read-only login in read-only sessions, as on a hot standby")
     func readOnlyCommands() throws {
         let url = try TestDatabase.fresh()
-        #expect(try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: ["DATABASE_URL": url]).status == 0)
+        try CFit.seedSamples(["DATABASE_URL": url])
         let reader = try TestLogins.make("fitter", on: url)
         let owner = try Connection(url)
         try owner.executeScript("ALTER ROLE \(reader) SET default_transaction_read_only = on")
@@ -106,8 +104,7 @@ struct SharedServerCommandTests {
     func throughPgBouncer() throws {
         let bouncer = try PgBouncer(poolSize: 4)
         let direct = try TestDatabase.fresh()
-        #expect(
-            try CFit.run(["seed", "--from", "\(CFit.root)/Seeds"], environment: ["DATABASE_URL": direct]).status == 0)
+        try CFit.seedSamples(["DATABASE_URL": direct])
         let environment = ["DATABASE_URL": try bouncer.url(for: direct), "CFIT_LOCATION": "shop"]
         for command in [
             ["stock", "show"], ["stock", "receive", "NW-CL-AD2-II-R-C-BE", "3"],
