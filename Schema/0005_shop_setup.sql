@@ -18,6 +18,23 @@ CREATE INDEX dispense_lot ON dispense (lot_id);
 CREATE INDEX prescription_patient ON prescription (patient_id);
 CREATE INDEX fitting_patient ON fitting (patient_id);
 
+-- The article a code names: its SKU, or its GTIN in any of the 8/12/13/14-digit forms; NULL when
+-- none. The one place that rule is written: operations (through cfit_article) and reads use it.
+CREATE FUNCTION cfit_find_article(code text) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT a.sku FROM article a WHERE a.sku = code OR a.gtin14 = lpad(code, 14, '0') ORDER BY a.sku = code DESC LIMIT 1
+$$;
+
+CREATE OR REPLACE FUNCTION cfit_article(sku_or_gtin text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    found_sku text := cfit_find_article(sku_or_gtin);
+BEGIN
+    IF found_sku IS NULL THEN
+        PERFORM cfit_fail('input', format('SKU: expected a known SKU or GTIN, found ''%s''', sku_or_gtin));
+    END IF;
+    RETURN found_sku;
+END
+$$;
+
 -- A location that is disabled takes no new stock and is never the place of an operation; it
 -- stays in the records of everything that happened there.
 CREATE OR REPLACE FUNCTION cfit_location(code text) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
@@ -198,6 +215,7 @@ $$;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 GRANT SELECT ON lot_event TO cfit_fitter;
 GRANT EXECUTE ON FUNCTION unusable_reason(text, text, date, date), gtin_is_valid(text), cfit_lot_json(bigint),
+    cfit_find_article(text),
     cfit_location_json(text), cfit_time(timestamptz) TO cfit_fitter;
 GRANT EXECUTE ON FUNCTION cfit_party_add(text, text, text, text, text, date),
     cfit_lot_status(text, text, text, text, text, text) TO cfit_pharmacy;

@@ -106,8 +106,7 @@ public struct Lots: Sendable {
             """
             SELECT l.id FROM lot l
             WHERE l.code = \(code)
-              AND (\(sku)::text IS NULL OR l.sku = (SELECT a.sku FROM article a WHERE a.sku = \(sku)
-                                                    OR a.gtin14 = lpad(\(sku), 14, '0') ORDER BY a.sku = \(sku) DESC LIMIT 1))
+              AND (\(sku)::text IS NULL OR l.sku = cfit_find_article(\(sku)))
             ORDER BY l.sku
             """
         )

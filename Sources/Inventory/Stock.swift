@@ -242,8 +242,7 @@ public struct Stock: Sendable {
         // what was not found.
         let results = try connection.pipeline([
             """
-            SELECT (SELECT sku FROM article WHERE sku = \(sku) OR gtin14 = lpad(\(sku), 14, '0')
-                    ORDER BY sku = \(sku) DESC LIMIT 1) AS sku,
+            SELECT cfit_find_article(\(sku)) AS sku,
                    (SELECT id FROM location WHERE code = \(location)) AS location,
                    (SELECT string_agg(code, ', ' ORDER BY code) FROM location) AS known
             """,
@@ -251,8 +250,7 @@ public struct Stock: Sendable {
             SELECT b.sku, loc.code AS location, l.code AS lot, l.expires_on, b.on_hand, b.reserved,
                    unusable_reason(b.state, l.status, l.expires_on, \(today)) AS unusable
             FROM stock_balance b JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
-            WHERE (\(sku)::text IS NULL OR b.sku = (SELECT a.sku FROM article a WHERE a.sku = \(sku)
-                                                    OR a.gtin14 = lpad(\(sku), 14, '0') ORDER BY a.sku = \(sku) DESC LIMIT 1))
+            WHERE (\(sku)::text IS NULL OR b.sku = cfit_find_article(\(sku)))
               AND (\(location)::text IS NULL OR loc.code = \(location))
               AND (b.on_hand > 0 OR \(sku)::text IS NOT NULL)
             ORDER BY b.sku, loc.code, b.state DESC, l.expires_on NULLS LAST, l.code
@@ -361,10 +359,10 @@ public struct Stock: Sendable {
 
     /// The SKU of an article named by SKU or GTIN, or a clear error.
     static func article(_ skuOrGTIN: String, on connection: Connection) throws -> String {
-        let rows = try connection.query(
-            "SELECT sku FROM article WHERE sku = \(skuOrGTIN) OR gtin14 = lpad(\(skuOrGTIN), 14, '0') ORDER BY sku = \(skuOrGTIN) DESC LIMIT 1"
-        )
-        guard rows.count > 0 else { throw InventoryError.unknown("SKU", "a known SKU or GTIN", skuOrGTIN) }
-        return try rows[0].decode(String.self, "sku")
+        let found = try connection.query("SELECT cfit_find_article(\(skuOrGTIN)) AS sku")[0]
+        guard let sku = try found.decode(String?.self, "sku") else {
+            throw InventoryError.unknown("SKU", "a known SKU or GTIN", skuOrGTIN)
+        }
+        return sku
     }
 }
