@@ -19,7 +19,7 @@ enum Operations {
                 let json = try connection.query(query)[0].decode(String.self, "result")
                 return try decoder.decode(Result.self, from: Data(json.utf8))
             } catch let error as PostgresError where error.isTransient && attempt < maxAttempts {
-                Thread.sleep(forTimeInterval: Double.random(in: 0...min(0.5, 0.005 * pow(2, Double(attempt)))))
+                Thread.sleep(forTimeInterval: Connection.backoff(attempt: attempt))
                 attempt += 1
             } catch let error as PostgresError {
                 throw InventoryError(error) ?? error

@@ -356,8 +356,9 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Full jitter: a random wait up to 5 ms × 2^attempt, at most 0.5 s.
-    static func backoff(attempt: Int) -> TimeInterval {
+    /// Full jitter: a random wait up to 5 ms × 2^attempt, at most 0.5 s — between retries of a
+    /// transaction, or of a statement that is a transaction of its own.
+    public static func backoff(attempt: Int) -> Double {
         let cap = min(0.5, 0.005 * pow(2, Double(attempt)))
         return Double.random(in: 0...cap)
     }
