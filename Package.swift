@@ -84,7 +84,10 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryTests",
-            dependencies: ["Inventory", "Fitting", "Postgres", "PostgresTestSupport"],
+            dependencies: [
+                "Inventory", "Fitting", "Postgres", "PostgresTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -178,7 +178,7 @@ extension Fittings {
     public func show(_ id: Int64) throws -> FittingRecord {
         let patient = try connection.query(
             "SELECT pa.reference FROM fitting f JOIN patient pa ON pa.id = f.patient_id WHERE f.id = \(id)")
-        guard patient.count > 0 else { throw InventoryError.unknown("FITTING", "a fitting number", String(id)) }
+        guard patient.count > 0 else { throw InventoryError.unknown("--fitting", "a fitting number", String(id)) }
         let all = try history(patient: try patient[0].decode(String.self, "reference"))
         return all.first { $0.id == id }!
     }

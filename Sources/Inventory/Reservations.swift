@@ -78,7 +78,7 @@ public struct Reservations: Sendable {
             WHERE r.id = \(id)
             """
         )
-        guard rows.count > 0 else { throw InventoryError.unknown("RESERVATION", "a reservation number", String(id)) }
+        guard rows.count > 0 else { throw InventoryError.unknown("--reservation", "a reservation number", String(id)) }
         let row = rows[0]
         return ReservationRecord(
             id: try row.decode(Int64.self, "id"),

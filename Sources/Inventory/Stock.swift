@@ -119,7 +119,7 @@ public struct Stock: Sendable {
         reference: String? = nil,
         key: String
     ) throws -> MovementRecord {
-        try InventoryError.checkUnits(quantity, "QTY")
+        try InventoryError.checkUnits(quantity, "--quantity")
         if let lot { try Self.checkCode(lot, "--lot") }
         if expires != nil && lot == nil {
             throw InventoryError(
@@ -149,7 +149,7 @@ public struct Stock: Sendable {
     public func count(sku: String, counted: Int, location: String, lot: String? = nil, key: String) throws
         -> MovementRecord?
     {
-        try InventoryError.checkUnits(counted, "QTY", allowZero: true)
+        try InventoryError.checkUnits(counted, "--quantity", allowZero: true)
         if let lot { try Self.checkCode(lot, "--lot") }
         let request = ["\(counted)", sku, location, lot]
         return try Operations.call(
@@ -176,7 +176,7 @@ public struct Stock: Sendable {
         unusable: Bool = false,
         key: String
     ) throws -> [MovementRecord] {
-        try InventoryError.checkUnits(quantity, "QTY")
+        try InventoryError.checkUnits(quantity, "--quantity")
         guard from != to else {
             throw InventoryError(.badInput, "--to: expected a location other than --from, found '\(to)'")
         }
@@ -205,7 +205,7 @@ public struct Stock: Sendable {
         note: String? = nil,
         key: String
     ) throws -> MovementRecord {
-        try InventoryError.checkUnits(quantity, "QTY")
+        try InventoryError.checkUnits(quantity, "--quantity")
         if let lot { try Self.checkCode(lot, "--lot") }
         let request = ["\(quantity)", sku, location, lot, reason.rawValue, note]
         return try Operations.call(
@@ -223,7 +223,7 @@ public struct Stock: Sendable {
     public func releaseReturn(sku: String, quantity: Int, location: String, lot: String?, key: String) throws
         -> [MovementRecord]
     {
-        try InventoryError.checkUnits(quantity, "QTY")
+        try InventoryError.checkUnits(quantity, "--quantity")
         if let lot { try Self.checkCode(lot, "--lot") }
         let request = ["\(quantity)", sku, location, lot]
         return try Operations.call(
@@ -258,10 +258,10 @@ public struct Stock: Sendable {
         ])
         let found = results[0][0]
         if let sku, try found.decode(String?.self, "sku") == nil {
-            throw InventoryError.unknown("SKU", "a known SKU or GTIN", sku)
+            throw InventoryError.unknown("--sku", "a known SKU or GTIN", sku)
         }
         if let location, try found.decode(Int64?.self, "location") == nil {
-            let known = try found.decode(String?.self, "known") ?? "(none yet: cfit location add CODE --name NAME)"
+            let known = try found.decode(String?.self, "known") ?? "(none yet: add a location first)"
             throw InventoryError.unknown("--location", "one of \(known)", location)
         }
         return try results[1].map { row in
@@ -291,7 +291,7 @@ public struct Stock: Sendable {
 
     /// Sets the minimum (and optionally the reorder quantity) of `sku` at `location`.
     public func setMinimum(sku: String, minimum: Int, reorderQuantity: Int? = nil, location: String) throws {
-        try InventoryError.checkUnits(minimum, "QTY", allowZero: true)
+        try InventoryError.checkUnits(minimum, "--quantity", allowZero: true)
         if let reorderQuantity { try InventoryError.checkUnits(reorderQuantity, "--reorder") }
         let _: Bool = try Operations.call(
             connection,
@@ -361,7 +361,7 @@ public struct Stock: Sendable {
     static func article(_ skuOrGTIN: String, on connection: Connection) throws -> String {
         let found = try connection.query("SELECT cfit_find_article(\(skuOrGTIN)) AS sku")[0]
         guard let sku = try found.decode(String?.self, "sku") else {
-            throw InventoryError.unknown("SKU", "a known SKU or GTIN", skuOrGTIN)
+            throw InventoryError.unknown("--sku", "a known SKU or GTIN", skuOrGTIN)
         }
         return sku
     }

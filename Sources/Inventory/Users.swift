@@ -31,7 +31,7 @@ public struct Users: Sendable {
     /// Adds login `name` with `role` and `password` (hashed here; only its SCRAM verifier is sent).
     public func add(_ name: String, role: String, password: String) throws -> UserRecord {
         guard !password.isEmpty else {
-            throw InventoryError(.badInput, "password: expected a password, found an empty one")
+            throw InventoryError(.badInput, "--password: expected a password, found an empty one")
         }
         let verifier = try connection.encryptPassword(password, user: name)
         return try Operations.call(connection, "SELECT cfit_user_add(\(name), \(role), \(verifier))::text AS result")

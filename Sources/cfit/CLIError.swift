@@ -46,7 +46,10 @@ extension CLIError {
     /// The one mapping from every error a command can raise to the line it prints and its exit
     /// status: a rule's refusal 1, bad input 64, bad data in a file 65, a file that cannot be read
     /// 66, the database unavailable 69, anything unexpected 70.
-    init(_ error: any Error) {
+    ///
+    /// Inputs are named as flags (`--lot`) unless `arguments` names them otherwise (a positional
+    /// argument: `["quantity": "QTY"]`).
+    init(_ error: any Error, arguments: [String: String] = [:]) {
         switch error {
         case let error as CLIError:
             self = error
@@ -59,7 +62,8 @@ extension CLIError {
                 case .unreadable: .noInput
                 case .notPermitted: .notPermitted
                 }
-            self.init(status: status, message: error.message, details: error.details)
+            self.init(
+                status: status, message: error.worded { arguments[$0] ?? "--\($0)" }, details: error.details)
         case let error as PostgresError:
             self.init(postgres: error)
         case let error as CounterError:
@@ -155,14 +159,15 @@ extension CLIError {
 /// Runs a command body, turning any error into its lines on stderr and its exit status; warnings
 /// collected on the way are printed after the output or the error, never before an error's line.
 /// A long list of problems (a broken file) shows its first `limit`, then how many more there are.
-func reportingErrors(limit: Int? = 50, _ body: () throws -> Void) throws {
+/// `arguments` names the inputs that are positional arguments here (`["quantity": "QTY"]`).
+func reportingErrors(limit: Int? = 50, arguments: [String: String] = [:], _ body: () throws -> Void) throws {
     defer { Warnings.flush() }
     do {
         try body()
     } catch let error as ExitCode {
         throw error
     } catch {
-        let error = CLIError(error)
+        let error = CLIError(error, arguments: arguments)
         var text = "error: \(error.message)\n"
         let shown = limit.map { max(0, $0 - 1) } ?? error.details.count
         for line in error.details.prefix(shown) { text += "  \(line)\n" }

@@ -82,7 +82,13 @@ func expectRefusal(
         Issue.record("expected a refusal containing '\(text)'", sourceLocation: sourceLocation)
     } catch let error as InventoryError {
         #expect(error.kind == kind, sourceLocation: sourceLocation)
-        #expect(error.message.contains(text), "\(error.message)", sourceLocation: sourceLocation)
+        // `text` is written as the operations write messages (`--lot: …`, `SKU: …`): the same
+        // field, and the rest of the words; without a field, any part of the words.
+        let expected = InventoryError(kind, text)
+        if expected.field != nil {
+            #expect(error.field == expected.field, "\(error.message)", sourceLocation: sourceLocation)
+        }
+        #expect(error.text.contains(expected.text), "\(error.message)", sourceLocation: sourceLocation)
     } catch {
         Issue.record("expected an InventoryError, got \(error)", sourceLocation: sourceLocation)
     }

@@ -33,7 +33,7 @@ public struct ServerBinaries: Sendable, Hashable {
         }
         throw PostgresError(
             .connection,
-            "the PostgreSQL server programs (initdb, pg_ctl) are not installed: run `apt-get install postgresql`, or give --database-url"
+            "the PostgreSQL server programs (initdb, pg_ctl) are not installed: run `apt-get install postgresql`, or use a running server by its URL"
         )
     }
 }

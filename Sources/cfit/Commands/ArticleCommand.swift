@@ -17,7 +17,7 @@ struct ArticleCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU"]) {
                 let a = try Articles(connection: database.connect()).show(try articleCode(code, "CODE"))
                 if json {
                     print(try RecordJSON.render("article", a))

@@ -11,7 +11,7 @@ struct Dispense: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
             let d = try Dispensing(connection: database.connect()).dispense(
                 reservation: Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
             print(

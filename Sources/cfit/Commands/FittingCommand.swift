@@ -25,7 +25,7 @@ struct FittingCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["fitting": "FITTING"]) {
                 let order = try Fittings(connection: database.connect()).order(
                     Int64(try wholeNumber(id, "FITTING")), line: line, toe: toe, color: color)
                 if json {
@@ -57,7 +57,7 @@ struct FittingCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["fitting": "FITTING"]) {
                 let fitting = try Fittings(connection: database.connect()).show(Int64(try wholeNumber(id, "FITTING")))
                 print(
                     json

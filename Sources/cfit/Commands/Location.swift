@@ -21,7 +21,7 @@ struct Location: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["code": "CODE"]) {
                 let added = try Locations(connection: database.connect()).add(
                     code: code, name: name, kind: kind, parent: parent, key: write.key)
                 print(json ? try RecordJSON.render("location", added) : "location \(added.code) added (\(added.kind))")
@@ -61,7 +61,7 @@ struct Location: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["code": "CODE"]) {
                 let disabled = try Locations(connection: database.connect()).disable(code, key: write.key)
                 print(json ? try RecordJSON.render("location", disabled) : "location \(disabled.code) disabled")
             }

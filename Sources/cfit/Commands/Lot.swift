@@ -19,7 +19,7 @@ struct Lot: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["lot": "LOT"]) {
                 let lot = try Lots(connection: database.connect()).show(
                     code, sku: try sku.map { try articleCode($0, "--sku") })
                 print(json ? try RecordJSON.render("lot", lot) : render(lot))
@@ -63,7 +63,7 @@ struct LotChange: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
     func apply(_ status: Lots.Status, verb: String) throws {
-        try reportingErrors {
+        try reportingErrors(arguments: ["lot": "LOT"]) {
             let lot = try Lots(connection: database.connect()).setStatus(
                 code, sku: try sku.map { try articleCode($0, "--sku") }, to: status, reason: reason, key: write.key)
             print(json ? try RecordJSON.render("lot", lot) : "lot \(lot.code) of \(lot.sku) \(verb)\n" + render(lot))

@@ -20,7 +20,7 @@ struct Patient: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["reference": "REF"]) {
                 let birth = try born.map { try calendarDay($0, "--born") }
                 let added = try Patients(connection: database.connect()).add(
                     reference: reference, name: name, born: birth, key: write.key)
@@ -59,7 +59,7 @@ struct Patient: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["reference": "REF"]) {
                 let history = try Patients(connection: database.connect()).show(reference)
                 if json {
                     print(try RecordJSON.render("patient", history))

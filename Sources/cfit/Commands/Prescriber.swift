@@ -16,7 +16,7 @@ struct Prescriber: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["reference": "REF"]) {
                 let added = try Patients(connection: database.connect()).addPrescriber(
                     reference: reference, name: name, key: write.key)
                 print(

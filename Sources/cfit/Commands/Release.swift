@@ -11,7 +11,7 @@ struct Release: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
             let r = try Reservations(connection: database.connect()).release(
                 Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
             print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")

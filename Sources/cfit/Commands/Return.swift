@@ -28,7 +28,7 @@ struct Return: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(arguments: ["dispense": "DISPENSE"]) {
             let units = try quantity.map { try wholeNumber($0, "--quantity") }
             let dispensing = Dispensing(connection: try database.connect())
             let id: Int64

@@ -106,7 +106,7 @@ struct Rx: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["rx": "RX"]) {
                 let r = try Prescriptions(connection: database.connect()).show(rx)
                 print(
                     json
@@ -127,7 +127,7 @@ struct Rx: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["rx": "RX"]) {
                 let r = try Prescriptions(connection: database.connect()).cancel(rx, key: write.key)
                 print(json ? try RecordJSON.render("rx", r) : "rx \(r.number): \(r.status)")
             }

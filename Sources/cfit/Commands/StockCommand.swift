@@ -78,7 +78,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU"]) {
                 let balances = try Stock(connection: database.connect()).balances(
                     sku: try sku.map { try articleCode($0) }, location: location)
                 if json {
@@ -138,7 +138,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let code: String
                 let quantityText: String
                 switch (scan, values.count) {
@@ -203,7 +203,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let movement = try Stock(connection: database.connect()).count(
                     sku: try articleCode(sku), counted: try wholeNumber(quantity, "QTY"), location: place.code,
                     lot: lot, key: write.key
@@ -238,7 +238,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let movements = try Stock(connection: database.connect()).transfer(
                     sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), from: from, to: to,
                     unusable: unusable,
@@ -267,7 +267,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 guard let why = WriteOffReason(rawValue: reason) else {
                     throw CLIError.badInput(
                         "--reason", expected: "expired, damaged, returned or recalled", found: quoted(reason))
@@ -298,7 +298,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let movements = try Stock(connection: database.connect()).releaseReturn(
                     sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), location: place.code,
                     lot: lot, key: write.key
@@ -321,7 +321,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU"]) {
                 let movements = try Stock(connection: database.connect()).history(sku: try articleCode(sku))
                 if json {
                     print(try RecordJSON.render(nil, movements))
@@ -378,7 +378,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let minimum = try wholeNumber(quantity, "QTY")
                 let reorderQuantity = try reorder.map { try wholeNumber($0, "--reorder") }
                 try Stock(connection: database.connect()).setMinimum(

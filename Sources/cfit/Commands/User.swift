@@ -30,7 +30,7 @@ struct User: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["name": "NAME"]) {
                 let password = try readPassword(for: name)
                 let user = try Users(connection: database.connect()).add(name, role: role, password: password)
                 print(json ? try RecordJSON.render("user", user) : "user \(user.name) added as \(user.role ?? role)")
@@ -65,7 +65,7 @@ struct User: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["name": "NAME"]) {
                 let user = try Users(connection: database.connect()).disable(name)
                 print(json ? try RecordJSON.render("user", user) : "user \(user.name) disabled")
             }
@@ -80,7 +80,7 @@ struct User: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["name": "NAME", "role": "ROLE"]) {
                 let user = try Users(connection: database.connect()).setRole(name, role: role)
                 print(json ? try RecordJSON.render("user", user) : "user \(user.name) is now \(user.role ?? role)")
             }
