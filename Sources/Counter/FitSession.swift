@@ -18,6 +18,8 @@ public struct FitReport: Sendable {
     public let unit: LengthUnit
     /// How far every size range was widened.
     public let tolerance: Length
+    /// How far every length range was widened.
+    public let lengthTolerance: Length
     /// The class as the fitter gave it.
     public let requestedClass: String
     /// The ankle-brachial pressure index, if given.
@@ -43,8 +45,10 @@ public struct FitSession: Sendable {
     public let style: Style
     /// The unit of the measurements.
     public let unit: LengthUnit
-    /// How far to widen every size range.
+    /// How far to widen every size range (circumferences, spec §3.2).
     public let tolerance: Length
+    /// How far to widen every length variant's range (0 is the spec's rule).
+    public let lengthTolerance: Length
     /// The ankle-brachial pressure index, if measured.
     public let abpi: ABPI?
     /// The class as the fitter gave it.
@@ -53,14 +57,22 @@ public struct FitSession: Sendable {
     /// A session over `lines`.
     public init(
         lines: [(line: ProductLine, pressureClass: PressureClass)], style: Style, unit: LengthUnit, tolerance: Length,
-        abpi: ABPI?, requestedClass: String
+        lengthTolerance: Length = Length(micrometres: 0), abpi: ABPI?, requestedClass: String
     ) {
         self.lines = lines
         self.style = style
         self.unit = unit
         self.tolerance = tolerance
+        self.lengthTolerance = lengthTolerance
         self.abpi = abpi
         self.requestedClass = requestedClass
+    }
+
+    /// What the engine is asked for a line of `pressureClass`.
+    private func request(_ pressureClass: PressureClass) -> FitRequest {
+        FitRequest(
+            style: style, pressureClass: pressureClass, tolerance: tolerance, lengthTolerance: lengthTolerance,
+            unit: unit)
     }
 
     /// Fits `legs`; an ABPI below 0.5 is refused before anything is fitted, and a point a line
@@ -73,7 +85,7 @@ public struct FitSession: Sendable {
         for (side, leg) in legs {
             var fits: [LineFit] = []
             for (line, pressureClass) in lines {
-                let request = FitRequest(style: style, pressureClass: pressureClass, tolerance: tolerance, unit: unit)
+                let request = request(pressureClass)
                 do {
                     fits.append(try FitEngine.fit(leg, line: line, request: request))
                 } catch .missingPoint(let point, let lineID, let style) {
@@ -100,7 +112,7 @@ public struct FitSession: Sendable {
         var pairs: [PairFit] = []
         if legs.count == 2 {
             for (line, pressureClass) in lines {
-                let request = FitRequest(style: style, pressureClass: pressureClass, tolerance: tolerance, unit: unit)
+                let request = request(pressureClass)
                 do {
                     pairs.append(try PairFit(left: legs[0].leg, right: legs[1].leg, line: line, request: request))
                 } catch {
@@ -112,6 +124,7 @@ public struct FitSession: Sendable {
             style: style,
             unit: unit,
             tolerance: tolerance,
+            lengthTolerance: lengthTolerance,
             requestedClass: requestedClass,
             abpi: abpi,
             legs: reports,

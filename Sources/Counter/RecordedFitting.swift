@@ -15,7 +15,9 @@ public struct RecordedFitting: Sendable {
     public let pressureClass: String
     /// `{"leg": {"cB": 22, …}}`, or `left`/`right`: each point exactly as measured, in the unit.
     public let measurementsJSON: String
-    /// `{"version": 1, "unit": "cm", "legs": [{"side": …, "lines": [{line, class, outcome, size, length}]}]}`.
+    /// `{"version": 1, "unit": "cm", "tolerance": 0, "length_tolerance": 0, "legs": [{"side": …,
+    /// "lines": [{line, class, outcome, size, length}]}]}` (the tolerances in the unit, so a
+    /// reader knows how forgiving the fit was).
     public let resultJSON: String
 
     /// The record of `report`, fitted from `legs`.
@@ -34,6 +36,8 @@ public struct RecordedFitting: Sendable {
         resultJSON = JSONValue.object([
             ("version", .integer(1)),
             ("unit", .string(report.unit.rawValue)),
+            ("tolerance", .number(report.tolerance.formatted(in: report.unit))),
+            ("length_tolerance", .number(report.lengthTolerance.formatted(in: report.unit))),
             (
                 "legs",
                 .array(

@@ -4,18 +4,25 @@ public struct FitRequest: Hashable, Sendable {
     public var style: Style
     /// The class prescribed; only lines of this class's standard and label are fitted.
     public var pressureClass: PressureClass
-    /// How far each size range is widened on both sides (default 0).
+    /// How far each size's circumference ranges are widened on both sides (spec §3.2; default 0).
     public var tolerance: Length
+    /// How far each length variant's range is widened on both sides (default 0, which is spec
+    /// §3.3 exactly: the catalog format widens circumferences only, so a fitter widens lengths
+    /// on purpose and apart).
+    public var lengthTolerance: Length
     /// The unit reasons are written in.
     public var unit: LengthUnit
 
-    /// A request for `style` in `pressureClass`, widened by `tolerance`, explained in `unit`.
+    /// A request for `style` in `pressureClass`, its size ranges widened by `tolerance` and its
+    /// length ranges by `lengthTolerance`, explained in `unit`.
     public init(
-        style: Style, pressureClass: PressureClass, tolerance: Length = Length(micrometres: 0), unit: LengthUnit = .cm
+        style: Style, pressureClass: PressureClass, tolerance: Length = Length(micrometres: 0),
+        lengthTolerance: Length = Length(micrometres: 0), unit: LengthUnit = .cm
     ) {
         self.style = style
         self.pressureClass = pressureClass
         self.tolerance = tolerance
+        self.lengthTolerance = lengthTolerance
         self.unit = unit
     }
 }
@@ -64,6 +71,7 @@ public enum FitEngine {
         }
         let circumferences = table.circumferences
         let tolerance = request.tolerance.micrometres
+        let lengthTolerance = request.lengthTolerance.micrometres
 
         var candidates: [FitCandidate] = []
         for (index, size) in line.sizes.enumerated() {
@@ -78,7 +86,8 @@ public enum FitEngine {
         let variants = table.variants
         let lengthValue = leg[style.lengthPoint]
         let chosenLength: LengthVariant? =
-            variants.isEmpty ? nil : lengthValue.flatMap { bestVariant(variants, holding: $0) }
+            variants.isEmpty
+            ? nil : lengthValue.flatMap { bestVariant(variants, holding: $0, tolerance: lengthTolerance) }
         let lengthName = variants.isEmpty ? LengthVariant.standardName : chosenLength?.name
 
         if let lengthName, let best = candidates.first {
@@ -95,7 +104,8 @@ public enum FitEngine {
                     size: size,
                     points: circumferences,
                     tolerance: tolerance,
-                    length: lengthReport(style: style, value: lengthValue, variant: chosenLength)
+                    length: lengthReport(
+                        style: style, value: lengthValue, variant: chosenLength, tolerance: lengthTolerance)
                 ),
                 reasons: [],
                 comparedSize: size.name
@@ -116,7 +126,8 @@ public enum FitEngine {
         var lengthReports: PointReport?
         if !variants.isEmpty, let lengthValue {
             let variant = chosenLength ?? nearestVariant(variants, to: lengthValue)
-            lengthReports = lengthReport(style: style, value: lengthValue, variant: variant)
+            lengthReports = lengthReport(
+                style: style, value: lengthValue, variant: variant, tolerance: lengthTolerance)
             if chosenLength == nil {
                 reasons.append(lengthReason(style: style, value: lengthValue, variant: variant, unit: request.unit))
             }
@@ -158,9 +169,11 @@ public enum FitEngine {
     }
 
     /// Among the variants whose range holds `value`, the one with the largest margin (earlier on a tie).
-    static func bestVariant(_ variants: [LengthVariant], holding value: Length) -> LengthVariant? {
+    static func bestVariant(_ variants: [LengthVariant], holding value: Length, tolerance: Int64 = 0)
+        -> LengthVariant?
+    {
         var best: (variant: LengthVariant, margin: Margin)?
-        for variant in variants where variant.range.contains(value) {
+        for variant in variants where variant.range.contains(value, tolerance: tolerance) {
             let margin = variant.range.margin(of: value)
             if best == nil || margin > best!.margin { best = (variant, margin) }
         }
@@ -242,13 +255,15 @@ public enum FitEngine {
         return reports
     }
 
-    private static func lengthReport(style: Style, value: Length?, variant: LengthVariant?) -> PointReport? {
+    private static func lengthReport(style: Style, value: Length?, variant: LengthVariant?, tolerance: Int64)
+        -> PointReport?
+    {
         guard let value, let variant else { return nil }
         return PointReport(
             point: style.lengthPoint,
             value: value,
             range: variant.range,
-            inside: variant.range.contains(value),
+            inside: variant.range.contains(value, tolerance: tolerance),
             margin: variant.range.margin(of: value)
         )
     }

@@ -32,6 +32,17 @@ struct CFit: ParsableCommand {
             handler.logLevel = level
             return handler
         }
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let status = exitCode(for: error)
+            // A value a typed reader refused is worded like every other error: field, expected, found.
+            if status == .validationFailure, let refusal = Typed.lastRefusal {
+                writeError("error: \(refusal.message)\n")
+                Foundation.exit(status.rawValue)
+            }
+            exit(withError: error)
+        }
     }
 }

@@ -104,6 +104,24 @@ struct FitCommandTests {
         #expect((a["points"] as? [[String: Any]])?.first?["range"] as? [Double] == [7, 8])
     }
 
+    @Test("--tolerance widens circumferences only, as the format says; --length-tolerance widens lengths")
+    func lengthTolerance() throws {
+        let base = [
+            "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2", "--cB", "22",
+            "--cC", "36.5", "--cD", "34", "--lD", "44.5", "--json",
+        ]
+        let plain = try CFit.run(base + ["--tolerance", "1"])
+        #expect(plain.status == 0)
+        #expect((CFit.json(plain) as? [String: Any])?["outcome"] as? String == "made-to-measure")
+        let widened = try CFit.run(base + ["--length-tolerance", "0.5"])
+        #expect(widened.status == 0)
+        let object = try #require(CFit.json(widened) as? [String: Any])
+        #expect(object["outcome"] as? String == "standard")
+        #expect(object["length"] as? String == "regular")
+        let table = try CFit.run(Array(base.dropLast()) + ["--length-tolerance", "0.5"])
+        #expect(table.stdout.contains("length tolerance ±0.5 cm"))
+    }
+
     @Test(
         "bad input exits non-zero, prints nothing on stdout, and names the field and value first",
         arguments: [
@@ -116,6 +134,7 @@ struct FitCommandTests {
             (["--style", "AX"], "--style", "'AX'"),
             (["--line", "nope"], "--line", "'nope'"),
             (["--tolerance", "x"], "--tolerance", "'x'"),
+            (["--length-tolerance", "11"], "--length-tolerance", "'11'"),
             (["--abpi", "zero"], "--abpi", "'zero'"),
             (["--cQ", "3"], "--cQ", ""),
         ])

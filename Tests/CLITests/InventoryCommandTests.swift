@@ -86,6 +86,19 @@ struct InventoryCommandTests {
         #expect(unknownSKU.firstErrorLine == "error: SKU: expected a known SKU or GTIN, found 'NOPE'")
         let badQuantity = try cfit(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "three"])
         #expect(badQuantity.status == 64)
+        #expect(badQuantity.firstErrorLine == "error: QTY: expected a whole number, found 'three'")
+        // Values ArgumentParser reads for the command are worded the same way, and name the field.
+        let badCount = try cfit(["stock", "count", "NW-CL-AD2-II-R-C-BE", "three"])
+        #expect(badCount.status == 64 && badCount.stdout.isEmpty)
+        #expect(badCount.firstErrorLine == "error: QTY: expected a whole number, found 'three'")
+        let badDay = try cfit(["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--lot", "L", "--expires", "2027-02-30"])
+        #expect(badDay.status == 64 && badDay.stdout.isEmpty)
+        #expect(
+            badDay.firstErrorLine == "error: --expires: expected a real calendar day YYYY-MM-DD, found '2027-02-30'")
+        let badNumber = try cfit(["dispense", "first"])
+        #expect(badNumber.firstErrorLine == "error: RESERVATION: expected a whole number, found 'first'")
+        let badDays = try cfit(["due", "--within", "soon"])
+        #expect(badDays.firstErrorLine == "error: --within: expected a whole number, found 'soon'")
         let down = try CFit.run(
             ["stock", "show"], environment: ["DATABASE_URL": "postgresql:///x?host=/nonexistent-dir"])
         #expect(down.status == 69)

@@ -77,6 +77,22 @@ struct FitEngineTests {
         #expect(widened.points[1].margin! < Margin(numerator: 0, denominator: 1))
     }
 
+    @Test("tolerance leaves length ranges as the format says; a length tolerance widens them apart")
+    func lengthTolerance() throws {
+        let legJustLong = try leg([.cB: 22, .cC: 36.5, .cD: 34, .lD: 44.5])
+        #expect(try fit(legJustLong).outcome == .madeToMeasure)
+        #expect(try fit(legJustLong, tolerance: Length.parse("1", unit: .cm)).outcome == .madeToMeasure)
+        let request = FitRequest(
+            style: .AD, pressureClass: ral2, lengthTolerance: try Length.parse("0.5", unit: .cm))
+        let widened = try FitEngine.fit(legJustLong, line: line, request: request)
+        #expect(widened.outcome == .standard && widened.length == "regular")
+        #expect(widened.points.last?.inside == true)
+        let tooLong = try FitEngine.fit(
+            leg([.cB: 22, .cC: 36.5, .cD: 34, .lD: 44.6]), line: line, request: request)
+        #expect(tooLong.outcome == .madeToMeasure)
+        #expect(tooLong.reasons.map(\.point) == [.lD])
+    }
+
     @Test("a required point that was not measured is an input error naming it")
     func missingPoint() throws {
         #expect(throws: FitError.missingPoint(.cD, line: "northwind-classic", style: .AD)) {

@@ -5,7 +5,7 @@ import Inventory
 /// `cfit dispense`: hand a reserved garment over.
 struct Dispense: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
-    @Argument(help: "The reservation's number.") var reservation: String
+    @Argument(help: "The reservation's number.", transform: Typed.recordNumber("RESERVATION")) var reservation: Int64
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
@@ -13,7 +13,7 @@ struct Dispense: ParsableCommand {
     func run() throws {
         try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
             let d = try Dispensing(connection: database.connect()).dispense(
-                reservation: Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
+                reservation: reservation, key: write.key)
             print(
                 json
                     ? try RecordJSON.render("dispense", d)

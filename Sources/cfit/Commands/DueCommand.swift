@@ -9,25 +9,28 @@ struct DueCommand: ParsableCommand {
         abstract:
             "Patients due for replacement garments (6 months after the last hand-over), a prescription running out, or measuring again."
     )
-    @Option(help: ArgumentHelp("Days ahead to look (overdue items are always listed).", valueName: "DAYS"))
-    var within = "30"
     @Option(
-        name: .customLong("replace-after"), help: ArgumentHelp("Days a garment lasts (default 182).", valueName: "DAYS")
-    )
-    var replaceAfter = "182"
+        help: ArgumentHelp("Days ahead to look (overdue items are always listed).", valueName: "DAYS"),
+        transform: Typed.wholeNumber("--within"))
+    var within = 30
+    @Option(
+        name: .customLong("replace-after"), help: ArgumentHelp("Days a garment lasts.", valueName: "DAYS"),
+        transform: Typed.wholeNumber("--replace-after"))
+    var replaceAfter = 182
     @Option(
         name: .customLong("remeasure-after"),
-        help: ArgumentHelp("Days after which a leg is measured again (default 182).", valueName: "DAYS"))
-    var remeasureAfter = "182"
+        help: ArgumentHelp("Days after which a leg is measured again.", valueName: "DAYS"),
+        transform: Typed.wholeNumber("--remeasure-after"))
+    var remeasureAfter = 182
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         try reportingErrors {
             let items = try Due(connection: database.connect()).list(
-                within: try wholeNumber(within, "--within"),
-                replacementDays: try wholeNumber(replaceAfter, "--replace-after"),
-                remeasureDays: try wholeNumber(remeasureAfter, "--remeasure-after"))
+                within: within,
+                replacementDays: replaceAfter,
+                remeasureDays: remeasureAfter)
             if json {
                 print(try RecordJSON.render(nil, items))
                 return

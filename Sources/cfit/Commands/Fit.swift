@@ -42,8 +42,18 @@ struct Fit: ParsableCommand {
     @Option(help: ArgumentHelp("The unit of the measurements: cm or in.", valueName: "UNIT"))
     var unit: String = "cm"
 
-    @Option(help: ArgumentHelp("Widen every size range by this much on both sides (in --unit).", valueName: "T"))
+    @Option(
+        help: ArgumentHelp(
+            "Widen every size's circumference ranges by this much on both sides (in --unit; the catalog format's §3.2).",
+            valueName: "T"))
     var tolerance: String = "0"
+
+    @Option(
+        name: .customLong("length-tolerance"),
+        help: ArgumentHelp(
+            "Widen every length variant's range by this much on both sides (in --unit; default 0, the format's §3.3).",
+            valueName: "T"))
+    var lengthTolerance: String = "0"
 
     @Option(help: ArgumentHelp("Ankle-brachial pressure index; below 0.5 compression is refused.", valueName: "ABPI"))
     var abpi: String?
@@ -76,7 +86,8 @@ struct Fit: ParsableCommand {
                 throw CLIError.badInput("--record", expected: "--rx with the prescription", found: "no --rx")
             }
             let lengthUnit = try parseUnit()
-            let toleranceValue = try parseTolerance(lengthUnit)
+            let toleranceValue = try parseTolerance(tolerance, "--tolerance", lengthUnit)
+            let lengthToleranceValue = try parseTolerance(lengthTolerance, "--length-tolerance", lengthUnit)
             // Catalog files are used as given; otherwise the database's catalog, with its stock.
             let connection = catalog.isEmpty || record ? try database.connect() : nil
             let lines = try loadLines(connection)
@@ -92,7 +103,8 @@ struct Fit: ParsableCommand {
             let offers = try offeringLines(selected, style: chosenStyle, classText: classText)
             let legs = try gatherLegs(&prompter, lines: offers.map(\.line), style: chosenStyle, unit: lengthUnit)
             let report = try FitSession(
-                lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: toleranceValue, abpi: abpiValue,
+                lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: toleranceValue,
+                lengthTolerance: lengthToleranceValue, abpi: abpiValue,
                 requestedClass: classText
             ).run(legs: legs)
             let stock = try catalog.isEmpty ? connection.map { try stockOf(report, on: $0) } ?? [:] : [:]
@@ -165,13 +177,13 @@ struct Fit: ParsableCommand {
         return value
     }
 
-    private func parseTolerance(_ unit: LengthUnit) throws -> Length {
-        if let zero = try? ScaledDecimal.parse(tolerance, scale: unit.micrometres), zero == 0 {
+    private func parseTolerance(_ text: String, _ field: String, _ unit: LengthUnit) throws -> Length {
+        if let zero = try? ScaledDecimal.parse(text, scale: unit.micrometres), zero == 0 {
             return Length(micrometres: 0)
         }
-        guard let value = try? Length.parse(tolerance, unit: unit), value.micrometres <= 100_000 else {
+        guard let value = try? Length.parse(text, unit: unit), value.micrometres <= 100_000 else {
             throw CLIError.badInput(
-                "--tolerance", expected: "a length from 0 to 10 cm in \(unit.rawValue)", found: quoted(tolerance))
+                field, expected: "a length from 0 to 10 cm in \(unit.rawValue)", found: quoted(text))
         }
         return value
     }

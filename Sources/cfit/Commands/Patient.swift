@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inventory
+import Postgres
 
 /// `cfit patient`: patients and their history at the counter.
 struct Patient: ParsableCommand {
@@ -14,14 +15,15 @@ struct Patient: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a patient.")
         @Argument(help: "The patient's reference (card or file number).") var reference: String
         @Option(help: ArgumentHelp("The patient's name.", valueName: "NAME")) var name: String
-        @Option(help: ArgumentHelp("Birth date, YYYY-MM-DD.", valueName: "DATE")) var born: String?
+        @Option(help: ArgumentHelp("Birth date, YYYY-MM-DD.", valueName: "DATE"), transform: Typed.day("--born"))
+        var born: CalendarDay?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors(arguments: ["reference": "REF"]) {
-                let birth = try born.map { try calendarDay($0, "--born") }
+                let birth = born
                 let added = try Patients(connection: database.connect()).add(
                     reference: reference, name: name, born: birth, key: write.key)
                 print(

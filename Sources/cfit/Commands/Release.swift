@@ -5,7 +5,7 @@ import Inventory
 /// `cfit release`: give a held garment back to stock.
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Release a reservation: the garment is available again.")
-    @Argument(help: "The reservation's number.") var reservation: String
+    @Argument(help: "The reservation's number.", transform: Typed.recordNumber("RESERVATION")) var reservation: Int64
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
@@ -13,7 +13,7 @@ struct Release: ParsableCommand {
     func run() throws {
         try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
             let r = try Reservations(connection: database.connect()).release(
-                Int64(try wholeNumber(reservation, "RESERVATION")), key: write.key)
+                reservation, key: write.key)
             print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")
         }
     }

@@ -14,9 +14,9 @@ struct Return: ParsableCommand {
             completed unless --reopen is given (to dispense a replacement).
             """
     )
-    @Argument(help: "The dispense's number.") var dispense: String?
+    @Argument(help: "The dispense's number.", transform: Typed.recordNumber("DISPENSE")) var dispense: Int64?
     @Option(help: ArgumentHelp("Garments returned (default: all of the dispense not yet returned).", valueName: "N"))
-    var quantity: String?
+    var quantity: Int?
     @Option(help: ArgumentHelp("Why they came back.", valueName: "TEXT")) var reason: String
     @Option(help: ArgumentHelp("The prescription (with --sku, instead of the dispense's number).", valueName: "RX"))
     var rx: String?
@@ -29,12 +29,12 @@ struct Return: ParsableCommand {
 
     func run() throws {
         try reportingErrors(arguments: ["dispense": "DISPENSE"]) {
-            let units = try quantity.map { try wholeNumber($0, "--quantity") }
+            let units = quantity
             let dispensing = Dispensing(connection: try database.connect())
             let id: Int64
             switch (dispense, rx, sku) {
             case (let number?, nil, nil):
-                id = Int64(try wholeNumber(number, "DISPENSE"))
+                id = number
             case (nil, let rx?, let sku?):
                 id = try dispensing.dispenseToReturn(rx: rx, sku: try articleCode(sku, "--sku"))
             default:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Fitting
 import Foundation
 import Inventory
+import Postgres
 
 /// `cfit rx`: prescriptions.
 struct Rx: ParsableCommand {
@@ -29,12 +30,16 @@ struct Rx: ParsableCommand {
             name: .customLong("class"),
             help: ArgumentHelp("STANDARD:LABEL, or a RAL label (RAL:2, US:20-30, 2).", valueName: "C"))
         var pressureClass: String
-        @Option(help: ArgumentHelp("Garments (a pair is 2).", valueName: "N")) var quantity: String
+        @Option(
+            help: ArgumentHelp("Garments (a pair is 2).", valueName: "N"), transform: Typed.wholeNumber("--quantity"))
+        var quantity: Int
         @Option(help: ArgumentHelp("left, right or both.", valueName: "SIDE")) var side = "both"
         @Option(
-            name: .customLong("valid-until"), help: ArgumentHelp("The last day it may be dispensed.", valueName: "DATE")
+            name: .customLong("valid-until"),
+            help: ArgumentHelp("The last day it may be dispensed.", valueName: "DATE"),
+            transform: Typed.day("--valid-until")
         )
-        var validUntil: String?
+        var validUntil: CalendarDay?
         @Option(help: ArgumentHelp("ICD-10 code, e.g. I87.2.", valueName: "CODE")) var diagnosis: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
@@ -52,13 +57,13 @@ struct Rx: ParsableCommand {
                     throw CLIError.badInput(
                         "--class", expected: "a class such as RAL:2 or US:20-30", found: quoted(pressureClass))
                 }
-                let until = try validUntil.map { try calendarDay($0, "--valid-until") }
+                let until = validUntil
                 let record = try Prescriptions(connection: database.connect()).create(
                     NewPrescription(
                         number: number, patient: patient, patientName: patientName, prescriber: prescriber,
                         prescriberName: prescriberName,
                         style: parsedStyle, pressureClass: parsedClass, side: side,
-                        quantity: try wholeNumber(quantity, "--quantity"),
+                        quantity: quantity,
                         validUntil: until, diagnosis: diagnosis
                     ),
                     key: write.key

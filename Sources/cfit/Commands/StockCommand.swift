@@ -12,12 +12,6 @@ struct LocationOption: ParsableArguments {
     var code: String { location ?? ProcessInfo.processInfo.environment["CFIT_LOCATION"] ?? "shop" }
 }
 
-/// Reads a whole number argument, naming the field when it is not one.
-func wholeNumber(_ text: String, _ field: String) throws -> Int {
-    guard let value = Int(text) else { throw CLIError.badInput(field, expected: "a whole number", found: quoted(text)) }
-    return value
-}
-
 /// Whether `text` is a scanned GS1 code rather than a SKU or a bare GTIN.
 func looksScanned(_ text: String) -> Bool {
     text.hasPrefix("(") || text.hasPrefix("]") || text.contains("\u{1D}")
@@ -36,15 +30,6 @@ func scanned(_ text: String, _ field: String) throws -> GS1Scan {
 /// The article as typed: a SKU, a GTIN, or a scanned GS1 code (whose GTIN is used).
 func articleCode(_ text: String, _ field: String = "SKU") throws -> String {
     looksScanned(text) ? try scanned(text, field).gtin.gtin14 : text
-}
-
-/// Reads a calendar day `YYYY-MM-DD` argument, naming the field when it is not one.
-func calendarDay(_ text: String, _ field: String) throws -> CalendarDay {
-    do {
-        return try CalendarDay(parsing: text)
-    } catch {
-        throw CLIError(status: .badInput, message: "\(field): \(error)")
-    }
 }
 
 /// Shows instants in the counter's own time zone, with its offset: `2026-11-26 14:03:07 -08:00`.
@@ -128,7 +113,9 @@ struct StockCommand: ParsableCommand {
         var scan: String?
         @OptionGroup var place: LocationOption
         @Option(help: ArgumentHelp("The lot code on the box.", valueName: "CODE")) var lot: String?
-        @Option(help: ArgumentHelp("The lot's expiry, YYYY-MM-DD.", valueName: "DATE")) var expires: String?
+        @Option(
+            help: ArgumentHelp("The lot's expiry, YYYY-MM-DD.", valueName: "DATE"), transform: Typed.day("--expires"))
+        var expires: CalendarDay?
         @Flag(
             name: .customLong("accept-expired"),
             help: "Book in a lot that has already expired (on hand, never offered; to be written off).")
@@ -151,10 +138,10 @@ struct StockCommand: ParsableCommand {
                         "QTY", expected: scan == nil ? "SKU and QTY" : "only QTY with --scan",
                         found: values.isEmpty ? "nothing" : quoted(values.joined(separator: " ")))
                 }
-                let units = try wholeNumber(quantityText, "QTY")
+                let units = try Typed.wholeNumber("QTY")(quantityText)
                 var sku = code
                 var lotCode = lot
-                var expiry = try expires.map { try calendarDay($0, "--expires") }
+                var expiry = expires
                 if looksScanned(code) {
                     let read = try scanned(code, scan == nil ? "SKU" : "--scan")
                     sku = read.gtin.gtin14
@@ -166,7 +153,7 @@ struct StockCommand: ParsableCommand {
                         lotCode = scannedLot
                     }
                     if let day = read.expiry {
-                        let scannedDay = try calendarDay(day.description, "--scan")
+                        let scannedDay = try Typed.day("--scan")(day.description)
                         if let expiry, expiry != scannedDay {
                             throw CLIError.badInput(
                                 "--expires", expected: "the scanned expiry \(scannedDay)",
@@ -192,7 +179,7 @@ struct StockCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a stock count; the difference is posted as a movement.")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units counted.") var quantity: String
+        @Argument(help: "Units counted.", transform: Typed.wholeNumber("QTY")) var quantity: Int
         @OptionGroup var place: LocationOption
         @Option(
             help: ArgumentHelp(
@@ -205,7 +192,7 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let movement = try Stock(connection: database.connect()).count(
-                    sku: try articleCode(sku), counted: try wholeNumber(quantity, "QTY"), location: place.code,
+                    sku: try articleCode(sku), counted: quantity, location: place.code,
                     lot: lot, key: write.key
                 )
                 if json {
@@ -225,7 +212,7 @@ struct StockCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move usable units between locations (earliest-expiring lots first).")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units to move.") var quantity: String
+        @Argument(help: "Units to move.", transform: Typed.wholeNumber("QTY")) var quantity: Int
         @Option(help: ArgumentHelp("From this location.", valueName: "A")) var from: String
         @Option(help: ArgumentHelp("To this location.", valueName: "B")) var to: String
         @Flag(
@@ -240,7 +227,7 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let movements = try Stock(connection: database.connect()).transfer(
-                    sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), from: from, to: to,
+                    sku: try articleCode(sku), quantity: quantity, from: from, to: to,
                     unusable: unusable,
                     key: write.key
                 )
@@ -257,7 +244,7 @@ struct StockCommand: ParsableCommand {
             commandName: "write-off",
             abstract: "Take units off the books for good: expired, damaged, returned (failed inspection) or recalled.")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units written off.") var quantity: String
+        @Argument(help: "Units written off.", transform: Typed.wholeNumber("QTY")) var quantity: Int
         @Option(help: ArgumentHelp("The lot (omit for stock without a lot).", valueName: "CODE")) var lot: String?
         @Option(help: ArgumentHelp("expired, damaged, returned or recalled.", valueName: "WHY")) var reason: String
         @Option(help: ArgumentHelp("A note for the ledger.", valueName: "TEXT")) var note: String?
@@ -273,7 +260,7 @@ struct StockCommand: ParsableCommand {
                         "--reason", expected: "expired, damaged, returned or recalled", found: quoted(reason))
                 }
                 let movement = try Stock(connection: database.connect()).writeOff(
-                    sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), location: place.code,
+                    sku: try articleCode(sku), quantity: quantity, location: place.code,
                     lot: lot, reason: why,
                     note: note, key: write.key)
                 print(
@@ -290,7 +277,7 @@ struct StockCommand: ParsableCommand {
             commandName: "release-return",
             abstract: "Put returned units that passed inspection back into usable stock (same lot).")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units released.") var quantity: String
+        @Argument(help: "Units released.", transform: Typed.wholeNumber("QTY")) var quantity: Int
         @Option(help: ArgumentHelp("The lot (omit for stock without a lot).", valueName: "CODE")) var lot: String?
         @OptionGroup var place: LocationOption
         @Flag(help: "Print JSON.") var json = false
@@ -300,7 +287,7 @@ struct StockCommand: ParsableCommand {
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
                 let movements = try Stock(connection: database.connect()).releaseReturn(
-                    sku: try articleCode(sku), quantity: try wholeNumber(quantity, "QTY"), location: place.code,
+                    sku: try articleCode(sku), quantity: quantity, location: place.code,
                     lot: lot, key: write.key
                 )
                 let back = movements[1]
@@ -371,16 +358,19 @@ struct StockCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set the minimum (and reorder quantity) of an article at a location.")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "The minimum available units.") var quantity: String
-        @Option(help: ArgumentHelp("How many to order when low.", valueName: "N")) var reorder: String?
+        @Argument(help: "The minimum available units.", transform: Typed.wholeNumber("QTY")) var quantity: Int
+        @Option(
+            help: ArgumentHelp("How many to order when low.", valueName: "N"), transform: Typed.wholeNumber("--reorder")
+        )
+        var reorder: Int?
         @OptionGroup var place: LocationOption
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
-                let minimum = try wholeNumber(quantity, "QTY")
-                let reorderQuantity = try reorder.map { try wholeNumber($0, "--reorder") }
+                let minimum = quantity
+                let reorderQuantity = reorder
                 try Stock(connection: database.connect()).setMinimum(
                     sku: try articleCode(sku), minimum: minimum, reorderQuantity: reorderQuantity, location: place.code)
                 if json {

@@ -14,6 +14,9 @@ enum FitTable {
         if report.tolerance.micrometres > 0 {
             heading += ", tolerance ±\(report.tolerance.formatted(in: report.unit)) \(unit)"
         }
+        if report.lengthTolerance.micrometres > 0 {
+            heading += ", length tolerance ±\(report.lengthTolerance.formatted(in: report.unit)) \(unit)"
+        }
         out.append(heading)
         if let abpi = report.abpi, abpi.assessment == .safe { out.append(abpi.advice) }
         for leg in report.legs {
