@@ -10,13 +10,12 @@ public import Inventory
 /// ```
 public enum FitJSON {
     /// One object (with `--line`) or an array of objects per leg; for two legs an object holding both
-    /// and the pair verdicts. `stock` holds each ready-made result's articles by `"side:line"`.
-    public static func render(_ report: FitReport, single: Bool, stock: [String: [ArticleStock]] = [:]) -> String {
+    /// and the pair verdicts. `stock` holds each ready-made result's articles by leg and line.
+    public static func render(_ report: FitReport, single: Bool, stock: [LegLine: [ArticleStock]] = [:]) -> String {
         func legValue(_ leg: FitReport.LegReport) -> JSONValue {
             let objects = leg.fits.map { fit in
                 var value = object(fit, report: report, leg: leg)
-                if case .object(var members) = value, let articles = stock["\(leg.side?.rawValue ?? ""):\(fit.line.id)"]
-                {
+                if case .object(var members) = value, let articles = stock[LegLine(side: leg.side, line: fit.line.id)] {
                     members.append(("articles", .array(articles.map(article))))
                     value = .object(members)
                 }

@@ -75,4 +75,22 @@ struct SecondFaceTests {
             _ = try DatabaseAccess.connect(url: try TestDatabase.empty())
         }
     }
+
+    @Test("a stock refusal names its input by the input's own name: a form words it as a field, the CLI as a flag")
+    func inventoryWording() throws {
+        let connection = try DatabaseAccess.connect(url: try TestDatabase.fresh())
+        var refusal: InventoryError?
+        do {
+            _ = try Stock(connection: connection).receive(
+                sku: "NOPE", quantity: 1, location: "attic", lot: nil, expires: nil, key: "k-1")
+        } catch let error as InventoryError {
+            refusal = error
+        }
+        let error = try #require(refusal)
+        #expect(error.kind == .badInput)
+        #expect(error.field == "sku" || error.field == "location")
+        #expect(!error.message.contains("--"))
+        let field = try #require(error.field)
+        #expect(error.worded { "«\($0.capitalized)»" }.hasPrefix("«\(field.capitalized)»: expected"))
+    }
 }

@@ -10,16 +10,17 @@ struct DueCommand: ParsableCommand {
             "Patients due for replacement garments (6 months after the last hand-over), a prescription running out, or measuring again."
     )
     @Option(
-        help: ArgumentHelp("Days ahead to look (overdue items are always listed).", valueName: "DAYS"),
+        help: ArgumentHelp("Days ahead to look; overdue items are always listed (default: 30).", valueName: "DAYS"),
         transform: Typed.wholeNumber("--within"))
     var within = 30
     @Option(
-        name: .customLong("replace-after"), help: ArgumentHelp("Days a garment lasts.", valueName: "DAYS"),
+        name: .customLong("replace-after"),
+        help: ArgumentHelp("Days a garment lasts (default: 182).", valueName: "DAYS"),
         transform: Typed.wholeNumber("--replace-after"))
     var replaceAfter = 182
     @Option(
         name: .customLong("remeasure-after"),
-        help: ArgumentHelp("Days after which a leg is measured again.", valueName: "DAYS"),
+        help: ArgumentHelp("Days after which a leg is measured again (default: 182).", valueName: "DAYS"),
         transform: Typed.wholeNumber("--remeasure-after"))
     var remeasureAfter = 182
     @Flag(help: "Print JSON.") var json = false

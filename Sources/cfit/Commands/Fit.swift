@@ -107,7 +107,8 @@ struct Fit: ParsableCommand {
                 lengthTolerance: lengthToleranceValue, abpi: abpiValue,
                 requestedClass: classText
             ).run(legs: legs)
-            let stock = try catalog.isEmpty ? connection.map { try stockOf(report, on: $0) } ?? [:] : [:]
+            let stock =
+                try catalog.isEmpty ? connection.map { try report.stock(on: $0, location: place.code) } ?? [:] : [:]
             let output =
                 json
                 ? FitJSON.render(report, single: line != nil, stock: stock)
@@ -157,17 +158,6 @@ struct Fit: ParsableCommand {
                 for: lines, style: style, unit: unit, side: legs[index].side, given: legs[index].leg)
         }
         return legs
-    }
-
-    /// Every ready-made result's articles and their stock, in one round trip.
-    private func stockOf(_ report: FitReport, on connection: Connection) throws -> [String: [ArticleStock]] {
-        let wanted = report.legs.flatMap { leg in
-            leg.fits.filter { $0.outcome == .standard }.map { ("\(leg.side?.rawValue ?? ""):\($0.line.id)", $0) }
-        }
-        let found = try Fittings(connection: connection).articles(for: wanted.map(\.1), location: place.code)
-        var stock: [String: [ArticleStock]] = [:]
-        for (index, entry) in wanted.enumerated() { stock[entry.0] = found[index] }
-        return stock
     }
 
     private func parseUnit() throws -> LengthUnit {

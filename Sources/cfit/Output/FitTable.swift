@@ -5,7 +5,7 @@ import Inventory
 /// The readable report of `cfit fit`: per line the verdict, then each point against the size's
 /// range with a gauge showing how close it sits to a bound.
 enum FitTable {
-    static func render(_ report: FitReport, stock: [String: [ArticleStock]] = [:], location: String = "shop") -> String
+    static func render(_ report: FitReport, stock: [LegLine: [ArticleStock]] = [:], location: String = "shop") -> String
     {
         var out: [String] = []
         let unit = report.unit.rawValue
@@ -30,7 +30,7 @@ enum FitTable {
             }
             for fit in leg.fits {
                 out += lineBlock(fit, unit: report.unit)
-                if let articles = stock["\(leg.side?.rawValue ?? ""):\(fit.line.id)"] {
+                if let articles = stock[LegLine(side: leg.side, line: fit.line.id)] {
                     if articles.isEmpty { out.append("  no article of this size and length in the catalog") }
                     for item in articles {
                         let elsewhere = item.elsewhere.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
