@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Fitting", targets: ["Fitting"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "Counter", targets: ["Counter"]),
+        .library(name: "SyntheticData", targets: ["SyntheticData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,6 +23,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "Fitting", swiftSettings: strictSettings),
+        // Generated catalogs for load: the fault tests and the benchmarks.
+        .target(name: "SyntheticData", swiftSettings: strictSettings),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "Postgres",
@@ -68,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "PostgresTestSupport",
-            dependencies: ["Postgres", "Inventory"],
+            dependencies: ["Postgres", "Inventory", "SyntheticData"],
             path: "Tests/PostgresTestSupport",
             swiftSettings: strictSettings
         ),
@@ -97,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Fitting", "cfit", "PostgresTestSupport"],
+            dependencies: ["Fitting", "cfit", "PostgresTestSupport", "SyntheticData"],
             swiftSettings: strictSettings
         ),
     ],

@@ -99,6 +99,7 @@ struct RestartTests {
         #expect(try onHand.decode(Int.self, "n") == 0, "96 received, 96 handed over")
         #expect(try Checks(connection: check).run().problems.isEmpty)
         print(
-            "restart test (\(mode)): 288 writes, \(lost.withLock { $0 }) attempts lost to the restart, retried with their keys")
+            "restart test (\(mode)): 288 writes, \(lost.withLock { $0 }) attempts lost to the restart, retried with their keys"
+        )
     }
 }

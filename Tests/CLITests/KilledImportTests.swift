@@ -1,0 +1,147 @@
+import Foundation
+import PostgresTestSupport
+import SyntheticData
+import Testing
+
+@testable import Postgres
+
+/// An import is one transaction: a `cfit catalog import` killed with SIGKILL at any point —
+/// while it reads the files, while the server hashes them, while rows stream in by COPY, while
+/// the lines or the articles are merged — leaves nothing of its file in the database, and the same
+/// import run again succeeds.
+@Suite("Imports killed part-way")
+struct KilledImportTests {
+    /// Where the run is killed: after a delay, or once the server is running a statement that
+    /// begins with a given text (the import's own phases, seen in `pg_stat_activity`).
+    enum Point: CustomStringConvertible {
+        case after(seconds: Double)
+        case during(String)
+
+        var description: String {
+            switch self {
+            case .after(let seconds): "after \((seconds * 100).rounded() / 100) s"
+            case .during(let statement): "during \(statement)…"
+            }
+        }
+    }
+
+    @Test("a 200 448-article import killed at 7 points leaves nothing of its file; run again, it succeeds")
+    func killedImports() throws {
+        let (url, environment) = try CFit.seededDatabase()
+        let directory = NSTemporaryDirectory() + "cfit-killed-import-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let synthetic = SyntheticCatalog(lines: 116, colors: 8)
+        #expect(synthetic.articleCount == 200_448)
+        let files = try synthetic.write(in: directory, name: "synthetic")
+        let check = try CFit.run(
+            ["catalog", "import", files.catalog, files.articles, "--dry-run"], environment: environment)
+        #expect(check.status == 0, "the generated files should import: \(check.stderr.prefix(500))")
+        let before = try HostileInputTests.snapshot(url)
+        let observer = try Connection(url)
+        defer { observer.close() }
+
+        // A random point anywhere in the run, from a seeded generator so a failure can be replayed.
+        let seed = UInt64(Date().timeIntervalSince1970)
+        var generator = SplitMix(seed: seed)
+        let points: [Point] = [
+            .after(seconds: 0.05),
+            .during("SELECT encode(sha256"),
+            .during("INSERT INTO product_line"),
+            .during("COPY "),
+            .during("COPY \"article_import\""),
+            .during("INSERT INTO article "),
+            .after(seconds: Double.random(in: 0.2...6, using: &generator)),
+        ]
+        var killedDuring: [String] = []
+        for point in points {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CFit.binary)
+            process.arguments = ["catalog", "import", files.catalog, files.articles]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let started = Date()
+            var seen: String?
+            switch point {
+            case .after(let seconds):
+                Thread.sleep(forTimeInterval: seconds)
+                seen = try Self.running(on: observer)
+            case .during(let statement):
+                while process.isRunning, Date().timeIntervalSince(started) < 120 {
+                    if let query = try Self.running(on: observer), query.hasPrefix(statement) {
+                        seen = query
+                        break
+                    }
+                    Thread.sleep(forTimeInterval: 0.002)
+                }
+                #expect(seen != nil, "the import never ran \(statement)…")
+            }
+            let finished = !process.isRunning
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            killedDuring.append("\(point): \(seen.map { String($0.prefix(40)) } ?? "(client side)")")
+            // The server ends the dead client's transaction once it notices; wait for that.
+            for _ in 0..<600 where try Self.otherBackends(on: observer) > 0 { Thread.sleep(forTimeInterval: 0.1) }
+            #expect(try Self.otherBackends(on: observer) == 0)
+            let imported = try Self.syntheticArticles(on: observer)
+            if finished || (imported > 0 && point.isRandom) {
+                // Killed after it had committed: all of the file, never part of it.
+                #expect(imported == 200_448, "\(point)")
+                return
+            }
+            #expect(imported == 0, "\(point): \(imported) articles of the killed import are in the database")
+            #expect(try HostileInputTests.snapshot(url) == before, "\(point): the database changed")
+        }
+        print("killed imports (seed \(seed)): \(killedDuring.joined(separator: "; "))")
+        let again = try CFit.run(["catalog", "import", files.catalog, files.articles], environment: environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.syntheticArticles(on: observer) == 200_448)
+        #expect(try CFit.run(["check"], environment: environment).status == 0)
+    }
+
+    /// The statement another session of this database is running, if any.
+    static func running(on connection: Connection) throws -> String? {
+        let rows = try connection.query(
+            """
+            SELECT query FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'
+            """
+        )
+        return try rows.count > 0 ? rows[0].decode(String.self, "query") : nil
+    }
+
+    static func otherBackends(on connection: Connection) throws -> Int {
+        try connection.query(
+            """
+            SELECT count(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+            """
+        )[0].decode(Int.self, "n")
+    }
+
+    static func syntheticArticles(on connection: Connection) throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM article WHERE line_id LIKE 'synthetic0-%'")[0].decode(
+            Int.self, "n")
+    }
+}
+
+extension KilledImportTests.Point {
+    var isRandom: Bool {
+        if case .after(let seconds) = self { return seconds > 0.1 }
+        return false
+    }
+}
+
+/// A small seeded generator (SplitMix64), so a random kill point can be replayed from its seed.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
