@@ -73,7 +73,9 @@ public struct ArticleIssue: Hashable, Sendable, CustomStringConvertible {
     public let found: String
 
     /// `row 3, column "gtin": expected …, found …`.
-    public var description: String { "row \(row), column \"\(column)\": expected \(expected), found \(found)" }
+    public var description: String {
+        "row \(row), column \"\(column.shortened)\": expected \(expected), found \(found.shortened)"
+    }
 }
 
 /// An articles file that cannot be used, with every issue found in it.
@@ -116,6 +118,14 @@ public struct ArticleDecoder: Sendable {
                 ArticleIssue(row: 1, column: "(header)", expected: "a header row", found: "an empty file")
             ])
         }
+        if header.fields.count == 1, header.fields[0].contains(";") || header.fields[0].contains("\t") {
+            let separator = header.fields[0].contains(";") ? "';'" : "tabs"
+            throw ArticleError(issues: [
+                ArticleIssue(
+                    row: header.line, column: "(header)", expected: "columns separated by commas",
+                    found: "\(separator) between them (export the file as CSV with commas)")
+            ])
+        }
         var issues: [ArticleIssue] = []
         var columns: [String: Int] = [:]
         for (index, name) in header.fields.enumerated() {
@@ -123,14 +133,16 @@ public struct ArticleDecoder: Sendable {
             guard Self.requiredColumns.contains(key) || Self.optionalColumns.contains(key) else {
                 issues.append(
                     ArticleIssue(
-                        row: header.line, column: key,
+                        row: header.line, column: key.isEmpty ? "#\(index + 1)" : key,
                         expected: "one of \((Self.requiredColumns + Self.optionalColumns).joined(separator: ", "))",
                         found: "an unknown column"))
                 continue
             }
             if columns[key] != nil {
                 issues.append(
-                    ArticleIssue(row: header.line, column: key, expected: "each column once", found: "it twice"))
+                    ArticleIssue(
+                        row: header.line, column: key.isEmpty ? "#\(index + 1)" : key, expected: "each column once",
+                        found: "it twice"))
             }
             columns[key] = index
         }
@@ -152,6 +164,10 @@ public struct ArticleDecoder: Sendable {
                 continue
             }
             var rowIssues: [ArticleIssue] = []
+            if let control = controlCharacter(in: row, columns: header.fields) {
+                issues.append(control)
+                continue
+            }
             func value(_ column: String) -> String {
                 columns[column].map { row.fields[$0].trimmingWhitespace() } ?? ""
             }
@@ -164,6 +180,7 @@ public struct ArticleDecoder: Sendable {
             }
             let sku = value("sku")
             if sku.isEmpty { fail("sku", "a SKU") }
+            if sku.count > 100 { fail("sku", "a SKU of at most 100 characters") }
             if let first = skus[sku], !sku.isEmpty { fail("sku", "a SKU not used before (row \(first) has it)") }
             var gtin: GTIN?
             switch Result(catching: { () throws(GTIN.Problem) -> GTIN in try GTIN(value("gtin")) }) {
@@ -204,6 +221,7 @@ public struct ArticleDecoder: Sendable {
             if toe == nil { fail("toe", "open or closed") }
             let color = value("color")
             if color.isEmpty { fail("color", "a colour name") }
+            if color.count > 100 { fail("color", "a colour name of at most 100 characters") }
             let hcpcs = value("hcpcs")
             if !hcpcs.isEmpty && !Self.isHCPCS(hcpcs) { fail("hcpcs", "a HCPCS code such as A6530, or nothing") }
 
@@ -230,6 +248,18 @@ public struct ArticleDecoder: Sendable {
         }
         guard issues.isEmpty else { throw ArticleError(issues: issues) }
         return articles
+    }
+
+    /// The first field of `row` holding a control character, as an issue naming its column.
+    private func controlCharacter(in row: CSVReader.Row, columns: [String]) -> ArticleIssue? {
+        for (index, field) in row.fields.enumerated() {
+            guard let (scalar, position) = field.firstControlCharacter else { continue }
+            let code = String(scalar.value, radix: 16, uppercase: true)
+            return ArticleIssue(
+                row: row.line, column: columns[index].trimmingWhitespace(), expected: "text without control characters",
+                found: "U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code) at character \(position)")
+        }
+        return nil
     }
 
     static func isHCPCS(_ text: String) -> Bool {

@@ -57,9 +57,11 @@ public struct CatalogDecoder: Sendable {
         }
         var manufacturer = ""
         switch members.first(where: { $0.key == "manufacturer" })?.value {
-        case .string(let name) where !name.trimmingWhitespace().isEmpty: manufacturer = name.trimmingWhitespace()
+        case .string(let name) where name.isPrintableText: manufacturer = name.trimmingWhitespace()
         case let other:
-            issues.add(nil, nil, "manufacturer", "the manufacturer's name as a non-empty string", describe(other))
+            issues.add(
+                nil, nil, "manufacturer", "the manufacturer's name as a non-empty string without control characters",
+                describe(other))
         }
         guard case .array(let lineValues)? = members.first(where: { $0.key == "lines" })?.value, !lineValues.isEmpty
         else {
@@ -107,9 +109,12 @@ public struct CatalogDecoder: Sendable {
         )
         var name = id
         switch members.first(where: { $0.key == "name" })?.value {
-        case .string(let text) where !text.trimmingWhitespace().isEmpty: name = text.trimmingWhitespace()
+        case .string(let text) where text.isPrintableText: name = text.trimmingWhitespace()
         case nil: break
-        case let other: issues.add(lineName, nil, "name", "the line's name as a non-empty string", describe(other))
+        case let other:
+            issues.add(
+                lineName, nil, "name", "the line's name as a non-empty string without control characters",
+                describe(other))
         }
 
         let standardValue = members.first { $0.key == "standard" }?.value
@@ -315,9 +320,12 @@ public struct CatalogDecoder: Sendable {
             }
             var sizeName = "#\(offset + 1)"
             switch members.first(where: { $0.key == "size" })?.value {
-            case .string(let text) where !text.trimmingWhitespace().isEmpty: sizeName = text.trimmingWhitespace()
+            case .string(let text) where text.isPrintableText: sizeName = text.trimmingWhitespace()
             case .number(let text): sizeName = text
-            case let other: issues.add(line, sizeName, "size", "the size's name as a non-empty string", describe(other))
+            case let other:
+                issues.add(
+                    line, sizeName, "size", "the size's name as a non-empty string without control characters",
+                    describe(other))
             }
             issues.checkDuplicateKeys(members, line: line, size: sizeName)
             var ranges: [MeasurementPoint: MeasureRange] = [:]
@@ -367,8 +375,11 @@ public struct CatalogDecoder: Sendable {
             }
             var name: String?
             switch members.first(where: { $0.key == "name" })?.value {
-            case .string(let text) where !text.trimmingWhitespace().isEmpty: name = text.trimmingWhitespace()
-            case let other: issues.add(line, place, "name", "the variant's name as a non-empty string", describe(other))
+            case .string(let text) where text.isPrintableText: name = text.trimmingWhitespace()
+            case let other:
+                issues.add(
+                    line, place, "name", "the variant's name as a non-empty string without control characters",
+                    describe(other))
             }
             let label = name.map { "length \"\($0)\"" } ?? place
             issues.checkDuplicateKeys(members, line: line, size: label)

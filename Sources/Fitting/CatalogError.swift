@@ -24,10 +24,10 @@ public struct CatalogIssue: Hashable, Sendable, CustomStringConvertible {
     /// `line "nw-classic", size "II", key "cQ": expected a measurement point code, found "cQ"`.
     public var description: String {
         var place: [String] = []
-        if let line { place.append("line \(quoted(line))") }
-        if let size { place.append("size \(quoted(size))") }
-        place.append("key \(quoted(key))")
-        return "\(place.joined(separator: ", ")): expected \(expected), found \(found)"
+        if let line { place.append("line \(quoted(line.shortened))") }
+        if let size { place.append("size \(quoted(size.shortened))") }
+        place.append("key \(quoted(key.shortened))")
+        return "\(place.joined(separator: ", ")): expected \(expected), found \(found.shortened)"
     }
 
     private func quoted(_ text: String) -> String {
@@ -51,5 +51,14 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         guard let first = issues.first else { return "catalog: invalid" }
         return issues.count == 1 ? first.description : "\(first) (and \(issues.count - 1) more)"
+    }
+}
+
+extension String {
+    /// The text as a message quotes it: whole up to 200 characters, else its first 120 and how
+    /// long it is, so that a 100 kB value never floods a terminal or a log.
+    var shortened: String {
+        guard count > 200 else { return self }
+        return "\(prefix(120))… (\(count) characters)"
     }
 }

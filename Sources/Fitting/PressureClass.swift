@@ -106,6 +106,22 @@ extension StringProtocol {
         return String(scalars)
     }
 
+    /// Whether the text is something to show and store: not empty once trimmed, and without
+    /// control characters (U+0000–U+001F, U+007F–U+009F), which a database column, a label or a
+    /// terminal would mangle — PostgreSQL cannot store U+0000 at all.
+    var isPrintableText: Bool {
+        !trimmingWhitespace().isEmpty && firstControlCharacter == nil
+    }
+
+    /// The first control character and its 1-based position, if any.
+    var firstControlCharacter: (scalar: Unicode.Scalar, position: Int)? {
+        for (offset, scalar) in unicodeScalars.enumerated()
+        where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            return (scalar, offset + 1)
+        }
+        return nil
+    }
+
     func replacingDashes() -> String {
         String(map { $0 == "–" || $0 == "—" || $0 == "/" ? "-" : $0 })
     }
