@@ -190,3 +190,62 @@ struct ReliabilityTests {
         #expect(try CFit.run(["check"], environment: environment).status == 0)
     }
 }
+
+/// A password in a connection URL is a secret wherever it goes wrong: never in stdout, stderr,
+/// debug logs or the server's log.
+@Suite("Secrets in connection URLs")
+struct SecretsTests {
+    @Test("a URL's password is never shown or logged: wrong host, wrong password, a server that refuses the login")
+    func neverShown() throws {
+        let url = try TestDatabase.fresh()
+        let clerk = "pwclerk_\(getpid())"
+        let refused = "refusedclerk_\(getpid())"
+        guard
+            try TestDatabase.authenticate([
+                "local all \(clerk) scram-sha-256", "local all \(refused) reject",
+            ])
+        else { return }
+        let admin = try Connection(try TestDatabase.adminURL())
+        defer { admin.close() }
+        for role in [clerk, refused] {
+            try admin.executeScript(
+                "DO $$ BEGIN CREATE ROLE \(role) LOGIN PASSWORD 'the-right-one'; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
+        }
+        let secret = "Sekr3t-\(UUID().uuidString.prefix(8))"
+        let withPassword = { (conninfo: String) in
+            conninfo + (conninfo.contains("?") ? "&" : "?") + "password=\(secret)"
+        }
+        let cases = [
+            (
+                "wrong host",
+                withPassword(ConnectionString.replacingUser(in: url, with: clerk)).replacing(
+                    /host=[^&]*/, with: "host=/nonexistent-\(UUID().uuidString.prefix(6))")
+            ),
+            ("wrong password", withPassword(ConnectionString.replacingUser(in: url, with: clerk))),
+            ("login refused", withPassword(ConnectionString.replacingUser(in: url, with: refused))),
+        ]
+        #expect(cases.allSatisfy { $0.1.contains(secret) })
+        for (name, conninfo) in cases {
+            for (arguments, environment) in [
+                (["stock", "show", "--database-url", conninfo], ["CFIT_LOG": "debug"]),
+                (["stock", "show"], ["CFIT_LOG": "trace", "DATABASE_URL": conninfo]),
+                (["db", "status", "--database-url", conninfo], [:]),
+                (["db", "url", "--database-url", conninfo], [:]),
+            ] {
+                let run = try CFit.run(arguments, environment: environment)
+                #expect(
+                    !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                    "\(name) \(arguments[0]): \(run.stderr)")
+                if arguments[0] == "stock" {
+                    #expect(run.status == 69, "\(name): \(run.stderr)")
+                    #expect(run.firstErrorLine.hasPrefix("error: database:"), "\(name): \(run.stderr)")
+                }
+            }
+        }
+        if let server = try TestDatabase.localServer() {
+            let log = (try? String(contentsOfFile: server.logFile, encoding: .utf8)) ?? ""
+            #expect(!log.contains(secret))
+        }
+    }
+}

@@ -32,6 +32,27 @@ public enum TestDatabase {
         try shared.get().server
     }
 
+    /// Puts `rules` (pg_hba.conf lines, e.g. `local all pw_user scram-sha-256`) first in the test
+    /// cluster's authentication rules, once each, and reloads them; `false` when the tests use
+    /// an outside server, whose rules are not theirs to change. Serialised, since suites run at once.
+    public static func authenticate(_ rules: [String]) throws -> Bool {
+        guard let server = try localServer() else { return false }
+        return try hbaLock.withLock {
+            let hba = "\(server.dataDirectory)/pg_hba.conf"
+            let current = try String(contentsOfFile: hba, encoding: .utf8)
+            let missing = rules.filter { !current.contains($0 + "\n") }
+            guard !missing.isEmpty else { return true }
+            try (missing.map { $0 + "\n" }.joined() + current).write(toFile: hba, atomically: true, encoding: .utf8)
+            let admin = try Connection(try adminURL())
+            defer { admin.close() }
+            try admin.query("SELECT pg_reload_conf()")
+            Thread.sleep(forTimeInterval: 0.3)
+            return true
+        }
+    }
+
+    private static let hbaLock = NSLock()
+
     private static let shared: Result<Cluster, any Error> = Result { try Cluster.start() }
 }
 

@@ -127,14 +127,7 @@ struct CopyAndPoolTests {
         if let server = try TestDatabase.localServer() {
             // A role that needs a password, and a wrong password for it.
             try admin.executeScript("DROP ROLE IF EXISTS pw_user; CREATE ROLE pw_user LOGIN PASSWORD 'right-secret'")
-            let hba = "\(server.dataDirectory)/pg_hba.conf"
-            let original = try String(contentsOfFile: hba, encoding: .utf8)
-            if !original.hasPrefix("local all pw_user") {
-                try ("local all pw_user scram-sha-256\n" + original).write(
-                    toFile: hba, atomically: false, encoding: .utf8)
-            }
-            try admin.query("SELECT pg_reload_conf()")
-            Thread.sleep(forTimeInterval: 0.3)
+            _ = try TestDatabase.authenticate(["local all pw_user scram-sha-256"])
             let uri = server.url(database: "postgres").replacingOccurrences(
                 of: "user=cfit", with: "user=pw_user&password=wrong-secret")
             let text = message(uri)
