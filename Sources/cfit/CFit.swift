@@ -39,7 +39,7 @@ struct CFit: ParsableCommand {
             let status = exitCode(for: error)
             // A value a typed reader refused is worded like every other error: field, expected, found.
             if status == .validationFailure, let refusal = Typed.lastRefusal {
-                writeError("error: \(refusal.message)\n")
+                writeError("error: \(displayLine(refusal.message))\n")
                 Foundation.exit(status.rawValue)
             }
             exit(withError: error)

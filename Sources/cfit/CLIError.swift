@@ -168,7 +168,7 @@ func reportingErrors(limit: Int? = 50, arguments: [String: String] = [:], _ body
         throw error
     } catch {
         let error = CLIError(error, arguments: arguments)
-        var text = "error: \(error.message)\n"
+        var text = "error: \(displayLine(error.message))\n"
         let shown = limit.map { max(0, $0 - 1) } ?? error.details.count
         for line in error.details.prefix(shown) { text += "  \(line)\n" }
         if error.details.count > shown {
@@ -177,6 +177,25 @@ func reportingErrors(limit: Int? = 50, arguments: [String: String] = [:], _ body
         }
         FileHandle.standardError.write(Data(text.utf8))
         throw ExitCode(error.status.rawValue)
+    }
+}
+
+/// `message` as one line for a terminal: control characters shown as `\u{0}` rather than sent,
+/// and every quoted value longer than 120 characters cut to its first 60 and its length
+/// (`'7777…' (100000 characters)`), so a pasted 100 kB value never floods the screen while the
+/// line still says what was found.
+func displayLine(_ message: String) -> String {
+    var shown = ""
+    for scalar in message.unicodeScalars {
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        } else {
+            shown.unicodeScalars.append(scalar)
+        }
+    }
+    return shown.replacing(/'([^']{121,})'/) { match in
+        let value = match.output.1
+        return "'\(value.prefix(60))…' (\(value.count) characters)"
     }
 }
 

@@ -25,7 +25,7 @@ struct Prompter {
             }
             switch parse(raw.trimmingWhitespace()) {
             case .success(let value): return value
-            case .failure(let error): writeError("  \(error.message) — try again\n")
+            case .failure(let error): writeError("  \(displayLine(error.message)) — try again\n")
             }
         }
     }

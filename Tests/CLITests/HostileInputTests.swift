@@ -75,4 +75,105 @@ struct HostileInputTests {
         #expect(result.firstErrorLine.lowercased().hasPrefix("error"), "\(result.stderr.prefix(300))")
         #expect(try Self.snapshot(url) == before)
     }
+
+    /// Hostile values for a slot that takes a code, a number or a day.
+    static let values: [(name: String, value: String)] = [
+        ("empty", ""), ("negative", "-1"), ("zero", "0"), ("non-numeric", "abc"),
+        ("100 kB", String(repeating: "7", count: 100_000)),
+        ("unusual Unicode", "R\u{202E}X\u{200B}-1001\u{FE0F}"), ("SQL-shaped", "'; DROP TABLE stock_movement; --"),
+        ("a placeholder", "$1"), ("an unknown code", "NOPE-404"), ("an impossible date", "2026-02-30"),
+    ]
+
+    /// Every command's slots that take a code, a number or a day, with `{}` where the value
+    /// goes, and the values a slot legitimately accepts (skipped).
+    static let slots: [(arguments: [String], accepts: Set<String>)] = [
+        (["stock", "receive", "{}", "1"], []),
+        (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "{}"], []),
+        (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--lot", "L1", "--expires", "{}"], []),
+        (["stock", "receive", "NW-CL-AD2-II-R-C-BE", "1", "--location", "{}"], []),
+        (["stock", "count", "{}", "1"], []),
+        (["stock", "count", "NW-CL-AD2-II-R-C-BE", "{}"], ["zero"]),
+        (["stock", "transfer", "NW-CL-AD2-II-R-C-BE", "{}", "--from", "store", "--to", "shop"], []),
+        (["stock", "transfer", "NW-CL-AD2-II-R-C-BE", "1", "--from", "store", "--to", "{}"], []),
+        (["stock", "write-off", "NW-CL-AD2-II-R-C-BE", "{}", "--reason", "damaged"], []),
+        (["stock", "write-off", "NW-CL-AD2-II-R-C-BE", "1", "--reason", "{}"], []),
+        (["stock", "minimum", "NW-CL-AD2-II-R-C-BE", "{}"], ["zero"]),
+        (["stock", "show", "{}"], []),
+        (["stock", "history", "{}"], []),
+        (["article", "show", "{}"], []),
+        (["reserve", "--rx", "{}", "--sku", "NW-CL-AD2-II-R-C-BE"], []),
+        (["reserve", "--rx", "RX-1001", "--sku", "{}"], []),
+        (["dispense", "{}"], []),
+        (["release", "{}"], []),
+        (["return", "{}", "--reason", "too tight"], []),
+        (
+            [
+                "rx", "new", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "2",
+                "--quantity", "{}",
+            ], []
+        ),
+        (
+            [
+                "rx", "new", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "{}",
+                "--quantity", "1",
+            ], []
+        ),
+        (
+            [
+                "rx", "new", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "2",
+                "--quantity", "1", "--valid-until", "{}",
+            ], []
+        ),
+        (["rx", "show", "{}"], []),
+        (["rx", "cancel", "{}"], []),
+        (["lot", "show", "{}"], []),
+        (["lot", "hold", "{}", "--reason", "notice"], []),
+        (["fitting", "show", "{}"], []),
+        (["fitting", "order", "{}"], []),
+        (["location", "disable", "{}"], []),
+        (["patient", "show", "{}"], []),
+        (["patient", "add", "P-9", "--name", "Ada", "--born", "{}"], []),
+        (["due", "--within", "{}"], ["zero"]),
+        (["user", "role", "{}", "admin"], []),
+        (["user", "disable", "{}"], []),
+        (["fit", "--style", "AD", "--class", "2", "--cB", "{}", "--cC", "36.5", "--cD", "34", "--lD", "41"], []),
+        (["fit", "--style", "{}", "--class", "2", "--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41"], []),
+    ]
+
+    @Test("every command's code, number and day slots refuse every hostile value, and the database is unchanged")
+    func everySlot() throws {
+        let (url, environment) = try CFit.seededDatabase()
+        let before = try Self.snapshot(url)
+        var tried = 0
+        var failures: [String] = []
+        for slot in Self.slots {
+            for (name, value) in Self.values where !slot.accepts.contains(name) {
+                let arguments = slot.arguments.map { $0 == "{}" ? value : $0 }
+                let result = try CFit.run(arguments, input: "", environment: environment)
+                tried += 1
+                let shown = slot.arguments.joined(separator: " ").replacing("{}", with: "<\(name)>")
+                if !(result.status == 64 || result.status == 1) || !result.stdout.isEmpty
+                    || !result.firstErrorLine.lowercased().hasPrefix("error")
+                    || result.firstErrorLine.count > 400
+                {
+                    failures.append("\(shown): exit \(result.status), \(result.firstErrorLine.prefix(200))")
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        #expect(try Self.snapshot(url) == before, "a refused command changed the database")
+        print("hostile arguments: \(tried) tried across \(Self.slots.count) slots, all refused, database unchanged")
+    }
+
+    @Test("NUL and escape sequences (which no argument can carry, but stdin can) are shown escaped and asked again")
+    func controlCharactersAtThePrompt() throws {
+        let result = try CFit.run(
+            ["fit", "--catalog", CFit.seed("northwind.json"), "--interactive"],
+            input: "\u{0}\n\u{1B}[31m\n\nAD\n2\n\n22\n36.5\n34\n41")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("found '\\u{0}' — try again"))
+        #expect(result.stderr.contains("found '\\u{1B}[31m' — try again"))
+        #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("\u{0}"))
+        #expect(result.stdout.contains("standard"))
+    }
 }
