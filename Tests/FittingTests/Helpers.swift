@@ -57,3 +57,11 @@ func catalogJSON(
        "sizes": [\(sizes.joined(separator: ","))], "lengths": [\(lengths.joined(separator: ","))]}]}
     """
 }
+
+/// The bytes of a file under Tests/Fixtures.
+func fixtureBytes(_ name: String) throws -> [UInt8] {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/\(name)").path
+    guard let data = FileManager.default.contents(atPath: path) else { throw CocoaError(.fileNoSuchFile) }
+    return [UInt8](data)
+}
