@@ -26,12 +26,14 @@ public struct CatalogIssue: Hashable, Sendable, CustomStringConvertible {
         var place: [String] = []
         if let line { place.append("line \(quoted(line.shortened))") }
         if let size { place.append("size \(quoted(size.shortened))") }
-        place.append("key \(quoted(key.shortened))")
+        place.append("key \"\(key.shortened)\"")
         return "\(place.joined(separator: ", ")): expected \(expected), found \(found.shortened)"
     }
 
+    /// A name in quotes; a position the decoder gave for a missing name (`#2`) as it is.
     private func quoted(_ text: String) -> String {
-        text.hasPrefix("#") ? text : "\"\(text)\""
+        text.count > 1 && text.hasPrefix("#") && text.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
+            ? text : "\"\(text)\""
     }
 }
 

@@ -162,6 +162,10 @@ struct HostileFileTests {
         let issue = try #require(refusal(bytes: bytes))
         #expect(issue.line == "prairie-comfort" && issue.key == "")
         #expect(issue.description.hasPrefix("line \"prairie-comfort\", key \"\": expected one of classes"))
+        // Then a size with a key named "#B", which the message printed unquoted, like the position
+        // of a size without a name: keys are now always quoted.
+        let positional = try #require(refusal(bytes: try fixtureBytes("fuzz/catalog-key-like-a-position.json")))
+        #expect(positional.description.hasPrefix("line \"northwind-classic\", size \"V\", key \"#B\": expected"))
     }
 
     @Test("a damaged catalog either decodes or is refused with a located issue")
