@@ -1,4 +1,4 @@
-import Fitting
+public import Fitting
 public import Inventory
 
 /// The JSON of a fitting — `cfit fit --json`, and any other face's — exactly in the shape of the
@@ -12,6 +12,11 @@ public enum FitJSON {
     /// One object (with `--line`) or an array of objects per leg; for two legs an object holding both
     /// and the pair verdicts. `stock` holds each ready-made result's articles by leg and line.
     public static func render(_ report: FitReport, single: Bool, stock: [LegLine: [ArticleStock]] = [:]) -> String {
+        value(report, single: single, stock: stock).serialized(pretty: true)
+    }
+
+    /// The same JSON as a value, for a face that embeds it (a batch's `results`, an HTTP body).
+    public static func value(_ report: FitReport, single: Bool, stock: [LegLine: [ArticleStock]] = [:]) -> JSONValue {
         func legValue(_ leg: FitReport.LegReport) -> JSONValue {
             let objects = leg.fits.map { fit in
                 var value = object(fit, report: report, leg: leg)
@@ -30,9 +35,9 @@ public enum FitJSON {
                 ("left", legValue(report.legs[0])),
                 ("right", legValue(report.legs[1])),
                 (single ? "pair" : "pairs", single ? (pairs.first ?? .null) : .array(pairs)),
-            ]).serialized(pretty: true)
+            ])
         }
-        return legValue(report.legs[0]).serialized(pretty: true)
+        return legValue(report.legs[0])
     }
 
     static func object(_ fit: LineFit, report: FitReport, leg: FitReport.LegReport) -> JSONValue {

@@ -64,6 +64,12 @@ struct Fit: ParsableCommand {
     @Flag(help: "Print JSON (the catalog format's §4 contract).")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Fit a list: a CSV with id, style, class, an optional line, then a column per point code (empty where not measured), in --unit. Prints a row per leg and line (--json: a line per leg).",
+            valueName: "FILE"))
+    var batch: String?
+
     @Flag(
         help:
             "Ask for the ABPI, style, class, one leg or both, and each needed measurement, one at a time (reads standard input)."
@@ -82,6 +88,10 @@ struct Fit: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let batch {
+                try checkBatchAlone()
+                return try runBatch(batch, unit: try parseUnit())
+            }
             if record && rx == nil {
                 throw CLIError.badInput("--record", expected: "--rx with the prescription", found: "no --rx")
             }
@@ -124,8 +134,22 @@ struct Fit: ParsableCommand {
         }
     }
 
+    /// A list carries its own styles, classes and measurements: refuses flags that would say them again.
+    private func checkBatchAlone() throws {
+        let given: [(Bool, String)] = [
+            (style != nil, "--style"), (pressureClass != nil, "--class"), (line != nil, "--line"),
+            (interactive, "--interactive"), (record, "--record"), (rx != nil, "--rx"), (abpi != nil, "--abpi"),
+            (!(try measurements.legs(unit: .cm).allSatisfy { $0.side == nil && $0.leg.isEmpty }), "measurements"),
+        ]
+        if let (_, flag) = given.first(where: \.0) {
+            throw CLIError.badInput(
+                flag, expected: "nothing besides --batch, --catalog, --unit and --json (the file gives it per row)",
+                found: "it with --batch")
+        }
+    }
+
     /// The catalog files given, or the database's catalog.
-    private func loadLines(_ connection: Connection?) throws -> [ProductLine] {
+    func loadLines(_ connection: Connection?) throws -> [ProductLine] {
         let lines: [ProductLine]
         if let connection, catalog.isEmpty {
             lines = try Catalogs(connection: connection).productLines()
@@ -211,51 +235,17 @@ struct Fit: ParsableCommand {
             do {
                 let offers = try offeringLines(lines, style: style, classText: text)
                 return offers.isEmpty ? "no line offers style \(style.rawValue) in class \(text)" : nil
-            } catch let error as CLIError {
-                return error.message
             } catch {
-                return "\(error)"
+                return CLIError(error).message
             }
         }
     }
 
-    /// The lines that offer `style` in the class `classText` names (read in each line's standard).
+    /// The lines that offer `style` in the class `classText` names (the application layer's rule).
     private func offeringLines(_ lines: [ProductLine], style: Style, classText: String) throws
         -> [(line: ProductLine, pressureClass: PressureClass)]
     {
-        var offers: [(ProductLine, PressureClass)] = []
-        var understood = false
-        var lastError: PressureClass.ParseError?
-        for candidate in lines {
-            do {
-                let parsed = try PressureClass.parse(classText, defaultStandard: candidate.standard)
-                understood = true
-                if candidate.offers(style: style, pressureClass: parsed) { offers.append((candidate, parsed)) }
-            } catch {
-                lastError = error
-            }
-        }
-        if !understood {
-            switch lastError {
-            case .unknownStandard(let name):
-                throw CLIError.badInput(
-                    "--class", expected: "a standard RAL, BS, AFNOR, ENV or US before ':'", found: quoted(name))
-            default:
-                let standards = Set(lines.map(\.standard)).sorted { $0.rawValue < $1.rawValue }
-                let labels = standards.map { s in "\(s.rawValue): " + s.classes.map(\.label).joined(separator: " ") }
-                throw CLIError.badInput(
-                    "--class", expected: "a class label (\(labels.joined(separator: "; ")))", found: quoted(classText))
-            }
-        }
-        if offers.isEmpty, let only = lines.first, line != nil {
-            throw CLIError.badInput(
-                "--line",
-                expected:
-                    "a line made in style \(style.rawValue) class \(classText) (\(only.id) offers \(only.styles.map(\.rawValue).joined(separator: "/")) in \(only.classes.map(\.code).joined(separator: ", ")))",
-                found: quoted(only.id)
-            )
-        }
-        return offers
+        try FitSession.offers(lines, style: style, classText: classText, onlyLine: line != nil)
     }
 
     private func resolveABPI(_ prompter: inout Prompter?) throws -> ABPI? {

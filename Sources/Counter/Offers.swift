@@ -1,0 +1,48 @@
+public import Fitting
+
+extension FitSession {
+    /// The lines of `lines` that offer `style` in the class `classText` names, each with the class
+    /// read in the line's own standard (`2` is RAL 2 for a RAL line; `US:20-30` names its
+    /// standard). Bad input when no line understands the class; with `onlyLine`, bad input when
+    /// that line does not make the style and class.
+    ///
+    /// ```swift
+    /// let offers = try FitSession.offers(lines, style: .AD, classText: "2")
+    /// ```
+    public static func offers(
+        _ lines: [ProductLine], style: Style, classText: String, onlyLine: Bool = false
+    ) throws(CounterError) -> [(line: ProductLine, pressureClass: PressureClass)] {
+        var offers: [(ProductLine, PressureClass)] = []
+        var understood = false
+        var lastError: PressureClass.ParseError?
+        for candidate in lines {
+            do {
+                let parsed = try PressureClass.parse(classText, defaultStandard: candidate.standard)
+                understood = true
+                if candidate.offers(style: style, pressureClass: parsed) { offers.append((candidate, parsed)) }
+            } catch {
+                lastError = error
+            }
+        }
+        if !understood {
+            switch lastError {
+            case .unknownStandard(let name):
+                throw .badInput("class", expected: "a standard RAL, BS, AFNOR, ENV or US before ':'", found: "'\(name)'")
+            default:
+                let standards = Set(lines.map(\.standard)).sorted { $0.rawValue < $1.rawValue }
+                let labels = standards.map { s in "\(s.rawValue): " + s.classes.map(\.label).joined(separator: " ") }
+                throw .badInput(
+                    "class", expected: "a class label (\(labels.joined(separator: "; ")))", found: "'\(classText)'")
+            }
+        }
+        if offers.isEmpty, onlyLine, let only = lines.first {
+            throw .badInput(
+                "line",
+                expected:
+                    "a line made in style \(style.rawValue) class \(classText) (\(only.id) offers \(only.styles.map(\.rawValue).joined(separator: "/")) in \(only.classes.map(\.code).joined(separator: ", ")))",
+                found: "'\(only.id)'"
+            )
+        }
+        return offers
+    }
+}
