@@ -95,7 +95,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CounterTests",
-            dependencies: ["Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport"],
+            dependencies: [
+                "Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

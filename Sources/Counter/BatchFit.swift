@@ -119,7 +119,8 @@ public struct BatchFit: Sendable {
         func quoted(_ text: String) -> String { text.isEmpty ? "nothing" : "'\(text.prefix(60))'" }
         let id = value("id")
         guard !id.isEmpty, id.count <= 200 else {
-            return .failure(RowError(row: row, column: "id", problem: "expected 1 to 200 characters, found \(quoted(id))"))
+            return .failure(
+                RowError(row: row, column: "id", problem: "expected 1 to 200 characters, found \(quoted(id))"))
         }
         let styleText = value("style")
         guard let style = Style(rawValue: styleText.uppercased()) else {
@@ -171,7 +172,9 @@ public struct BatchFit: Sendable {
                 return .failure(
                     RowError(
                         row: 0, column: "line",
-                        problem: "expected a line of the catalogs (\(lines.map(\.id).prefix(8).joined(separator: ", "))…), found '\(lineID.prefix(60))'"))
+                        problem:
+                            "expected a line of the catalogs (\(lines.map(\.id).prefix(8).joined(separator: ", "))…), found '\(lineID.prefix(60))'"
+                    ))
             }
             candidates = [line]
         }

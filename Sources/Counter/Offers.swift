@@ -27,7 +27,8 @@ extension FitSession {
         if !understood {
             switch lastError {
             case .unknownStandard(let name):
-                throw .badInput("class", expected: "a standard RAL, BS, AFNOR, ENV or US before ':'", found: "'\(name)'")
+                throw .badInput(
+                    "class", expected: "a standard RAL, BS, AFNOR, ENV or US before ':'", found: "'\(name)'")
             default:
                 let standards = Set(lines.map(\.standard)).sorted { $0.rawValue < $1.rawValue }
                 let labels = standards.map { s in "\(s.rawValue): " + s.classes.map(\.label).joined(separator: " ") }

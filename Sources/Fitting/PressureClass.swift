@@ -100,11 +100,19 @@ public struct PressureClass: Hashable, Sendable, CustomStringConvertible {
 extension StringProtocol {
     /// The text without leading and trailing whitespace.
     public func trimmingWhitespace() -> String {
+        // Most text has no space at either end: an ASCII letter or digit at both is enough to know.
+        let text = String(self)
+        if let first = text.utf8.first, let last = text.utf8.last, Self.isPlainASCII(first), Self.isPlainASCII(last) {
+            return text
+        }
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
     }
+
+    /// An ASCII byte that is neither whitespace nor a control character.
+    private static func isPlainASCII(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
 
     /// Whether the text is something to show and store: not empty once trimmed, and without
     /// control characters (U+0000–U+001F, U+007F–U+009F), which a database column, a label or a

@@ -92,11 +92,25 @@ public enum ScaledDecimal {
         var units = numerator / UInt64(scale)
         if (numerator % UInt64(scale)) * 2 >= UInt64(scale) { units += 1 }
         let whole = units / UInt64(power)
-        var fraction = String(units % UInt64(power))
-        while fraction.count < maxFractionDigits { fraction = "0" + fraction }
-        while fraction.count > minFractionDigits, fraction.hasSuffix("0") { fraction.removeLast() }
-        let sign = value < 0 && units != 0 ? "-" : ""
-        return fraction.isEmpty ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+        // The fraction with the trailing zeros beyond the minimum dropped, then written digit by
+        // digit: integer work and a small string only (this runs for every number printed).
+        var fraction = units % UInt64(power)
+        var count = maxFractionDigits
+        while count > minFractionDigits, fraction % 10 == 0 {
+            fraction /= 10
+            count -= 1
+        }
+        var text = value < 0 && units != 0 ? "-" : ""
+        text += String(whole)
+        guard count > 0 else { return text }
+        text.append(".")
+        var place: UInt64 = 1
+        for _ in 1..<count { place *= 10 }
+        while place > 0 {
+            text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(fraction / place % 10)))
+            place /= 10
+        }
+        return text
     }
 
     private static func parseExponent(_ bytes: ArraySlice<UInt8>) throws(Failure) -> Int {

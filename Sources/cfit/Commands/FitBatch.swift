@@ -30,29 +30,39 @@ extension Fit {
         let chunks = stride(from: 0, to: batch.rows.count, by: chunkSize).map {
             $0..<min($0 + chunkSize, batch.rows.count)
         }
-        let outputs = ChunkOutputs(count: chunks.count)
         let json = self.json
-        DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
-            var out = ""
-            var errors: [String] = []
-            for row in batch.rows[chunks[index]] {
-                switch row.flatMap({ leg in batch.fit(leg).map { (leg, $0) } }) {
-                case .success(let (leg, report)):
-                    out += json ? Self.jsonLine(leg, report) : Self.csvLines(leg, report)
-                case .failure(let error):
-                    errors.append("error: \(path): \(error)")
-                }
-            }
-            outputs.set(index, out, errors)
-        }
         let stdout = FileHandle.standardOutput
         if !json { stdout.write(Data("id,line,outcome,size,length,reasons\n".utf8)) }
         var failed = 0
-        for index in chunks.indices {
-            let (out, errors) = outputs.get(index)
-            stdout.write(Data(out.utf8))
-            for line in errors { writeError(displayLine(line) + "\n") }
-            failed += errors.count
+        // A wave of chunks at a time, so the output is written as it is made, never held whole.
+        let wave = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+        for start in stride(from: 0, to: chunks.count, by: wave) {
+            let range = start..<min(start + wave, chunks.count)
+            let outputs = ChunkOutputs(count: range.count)
+            DispatchQueue.concurrentPerform(iterations: range.count) { offset in
+                var out: [UInt8] = []
+                out.reserveCapacity(chunkSize * (json ? 2_048 : 128))
+                var errors: [String] = []
+                for row in batch.rows[chunks[range.lowerBound + offset]] {
+                    switch row.flatMap({ leg in batch.fit(leg).map { (leg, $0) } }) {
+                    case .success(let (leg, report)):
+                        if json {
+                            Self.writeJSONLine(leg, report, to: &out)
+                        } else {
+                            Self.writeCSVLines(leg, report, to: &out)
+                        }
+                    case .failure(let error):
+                        errors.append("error: \(path): \(error)")
+                    }
+                }
+                outputs.set(offset, out, errors)
+            }
+            for offset in range.indices {
+                let (out, errors) = outputs.get(offset - range.lowerBound)
+                stdout.write(Data(out))
+                for line in errors { writeError(displayLine(line) + "\n") }
+                failed += errors.count
+            }
         }
         if failed > 0 {
             writeError("\(failed) of \(batch.rows.count) rows could not be fitted; the others were\n")
@@ -61,41 +71,48 @@ extension Fit {
     }
 
     /// `{"id": …, "results": […]}`: the results are exactly what `cfit fit --json` prints for the leg.
-    static func jsonLine(_ leg: BatchFit.Leg, _ report: FitReport) -> String {
-        JSONValue.object([("id", .string(leg.id)), ("results", FitJSON.value(report, single: false))]).serialized()
-            + "\n"
+    static func writeJSONLine(_ leg: BatchFit.Leg, _ report: FitReport, to out: inout [UInt8]) {
+        JSONValue.object([("id", .string(leg.id)), ("results", FitJSON.value(report, single: false))]).write(into: &out)
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// One CSV row per line: id, line, outcome, size, length, the reasons joined with "; ".
-    static func csvLines(_ leg: BatchFit.Leg, _ report: FitReport) -> String {
-        var out = ""
+    static func writeCSVLines(_ leg: BatchFit.Leg, _ report: FitReport, to out: inout [UInt8]) {
         for fit in report.legs[0].fits {
             let fields = [
                 leg.id, fit.line.id, fit.outcome.rawValue, fit.size ?? "", fit.length ?? "",
                 fit.reasons.map(\.message).joined(separator: "; "),
             ]
-            out += fields.map(csvField).joined(separator: ",") + "\n"
+            for (index, field) in fields.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: csvField(field).utf8)
+            }
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
     }
 
     /// A CSV field, quoted when it holds a comma, a quote or a line break.
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard
+            text.utf8.contains(where: {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n")
+                    || $0 == UInt8(ascii: "\r")
+            })
+        else { return text }
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 }
 
 /// Each chunk's output and errors, filled in by the workers.
 private final class ChunkOutputs: @unchecked Sendable {
-    private var outputs: [(String, [String])]
+    private var outputs: [([UInt8], [String])]
     private let lock = NSLock()
 
-    init(count: Int) { outputs = Array(repeating: ("", []), count: count) }
+    init(count: Int) { outputs = Array(repeating: ([], []), count: count) }
 
-    func set(_ index: Int, _ out: String, _ errors: [String]) {
+    func set(_ index: Int, _ out: [UInt8], _ errors: [String]) {
         lock.withLock { outputs[index] = (out, errors) }
     }
 
-    func get(_ index: Int) -> (String, [String]) { lock.withLock { outputs[index] } }
+    func get(_ index: Int) -> ([UInt8], [String]) { lock.withLock { outputs[index] } }
 }
