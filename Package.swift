@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "cfit", targets: ["cfit"]),
         .library(name: "Fitting", targets: ["Fitting"]),
         .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Inventory", targets: ["Inventory"]),
         .library(name: "Counter", targets: ["Counter"]),
         .library(name: "SyntheticData", targets: ["SyntheticData"]),
     ],

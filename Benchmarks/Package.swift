@@ -28,6 +28,16 @@ let package = Package(
             path: "Comparisons/PostgresComparison"
         ),
         .executableTarget(
+            name: "ShopFigures",
+            dependencies: [
+                .product(name: "Fitting", package: "CompressionFit"),
+                .product(name: "Postgres", package: "CompressionFit"),
+                .product(name: "Inventory", package: "CompressionFit"),
+                .product(name: "SyntheticData", package: "CompressionFit"),
+            ],
+            path: "Comparisons/ShopFigures"
+        ),
+        .executableTarget(
             name: "RoundTrips",
             dependencies: [.product(name: "Postgres", package: "CompressionFit")],
             path: "Comparisons/RoundTrips"

@@ -36,7 +36,8 @@ public struct SyntheticCatalog: Sendable {
         self.variant = variant
     }
 
-    /// The number of articles: 216 per line and colour.
+    /// The number of articles: 216 per line and colour. Article `n` has SKU `SY<variant>-<n>`, its
+    /// style is `styles[(n / (36 × colors)) % 2]` and its class `classes[(n / (72 × colors)) % 3]`.
     public var articleCount: Int { lines * colors * 216 }
 
     /// The id of line `index`.
@@ -100,9 +101,8 @@ public struct SyntheticCatalog: Sendable {
         let style = take(2)
         let pressureClass = take(3)
         let line = rest
-        let toeCode = toe == 0 ? "C" : "O"
-        let sku =
-            "SY\(variant)-\(line)-\(Self.styles[style])\(Self.classes[pressureClass])-\(Self.sizes[size])-\(Self.lengths[length].prefix(1).uppercased())-\(toeCode)-\(color)"
+        // SKUs are the article's number, so a load script can name any article by arithmetic.
+        let sku = "SY\(variant)-\(number)"
         return
             "\(sku),\(Self.gtin(variant: variant, number: number)),\(lineID(line)),\(Self.styles[style]),\(Self.classes[pressureClass]),\(Self.sizes[size]),\(Self.lengths[length]),\(Self.toes[toe]),\(Self.colorNames[color]),"
     }

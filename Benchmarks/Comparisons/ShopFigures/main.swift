@@ -1,0 +1,368 @@
+import Fitting
+import Foundation
+import Inventory
+import Postgres
+import SyntheticData
+
+// What a shop waits on, side by side with PostgreSQL's own tools on the same server in the same
+// run (ours and the reference interleaved, medians): dispensing against pgbench running the same
+// function calls, catalog import against psql \copy of the same rows into the same table, and
+// batch fitting against its target. Prints one line per figure:
+//     figure  ours  reference  ratio  target  ok
+// and exits 1 when a figure misses its target. `--quick` is the small version (a few minutes).
+// Run through Benchmarks/run, which builds cfit and this program in release mode first.
+
+let quick = CommandLine.arguments.contains("--quick")
+let cfit = ProcessInfo.processInfo.environment["CFIT_BINARY"] ?? "../.build/release/cfit"
+let seconds = quick ? 4.0 : 12.0
+let rounds = quick ? 1 : 2
+
+func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+/// Cycles done and failed by the workers.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var doneCount = 0
+    private var failedCount = 0
+    init(_ workers: Int) {}
+    func add(_ count: Int) { lock.withLock { doneCount += count } }
+    func fail() { lock.withLock { failedCount += 1 } }
+    var done: Int { lock.withLock { doneCount } }
+    var failures: Int { lock.withLock { failedCount } }
+}
+
+struct Figure {
+    let name: String
+    let ours: Double
+    let reference: Double?
+    let unit: String
+    let target: String
+    let ok: Bool
+}
+var figures: [Figure] = []
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+/// Runs a program; returns its status, standard output and peak resident set (KiB, from wait4).
+@discardableResult
+func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) -> (
+    status: Int32, output: String, maxRSS: Int
+) {
+    let outputPath = NSTemporaryDirectory() + "shop-figures-\(getpid()).out"
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    let handle = FileHandle(forWritingAtPath: outputPath)!
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_adddup2(&actions, handle.fileDescriptor, 1)
+    posix_spawn_file_actions_adddup2(&actions, handle.fileDescriptor, 2)
+    let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { "\($0)=\($1)" }
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    let envp = env.map { strdup($0) } + [nil]
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, program, &actions, nil, argv, envp)
+    guard spawned == 0 else { fatalError("cannot run \(program): \(spawned)") }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    try? handle.close()
+    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (exit, output, Int(usage.ru_maxrss))
+}
+
+func timed(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+// The server: DATABASE_URL's, or a throwaway cluster of our own.
+let binaries = try ServerBinaries.locate()
+let adminURL: String
+let server: LocalServer?
+if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+    adminURL = url
+    server = nil
+} else {
+    let home = NSTemporaryDirectory() + "cfit-shop-figures-\(getpid())"
+    let local = LocalServer(
+        home: home, database: "postgres",
+        settings: ["fsync": "off", "shared_buffers": "'256MB'", "max_connections": "100"])
+    try local.start()
+    try local.stopWhenProcessEnds(getpid(), removingFiles: true)
+    server = local
+    adminURL = local.url(database: "postgres")
+}
+defer { server?.stopImmediately() }
+let admin = try Connection(adminURL)
+/// A new database with every migration applied.
+func freshDatabase() throws -> String {
+    let name = "shop_figures_\(getpid())_\(UUID().uuidString.prefix(8).lowercased())"
+    try LocalServer.createDatabase(name, on: admin)
+    let url = ConnectionString.replacingDatabase(in: adminURL, with: name)
+    let connection = try Connection(url)
+    try Migrator(migrations: InventorySchema.migrations).migrate(connection)
+    connection.close()
+    return url
+}
+/// psql/pgbench arguments for `url` (a conninfo string works as the database name).
+func clientArguments(_ url: String) -> [String] { ["-d", url] }
+
+// MARK: Dispensing
+do {
+    log("dispensing: loading 2 160 articles, stock and prescriptions…")
+    let url = try freshDatabase()
+    let setup = try Connection(url)
+    let catalog = SyntheticCatalog(lines: 10, colors: 1)
+    var articles = ""
+    catalog.forEachArticleRow { articles += $0 + "\n" }
+    _ = try Catalogs(connection: setup).importCatalog(
+        json: Array(catalog.json.utf8), fileName: "bench.json", articles: Array(articles.utf8),
+        articlesFileName: "bench.csv")
+    try Stock(connection: setup).addLocation(code: "shop", name: "Shop")
+    let hot = [0, 1, 2, 3, 4]
+    for number in 0..<catalog.articleCount {
+        try Stock(connection: setup).receive(
+            sku: "SY0-\(number)", quantity: hot.contains(number) ? 2_000_000 : 100_000, location: "shop",
+            key: "in-\(number)")
+    }
+    let maxWorkers = 16
+    for prefix in ["o", "p"] {
+        for worker in 0..<maxWorkers {
+            for style in 0..<2 {
+                for pressureClass in 0..<3 {
+                    _ = try Prescriptions(connection: setup).create(
+                        NewPrescription(
+                            number: "RX-\(prefix)\(worker)-\(style)-\(pressureClass)", patient: "P-\(prefix)\(worker)",
+                            patientName: "Bench", prescriber: "DR-1", prescriberName: "Bench",
+                            style: style == 0 ? .AD : .AG,
+                            pressureClass: PressureStandard.RAL.pressureClass(["1", "2", "3"][pressureClass])!,
+                            quantity: 1_000_000_000),
+                        key: "rx-\(prefix)\(worker)-\(style)-\(pressureClass)")
+                }
+            }
+        }
+    }
+    setup.close()
+    let script = NSTemporaryDirectory() + "shop-figures-\(getpid())-dispense.sql"
+    let hotScript = NSTemporaryDirectory() + "shop-figures-\(getpid())-dispense-hot.sql"
+    func pgbenchScript(_ pick: String) -> String {
+        """
+        \(pick)
+        \\set s (:n / 36) % 2
+        \\set c (:n / 72) % 3
+        \\set k random(1, 1000000000000)
+        SELECT (cfit_reserve('pb-' || :client_id || '-' || :k, '["reserve"]', 'RX-p' || :client_id || '-' || :s || '-' || :c, 'SY0-' || :n, 'shop', current_date)->>'id')::bigint AS rid \\gset
+        SELECT cfit_dispense('pd-' || :client_id || '-' || :k, '["dispense"]', :rid, current_date);
+
+        """
+    }
+    try pgbenchScript("\\set n random(0, \(catalog.articleCount - 1))").write(
+        toFile: script, atomically: true, encoding: .utf8)
+    try pgbenchScript("\\set n random(0, 4)").write(toFile: hotScript, atomically: true, encoding: .utf8)
+
+    /// Reserve + dispense cycles per second through the Inventory module, `workers` connections.
+    func ours(_ workers: Int, hotOnly: Bool) throws -> Double {
+        let tally = Tally(workers)
+        let deadline = Date().addingTimeInterval(seconds)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            guard let connection = try? Connection(url) else { return }
+            defer { connection.close() }
+            var generator = SystemRandomNumberGenerator()
+            var done = 0
+            while Date() < deadline {
+                let number =
+                    hotOnly ? Int.random(in: 0...4, using: &generator) : Int.random(in: 0..<2_160, using: &generator)
+                let key = UUID().uuidString
+                do {
+                    let held = try Reservations(connection: connection).reserve(
+                        rx: "RX-o\(worker)-\((number / 36) % 2)-\((number / 72) % 3)", sku: "SY0-\(number)",
+                        location: "shop", key: "r-" + key)
+                    _ = try Dispensing(connection: connection).dispense(reservation: held.id, key: "d-" + key)
+                    done += 1
+                } catch {
+                    tally.fail()
+                }
+            }
+            tally.add(done)
+        }
+        if tally.failures > 0 { log("  ours: \(tally.failures) cycles failed") }
+        return Double(tally.done) / seconds
+    }
+
+    /// pgbench's transactions (one reserve + dispense script each) per second.
+    func reference(_ workers: Int, hotOnly: Bool) -> Double {
+        let result = run(
+            binaries.path("pgbench"),
+            [
+                "-n", "-M", "extended", "-c", String(workers), "-j", String(min(workers, 2)), "-T",
+                String(Int(seconds)),
+                "-f", hotOnly ? hotScript : script,
+            ] + clientArguments(url))
+        guard result.status == 0,
+            let line = result.output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") })
+        else {
+            log("pgbench failed:\n\(result.output)")
+            return 0
+        }
+        return Double(line.dropFirst(6).prefix { $0 != " " }) ?? 0
+    }
+
+    for (workers, hotOnly) in [(1, false), (4, false), (16, false), (16, true)] {
+        var mine: [Double] = []
+        var theirs: [Double] = []
+        for _ in 0..<rounds {
+            mine.append(try ours(workers, hotOnly: hotOnly))
+            theirs.append(reference(workers, hotOnly: hotOnly))
+        }
+        let (a, b) = (median(mine), median(theirs))
+        let name = "reserve+dispense, \(workers) worker\(workers == 1 ? "" : "s")\(hotOnly ? ", 5 hot articles" : "")"
+        log("  \(name): ours \(Int(a))/s, pgbench \(Int(b))/s")
+        figures.append(
+            Figure(
+                name: name, ours: a, reference: b, unit: "/s", target: "≥ 85 % of pgbench", ok: b > 0 && a >= 0.85 * b))
+    }
+    let check = try Connection(url)
+    let problems = try Checks(connection: check).run().problems
+    let negative = try check.query(
+        "SELECT count(*) AS n FROM stock_balance WHERE on_hand < 0 OR reserved < 0 OR reserved > on_hand")[0].decode(
+            Int.self, "n")
+    figures.append(
+        Figure(
+            name: "dispensing: check problems and oversold balances afterwards",
+            ours: Double(problems.count + negative),
+            reference: nil, unit: "", target: "0", ok: problems.isEmpty && negative == 0))
+    check.close()
+}
+
+// MARK: Import
+do {
+    let sizes = quick ? [(6, 8), (29, 8)] : [(6, 8), (58, 8), (116, 8)]
+    var peaks: [Int: Int] = [:]
+    for (index, (lines, colors)) in sizes.enumerated() {
+        let synthetic = SyntheticCatalog(lines: lines, colors: colors, variant: index + 1)
+        let directory = NSTemporaryDirectory() + "shop-figures-\(getpid())-import"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let catalogPath = "\(directory)/catalog-\(index).json"
+        let articlesPath = "\(directory)/articles-\(index).csv"
+        try synthetic.json.write(toFile: catalogPath, atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: articlesPath, contents: nil)
+        let handle = FileHandle(forWritingAtPath: articlesPath)!
+        var buffer = ""
+        synthetic.forEachArticleRow { row in
+            buffer += row + "\n"
+            if buffer.utf8.count > 1 << 20 {
+                handle.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        handle.write(Data(buffer.utf8))
+        try handle.close()
+        var mine: [Double] = []
+        var theirs: [Double] = []
+        var peak = 0
+        for _ in 0..<rounds {
+            let ourDatabase = try freshDatabase()
+            var result: (status: Int32, output: String, maxRSS: Int) = (0, "", 0)
+            let ourTime = timed {
+                result = run(
+                    cfit, ["catalog", "import", catalogPath, articlesPath], environment: ["DATABASE_URL": ourDatabase])
+            }
+            guard result.status == 0 else { fatalError("cfit catalog import failed:\n\(result.output)") }
+            mine.append(Double(synthetic.articleCount) / ourTime)
+            peak = max(peak, result.maxRSS)
+            // The reference: the same rows into the same table (constraints, indexes, triggers)
+            // by psql \copy, the lines already in place.
+            let theirDatabase = try freshDatabase()
+            let lines = run(cfit, ["catalog", "import", catalogPath], environment: ["DATABASE_URL": theirDatabase])
+            guard lines.status == 0 else { fatalError("catalog lines failed:\n\(lines.output)") }
+            var copy: (status: Int32, output: String, maxRSS: Int) = (0, "", 0)
+            let theirTime = timed {
+                copy = run(
+                    binaries.path("psql"),
+                    clientArguments(theirDatabase) + [
+                        "-v", "ON_ERROR_STOP=1", "-c",
+                        "\\copy article (sku, gtin, line_id, style, class_label, size_name, length_name, toe, color, hcpcs) FROM '\(articlesPath)' WITH (FORMAT csv, HEADER true)",
+                    ])
+            }
+            guard copy.status == 0 else { fatalError("psql \\copy failed:\n\(copy.output)") }
+            theirs.append(Double(synthetic.articleCount) / theirTime)
+        }
+        peaks[synthetic.articleCount] = peak
+        let (a, b) = (median(mine), median(theirs))
+        let last = index == sizes.count - 1
+        log("  import \(synthetic.articleCount): ours \(Int(a)) rows/s, psql \(Int(b)) rows/s, peak \(peak / 1024) MiB")
+        figures.append(
+            Figure(
+                name: "catalog import, \(synthetic.articleCount) articles", ours: a, reference: b, unit: " rows/s",
+                target: last ? "≥ 80 % of psql \\copy" : "(shown)", ok: !last || a >= 0.8 * b))
+    }
+    let counts = peaks.keys.sorted()
+    if let small = counts.first, let large = counts.last, let smallPeak = peaks[small], let largePeak = peaks[large] {
+        figures.append(
+            Figure(
+                name: "import peak RSS, \(large) vs \(small) articles (MiB)", ours: Double(largePeak) / 1024,
+                reference: Double(smallPeak) / 1024, unit: "", target: "≤ 1.5 × the small file's",
+                ok: Double(largePeak) <= 1.5 * Double(smallPeak)))
+    }
+}
+
+// MARK: Batch fitting
+do {
+    let legs = quick ? 50_000 : 100_000
+    let path = NSTemporaryDirectory() + "shop-figures-\(getpid())-legs.csv"
+    var text = "id,style,class,line,cB,cB1,cC,cD,lD\n"
+    var generator = SystemRandomNumberGenerator()
+    for index in 0..<legs {
+        func tenth(_ range: ClosedRange<Int>) -> String {
+            let value = Int.random(in: range, using: &generator)
+            return "\(value / 10).\(value % 10)"
+        }
+        text += "leg-\(index),AD,2,,\(tenth(180...300)),,\(tenth(280...500)),\(tenth(260...460)),\(tenth(320...500))\n"
+    }
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let seeds = URL(fileURLWithPath: cfit).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Seeds").path
+    let catalogs = ["northwind.json", "liberty.json", "prairie.json"].flatMap { ["--catalog", "\(seeds)/\($0)"] }
+    for json in [false, true] {
+        var rates: [Double] = []
+        for _ in 0..<max(rounds, 2) {
+            let elapsed = timed {
+                let result = run(
+                    "/bin/sh",
+                    ["-c", "\"$0\" \"$@\" > /dev/null", cfit, "fit", "--batch", path] + catalogs
+                        + (json ? ["--json"] : []))
+                if result.status != 0 { log("batch failed: \(result.output.prefix(300))") }
+            }
+            rates.append(Double(legs) / elapsed)
+        }
+        let rate = median(rates)
+        figures.append(
+            Figure(
+                name: "batch fitting, \(legs) legs, \(json ? "JSON" : "CSV") out", ours: rate, reference: nil,
+                unit: " legs/s", target: "≥ 100 000 legs/s", ok: rate >= 100_000))
+    }
+}
+
+// MARK: Report
+func number(_ value: Double) -> String {
+    value >= 100 ? String(Int(value.rounded())) : String(format: "%.2f", value)
+}
+let header = ["figure", "ours", "reference", "ratio", "target", "ok"]
+var rows = [header]
+for figure in figures {
+    rows.append([
+        figure.name, number(figure.ours) + figure.unit, figure.reference.map { number($0) + figure.unit } ?? "—",
+        figure.reference.map { $0 > 0 ? String(format: "%.2f", figure.ours / $0) : "—" } ?? "—", figure.target,
+        figure.ok ? "ok" : "MISS",
+    ])
+}
+let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+for row in rows {
+    print(
+        row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+}
+exit(figures.allSatisfy(\.ok) ? 0 : 1)
