@@ -141,7 +141,7 @@ public struct Catalogs: Sendable {
                     try tx.execute(
                         """
                         INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('catalog', \(fileName), \(try Self.sha256(json, on: tx)), \(catalog.lines.count),
+                        VALUES ('catalog', \(fileName), \(SHA256.hex(json)), \(catalog.lines.count),
                                 \("\(changedLines.count) of \(catalog.lines.count) lines changed, \(chartChanges.count) differences"))
                         """
                     )
@@ -152,7 +152,7 @@ public struct Catalogs: Sendable {
                     try tx.execute(
                         """
                         INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('articles', \(articlesFileName ?? "articles"), \(try Self.sha256(articles, on: tx)), \(decodedArticles.count),
+                        VALUES ('articles', \(articlesFileName ?? "articles"), \(SHA256.hex(articles)), \(decodedArticles.count),
                                 \("\(summary.articlesAdded) added, \(summary.articlesChanged) changed, \(summary.articlesDeactivated) deactivated"))
                         """
                     )
@@ -163,10 +163,6 @@ public struct Catalogs: Sendable {
         } catch let dry as DryRun {
             return dry.summary
         }
-    }
-
-    static func sha256(_ bytes: [UInt8], on connection: Connection) throws -> String {
-        try connection.query("SELECT encode(sha256(\(ByteA(bytes))), 'hex') AS h")[0].decode(String.self, "h")
     }
 
     private func store(_ lines: [ProductLine], manufacturer name: String, on tx: Connection, stored: (Int) -> Void)
@@ -234,11 +230,49 @@ public struct Catalogs: Sendable {
         }
     }
 
+    /// The first import of lines that hold no articles yet: the rows go straight into `article`
+    /// by COPY (the table's own constraints check them), with no staging table and no merge.
+    /// Returns `false`, having changed nothing, when the lines already hold articles or when a SKU
+    /// or GTIN of the file is already used by another line (then the merge handles or refuses it).
+    private func loadedDirectly(
+        _ articles: [Article], lines: [String], into summary: inout ImportSummary, on tx: Connection
+    ) throws -> Bool {
+        let lineList = lines.joined(separator: "\u{1F}")
+        let held = try tx.query(
+            "SELECT EXISTS (SELECT 1 FROM article WHERE line_id = ANY(string_to_array(\(lineList), chr(31)))) AS held"
+        )[0].decode(Bool.self, "held")
+        guard !held, !articles.isEmpty else { return false }
+        try tx.execute("SAVEPOINT article_copy")
+        do {
+            try tx.copy(
+                into: "article",
+                columns: [
+                    "sku", "gtin", "line_id", "style", "class_label", "size_name", "length_name", "toe", "color",
+                    "hcpcs",
+                ],
+                rows: articles.lazy.map {
+                    [
+                        $0.sku, $0.gtin.digits, $0.line, $0.style.rawValue, $0.pressureClass.label, $0.size, $0.length,
+                        $0.toe.rawValue, $0.color, $0.hcpcs,
+                    ]
+                }
+            )
+        } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+            try tx.execute("ROLLBACK TO SAVEPOINT article_copy")
+            return false
+        }
+        try tx.execute("RELEASE SAVEPOINT article_copy")
+        summary.added = articles.map(\.sku).sorted()
+        summary.articlesAdded = summary.added.count
+        return true
+    }
+
     /// Loads `articles` into a temporary table with COPY, compares them with the database's
     /// articles of `lines`, and applies the differences, filling in `summary`.
     private func merge(_ articles: [Article], lines: [String], into summary: inout ImportSummary, on tx: Connection)
         throws
     {
+        if try loadedDirectly(articles, lines: lines, into: &summary, on: tx) { return }
         try tx.executeScript(
             """
             CREATE TEMP TABLE article_import (
@@ -252,7 +286,7 @@ public struct Catalogs: Sendable {
             columns: [
                 "sku", "gtin", "line_id", "style", "class_label", "size_name", "length_name", "toe", "color", "hcpcs",
             ],
-            rows: articles.map {
+            rows: articles.lazy.map {
                 [
                     $0.sku, $0.gtin.digits, $0.line, $0.style.rawValue, $0.pressureClass.label, $0.size, $0.length,
                     $0.toe.rawValue, $0.color, $0.hcpcs,

@@ -18,6 +18,9 @@ public struct SyntheticCatalog: Sendable {
     public let colors: Int
     /// Distinguishes one generated catalog's ids and GTINs from another's (0–9).
     public let variant: Int
+    /// A later edition of the same catalog: the same lines, SKUs and GTINs, every article's colour
+    /// renamed — a file whose import changes every article.
+    public let edition: Int
 
     static let classes = ["1", "2", "3"]
     static let styles = ["AD", "AG"]
@@ -29,11 +32,12 @@ public struct SyntheticCatalog: Sendable {
     ]
 
     /// A catalog of `lines` lines whose articles come in `colors` colours (at most 12).
-    public init(lines: Int, colors: Int, variant: Int = 0) {
+    public init(lines: Int, colors: Int, variant: Int = 0, edition: Int = 0) {
         precondition(lines >= 1 && lines <= 9_999 && (1...12).contains(colors) && (0...9).contains(variant))
         self.lines = lines
         self.colors = colors
         self.variant = variant
+        self.edition = edition
     }
 
     /// The number of articles: 216 per line and colour. Article `n` has SKU `SY<variant>-<n>`, its
@@ -104,7 +108,7 @@ public struct SyntheticCatalog: Sendable {
         // SKUs are the article's number, so a load script can name any article by arithmetic.
         let sku = "SY\(variant)-\(number)"
         return
-            "\(sku),\(Self.gtin(variant: variant, number: number)),\(lineID(line)),\(Self.styles[style]),\(Self.classes[pressureClass]),\(Self.sizes[size]),\(Self.lengths[length]),\(Self.toes[toe]),\(Self.colorNames[color]),"
+            "\(sku),\(Self.gtin(variant: variant, number: number)),\(lineID(line)),\(Self.styles[style]),\(Self.classes[pressureClass]),\(Self.sizes[size]),\(Self.lengths[length]),\(Self.toes[toe]),\(Self.colorNames[color])\(edition == 0 ? "" : " \(edition)"),"
     }
 
     /// A GTIN-13 in the in-store range, apart from the sample seeds' (prefix 29), with its check
