@@ -123,6 +123,17 @@ extension StringProtocol {
 
     /// The first control character and its 1-based position, if any.
     var firstControlCharacter: (scalar: Unicode.Scalar, position: Int)? {
+        // Most text has none: a byte scan says so without decoding (C1 controls are C2 80–C2 9F).
+        var previous: UInt8 = 0
+        var suspicious = false
+        for byte in utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) {
+                suspicious = true
+                break
+            }
+            previous = byte
+        }
+        guard suspicious else { return nil }
         for (offset, scalar) in unicodeScalars.enumerated()
         where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
             return (scalar, offset + 1)

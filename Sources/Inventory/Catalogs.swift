@@ -106,6 +106,9 @@ public struct Catalogs: Sendable {
             return try connection.transaction { tx in
                 // One catalog import at a time.
                 try tx.query("SELECT pg_advisory_xact_lock(\(Int64(0x6366_6974_696D_7074)))")
+                // A client killed during a long statement (a COPY, the merge) is noticed within a
+                // second and its transaction ended, rather than running on and holding the lock.
+                try tx.execute("SET LOCAL client_connection_check_interval = '1s'")
                 let stored = try Self.productLines(ids: catalog.lines.map(\.id), on: tx)
                 var changedLines: [ProductLine] = []
                 var chartChanges: [String] = []

@@ -117,7 +117,7 @@ struct KilledImportTests {
             process.waitUntilExit()
             log.append("\(point): \(seen.map { String($0.prefix(40)) } ?? "(client side)")")
             // The server ends the dead client's transaction once it notices; wait for that.
-            for _ in 0..<600 where try Self.otherBackends(on: observer) > 0 { Thread.sleep(forTimeInterval: 0.1) }
+            for _ in 0..<1_200 where try Self.otherBackends(on: observer) > 0 { Thread.sleep(forTimeInterval: 0.1) }
             #expect(try Self.otherBackends(on: observer) == 0)
             let now = try HostileInputTests.snapshot(url)
             if now != before && (finished || point.isRandom) {

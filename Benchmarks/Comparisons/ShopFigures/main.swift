@@ -365,4 +365,10 @@ for row in rows {
     print(
         row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
 }
+// The generated files go with the run.
+let temporary = NSTemporaryDirectory()
+for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+where name.hasPrefix("shop-figures-\(getpid())") {
+    try? FileManager.default.removeItem(atPath: temporary + "/" + name)
+}
 exit(figures.allSatisfy(\.ok) ? 0 : 1)
