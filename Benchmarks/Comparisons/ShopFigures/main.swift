@@ -310,6 +310,102 @@ do {
     }
 }
 
+// MARK: Lookups at scale
+do {
+    // (lines, colours, locations, lots per article): balances = articles × locations × lots.
+    let scales = quick ? [(6, 8, 1, 1), (12, 8, 5, 1)] : [(6, 8, 1, 1), (12, 8, 5, 1), (12, 8, 12, 4)]
+    for (lines, colors, locations, lots) in scales {
+        let url = try freshDatabase()
+        let setup = try Connection(url)
+        let synthetic = SyntheticCatalog(lines: lines, colors: colors, variant: 5)
+        var articles = ""
+        synthetic.forEachArticleRow { articles += $0 + "\n" }
+        _ = try Catalogs(connection: setup).importCatalog(
+            json: Array(synthetic.json.utf8), fileName: "scale.json", articles: Array(articles.utf8),
+            articlesFileName: "scale.csv")
+        log("lookups: loading \(synthetic.articleCount * locations * lots) balances…")
+        try setup.executeScript(
+            """
+            INSERT INTO location (code, name) SELECT 'loc-' || g, 'Location ' || g FROM generate_series(1, \(locations)) g;
+            INSERT INTO lot (sku, code, expires_on)
+                SELECT a.sku, 'L' || k || '-' || a.sku, current_date + 400 FROM article a CROSS JOIN generate_series(1, \(lots)) k;
+            INSERT INTO stock_balance (sku, location_id, lot_id, on_hand)
+                SELECT l.sku, loc.id, l.id, 5 FROM lot l CROSS JOIN location loc;
+            INSERT INTO stock_movement (balance_id, sku, location_id, lot_id, delta, on_hand_after, reason)
+                SELECT id, sku, location_id, lot_id, 5, 5, 'receipt' FROM stock_balance;
+            INSERT INTO reorder_rule (sku, location_id, minimum)
+                SELECT a.sku, loc.id, 6 FROM article a CROSS JOIN location loc WHERE a.sku LIKE '%7';
+            ANALYZE;
+            """)
+        let balances = try setup.query("SELECT count(*) AS n FROM stock_balance")[0].decode(Int.self, "n")
+        setup.close()
+        let connection = try Connection(url)
+        let skus = (0..<200).map { _ in "SY5-\(Int.random(in: 0..<synthetic.articleCount))" }
+        func percentiles(_ name: String, _ body: (String) throws -> Void) throws -> (Double, Double) {
+            var samples: [Double] = []
+            for sku in skus { samples.append(try timed { try body(sku) } * 1_000) }
+            samples.sort()
+            return (samples[samples.count / 2], samples[samples.count * 99 / 100])
+        }
+        let before = try connection.query(
+            "SELECT coalesce(sum(seq_scan), 0)::bigint AS s FROM pg_stat_user_tables WHERE relname IN ('stock_balance', 'lot', 'article', 'stock_movement')"
+        )[0].decode(Int.self, "s")
+        var singles: [(String, (Double, Double))] = []
+        singles.append(
+            ("stock show SKU", try percentiles("stock") { _ = try Stock(connection: connection).balances(sku: $0) }))
+        singles.append(
+            ("article show", try percentiles("article") { _ = try Articles(connection: connection).show($0) }))
+        singles.append(
+            ("lot show", try percentiles("lot") { _ = try Lots(connection: connection).show("L1-\($0)", sku: $0) }))
+        singles.append(
+            ("stock history SKU", try percentiles("history") { _ = try Stock(connection: connection).history(sku: $0) })
+        )
+        try connection.query("SELECT pg_stat_force_next_flush()")
+        Thread.sleep(forTimeInterval: 0.2)
+        let observer = try Connection(url)
+        let after = try observer.query(
+            "SELECT coalesce(sum(seq_scan), 0)::bigint AS s FROM pg_stat_user_tables WHERE relname IN ('stock_balance', 'lot', 'article', 'stock_movement')"
+        )[0].decode(Int.self, "s")
+        observer.close()
+        for (name, (p50, p99)) in singles {
+            figures.append(
+                Figure(
+                    name: "\(name) at \(balances) balances, p99 ms (p50 \(String(format: "%.2f", p50)))", ours: p99,
+                    reference: nil, unit: "", target: "p99 < 2 ms", ok: p99 < 2))
+        }
+        figures.append(
+            Figure(
+                name:
+                    "sequential scans of the stock tables during \(singles.count * skus.count) lookups at \(balances)",
+                ours: Double(after - before), reference: nil, unit: "", target: "0 (indexes only)", ok: after == before)
+        )
+        let low = try timed { _ = try Stock(connection: connection).low() } * 1_000
+        figures.append(
+            Figure(
+                name: "stock low at \(balances) balances, ms", ours: low, reference: nil, unit: "", target: "(shown)",
+                ok: true))
+        var checkProblems = 0
+        let check = try timed { checkProblems = try Checks(connection: connection).run().problems.count }
+        figures.append(
+            Figure(
+                name: "check at \(balances) balances, s", ours: check, reference: nil, unit: "",
+                target: "< 10 s, clean",
+                ok: check < 10 && checkProblems == 0))
+        var processTimes: [Double] = []
+        for sku in skus.prefix(20) {
+            processTimes.append(
+                timed { run(cfit, ["stock", "show", sku], environment: ["DATABASE_URL": url]) } * 1_000)
+        }
+        let process = median(processTimes)
+        figures.append(
+            Figure(
+                name: "cfit stock show SKU, whole process, at \(balances) balances, p50 ms", ours: process,
+                reference: nil,
+                unit: "", target: "< 50 ms", ok: process < 50))
+        connection.close()
+    }
+}
+
 // MARK: Batch fitting
 do {
     let legs = quick ? 50_000 : 100_000
