@@ -93,8 +93,11 @@ struct KilledImportTests {
             process.executableURL = URL(fileURLWithPath: CFit.binary)
             process.arguments = ["catalog", "import", files.catalog, files.articles]
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            let errorPath = NSTemporaryDirectory() + "cfit-killed-import-\(UUID().uuidString.prefix(8)).err"
+            _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+            defer { try? FileManager.default.removeItem(atPath: errorPath) }
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            process.standardError = FileHandle(forWritingAtPath: errorPath)
             try process.run()
             let started = Date()
             var seen: String?
@@ -103,14 +106,20 @@ struct KilledImportTests {
                 Thread.sleep(forTimeInterval: seconds)
                 seen = try Self.running(on: observer)
             case .during(let statement):
-                while process.isRunning, Date().timeIntervalSince(started) < 120 {
+                while process.isRunning, Date().timeIntervalSince(started) < 600 {
                     if let query = try Self.running(on: observer), query.hasPrefix(statement) {
                         seen = query
                         break
                     }
                     Thread.sleep(forTimeInterval: 0.002)
                 }
-                #expect(seen != nil, "the import never ran \(statement)…")
+                #expect(
+                    seen != nil,
+                    """
+                    the import never ran \(statement)… (after \(Int(Date().timeIntervalSince(started))) s, \
+                    \(process.isRunning ? "still running" : "exit \(process.terminationStatus)"): \
+                    \((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+                    """)
             }
             let finished = !process.isRunning
             kill(process.processIdentifier, SIGKILL)
