@@ -108,7 +108,12 @@ public struct Catalogs: Sendable {
                 try tx.query("SELECT pg_advisory_xact_lock(\(Int64(0x6366_6974_696D_7074)))")
                 // A client killed during a long statement (a COPY, the merge) is noticed within a
                 // second and its transaction ended, rather than running on and holding the lock.
-                try tx.execute("SET LOCAL client_connection_check_interval = '1s'")
+                // (PostgreSQL 14 and later; older servers go on without it.)
+                try tx.query(
+                    """
+                    SELECT set_config('client_connection_check_interval', '1s', true)
+                    WHERE current_setting('server_version_num')::int >= 140000
+                    """)
                 let stored = try Self.productLines(ids: catalog.lines.map(\.id), on: tx)
                 var changedLines: [ProductLine] = []
                 var chartChanges: [String] = []
@@ -296,6 +301,10 @@ public struct Catalogs: Sendable {
                 ]
             }
         )
+        // The planner knows nothing of a fresh temporary table (autovacuum never analyzes one): without
+        // its statistics it once chose a nested loop for the comparison below, 200 000 × 200 000
+        // rows, and an update of a large catalog ran for minutes.
+        try tx.execute("ANALYZE article_import")
         let lineList = lines.joined(separator: "\u{1F}")
         for row in try tx.query(
             """
