@@ -33,9 +33,8 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
 
     /// An error of `kind` from a message in the operations' convention: a leading `--name: `
     /// (or `NAME: ` for an input the command line takes positionally) is the field, and `--name`
-    /// anywhere else mentions another input. This is how the
-    /// database's operations and this module write their messages, so a message is written once
-    /// and every face reads the field apart from the words.
+    /// anywhere else mentions another input. The database's operations and this module write
+    /// their messages this way, once; every face reads the field apart from the words.
     ///
     /// ```swift
     /// let error = InventoryError(.badInput, "--lot: expected a lot received before, found 'X'")
