@@ -130,19 +130,13 @@ public struct BatchFit: Sendable {
         let classText = value("class")
         let lineID = value("line")
         let key = "\(style.rawValue)\u{1F}\(classText)\u{1F}\(lineID)"
+        let resolved =
+            cache[key] ?? Self.offers(style: style, classText: classText, lineID: lineID, lines: lines, byID: byID)
+        cache[key] = resolved
         let offers: [(line: ProductLine, pressureClass: PressureClass)]
-        if let cached = cache[key] {
-            switch cached {
-            case .success(let found): offers = found
-            case .failure(let error): return .failure(RowError(row: row, column: error.column, problem: error.problem))
-            }
-        } else {
-            let result = Self.offers(style: style, classText: classText, lineID: lineID, lines: lines, byID: byID)
-            cache[key] = result
-            switch result {
-            case .success(let found): offers = found
-            case .failure(let error): return .failure(RowError(row: row, column: error.column, problem: error.problem))
-            }
+        switch resolved {
+        case .success(let found): offers = found
+        case .failure(let error): return .failure(RowError(row: row, column: error.column, problem: error.problem))
         }
         var leg = LegMeasurements()
         for (index, point) in points {
