@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(
             name: "InventoryTests",
             dependencies: [
-                "Inventory", "Fitting", "Postgres", "PostgresTestSupport",
+                "Inventory", "Fitting", "Postgres", "PostgresTestSupport", "SyntheticData",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

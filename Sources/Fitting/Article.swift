@@ -96,7 +96,7 @@ public struct ArticleDecoder: Sendable {
     /// Columns that may be absent or empty.
     public static let optionalColumns = ["hcpcs"]
 
-    private let lines: [String: ProductLine]
+    let lines: [String: ProductLine]
 
     /// A decoder that checks articles against `lines` (by id).
     public init(lines: [ProductLine]) {
@@ -109,64 +109,124 @@ public struct ArticleDecoder: Sendable {
         do {
             rows = try CSVReader.rows(text)
         } catch {
-            throw ArticleError(issues: [
-                ArticleIssue(row: error.line, column: "(file)", expected: "CSV", found: error.message)
-            ])
+            throw ArticleError(issues: [Self.issue(error)])
         }
-        guard let header = rows.first else {
-            throw ArticleError(issues: [
-                ArticleIssue(row: 1, column: "(header)", expected: "a header row", found: "an empty file")
-            ])
-        }
-        if header.fields.count == 1, header.fields[0].contains(";") || header.fields[0].contains("\t") {
-            let separator = header.fields[0].contains(";") ? "';'" : "tabs"
-            throw ArticleError(issues: [
-                ArticleIssue(
-                    row: header.line, column: "(header)", expected: "columns separated by commas",
-                    found: "\(separator) between them (export the file as CSV with commas)")
-            ])
-        }
-        var issues: [ArticleIssue] = []
-        var columns: [String: Int] = [:]
-        for (index, name) in header.fields.enumerated() {
-            let key = name.trimmingWhitespace()
-            guard Self.requiredColumns.contains(key) || Self.optionalColumns.contains(key) else {
-                issues.append(
-                    ArticleIssue(
-                        row: header.line, column: key.isEmpty ? "#\(index + 1)" : key,
-                        expected: "one of \((Self.requiredColumns + Self.optionalColumns).joined(separator: ", "))",
-                        found: "an unknown column"))
-                continue
-            }
-            if columns[key] != nil {
-                issues.append(
-                    ArticleIssue(
-                        row: header.line, column: key.isEmpty ? "#\(index + 1)" : key, expected: "each column once",
-                        found: "it twice"))
-            }
-            columns[key] = index
-        }
-        for name in Self.requiredColumns where columns[name] == nil {
-            issues.append(
-                ArticleIssue(row: header.line, column: name, expected: "a column named \(name)", found: "none"))
-        }
-        guard issues.isEmpty else { throw ArticleError(issues: issues) }
-
+        var checker = RowChecker(self)
+        guard let header = rows.first else { throw ArticleError(issues: [Self.emptyFile]) }
+        try checker.header(header)
         var articles: [Article] = []
-        var skus: [String: Int] = [:]
-        var gtins: [String: Int] = [:]
         for row in rows.dropFirst() {
-            if row.fields.count != header.fields.count {
+            if let article = checker.check(row) { articles.append(article) }
+        }
+        try checker.finish()
+        return articles
+    }
+
+    /// The issue of a file that is not CSV.
+    public static func issue(_ error: CSVReader.SyntaxError) -> ArticleIssue {
+        ArticleIssue(row: error.line, column: "(file)", expected: "CSV", found: error.message)
+    }
+
+    /// The issue of a file with no header row.
+    public static let emptyFile = ArticleIssue(
+        row: 1, column: "(header)", expected: "a header row", found: "an empty file")
+
+    /// Checks an articles file row by row as it is read, keeping only what the checks need (each
+    /// SKU and GTIN seen, with its row), so a large file can be streamed rather than held.
+    ///
+    /// ```swift
+    /// var checker = ArticleDecoder.RowChecker(ArticleDecoder(lines: catalog.lines))
+    /// try checker.header(headerRow)
+    /// for row in rows { if let article = checker.check(row) { store(article) } }
+    /// try checker.finish()    // throws every issue found
+    /// ```
+    public struct RowChecker: Sendable {
+        private let decoder: ArticleDecoder
+        private var header: [String] = []
+        private var columns: [String: Int] = [:]
+        /// Every issue found so far.
+        public private(set) var issues: [ArticleIssue] = []
+        private var skus: SeenKeys
+        private var gtins: SeenKeys
+
+        /// How many good rows (distinct SKUs) were checked.
+        public var count: Int { skus.count }
+
+        /// The SKU of every good row, sorted.
+        public func sortedSKUs() -> [String] {
+            skus.sortedStrings()
+        }
+
+        /// A checker of rows against `decoder`'s lines. With `checkingDuplicates: false` a SKU or
+        /// GTIN used twice is not looked for — for a caller whose database refuses duplicates by
+        /// its own unique constraints and who checks again, with duplicates, when it does — and
+        /// nothing but each SKU is kept.
+        public init(_ decoder: ArticleDecoder, checkingDuplicates: Bool = true) {
+            self.decoder = decoder
+            skus = SeenKeys(indexed: checkingDuplicates)
+            gtins = SeenKeys(indexed: checkingDuplicates)
+        }
+
+        /// Checks the header row; a header that is not the format's refuses the whole file.
+        public mutating func header(_ header: CSVReader.Row) throws(ArticleError) {
+            if header.fields.count == 1, header.fields[0].contains(";") || header.fields[0].contains("\t") {
+                let separator = header.fields[0].contains(";") ? "';'" : "tabs"
+                throw ArticleError(issues: [
+                    ArticleIssue(
+                        row: header.line, column: "(header)", expected: "columns separated by commas",
+                        found: "\(separator) between them (export the file as CSV with commas)")
+                ])
+            }
+            var issues: [ArticleIssue] = []
+            var columns: [String: Int] = [:]
+            for (index, name) in header.fields.enumerated() {
+                let key = name.trimmingWhitespace()
+                guard ArticleDecoder.requiredColumns.contains(key) || ArticleDecoder.optionalColumns.contains(key)
+                else {
+                    issues.append(
+                        ArticleIssue(
+                            row: header.line, column: key.isEmpty ? "#\(index + 1)" : key,
+                            expected:
+                                "one of \((ArticleDecoder.requiredColumns + ArticleDecoder.optionalColumns).joined(separator: ", "))",
+                            found: "an unknown column"))
+                    continue
+                }
+                if columns[key] != nil {
+                    issues.append(
+                        ArticleIssue(
+                            row: header.line, column: key.isEmpty ? "#\(index + 1)" : key, expected: "each column once",
+                            found: "it twice"))
+                }
+                columns[key] = index
+            }
+            for name in ArticleDecoder.requiredColumns where columns[name] == nil {
+                issues.append(
+                    ArticleIssue(row: header.line, column: name, expected: "a column named \(name)", found: "none"))
+            }
+            guard issues.isEmpty else { throw ArticleError(issues: issues) }
+            self.header = header.fields
+            self.columns = columns
+        }
+
+        /// Throws every issue found, if any.
+        public func finish() throws(ArticleError) {
+            guard issues.isEmpty else { throw ArticleError(issues: issues) }
+        }
+
+        /// The article of `row`, or `nil` with its issues added to ``issues``.
+        public mutating func check(_ row: CSVReader.Row) -> Article? {
+            let lines = decoder.lines
+            if row.fields.count != header.count {
                 issues.append(
                     ArticleIssue(
-                        row: row.line, column: "(row)", expected: "\(header.fields.count) fields",
+                        row: row.line, column: "(row)", expected: "\(header.count) fields",
                         found: "\(row.fields.count)"))
-                continue
+                return nil
             }
             var rowIssues: [ArticleIssue] = []
-            if let control = controlCharacter(in: row, columns: header.fields) {
+            if let control = decoder.controlCharacter(in: row, columns: header) {
                 issues.append(control)
-                continue
+                return nil
             }
             func value(_ column: String) -> String {
                 columns[column].map { row.fields[$0].trimmingWhitespace() } ?? ""
@@ -181,7 +241,10 @@ public struct ArticleDecoder: Sendable {
             let sku = value("sku")
             if sku.isEmpty { fail("sku", "a SKU") }
             if sku.count > 100 { fail("sku", "a SKU of at most 100 characters") }
-            if let first = skus[sku], !sku.isEmpty { fail("sku", "a SKU not used before (row \(first) has it)") }
+            if let first = skus.row(of: sku.utf8), !sku.isEmpty {
+                fail("sku", "a SKU not used before (row \(first) has it)")
+            }
+
             var gtin: GTIN?
             switch Result(catching: { () throws(GTIN.Problem) -> GTIN in try GTIN(value("gtin")) }) {
             case .success(let valid): gtin = valid
@@ -189,7 +252,10 @@ public struct ArticleDecoder: Sendable {
             case .failure(.wrongCheckDigit(let digit)):
                 fail("gtin", "a valid GS1 check digit (\(digit) as the last digit)")
             }
-            if let gtin, let first = gtins[gtin.gtin14] { fail("gtin", "a GTIN not used before (row \(first) has it)") }
+
+            if let gtin, let first = gtins.row(of: gtin.gtin14.utf8) {
+                fail("gtin", "a GTIN not used before (row \(first) has it)")
+            }
             let line = lines[value("line")]
             if line == nil { fail("line", "a line id in the catalog (\(lines.keys.sorted().joined(separator: ", ")))") }
             let style = Style(rawValue: value("style"))
@@ -223,35 +289,33 @@ public struct ArticleDecoder: Sendable {
             if color.isEmpty { fail("color", "a colour name") }
             if color.count > 100 { fail("color", "a colour name of at most 100 characters") }
             let hcpcs = value("hcpcs")
-            if !hcpcs.isEmpty && !Self.isHCPCS(hcpcs) { fail("hcpcs", "a HCPCS code such as A6530, or nothing") }
+            if !hcpcs.isEmpty && !ArticleDecoder.isHCPCS(hcpcs) {
+                fail("hcpcs", "a HCPCS code such as A6530, or nothing")
+            }
 
             guard rowIssues.isEmpty, let gtin, let line, let style, let pressureClass, let toe else {
                 issues += rowIssues
-                continue
+                return nil
             }
-            skus[sku] = row.line
-            gtins[gtin.gtin14] = row.line
-            articles.append(
-                Article(
-                    sku: sku,
-                    gtin: gtin,
-                    line: line.id,
-                    style: style,
-                    pressureClass: pressureClass,
-                    size: size,
-                    length: length,
-                    toe: toe,
-                    color: color,
-                    hcpcs: hcpcs.isEmpty ? nil : hcpcs
-                )
+            _ = skus.insert(sku.utf8, row: row.line)
+            if gtins.isIndexed { _ = gtins.insert(gtin.gtin14.utf8, row: row.line) }
+            return Article(
+                sku: sku,
+                gtin: gtin,
+                line: line.id,
+                style: style,
+                pressureClass: pressureClass,
+                size: size,
+                length: length,
+                toe: toe,
+                color: color,
+                hcpcs: hcpcs.isEmpty ? nil : hcpcs
             )
         }
-        guard issues.isEmpty else { throw ArticleError(issues: issues) }
-        return articles
     }
 
     /// The first field of `row` holding a control character, as an issue naming its column.
-    private func controlCharacter(in row: CSVReader.Row, columns: [String]) -> ArticleIssue? {
+    func controlCharacter(in row: CSVReader.Row, columns: [String]) -> ArticleIssue? {
         for (index, field) in row.fields.enumerated() {
             guard let (scalar, position) = field.firstControlCharacter else { continue }
             let code = String(scalar.value, radix: 16, uppercase: true)

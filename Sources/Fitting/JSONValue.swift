@@ -138,6 +138,12 @@ public enum JSONValue: Hashable, Sendable {
         for _ in 0..<indent { out.append(contentsOf: "  ".utf8) }
     }
 
+    /// Appends `text` as a JSON string (quoted, escaped as ``serialized(pretty:)`` escapes it), for
+    /// a writer that makes JSON without building a value.
+    public static func write(string text: String, into out: inout [UInt8]) {
+        writeString(text, to: &out)
+    }
+
     private static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text

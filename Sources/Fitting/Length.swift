@@ -104,6 +104,13 @@ public struct Length: Hashable, Comparable, Sendable, CustomStringConvertible {
         )
     }
 
+    /// Appends ``formatted(in:minFractionDigits:)``'s text to `out` as UTF-8, with no String made.
+    public func write(in unit: LengthUnit, minFractionDigits: Int = 0, into out: inout [UInt8]) {
+        ScaledDecimal.write(
+            micrometres, scale: unit.micrometres, minFractionDigits: minFractionDigits,
+            maxFractionDigits: unit.exactFractionDigits, into: &out)
+    }
+
     /// The length as a tape shows it in `unit`: to the millimetre in centimetres; in inches exactly
     /// when it is a whole number of eighths (`8.625`), else to the tenth of an inch — so a cm chart
     /// read in inches says `7.9–8.7`, not `7.87402–8.66142`.

@@ -84,6 +84,22 @@ public enum ScaledDecimal {
         minFractionDigits: Int = 0,
         maxFractionDigits: Int
     ) -> String {
+        var bytes: [UInt8] = []
+        write(
+            value, scale: scale, minFractionDigits: minFractionDigits, maxFractionDigits: maxFractionDigits,
+            into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same text as ``format(_:scale:minFractionDigits:maxFractionDigits:)``, appended to
+    /// `out` as UTF-8 with no String made: JSON of a batch of legs writes many numbers.
+    public static func write(
+        _ value: Int64,
+        scale: Int64,
+        minFractionDigits: Int = 0,
+        maxFractionDigits: Int,
+        into out: inout [UInt8]
+    ) {
         var power: Int64 = 1
         for _ in 0..<maxFractionDigits { power *= 10 }
         // value / scale rounded to maxFractionDigits places, as an integer count of 10^-max.
@@ -100,17 +116,21 @@ public enum ScaledDecimal {
             fraction /= 10
             count -= 1
         }
-        var text = value < 0 && units != 0 ? "-" : ""
-        text += String(whole)
-        guard count > 0 else { return text }
-        text.append(".")
+        if value < 0 && units != 0 { out.append(UInt8(ascii: "-")) }
+        var wholePlace: UInt64 = 1
+        while wholePlace <= whole / 10 { wholePlace *= 10 }
+        while wholePlace > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(whole / wholePlace % 10))
+            wholePlace /= 10
+        }
+        guard count > 0 else { return }
+        out.append(UInt8(ascii: "."))
         var place: UInt64 = 1
         for _ in 1..<count { place *= 10 }
         while place > 0 {
-            text.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(fraction / place % 10)))
+            out.append(UInt8(ascii: "0") + UInt8(fraction / place % 10))
             place /= 10
         }
-        return text
     }
 
     private static func parseExponent(_ bytes: ArraySlice<UInt8>) throws(Failure) -> Int {

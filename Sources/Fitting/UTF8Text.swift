@@ -36,7 +36,14 @@ public enum UTF8Text {
     /// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
     /// forms, no surrogates, nothing above U+10FFFF), or `nil` when all of it is.
     public static func firstInvalidOffset(in bytes: [UInt8], from start: Int = 0) -> Int? {
-        var i = start
+        bytes.withUnsafeBufferPointer { firstInvalidOffset(in: UnsafeBufferPointer(rebasing: $0[start...])) }
+            .map { $0 + start }
+    }
+
+    /// The offset, within `bytes`, of the first byte that is not part of well-formed UTF-8, or
+    /// `nil` when all of it is.
+    public static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
         while i < bytes.count {
             let lead = bytes[i]
             if lead < 0x80 {

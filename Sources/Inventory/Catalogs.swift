@@ -59,16 +59,33 @@ public struct Catalogs: Sendable {
         self.connection = connection
     }
 
-    /// Validates the whole catalog (and articles) first, then compares it with what the database
-    /// holds and applies the differences in one transaction: changed lines and charts replaced,
-    /// articles loaded with COPY and merged, articles missing from the articles file deactivated.
-    /// A file whose content the database already holds changes nothing and says so, whatever was
-    /// imported in between; a dry run reports the same comparison and keeps nothing.
+    /// Imports a catalog and, when given, its articles held in memory: see
+    /// ``importCatalog(json:fileName:articlesInput:dryRun:progress:)``.
     public func importCatalog(
         json: [UInt8],
         fileName: String,
         articles: [UInt8]?,
         articlesFileName: String?,
+        dryRun: Bool = false,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> ImportSummary {
+        try importCatalog(
+            json: json, fileName: fileName,
+            articlesInput: articles.map { .bytes($0, name: articlesFileName ?? "file") },
+            dryRun: dryRun, progress: progress)
+    }
+
+    /// Checks the whole catalog first, then compares it with what the database holds and applies
+    /// the differences in one transaction: changed lines and charts replaced, articles checked row
+    /// by row as they are read and sent with COPY, then merged; articles missing from the articles
+    /// file deactivated. Any problem in the articles file ends the transaction with every issue
+    /// found, so nothing is kept. A file whose content the database already holds changes nothing
+    /// and says so, whatever was imported in between; a dry run reports the same comparison and
+    /// keeps nothing.
+    public func importCatalog(
+        json: [UInt8],
+        fileName: String,
+        articlesInput: ArticlesInput?,
         dryRun: Bool = false,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
@@ -81,25 +98,6 @@ public struct Catalogs: Sendable {
                 "catalog \(fileName): \(error.issues[0])",
                 details: error.issues.dropFirst().map(\.description)
             )
-        }
-        let articlesName = articlesFileName ?? "file"
-        var decodedArticles: [Article]?
-        if let articles {
-            let text: String
-            do {
-                text = try UTF8Text.decode(articles)
-            } catch {
-                throw InventoryError(.badData, "articles \(articlesName): \(error)")
-            }
-            do {
-                decodedArticles = try ArticleDecoder(lines: catalog.lines).decode(text)
-            } catch {
-                throw InventoryError(
-                    .badData,
-                    "articles \(articlesName): \(error.issues[0])",
-                    details: error.issues.dropFirst().map(\.description)
-                )
-            }
         }
         struct DryRun: Error { let summary: ImportSummary }
         do {
@@ -137,8 +135,11 @@ public struct Catalogs: Sendable {
                 // Steps: each changed line stored, then the articles.
                 let steps = changedLines.count + 1
                 try store(changedLines, manufacturer: catalog.manufacturer, on: tx) { progress($0, steps) }
-                if let decodedArticles {
-                    try merge(decodedArticles, lines: catalog.lines.map(\.id), into: &summary, on: tx)
+                var articlesRead: (rows: Int, digest: String)?
+                if let articlesInput {
+                    articlesRead = try merge(
+                        articlesInput, decoder: ArticleDecoder(lines: catalog.lines), lines: catalog.lines.map(\.id),
+                        into: &summary, on: tx)
                 }
                 progress(steps, steps)
                 summary.unchanged =
@@ -154,13 +155,13 @@ public struct Catalogs: Sendable {
                         """
                     )
                 }
-                if let articles, let decodedArticles,
+                if let articlesInput, let articlesRead,
                     !(summary.added.isEmpty && summary.changed.isEmpty && summary.deactivated.isEmpty)
                 {
                     try tx.execute(
                         """
                         INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('articles', \(articlesFileName ?? "articles"), \(SHA256.hex(articles)), \(decodedArticles.count),
+                        VALUES ('articles', \(articlesInput.name), \(articlesRead.digest), \(articlesRead.rows),
                                 \("\(summary.articlesAdded) added, \(summary.articlesChanged) changed, \(summary.articlesDeactivated) deactivated"))
                         """
                     )
@@ -238,51 +239,62 @@ public struct Catalogs: Sendable {
         }
     }
 
+    /// The columns of `article` an articles file fills, in ``ArticlePass``'s order.
+    private static let articleColumns = [
+        "sku", "gtin", "line_id", "style", "class_label", "size_name", "length_name", "toe", "color", "hcpcs",
+    ]
+
     /// The first import of lines that hold no articles yet: the rows go straight into `article`
-    /// by COPY (the table's own constraints check them), with no staging table and no merge.
-    /// Returns `false`, having changed nothing, when the lines already hold articles or when a SKU
-    /// or GTIN of the file is already used by another line (then the merge handles or refuses it).
+    /// by COPY as they are read and checked (the table's own constraints check them too), with no
+    /// staging table and no merge. Returns `nil`, having changed nothing, when the lines already
+    /// hold articles or when a SKU or GTIN of the file is already used by another line (then the
+    /// merge handles or refuses it).
     private func loadedDirectly(
-        _ articles: [Article], lines: [String], into summary: inout ImportSummary, on tx: Connection
-    ) throws -> Bool {
+        _ input: ArticlesInput, decoder: ArticleDecoder, lines: [String], into summary: inout ImportSummary,
+        on tx: Connection
+    ) throws -> (rows: Int, digest: String)? {
         let lineList = lines.joined(separator: "\u{1F}")
         let held = try tx.query(
             "SELECT EXISTS (SELECT 1 FROM article WHERE line_id = ANY(string_to_array(\(lineList), chr(31)))) AS held"
         )[0].decode(Bool.self, "held")
-        guard !held, !articles.isEmpty else { return false }
+        guard !held else { return nil }
         try tx.execute("SAVEPOINT article_copy")
+        // `article`'s unique SKU and GTIN refuse a duplicate here; the merge then reads the file
+        // again, checking duplicates itself so that it can name their rows.
+        let pass = try ArticlePass(input, decoder: decoder, checkingDuplicates: false)
         do {
-            try tx.copy(
-                into: "article",
-                columns: [
-                    "sku", "gtin", "line_id", "style", "class_label", "size_name", "length_name", "toe", "color",
-                    "hcpcs",
-                ],
-                rows: articles.lazy.map {
-                    [
-                        $0.sku, $0.gtin.digits, $0.line, $0.style.rawValue, $0.pressureClass.label, $0.size, $0.length,
-                        $0.toe.rawValue, $0.color, $0.hcpcs,
-                    ]
-                }
-            )
+            try tx.copy(into: "article", columns: Self.articleColumns, rows: pass)
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             try tx.execute("ROLLBACK TO SAVEPOINT article_copy")
-            return false
+            return nil
+        }
+        if pass.failed {
+            // Every issue of the file, duplicates included, named by a pass that looks for them.
+            let full = try ArticlePass(input, decoder: decoder)
+            while full.next() != nil {}
+            try full.finish()
+            try pass.finish()
         }
         try tx.execute("RELEASE SAVEPOINT article_copy")
-        // The table may have grown many times over: plans made from its old statistics would be wrong.
-        try tx.execute("ANALYZE article")
-        summary.added = articles.map(\.sku).sorted()
+        if pass.rows > 0 {
+            // The table may have grown many times over: plans made from its old statistics would be wrong.
+            try tx.execute("ANALYZE article")
+        }
+        summary.added = pass.sortedSKUs()
         summary.articlesAdded = summary.added.count
-        return true
+        return (pass.rows, pass.digest)
     }
 
-    /// Loads `articles` into a temporary table with COPY, compares them with the database's
-    /// articles of `lines`, and applies the differences, filling in `summary`.
-    private func merge(_ articles: [Article], lines: [String], into summary: inout ImportSummary, on tx: Connection)
-        throws
-    {
-        if try loadedDirectly(articles, lines: lines, into: &summary, on: tx) { return }
+    /// Loads the articles of `input` into a temporary table with COPY, checking each row as it is
+    /// read, compares them with the database's articles of `lines`, and applies the differences,
+    /// filling in `summary`. Returns the file's row count and digest.
+    private func merge(
+        _ input: ArticlesInput, decoder: ArticleDecoder, lines: [String], into summary: inout ImportSummary,
+        on tx: Connection
+    ) throws -> (rows: Int, digest: String) {
+        if let loaded = try loadedDirectly(input, decoder: decoder, lines: lines, into: &summary, on: tx) {
+            return loaded
+        }
         try tx.executeScript(
             """
             CREATE TEMP TABLE article_import (
@@ -291,18 +303,10 @@ public struct Catalogs: Sendable {
             ) ON COMMIT DROP
             """
         )
-        try tx.copy(
-            into: "article_import",
-            columns: [
-                "sku", "gtin", "line_id", "style", "class_label", "size_name", "length_name", "toe", "color", "hcpcs",
-            ],
-            rows: articles.lazy.map {
-                [
-                    $0.sku, $0.gtin.digits, $0.line, $0.style.rawValue, $0.pressureClass.label, $0.size, $0.length,
-                    $0.toe.rawValue, $0.color, $0.hcpcs,
-                ]
-            }
-        )
+        let pass = try ArticlePass(input, decoder: decoder)
+        try tx.copy(into: "article_import", columns: Self.articleColumns, rows: pass)
+        try pass.finish()
+        let read = (pass.rows, pass.digest)
         // The planner knows nothing of a fresh temporary table (autovacuum never analyzes one), and
         // `article`'s own statistics may predate a large first import: with either missing it chose
         // a nested loop for the comparison below, 200 000 × 200 000 rows, and an update of a large
@@ -333,7 +337,7 @@ public struct Catalogs: Sendable {
         summary.articlesAdded = summary.added.count
         summary.articlesChanged = summary.changed.count
         summary.articlesDeactivated = summary.deactivated.count
-        guard !(summary.added.isEmpty && summary.changed.isEmpty && summary.deactivated.isEmpty) else { return }
+        guard !(summary.added.isEmpty && summary.changed.isEmpty && summary.deactivated.isEmpty) else { return read }
         do {
             try tx.execute(
                 """
@@ -355,7 +359,7 @@ public struct Catalogs: Sendable {
                 "articles: expected GTINs not used by other SKUs, found a GTIN already in the database (\(error.detail ?? error.message))"
             )
         }
-        if summary.deactivated.isEmpty { return }
+        if summary.deactivated.isEmpty { return read }
         let deactivatedList = summary.deactivated.joined(separator: "\u{1F}")
         try tx.execute(
             """
@@ -375,6 +379,7 @@ public struct Catalogs: Sendable {
                 sku: try $0.decode(String.self, "sku"), location: try $0.decode(String.self, "location"),
                 lot: try $0.decode(String?.self, "lot"), onHand: try $0.decode(Int.self, "on_hand"))
         }
+        return read
     }
 
     /// Every product line in the database, ready for the fit engine, in id order.
@@ -458,5 +463,98 @@ public struct Catalogs: Sendable {
                 lengths: lengths[id] ?? []
             )
         }
+    }
+}
+
+/// One pass over an articles input for COPY: blocks read in turn, each row checked as it comes
+/// and, while the file has shown no problem, handed on as the row of `article`'s columns. The first
+/// problem — or, at the end, every issue of the rows — is kept for ``finish()``, so the COPY ends
+/// and the caller's transaction is ended with it. Only each SKU and GTIN seen is kept.
+private final class ArticlePass: Sequence, IteratorProtocol {
+    private var stream: CSVReader.Stream
+    private var checker: ArticleDecoder.RowChecker
+    private let name: String
+    private let digester: Digester
+    private var headerRead = false
+    private var failure: InventoryError?
+    /// How many rows of articles were read.
+    private(set) var rows = 0
+
+    /// The SHA-256 of the bytes read so far, updated block by block.
+    private final class Digester {
+        var hash = SHA256()
+    }
+
+    init(_ input: ArticlesInput, decoder: ArticleDecoder, checkingDuplicates: Bool = true) throws {
+        let read = try input.open()
+        let digester = Digester()
+        self.digester = digester
+        self.name = input.name
+        self.checker = ArticleDecoder.RowChecker(decoder, checkingDuplicates: checkingDuplicates)
+        self.stream = CSVReader.Stream {
+            let block = try read()
+            if let block { digester.hash.update(block) }
+            return block
+        }
+    }
+
+    /// Each good row's SKU, sorted.
+    func sortedSKUs() -> [String] { checker.sortedSKUs() }
+
+    /// The digest of the whole file (once read to its end).
+    var digest: String { digester.hash.finalHex() }
+
+    func next() -> [String?]? {
+        guard failure == nil else { return nil }
+        do throws(CSVReader.Stream.Failure) {
+            while let row = try stream.next() {
+                if !headerRead {
+                    do {
+                        try checker.header(row)
+                    } catch {
+                        failure = problem(error.issues)
+                        return nil
+                    }
+                    headerRead = true
+                    continue
+                }
+                rows += 1
+                if let article = checker.check(row), checker.issues.isEmpty {
+                    return [
+                        article.sku, article.gtin.digits, article.line, article.style.rawValue,
+                        article.pressureClass.label, article.size, article.length, article.toe.rawValue,
+                        article.color, article.hcpcs,
+                    ]
+                }
+            }
+        } catch {
+            switch error {
+            case .syntax(let syntax):
+                failure = problem([ArticleDecoder.issue(syntax)])
+            case .encoding(let invalid):
+                failure = InventoryError(.badData, "articles \(name): \(invalid)")
+            case .read(let read):
+                failure = read as? InventoryError ?? InventoryError(.unreadable, "articles \(name): \(read)")
+            }
+            return nil
+        }
+        if !headerRead {
+            failure = problem([ArticleDecoder.emptyFile])
+        } else if !checker.issues.isEmpty {
+            failure = problem(checker.issues)
+        }
+        return nil
+    }
+
+    /// Whether the pass found a problem with the file.
+    var failed: Bool { failure != nil }
+
+    /// Throws the file's problem, if the pass found one.
+    func finish() throws {
+        if let failure { throw failure }
+    }
+
+    private func problem(_ issues: [ArticleIssue]) -> InventoryError {
+        InventoryError(.badData, "articles \(name): \(issues[0])", details: issues.dropFirst().map(\.description))
     }
 }

@@ -49,9 +49,9 @@ public struct Seeding: Sendable {
             let base = String(file.dropLast(5))
             let json = try read("\(directory)/\(file)")
             let articlesPath = "\(directory)/\(base)-articles.csv"
-            let articles = FileManager.default.fileExists(atPath: articlesPath) ? try read(articlesPath) : nil
-            let result = try catalogs.importCatalog(
-                json: json, fileName: file, articles: articles, articlesFileName: "\(base)-articles.csv")
+            let articles =
+                FileManager.default.fileExists(atPath: articlesPath) ? ArticlesInput.file(path: articlesPath) : nil
+            let result = try catalogs.importCatalog(json: json, fileName: file, articlesInput: articles)
             summary.catalogs.append(
                 result.unchanged
                     ? "\(file): already imported"

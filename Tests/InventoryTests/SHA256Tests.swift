@@ -28,4 +28,23 @@ struct SHA256Tests {
             #expect(SHA256.hex(bytes) == server, "\(bytes.count) bytes")
         }
     }
+
+    @Test("bytes added block by block, split anywhere, hash as the same bytes added at once")
+    func inBlocks() async {
+        await propertyCheck(
+            count: 300, input: Gen.int(in: 0...255).array(of: 0...300), Gen.int(in: 1...130).array(of: 1...5)
+        ) { values, sizes in
+            let bytes = values.map { UInt8($0) }
+            var hasher = SHA256()
+            var offset = 0
+            var turn = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + sizes[turn % sizes.count])
+                hasher.update(Array(bytes[offset..<end]))
+                offset = end
+                turn += 1
+            }
+            #expect(hasher.finalHex() == SHA256.hex(bytes), "\(bytes.count) bytes in blocks of \(sizes)")
+        }
+    }
 }

@@ -9,10 +9,17 @@ import SyntheticData
 // function calls, catalog import against psql \copy of the same rows into the same table, and
 // batch fitting against its target. Prints one line per figure:
 //     figure  ours  reference  ratio  target  ok
-// and exits 1 when a figure misses its target. `--quick` is the small version (a few minutes).
+// and exits 1 when a figure misses its target. `--quick` is the small version (a few minutes);
+// `--only import,lookups` runs only those sections (dispensing, import, lookups, batch).
 // Run through Benchmarks/run, which builds cfit and this program in release mode first.
 
 let quick = CommandLine.arguments.contains("--quick")
+/// `--only dispensing,import,lookups,batch`: those sections alone (all by default).
+let only: Set<String>? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
+    $0 + 1 < CommandLine.arguments.count
+        ? Set(CommandLine.arguments[$0 + 1].split(separator: ",").map(String.init)) : nil
+}
+func section(_ name: String) -> Bool { only?.contains(name) ?? true }
 let cfit = ProcessInfo.processInfo.environment["CFIT_BINARY"] ?? "../.build/release/cfit"
 let seconds = quick ? 4.0 : 12.0
 let rounds = quick ? 1 : 2
@@ -112,7 +119,7 @@ func freshDatabase() throws -> String {
 func clientArguments(_ url: String) -> [String] { ["-d", url] }
 
 // MARK: Dispensing
-do {
+if section("dispensing") {
     log("dispensing: loading 2 160 articles, stock and prescriptions…")
     let url = try freshDatabase()
     let setup = try Connection(url)
@@ -239,7 +246,7 @@ do {
 }
 
 // MARK: Import
-do {
+if section("import") {
     let sizes = quick ? [(6, 8), (29, 8)] : [(6, 8), (58, 8), (116, 8)]
     var peaks: [Int: Int] = [:]
     for (index, (lines, colors)) in sizes.enumerated() {
@@ -311,7 +318,7 @@ do {
 }
 
 // MARK: Lookups at scale
-do {
+if section("lookups") {
     // (lines, colours, locations, lots per article): balances = articles × locations × lots.
     let scales = quick ? [(6, 8, 1, 1), (12, 8, 5, 1)] : [(6, 8, 1, 1), (12, 8, 5, 1), (12, 8, 12, 4)]
     for (lines, colors, locations, lots) in scales {
@@ -407,7 +414,7 @@ do {
 }
 
 // MARK: Batch fitting
-do {
+if section("batch") {
     let legs = quick ? 50_000 : 100_000
     let path = NSTemporaryDirectory() + "shop-figures-\(getpid())-legs.csv"
     var text = "id,style,class,line,cB,cB1,cC,cD,lD\n"

@@ -32,21 +32,24 @@ struct CatalogCommand: ParsableCommand {
                 guard let bytes = FileManager.default.contents(atPath: catalog) else {
                     throw CLIError(status: .noInput, message: "CATALOG: expected a readable file, found '\(catalog)'")
                 }
-                var csv: [UInt8]?
+                var input: ArticlesInput?
                 if let articles {
-                    guard let data = FileManager.default.contents(atPath: articles) else {
+                    // Read in blocks during the import: only readability is checked here.
+                    var directory: ObjCBool = false
+                    guard FileManager.default.isReadableFile(atPath: articles),
+                        FileManager.default.fileExists(atPath: articles, isDirectory: &directory), !directory.boolValue
+                    else {
                         throw CLIError(
                             status: .noInput, message: "ARTICLES: expected a readable file, found '\(articles)'")
                     }
-                    csv = [UInt8](data)
+                    input = .file(path: articles)
                 }
                 let progress = Progress(label: "importing \(URL(fileURLWithPath: catalog).lastPathComponent)")
                 defer { progress.finish() }
                 let summary = try Catalogs(connection: database.connect()).importCatalog(
                     json: [UInt8](bytes),
                     fileName: URL(fileURLWithPath: catalog).lastPathComponent,
-                    articles: csv,
-                    articlesFileName: articles.map { URL(fileURLWithPath: $0).lastPathComponent },
+                    articlesInput: input,
                     dryRun: dryRun,
                     progress: progress.update
                 )

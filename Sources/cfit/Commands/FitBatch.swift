@@ -72,7 +72,11 @@ extension Fit {
 
     /// `{"id": …, "results": […]}`: the results are exactly what `cfit fit --json` prints for the leg.
     static func writeJSONLine(_ leg: BatchFit.Leg, _ report: FitReport, to out: inout [UInt8]) {
-        JSONValue.object([("id", .string(leg.id)), ("results", FitJSON.value(report, single: false))]).write(into: &out)
+        out.append(contentsOf: #"{"id":"#.utf8)
+        JSONValue.write(string: leg.id, into: &out)
+        out.append(contentsOf: #","results":"#.utf8)
+        FitJSON.write(report, single: false, into: &out)
+        out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))
     }
 
