@@ -47,9 +47,22 @@ public struct Articles: Sendable {
 
     /// The article `code` (SKU or GTIN) with its stock everywhere.
     public func show(_ code: String) throws -> ArticleRecord {
-        let sku = try Stock.article(code, on: connection)
-        var article = try list(sku: sku)[0]
-        article.stock = try Stock(connection: connection).balances(sku: sku)
+        // The article and its balances in one round trip.
+        let results = try connection.pipeline(
+            [
+                """
+                SELECT a.sku, a.gtin, a.line_id, m.name || ' ' || l.name AS line_name, a.style,
+                       l.standard || ':' || a.class_label AS class_code,
+                       a.size_name, a.length_name, a.toe, a.color, a.hcpcs, a.active
+                FROM article a JOIN product_line l ON l.id = a.line_id JOIN manufacturer m ON m.id = l.manufacturer_id
+                WHERE a.sku = cfit_find_article(\(code))
+                """
+            ] + Stock.balanceQueries(sku: code, location: nil, today: .today()))
+        guard results[0].count > 0 else {
+            throw InventoryError.unknown("--sku", "a known SKU or GTIN", code)
+        }
+        var article = try Self.record(results[0][0])
+        article.stock = try Stock.balanceRecords(results[1...], sku: code, location: nil)
         return article
     }
 
@@ -74,14 +87,16 @@ public struct Articles: Sendable {
               AND (\(size)::text IS NULL OR a.size_name = \(size))
             ORDER BY a.sku
             """
-        ).map {
-            ArticleRecord(
-                sku: try $0.decode(String.self, "sku"), gtin: try $0.decode(String.self, "gtin"),
-                line: try $0.decode(String.self, "line_id"), lineName: try $0.decode(String.self, "line_name"),
-                style: try $0.decode(String.self, "style"), pressureClass: try $0.decode(String.self, "class_code"),
-                size: try $0.decode(String.self, "size_name"), length: try $0.decode(String.self, "length_name"),
-                toe: try $0.decode(String.self, "toe"), color: try $0.decode(String.self, "color"),
-                hcpcs: try $0.decode(String?.self, "hcpcs"), active: try $0.decode(Bool.self, "active"), stock: nil)
-        }
+        ).map(Self.record)
+    }
+
+    private static func record(_ row: Row) throws -> ArticleRecord {
+        ArticleRecord(
+            sku: try row.decode(String.self, "sku"), gtin: try row.decode(String.self, "gtin"),
+            line: try row.decode(String.self, "line_id"), lineName: try row.decode(String.self, "line_name"),
+            style: try row.decode(String.self, "style"), pressureClass: try row.decode(String.self, "class_code"),
+            size: try row.decode(String.self, "size_name"), length: try row.decode(String.self, "length_name"),
+            toe: try row.decode(String.self, "toe"), color: try row.decode(String.self, "color"),
+            hcpcs: try row.decode(String?.self, "hcpcs"), active: try row.decode(Bool.self, "active"), stock: nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import Postgres
 
 /// A lot and everything a recall needs: where its units are, what is reserved from it, and who
@@ -102,14 +103,21 @@ public struct Lots: Sendable {
 
     /// Lot `code` (of `sku`, needed when several articles have a lot of that code).
     public func show(_ code: String, sku: String? = nil) throws -> LotRecord {
-        let rows = try connection.query(
-            """
-            SELECT l.id FROM lot l
-            WHERE l.code = \(code)
-              AND (\(sku)::text IS NULL OR l.sku = cfit_find_article(\(sku)))
-            ORDER BY l.sku
-            """
-        )
+        // One round trip: the lot's JSON is made only when exactly one lot has the code.
+        let rows: QueryResult
+        do {
+            rows = try connection.query(
+                """
+                SELECT count(*) OVER () AS matches,
+                       CASE WHEN count(*) OVER () = 1 THEN cfit_lot_json(l.id)::text END AS result
+                FROM lot l
+                WHERE l.code = \(code)
+                  AND (\(sku)::text IS NULL OR l.sku = cfit_find_article(\(sku)))
+                """
+            )
+        } catch {
+            throw InventoryError(error) ?? error
+        }
         guard rows.count == 1 else {
             if rows.count == 0 {
                 throw InventoryError.unknown("LOT", "a lot received before\(sku.map { " of \($0)" } ?? "")", code)
@@ -117,8 +125,8 @@ public struct Lots: Sendable {
             throw InventoryError(
                 .badInput, "--sku: expected the article, since lot \(code) exists for \(rows.count) articles")
         }
-        return try Operations.call(
-            connection, "SELECT cfit_lot_json(\(try rows[0].decode(Int64.self, "id")))::text AS result")
+        let json = try rows[0].decode(String.self, "result")
+        return try Operations.decoder.decode(LotRecord.self, from: Data(json.utf8))
     }
 
     /// Holds, releases (`approved`) or recalls lot `code`, recording `reason`; a recall is final.

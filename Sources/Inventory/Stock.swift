@@ -240,7 +240,14 @@ public struct Stock: Sendable {
     public func balances(sku: String? = nil, location: String? = nil) throws -> [BalanceRecord] {
         // The article, the location and the balances in one round trip; the lookups only name
         // what was not found.
-        let results = try connection.pipeline([
+        try Self.balanceRecords(
+            connection.pipeline(Self.balanceQueries(sku: sku, location: location, today: today)), sku: sku,
+            location: location)
+    }
+
+    /// The two queries of ``balances(sku:location:)``, for a caller that sends them with others.
+    static func balanceQueries(sku: String?, location: String?, today: CalendarDay) -> [PostgresQuery] {
+        [
             """
             SELECT cfit_find_article(\(sku)) AS sku,
                    (SELECT id FROM location WHERE code = \(location)) AS location,
@@ -255,8 +262,14 @@ public struct Stock: Sendable {
               AND (b.on_hand > 0 OR \(sku)::text IS NOT NULL)
             ORDER BY b.sku, loc.code, b.state DESC, l.expires_on NULLS LAST, l.code
             """,
-        ])
-        let found = results[0][0]
+        ]
+    }
+
+    /// The balances from the results of ``balanceQueries(sku:location:today:)``.
+    static func balanceRecords(_ results: some Collection<QueryResult>, sku: String?, location: String?) throws
+        -> [BalanceRecord]
+    {
+        let found = results[results.startIndex][0]
         if let sku, try found.decode(String?.self, "sku") == nil {
             throw InventoryError.unknown("--sku", "a known SKU or GTIN", sku)
         }
@@ -264,7 +277,7 @@ public struct Stock: Sendable {
             let known = try found.decode(String?.self, "known") ?? "(none yet: add a location first)"
             throw InventoryError.unknown("--location", "one of \(known)", location)
         }
-        return try results[1].map { row in
+        return try results[results.index(after: results.startIndex)].map { row in
             BalanceRecord(
                 sku: try row.decode(String.self, "sku"),
                 location: try row.decode(String.self, "location"),
