@@ -46,7 +46,7 @@ enum Operations {
                 return Date(timeIntervalSinceReferenceDate: seconds)
             }
             let text = try container.decode(String.self)
-            guard let date = ISO8601DateFormatter().date(from: text) else {
+            guard let date = Instant.parse(text) ?? ISO8601DateFormatter().date(from: text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "expected an ISO 8601 time, found '\(text)'")
             }
@@ -69,5 +69,54 @@ extension InventoryError {
             self.init(.notPermitted, "permission denied: your login's role may not do this (\(error.message))")
         default: return nil
         }
+    }
+}
+
+/// Instants as the database's `cfit_time` writes them, `2026-11-27T03:10:14Z` (or with an offset,
+/// `+01:00`), read by arithmetic: every operation's result carries some, and Foundation's
+/// ISO8601DateFormatter built a formatter through ICU for each one (most of a dispense's client time).
+enum Instant {
+    /// The instant `text` names, or `nil` when it is not `YYYY-MM-DDTHH:MM:SS` followed by `Z` or
+    /// an offset `±HH:MM`.
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20 || bytes.count == 25 else { return nil }
+        func number(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<start + count {
+                let digit = Int(bytes[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var offset = 0
+        if bytes.count == 20 {
+            guard bytes[19] == UInt8(ascii: "Z") else { return nil }
+        } else {
+            guard bytes[19] == UInt8(ascii: "+") || bytes[19] == UInt8(ascii: "-"), bytes[22] == UInt8(ascii: ":"),
+                let hours = number(20, 2), let minutes = number(23, 2), hours < 24, minutes < 60
+            else { return nil }
+            offset = (hours * 3_600 + minutes * 60) * (bytes[19] == UInt8(ascii: "-") ? -1 : 1)
+        }
+        // Days since 1970-01-01 of the proleptic Gregorian date (civil-from-days, inverted).
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        // The day must exist in its month (31 February is not a date).
+        let daysInMonth = [
+            31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+        ]
+        guard day <= daysInMonth[month - 1] else { return nil }
+        return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3_600 + minute * 60 + second - offset))
     }
 }
