@@ -53,11 +53,19 @@ func median(_ values: [Double]) -> Double {
     return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
 }
 
-/// Runs a program; returns its status, standard output and peak resident set (KiB, from wait4).
+/// Runs a program; returns its status, standard output and, with `measuringMemory`, its peak
+/// resident set in KiB. The peak is taken by GNU time, which forks the program from its own small
+/// process: Linux counts a child's peak from the address space it started in, and a child spawned
+/// straight from this (large) process would report at least this process's size.
 @discardableResult
-func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) -> (
+func run(
+    _ program: String, _ arguments: [String], environment: [String: String] = [:], measuringMemory: Bool = false
+) -> (
     status: Int32, output: String, maxRSS: Int
 ) {
+    let memoryPath = NSTemporaryDirectory() + "shop-figures-\(getpid()).rss"
+    let (program, arguments) =
+        measuringMemory ? ("/usr/bin/time", ["-f", "%M", "-o", memoryPath, program] + arguments) : (program, arguments)
     let outputPath = NSTemporaryDirectory() + "shop-figures-\(getpid()).out"
     _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
     let handle = FileHandle(forWritingAtPath: outputPath)!
@@ -77,7 +85,12 @@ func run(_ program: String, _ arguments: [String], environment: [String: String]
     try? handle.close()
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return (exit, output, Int(usage.ru_maxrss))
+    let peak =
+        measuringMemory
+        ? ((try? String(contentsOfFile: memoryPath, encoding: .utf8))?.split(separator: "\n").last.flatMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        } ?? 0) : 0
+    return (exit, output, peak)
 }
 
 func timed(_ body: () throws -> Void) rethrows -> Double {
@@ -276,7 +289,8 @@ if section("import") {
             var result: (status: Int32, output: String, maxRSS: Int) = (0, "", 0)
             let ourTime = timed {
                 result = run(
-                    cfit, ["catalog", "import", catalogPath, articlesPath], environment: ["DATABASE_URL": ourDatabase])
+                    cfit, ["catalog", "import", catalogPath, articlesPath], environment: ["DATABASE_URL": ourDatabase],
+                    measuringMemory: true)
             }
             guard result.status == 0 else { fatalError("cfit catalog import failed:\n\(result.output)") }
             mine.append(Double(synthetic.articleCount) / ourTime)
