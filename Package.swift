@@ -16,11 +16,16 @@ let package = Package(
         .library(name: "Inventory", targets: ["Inventory"]),
         .library(name: "Counter", targets: ["Counter"]),
         .library(name: "SyntheticData", targets: ["SyntheticData"]),
+        .library(name: "CounterWeb", targets: ["CounterWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "Fitting", swiftSettings: strictSettings),
@@ -50,10 +55,25 @@ let package = Package(
             dependencies: ["Fitting", "Inventory", "Postgres"],
             swiftSettings: strictSettings
         ),
+        // `cfit serve`: pages and the HTTP API over the same application layer.
+        .target(
+            name: "CounterWeb",
+            dependencies: [
+                "Counter", "Fitting", "Inventory", "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "cfit",
             dependencies: [
                 "Counter",
+                "CounterWeb",
                 "Fitting",
                 "Inventory",
                 "Postgres",
@@ -98,6 +118,15 @@ let package = Package(
             name: "CounterTests",
             dependencies: [
                 "Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CounterWebTests",
+            dependencies: [
+                "CounterWeb", "Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

@@ -55,6 +55,13 @@ public struct GS1Scan: Hashable, Sendable {
         "30": (nil, 8, "count"), "240": (nil, 30, "additional ID"),
     ]
 
+    /// Whether `text` is a scanned GS1 code (with parentheses, a symbology identifier, a group
+    /// separator, or more than 14 digits) rather than a SKU or a bare GTIN.
+    public static func looksScanned(_ text: String) -> Bool {
+        text.hasPrefix("(") || text.hasPrefix("]") || text.contains("\u{1D}")
+            || (text.count > 14 && text.allSatisfy { $0.isASCII && $0.isNumber })
+    }
+
     /// Reads `text` as scanned; `referenceYear` decides the century of two-digit years (GS1's
     /// rule: within 49 years back and 50 ahead of it).
     public init(_ text: String, referenceYear: Int) throws(Problem) {

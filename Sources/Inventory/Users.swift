@@ -37,6 +37,16 @@ public struct Users: Sendable {
         return try Operations.call(connection, "SELECT cfit_user_add(\(name), \(role), \(verifier))::text AS result")
     }
 
+    /// Sets a new password for login `name` (an admin's change, or a person's own): PostgreSQL's
+    /// and the one `cfit serve` checks sign-ins against.
+    public func setPassword(_ name: String, password: String) throws -> UserRecord {
+        guard !password.isEmpty else {
+            throw InventoryError(.badInput, "--password: expected a password, found an empty one")
+        }
+        let verifier = try connection.encryptPassword(password, user: name)
+        return try Operations.call(connection, "SELECT cfit_user_password(\(name), \(verifier))::text AS result")
+    }
+
     /// Gives login `name` the role `role` (and no other).
     public func setRole(_ name: String, role: String) throws -> UserRecord {
         try Operations.call(connection, "SELECT cfit_user_role(\(name), \(role))::text AS result")

@@ -19,7 +19,7 @@ struct CFit: ParsableCommand {
         subcommands: [
             Fit.self, CatalogCommand.self, ArticleCommand.self, StockCommand.self, Rx.self, Reserve.self,
             Dispense.self, Release.self, Return.self, Patient.self, Prescriber.self, FittingCommand.self, Lot.self,
-            DueCommand.self, Location.self, Check.self, Seed.self, User.self, DB.self,
+            DueCommand.self, Location.self, Check.self, Seed.self, User.self, Serve.self, DB.self,
         ]
     )
 

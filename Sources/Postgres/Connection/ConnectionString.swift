@@ -35,6 +35,24 @@ public enum ConnectionString {
         return parts.string ?? conninfo
     }
 
+    /// The same connection string or URI, logging in as `user` with `password` (both replacing any
+    /// given), for a server that connects on a person's behalf with the credentials they gave.
+    public static func replacingCredentials(in conninfo: String, user: String, password: String) -> String {
+        let withUser = replacingUser(in: conninfo, with: user)
+        guard withUser.hasPrefix("postgresql://") || withUser.hasPrefix("postgres://") else {
+            return withUser
+                + " password='\(password.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))'"
+        }
+        guard var parts = URLComponents(string: withUser) else { return withUser }
+        parts.password = nil
+        var items = (parts.percentEncodedQueryItems ?? []).filter { $0.name != "password" }
+        items.append(
+            URLQueryItem(
+                name: "password", value: password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        parts.percentEncodedQueryItems = items
+        return parts.string ?? withUser
+    }
+
     /// The passwords a connection string or URI carries (as written and percent-decoded), so that
     /// they can be kept out of messages — even from a string too malformed for libpq to parse.
     public static func secrets(in conninfo: String) -> [String] {

@@ -14,8 +14,7 @@ struct LocationOption: ParsableArguments {
 
 /// Whether `text` is a scanned GS1 code rather than a SKU or a bare GTIN.
 func looksScanned(_ text: String) -> Bool {
-    text.hasPrefix("(") || text.hasPrefix("]") || text.contains("\u{1D}")
-        || (text.count > 14 && text.allSatisfy { $0.isASCII && $0.isNumber })
+    GS1Scan.looksScanned(text)
 }
 
 /// Reads a scanned code, naming `field` and the position of what is wrong.

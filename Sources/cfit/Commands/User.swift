@@ -16,7 +16,7 @@ struct User: ParsableCommand {
             records fittings; pharmacy also receives, counts, moves, reserves, dispenses and takes back; admin \
             also imports catalogs, sets locations and minimums, and manages users.
             """,
-        subcommands: [Add.self, List.self, Disable.self, Role.self]
+        subcommands: [Add.self, Password.self, List.self, Disable.self, Role.self]
     )
 
     struct Add: ParsableCommand {
@@ -34,6 +34,24 @@ struct User: ParsableCommand {
                 let password = try readPassword(for: name)
                 let user = try Users(connection: database.connect()).add(name, role: role, password: password)
                 print(json ? try RecordJSON.render("user", user) : "user \(user.name) added as \(user.role ?? role)")
+            }
+        }
+    }
+
+    struct Password: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Set a login's password (an admin's, or your own). Asked for on the terminal (not echoed), or read from standard input."
+        )
+        @Argument(help: "The login.") var name: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors(arguments: ["name": "NAME"]) {
+                let password = try readPassword(for: name)
+                let user = try Users(connection: database.connect()).setPassword(name, password: password)
+                print(json ? try RecordJSON.render("user", user) : "password set for \(user.name)")
             }
         }
     }

@@ -1,0 +1,142 @@
+import Counter
+import Fitting
+import Foundation
+import Inventory
+
+/// The fit page: style and class, exactly the points the style needs, one or both legs; then each
+/// line's result with where each measurement sits in its range, made-to-measure reasons, the ABPI
+/// guard's word, and the stock here and elsewhere, with a reservation one click away.
+enum FitPage {
+    /// What the person typed, kept to show the form again.
+    struct Entry: Sendable {
+        var style: Style = .AD
+        var classText = "2"
+        var unit: LengthUnit = .cm
+        var bothLegs = false
+        var abpi = ""
+        var values: [String: String] = [:]
+    }
+
+    static func form(session: Session, lines: [ProductLine], entry: Entry, error: String?) -> HTML {
+        let points = Set(lines.flatMap { $0.requiredPoints(for: entry.style) }).sorted()
+        let styles: [HTML] = Style.allCases.map { style in
+            "<option value=\"\(style.rawValue)\"\(HTML(raw: style == entry.style ? " selected" : ""))>\(style.description)</option>"
+        }
+        func legFields(_ side: String?) -> HTML {
+            let inputs: [HTML] = points.map { point in
+                let name = side.map { "\($0).\(point.rawValue)" } ?? point.rawValue
+                return
+                    "<label>\(point.rawValue) <input name=\"\(name)\" value=\"\(entry.values[name] ?? "")\" inputmode=\"decimal\" size=\"5\"></label>"
+            }
+            return "<fieldset><legend>\(side.map { "\($0) leg" } ?? "Leg")</legend>\(inputs)</fieldset>"
+        }
+        let legs: HTML = entry.bothLegs ? "\(legFields("left"))\(legFields("right"))" : legFields(nil)
+        return """
+            <h1>Fit</h1>\(Pages.message(error))
+            <form method="get" action="/fit">
+            <label>Style <select name="style">\(styles)</select></label>
+            <label><input type="checkbox" name="both" value="1"\(HTML(raw: entry.bothLegs ? " checked" : ""))> both legs</label>
+            <button>Show the points</button></form>
+            <form method="post" action="/fit">
+            <input type="hidden" name="csrf" value="\(session.csrf)">
+            <input type="hidden" name="style" value="\(entry.style.rawValue)">
+            <input type="hidden" name="both" value="\(entry.bothLegs ? "1" : "")">
+            <label>Class <input name="class" value="\(entry.classText)" size="6" required></label>
+            <label>Unit <select name="unit"><option value="cm"\(HTML(raw: entry.unit == .cm ? " selected" : ""))>cm</option><option value="in"\(HTML(raw: entry.unit == .inch ? " selected" : ""))>in</option></select></label>
+            <label>ABPI <input name="abpi" value="\(entry.abpi)" size="5" inputmode="decimal"></label>
+            \(legs)
+            <button>Fit</button></form>
+            """
+    }
+
+    /// Reads the posted form into legs; a bad value names its field.
+    static func legs(_ fields: [String: String], entry: Entry, lines: [ProductLine]) throws -> [(
+        side: Side?, leg: LegMeasurements
+    )] {
+        let points = Set(lines.flatMap { $0.requiredPoints(for: entry.style) }).sorted()
+        func leg(_ side: Side?) throws -> LegMeasurements {
+            var leg = LegMeasurements()
+            for point in points {
+                let name = side.map { "\($0.rawValue).\(point.rawValue)" } ?? point.rawValue
+                let text = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { continue }
+                do {
+                    leg[point] = try Length.parse(text, unit: entry.unit)
+                } catch {
+                    throw WebInputError(name, expected: "a length in \(entry.unit.rawValue)", found: text)
+                }
+            }
+            return leg
+        }
+        return entry.bothLegs ? [(.left, try leg(.left)), (.right, try leg(.right))] : [(nil, try leg(nil))]
+    }
+
+    /// Where `value` sits in `range`, from 0 to 1, for the gauge.
+    static func position(_ value: Length, in range: MeasureRange) -> Double {
+        let width = Double(range.upper.micrometres - range.lower.micrometres)
+        guard width > 0 else { return 0.5 }
+        return min(1, max(0, Double(value.micrometres - range.lower.micrometres) / width))
+    }
+
+    static func results(
+        session: Session, report: FitReport, stock: [LegLine: [ArticleStock]], location: String
+    ) -> HTML {
+        let unit = report.unit
+        var sections: [HTML] = []
+        if let abpi = report.abpi {
+            sections.append("<p>ABPI \(abpi.description)</p>")
+        }
+        for leg in report.legs {
+            var items: [HTML] = []
+            for fit in leg.fits {
+                let points: [HTML] = fit.points.map { point in
+                    let gauge: HTML =
+                        point.range.map { range in
+                            let left = Int(position(point.value, in: range) * 100)
+                            return
+                                "<span class=\"gauge\" title=\"\(range.lower.formatted(in: unit))–\(range.upper.formatted(in: unit))\"><span style=\"left:\(left)%\"></span></span> \(range.lower.formatted(in: unit))–\(range.upper.formatted(in: unit))"
+                        } ?? "—"
+                    return
+                        "<tr><td>\(point.point.rawValue)</td><td>\(point.value.formatted(in: unit, minFractionDigits: 1))</td><td>\(gauge)</td><td>\(point.inside ? "inside" : "outside")</td></tr>"
+                }
+                let reasons: [HTML] = fit.reasons.map { "<li>\($0.message)</li>" }
+                let articles = stock[LegLine(side: leg.side, line: fit.line.id)] ?? []
+                let rows: [HTML] = articles.map { article in
+                    let elsewhere = article.elsewhere.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                        .joined(separator: ", ")
+                    let reserve: HTML =
+                        session.role >= .pharmacy && article.here > 0
+                        ? """
+                        <form method="post" action="/reserve"><input type="hidden" name="csrf" value="\(session.csrf)">
+                        <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="sku" value="\(article.sku)">
+                        <label>Prescription <input name="rx" size="10" required></label> <button>Reserve</button></form>
+                        """ : ""
+                    return
+                        "<tr><td>\(article.sku)</td><td>\(article.color)</td><td>\(article.toe)</td><td>\(article.here)</td><td>\(elsewhere.isEmpty ? "—" : elsewhere)</td><td>\(reserve)</td></tr>"
+                }
+                let stockTable: HTML =
+                    fit.outcome == .standard
+                    ? """
+                    <table><thead><tr><th>Article</th><th>Colour</th><th>Toe</th><th>Here (\(location))</th><th>Elsewhere</th><th></th></tr></thead>
+                    <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\">None in stock.</td></tr>"] : rows)</tbody></table>
+                    """ : ""
+                let verdict: HTML =
+                    fit.outcome == .standard
+                    ? "size <strong>\(fit.size ?? "")</strong>, length <strong>\(fit.length ?? "")</strong>"
+                    : "<strong>made to measure</strong>"
+                items.append(
+                    """
+                    <section><h3>\(fit.line.name) <small>\(fit.line.manufacturer) · class \(fit.pressureClass.label)</small></h3>
+                    <p>\(verdict)</p>
+                    <table><thead><tr><th>Point</th><th>Measured</th><th>Range</th><th></th></tr></thead><tbody>\(points)</tbody></table>
+                    \(reasons.isEmpty ? "" : "<ul>\(reasons)</ul>")\(stockTable)</section>
+                    """)
+            }
+            let warnings: [HTML] = leg.warnings.map { "<p class=\"error\">\($0)</p>" }
+            sections.append(
+                "<h2>\(leg.side.map { "\($0.rawValue.capitalized) leg" } ?? "Result")</h2>\(warnings)\(items.isEmpty ? ["<p>No line offers this style and class.</p>"] : items)"
+            )
+        }
+        return HTML(joining: sections)
+    }
+}

@@ -1,0 +1,114 @@
+import Counter
+import Fitting
+import Inventory
+
+/// The pages, as HTML: small, fast on a tablet, keyboard-first, nothing from elsewhere.
+enum Pages {
+    static let style = """
+        body{font:16px/1.4 system-ui,sans-serif;margin:0;color:#111;background:#fafafa}
+        header{display:flex;gap:1rem;align-items:center;padding:.5rem 1rem;background:#1d3b53;color:#fff}
+        header a{color:#fff;text-decoration:none;padding:.25rem .5rem;border-radius:4px}
+        header a[aria-current]{background:#35607f}
+        header form{margin-left:auto}
+        main{padding:1rem;max-width:64rem}
+        input,select,button{font:inherit;padding:.35rem .5rem}
+        button{cursor:pointer}
+        table{border-collapse:collapse;margin:.5rem 0}
+        th,td{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
+        .error{background:#fde8e8;border-left:4px solid #c0392b;padding:.5rem .75rem}
+        .ok{background:#e8f6ec;border-left:4px solid #2e7d32;padding:.5rem .75rem}
+        .gauge{display:inline-block;width:8rem;height:.6rem;background:#ddd;position:relative;vertical-align:middle}
+        .gauge span{position:absolute;top:-.2rem;width:.25rem;height:1rem;background:#1d3b53}
+        fieldset{border:1px solid #ccc;margin:.5rem 0}
+        label{display:inline-block;margin:.25rem .75rem .25rem 0}
+        """
+
+    /// A page with the header: who is signed in, what their role may open, and sign out.
+    static func layout(_ title: String, session: Session?, current: String = "", _ body: HTML) -> HTML {
+        var nav: [HTML] = []
+        if let session {
+            let links: [(String, String, StaffRole)] = [
+                ("/fit", "Fit", .fitter), ("/stock", "Stock", .fitter),
+            ]
+            for (path, name, needed) in links where session.role >= needed {
+                nav.append(
+                    path == current
+                        ? "<a href=\"\(path)\" aria-current=\"page\">\(name)</a>" : "<a href=\"\(path)\">\(name)</a>")
+            }
+        }
+        let account: HTML =
+            session.map { session in
+                """
+                <form method="post" action="/logout"><span>\(session.login) (\(session.role.rawValue))</span>
+                <input type="hidden" name="csrf" value="\(session.csrf)"> <button>Sign out</button></form>
+                """
+            } ?? ""
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+            <title>\(title) · CompressionFit</title><style>\(HTML(raw: style))</style></head>
+            <body><header><strong>CompressionFit</strong>\(nav)\(account)</header><main>\(body)</main></body></html>
+            """
+    }
+
+    static func message(_ text: String?, error: Bool = true) -> HTML {
+        guard let text, !text.isEmpty else { return "" }
+        return error ? "<p class=\"error\" role=\"alert\">\(text)</p>" : "<p class=\"ok\" role=\"status\">\(text)</p>"
+    }
+
+    static func login(csrf: String, login: String = "", error: String? = nil) -> HTML {
+        layout(
+            "Sign in", session: nil,
+            """
+            <h1>Sign in</h1>\(message(error))
+            <form method="post" action="/login">
+            <input type="hidden" name="csrf" value="\(csrf)">
+            <p><label>Login <input name="login" value="\(login)" autocomplete="username" required autofocus></label></p>
+            <p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
+            <p><button>Sign in</button></p>
+            </form>
+            <p>Your login and password are your database login's, made with <code>cfit user add</code>.</p>
+            """)
+    }
+
+    /// The stock page: a scan field, then the article's balances by location and lot.
+    static func stock(
+        session: Session, query: String, article: ArticleRecord?, error: String?, notice: String?, formKey: String
+    ) -> HTML {
+        var body: HTML = """
+            <h1>Stock</h1>\(message(error))\(message(notice, error: false))
+            <form method="get" action="/stock"><label>Scan or type a GTIN, GS1 code or SKU
+            <input name="q" value="\(query)" autofocus autocomplete="off" inputmode="text"></label> <button>Look up</button></form>
+            """
+        if let article {
+            let rows: [HTML] = (article.stock ?? []).map { balance in
+                """
+                <tr><td>\(balance.location)</td><td>\(balance.lot ?? "—")</td><td>\(balance.expiresOn.map { "\($0)" } ?? "—")</td>
+                <td>\(balance.onHand)</td><td>\(balance.reserved)</td><td>\(balance.unusable ?? "")</td></tr>
+                """
+            }
+            body = """
+                \(body)
+                <h2>\(article.sku) <small>\(article.lineName) · \(article.style) \(article.pressureClass) · size \(article.size) \(article.length) · \(article.color)</small></h2>
+                <p>GTIN \(article.gtin)\(article.active ? "" : " · no longer in the catalog")</p>
+                <table><thead><tr><th>Location</th><th>Lot</th><th>Expires</th><th>On hand</th><th>Reserved</th><th>Not usable</th></tr></thead>
+                <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\">No stock anywhere.</td></tr>"] : rows)</tbody></table>
+                """
+            if session.role >= .pharmacy {
+                body = """
+                    \(body)
+                    <h3>Receive</h3>
+                    <form method="post" action="/stock/receive">
+                    <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(formKey)">
+                    <input type="hidden" name="sku" value="\(article.sku)">
+                    <label>Quantity <input name="quantity" inputmode="numeric" size="4" required></label>
+                    <label>Location <input name="location" size="8" required></label>
+                    <label>Lot <input name="lot" size="10"></label>
+                    <label>Expires <input name="expires" type="date"></label>
+                    <button>Receive</button></form>
+                    """
+            }
+        }
+        return layout("Stock", session: session, current: "/stock", body)
+    }
+}

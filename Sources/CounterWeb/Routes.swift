@@ -1,0 +1,309 @@
+import Counter
+import Fitting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Inventory
+import Postgres
+
+/// The pages: sign in and out, fit, stock; every form posts with the session's CSRF token.
+enum PageRoutes {
+    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+        router.get("/healthz") { _, _ in "ok\n" }
+
+        router.get("/") { request, _ in
+            state.session(request.cookies[Web.sessionCookie]?.value) == nil
+                ? Web.redirect("/login") : Web.redirect("/fit")
+        }
+
+        router.get("/login") { _, _ in
+            let token = Token.make()
+            var response = Web.page(Pages.login(csrf: token))
+            response.setCookie(loginCookie(token, state: state))
+            return response
+        }
+
+        router.post("/login") { request, _ in
+            let fields = try await Web.form(request)
+            let login = fields["login"] ?? ""
+            guard let expected = request.cookies[Web.loginCookie]?.value, let given = fields["csrf"],
+                PasswordCheck.constantTimeEqual(Array(expected.utf8), Array(given.utf8))
+            else {
+                let token = Token.make()
+                var response = Web.page(
+                    Pages.login(csrf: token, login: login, error: "the sign-in form had expired: sign in again"),
+                    status: .forbidden)
+                response.setCookie(loginCookie(token, state: state))
+                return response
+            }
+            do {
+                let role = try await state.signIn(login: login, password: fields["password"] ?? "")
+                let session = state.startSession(login: login, role: role)
+                var response = Web.redirect("/")
+                response.setCookie(sessionCookie(session.id, state: state))
+                response.setCookie(Cookie(name: Web.loginCookie, value: "", maxAge: 0, path: "/", sameSite: .strict))
+                return response
+            } catch let refusal as WebState.Refusal {
+                let token = Token.make()
+                var response = Web.page(
+                    Pages.login(csrf: token, login: login, error: refusal.message),
+                    status: refusal.retryAfter == nil ? .unauthorized : .tooManyRequests)
+                response.setCookie(loginCookie(token, state: state))
+                if let seconds = refusal.retryAfter { response.headers[.retryAfter] = String(seconds) }
+                return response
+            }
+        }
+
+        router.post("/logout") { request, _ in
+            let fields = try await Web.form(request)
+            if let session = state.session(request.cookies[Web.sessionCookie]?.value), checkCSRF(fields, session) {
+                state.endSession(session.id)
+            }
+            var response = Web.redirect("/login")
+            response.setCookie(Cookie(name: Web.sessionCookie, value: "", maxAge: 0, path: "/", sameSite: .strict))
+            return response
+        }
+
+        router.get("/stock") { request, _ in
+            guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+                return Web.redirect("/login")
+            }
+            let query = request.uri.queryParameters.get("q")?.trimmingCharacters(in: .whitespaces) ?? ""
+            let notice = request.uri.queryParameters.get("done")
+            guard !query.isEmpty else {
+                return Web.page(
+                    Pages.stock(
+                        session: session, query: "", article: nil, error: nil, notice: notice, formKey: Token.make()))
+            }
+            do {
+                let code = try articleCode(query)
+                let article = try await state.withConnection(session.login) { try Articles(connection: $0).show(code) }
+                return Web.page(
+                    Pages.stock(
+                        session: session, query: query, article: article, error: nil, notice: notice,
+                        formKey: Token.make()))
+            } catch {
+                let (status, _, message) = Web.describe(error)
+                return Web.page(
+                    Pages.stock(
+                        session: session, query: query, article: nil, error: message, notice: nil, formKey: Token.make()
+                    ),
+                    status: status == .internalServerError ? status : .ok)
+            }
+        }
+
+        router.post("/stock/receive") { request, _ in
+            try await posted(request, state: state) { session, fields in
+                let sku = fields["sku"] ?? ""
+                let quantityText = fields["quantity"] ?? ""
+                guard let quantity = Int(quantityText) else {
+                    throw WebInputError("quantity", expected: "a whole number", found: quantityText)
+                }
+                let expiresText = fields["expires"] ?? ""
+                var expires: CalendarDay?
+                if !expiresText.isEmpty {
+                    do {
+                        expires = try CalendarDay(parsing: expiresText)
+                    } catch let error as CalendarDay.ParseError {
+                        throw WebInputError("expires", expected: error.expected, found: expiresText)
+                    }
+                }
+                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
+                let location = fields["location"] ?? ""
+                let key = fields["key"] ?? Token.make()
+                let expiry = expires
+                let movement = try await state.withConnection(session.login) {
+                    try Stock(connection: $0).receive(
+                        sku: sku, quantity: quantity, location: location, lot: lot, expires: expiry,
+                        reference: "received at the counter", key: "web:\(key)")
+                }
+                return Web.redirect(
+                    "/stock?q=\(percent(sku))&done=\(percent("received \(quantity) into \(location) (movement \(movement.id))"))"
+                )
+            } page: { session, fields, message in
+                Pages.stock(
+                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
+                    formKey: Token.make())
+            }
+        }
+
+        router.get("/fit") { request, _ in
+            guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+                return Web.redirect("/login")
+            }
+            var entry = FitPage.Entry()
+            if let style = request.uri.queryParameters.get("style").flatMap(Style.init(rawValue:)) {
+                entry.style = style
+            }
+            entry.bothLegs = request.uri.queryParameters.get("both") == "1"
+            do {
+                let lines = try await state.withConnection(session.login) {
+                    try Catalogs(connection: $0).productLines()
+                }
+                return Web.page(
+                    Pages.layout(
+                        "Fit", session: session, current: "/fit",
+                        FitPage.form(session: session, lines: lines, entry: entry, error: nil)))
+            } catch {
+                return Web.page(
+                    Pages.layout("Fit", session: session, current: "/fit", Pages.message(Web.describe(error).message)),
+                    status: Web.describe(error).status)
+            }
+        }
+
+        router.post("/fit") { request, _ in
+            guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+                return Web.redirect("/login")
+            }
+            let fields = try await Web.form(request)
+            guard checkCSRF(fields, session) else { return expired(session) }
+            var entry = FitPage.Entry()
+            entry.style = Style(rawValue: fields["style"] ?? "") ?? .AD
+            entry.classText = fields["class"] ?? ""
+            entry.unit = LengthUnit(rawValue: fields["unit"] ?? "cm") ?? .cm
+            entry.bothLegs = fields["both"] == "1"
+            entry.abpi = fields["abpi"] ?? ""
+            entry.values = fields
+            let location = state.location
+            let entered = entry
+            let (lines, outcome): ([ProductLine], Result<(FitReport, [LegLine: [ArticleStock]]), any Error>) =
+                try await state.withConnection(session.login) { connection in
+                    let lines = try Catalogs(connection: connection).productLines()
+                    let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]]) in
+                        let abpi: ABPI?
+                        do {
+                            abpi = entered.abpi.isEmpty ? nil : try ABPI.parse(entered.abpi)
+                        } catch {
+                            throw WebInputError("abpi", expected: "an index such as 0.9", found: entered.abpi)
+                        }
+                        let offers = try FitSession.offers(lines, style: entered.style, classText: entered.classText)
+                        let session = FitSession(
+                            lines: offers, style: entered.style, unit: entered.unit, tolerance: Length(micrometres: 0),
+                            abpi: abpi, requestedClass: entered.classText)
+                        let report = try session.run(legs: try FitPage.legs(fields, entry: entered, lines: lines))
+                        return (report, try report.stock(on: connection, location: location))
+                    }
+                    return (lines, result)
+                }
+            switch outcome {
+            case .success(let (report, stock)):
+                return Web.page(
+                    Pages.layout(
+                        "Fit", session: session, current: "/fit",
+                        """
+                        \(FitPage.form(session: session, lines: lines, entry: entry, error: nil))
+                        \(FitPage.results(session: session, report: report, stock: stock, location: location))
+                        """))
+            case .failure(let error):
+                let text = (error as? CounterError).map(\.description) ?? Web.describe(error).message
+                return Web.page(
+                    Pages.layout(
+                        "Fit", session: session, current: "/fit",
+                        FitPage.form(session: session, lines: lines, entry: entry, error: text)),
+                    status: .unprocessableContent)
+            }
+        }
+
+        router.post("/reserve") { request, _ in
+            try await posted(request, state: state) { session, fields in
+                let key = fields["key"] ?? Token.make()
+                let (rx, sku, location) = (fields["rx"] ?? "", fields["sku"] ?? "", state.location)
+                let reservation = try await state.withConnection(session.login) {
+                    try Reservations(connection: $0).reserve(rx: rx, sku: sku, location: location, key: "web:\(key)")
+                }
+                return Web.page(
+                    Pages.layout(
+                        "Reserved", session: session,
+                        """
+                        \(Pages.message("reserved \(reservation.sku) for prescription \(rx): reservation \(String(reservation.id))", error: false))
+                        <form method="post" action="/dispense"><input type="hidden" name="csrf" value="\(session.csrf)">
+                        <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)">
+                        <button autofocus>Hand over (dispense)</button></form>
+                        """))
+            } page: { session, _, message in
+                Pages.layout("Reserve", session: session, Pages.message(message))
+            }
+        }
+
+        router.post("/dispense") { request, _ in
+            try await posted(request, state: state) { session, fields in
+                let key = fields["key"] ?? Token.make()
+                let idText = fields["reservation"] ?? ""
+                guard let id = Int64(idText) else {
+                    throw WebInputError("reservation", expected: "a reservation number", found: idText)
+                }
+                let dispense = try await state.withConnection(session.login) {
+                    try Dispensing(connection: $0).dispense(reservation: id, key: "web:\(key)")
+                }
+                return Web.page(
+                    Pages.layout(
+                        "Dispensed", session: session,
+                        Pages.message(
+                            "handed over \(dispense.sku)\(dispense.lot.map { " (lot \($0))" } ?? "") for prescription \(dispense.prescription): dispense \(dispense.id)",
+                            error: false)))
+            } page: { session, _, message in
+                Pages.layout("Dispense", session: session, Pages.message(message))
+            }
+        }
+    }
+
+    /// A posted form of a signed-in person: the session and its CSRF token checked, then `body`;
+    /// a refusal is the page `page` makes with the message.
+    static func posted(
+        _ request: Request, state: WebState,
+        _ body: (Session, [String: String]) async throws -> Response,
+        page: (Session, [String: String], String) -> HTML
+    ) async throws -> Response {
+        guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+            return Web.redirect("/login")
+        }
+        let fields = try await Web.form(request)
+        guard checkCSRF(fields, session) else { return expired(session) }
+        do {
+            return try await body(session, fields)
+        } catch {
+            let (status, _, message) = Web.describe(error)
+            state.logger.info("refused", metadata: ["login": "\(session.login)", "path": "\(request.uri.path)"])
+            return Web.page(page(session, fields, message), status: status)
+        }
+    }
+
+    static func checkCSRF(_ fields: [String: String], _ session: Session) -> Bool {
+        guard let given = fields["csrf"] else { return false }
+        return PasswordCheck.constantTimeEqual(Array(given.utf8), Array(session.csrf.utf8))
+    }
+
+    static func expired(_ session: Session) -> Response {
+        Web.page(
+            Pages.layout(
+                "Expired", session: session,
+                Pages.message("this form had expired or did not come from this site: nothing was done; try again")),
+            status: .forbidden)
+    }
+
+    static func sessionCookie(_ id: String, state: WebState) -> Cookie {
+        Cookie(
+            name: Web.sessionCookie, value: id, path: "/", secure: state.secureCookies, httpOnly: true,
+            sameSite: .strict)
+    }
+
+    static func loginCookie(_ token: String, state: WebState) -> Cookie {
+        Cookie(
+            name: Web.loginCookie, value: token, maxAge: 3_600, path: "/", secure: state.secureCookies, httpOnly: true,
+            sameSite: .strict)
+    }
+
+    static func percent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
+    /// The article a scan or a typed code names: a GS1 code's GTIN, else the code as typed.
+    static func articleCode(_ text: String) throws -> String {
+        guard GS1Scan.looksScanned(text) else { return text }
+        do {
+            return try GS1Scan(text, referenceYear: CalendarDay.today().year).gtin.gtin14
+        } catch {
+            throw WebInputError("q", expected: "a GS1 code (\(error))", found: text)
+        }
+    }
+}

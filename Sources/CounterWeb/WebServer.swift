@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+public import Logging
+import NIOPosix
+import NIOSSL
+import Postgres
+
+/// `cfit serve`: the counter, the stock room and the API over HTTP, on Hummingbird.
+///
+/// ```swift
+/// let server = try WebServer(WebServer.Settings(databaseURL: url), logger: logger)
+/// try await server.run()      // until SIGTERM or SIGINT, then a graceful stop
+/// ```
+public struct WebServer: Sendable {
+    /// How the server listens and whom it serves.
+    public struct Settings: Sendable {
+        /// The address to listen on.
+        public var host = "127.0.0.1"
+        /// The port to listen on.
+        public var port = 8080
+        /// The database: the server's own connection string (it checks passwords through it), from
+        /// which each person's connections are made with their own login.
+        public var databaseURL: String
+        /// The location whose stock counts as "here".
+        public var location = "shop"
+        /// A session idle this long ends.
+        public var idleTimeout: Duration = .seconds(30 * 60)
+        /// PEM certificate chain and private key, for HTTPS.
+        public var tlsCertificate: String?
+        /// The private key of ``tlsCertificate``.
+        public var tlsKey: String?
+        /// Plain HTTP on an address other than loopback, asked for on purpose.
+        public var insecureHTTP = false
+
+        /// Settings for `databaseURL`, on 127.0.0.1:8080.
+        public init(databaseURL: String) {
+            self.databaseURL = databaseURL
+        }
+    }
+
+    /// Why the settings cannot be served.
+    public struct SettingsError: Error, Sendable, CustomStringConvertible {
+        /// One line naming the option, what was expected and what was found.
+        public let description: String
+    }
+
+    let settings: Settings
+    let state: WebState
+
+    /// A server for `settings`; refuses plain HTTP beyond loopback unless asked for on purpose.
+    public init(_ settings: Settings, logger: Logger) throws {
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(settings.host) || settings.host.hasPrefix("127.")
+        if !loopback, settings.tlsCertificate == nil, !settings.insecureHTTP {
+            throw SettingsError(
+                description:
+                    "--listen: expected a loopback address without --tls-cert and --tls-key, found \(settings.host) (passwords would cross the network in clear; give --insecure-http to do it anyway)"
+            )
+        }
+        if (settings.tlsCertificate == nil) != (settings.tlsKey == nil) {
+            throw SettingsError(description: "--tls-key: expected both --tls-cert and --tls-key, found only one")
+        }
+        self.settings = settings
+        let threads = NIOThreadPool(numberOfThreads: 8)
+        threads.start()
+        state = WebState(
+            databaseURL: settings.databaseURL, location: settings.location, idleTimeout: settings.idleTimeout,
+            secureCookies: settings.tlsCertificate != nil, threads: threads, logger: logger)
+    }
+
+    /// The routes: pages, API, health.
+    func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        PageRoutes.add(to: router, state: state)
+        APIRoutes.add(to: router, state: state)
+        return router
+    }
+
+    /// The application, for running or for tests.
+    func application() throws -> some ApplicationProtocol {
+        let configuration = ApplicationConfiguration(
+            address: .hostname(settings.host, port: settings.port), serverName: "cfit")
+        if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
+            let chain: [NIOSSLCertificate]
+            let privateKey: NIOSSLPrivateKey
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(certificate)
+                privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            } catch {
+                throw SettingsError(
+                    description: "--tls-cert: expected PEM files of a certificate chain and its key, found \(error)")
+            }
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+            return Application(
+                router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration,
+                logger: state.logger)
+        }
+        return Application(router: router(), configuration: configuration, logger: state.logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then finishes the requests under way and closes the
+    /// database connections.
+    public func run() async throws {
+        // Idle sessions end every minute, closing the connections no session needs.
+        let sweeper = Task { [state] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                state.sweep()
+            }
+        }
+        defer { sweeper.cancel() }
+        try await application().runService()
+        state.shutdown()
+        try? await state.threads.shutdownGracefully()
+    }
+}

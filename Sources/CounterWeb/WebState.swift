@@ -1,0 +1,225 @@
+import Crypto
+import Foundation
+import Inventory
+import Logging
+import NIOPosix
+import Postgres
+import Synchronization
+
+/// A staff member's role, as the database grants it; what the pages offer follows it, and what
+/// they may do is the database's decision.
+public enum StaffRole: String, Sendable, Comparable {
+    /// Fits legs and records fittings.
+    case fitter
+    /// Also keeps stock, reserves and dispenses.
+    case pharmacy
+    /// Also manages catalogs, users and locations.
+    case admin
+
+    private var rank: Int {
+        switch self {
+        case .fitter: 0
+        case .pharmacy: 1
+        case .admin: 2
+        }
+    }
+
+    /// Whether `lhs` grants less than `rhs`.
+    public static func < (lhs: StaffRole, rhs: StaffRole) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A signed-in person: their login, role, the token their forms carry, and when they were last seen.
+struct Session: Sendable {
+    let id: String
+    let login: String
+    let role: StaffRole
+    let csrf: String
+    var lastSeen: ContinuousClock.Instant
+}
+
+/// Random tokens for session ids, CSRF tokens and idempotency keys (the system's CSPRNG).
+enum Token {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
+
+/// Everything `cfit serve` keeps while it runs: the database connections (its own, to check
+/// passwords, and one pool per signed-in login), the sessions, and the failed-login throttle. All
+/// database work runs on a dedicated thread pool, never on the event loops.
+final class WebState: Sendable {
+    let databaseURL: String
+    let location: String
+    let idleTimeout: Duration
+    let secureCookies: Bool
+    let logger: Logger
+    let threads: NIOThreadPool
+    /// The server's own connections: password checks only (`cfit_login_verifier`).
+    let gatekeeper: ConnectionPool
+    private let sessions = Mutex<[String: Session]>([:])
+    private let pools = Mutex<[String: (pool: ConnectionPool, password: String)]>([:])
+    private let failures = Mutex<[String: (count: Int, until: ContinuousClock.Instant)]>([:])
+    /// Credentials checked recently (API clients send them with every request), by digest.
+    private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    init(
+        databaseURL: String, location: String, idleTimeout: Duration, secureCookies: Bool, threads: NIOThreadPool,
+        logger: Logger
+    ) {
+        self.databaseURL = databaseURL
+        self.location = location
+        self.idleTimeout = idleTimeout
+        self.secureCookies = secureCookies
+        self.threads = threads
+        self.logger = logger
+        gatekeeper = ConnectionPool(conninfo: databaseURL, maximum: 2, logger: logger)
+    }
+
+    /// Runs blocking database work on the thread pool.
+    func blocking<T: Sendable>(_ body: @Sendable @escaping () throws -> T) async throws -> T {
+        try await threads.runIfActive(body)
+    }
+
+    // MARK: Signing in
+
+    /// Why a sign-in was refused, in words a person at the counter can act on.
+    struct Refusal: Error, Sendable {
+        let message: String
+        let retryAfter: Int?
+    }
+
+    /// Checks `password` for `login` against the verifier the database keeps, then connects as
+    /// that login; returns its role. Failures are counted per login and slow later attempts down.
+    func signIn(login: String, password: String) async throws -> StaffRole {
+        let now = ContinuousClock.now
+        if let blocked = failures.withLock({ $0[login] }), blocked.until > now {
+            let seconds = Int((blocked.until - now).components.seconds) + 1
+            throw Refusal(
+                message: "too many failed sign-ins for this login: try again in \(seconds) s", retryAfter: seconds)
+        }
+        let found = try await blocking { [gatekeeper] in
+            try gatekeeper.withConnection { connection -> (verifier: String, role: String)? in
+                let rows = try connection.query("SELECT verifier, role FROM cfit_login_verifier(\(login))")
+                guard rows.count == 1 else { return nil }
+                return (try rows[0].decode(String.self, "verifier"), try rows[0].decode(String.self, "role"))
+            }
+        }
+        let digest = Self.digest(login, password, found?.verifier ?? "")
+        let recently = checked.withLock { $0[digest].map { now - $0 < .seconds(300) } ?? false }
+        var matches = recently
+        if !matches, let found {
+            matches = try await blocking { PasswordCheck.matches(password: password, verifier: found.verifier) }
+        }
+        guard matches, let found, let role = StaffRole(rawValue: found.role) else {
+            failures.withLock { table in
+                let count = (table[login]?.count ?? 0) + 1
+                // Five tries free, then 1, 2, 4 … seconds (at most 5 minutes) before the next.
+                let wait = count < 5 ? 0 : min(300, 1 << min(count - 5, 9))
+                table[login] = (count, now + .seconds(wait))
+            }
+            logger.notice("sign-in refused", metadata: ["login": "\(login)"])
+            throw Refusal(message: "login or password not recognised", retryAfter: nil)
+        }
+        failures.withLock { _ = $0.removeValue(forKey: login) }
+        checked.withLock { table in
+            table = table.filter { now - $0.value < .seconds(300) }
+            table[digest] = now
+        }
+        // The person's own connections: PostgreSQL checks their role on every statement and
+        // records them as the actor.
+        let pool = pools.withLock { table -> ConnectionPool in
+            if let existing = table[login], existing.password == password { return existing.pool }
+            table[login]?.pool.shutdown()
+            let pool = ConnectionPool(
+                conninfo: ConnectionString.replacingCredentials(in: databaseURL, user: login, password: password),
+                maximum: 4, logger: logger)
+            table[login] = (pool, password)
+            return pool
+        }
+        let sessionUser = try await blocking {
+            try pool.withConnection { try $0.query("SELECT session_user::text AS who")[0].decode(String.self, "who") }
+        }
+        guard sessionUser == login else {
+            throw Refusal(message: "the database connected as \(sessionUser), not \(login)", retryAfter: nil)
+        }
+        return role
+    }
+
+    private static func digest(_ login: String, _ password: String, _ verifier: String) -> String {
+        SHA256.hash(data: Array("\(login)\u{0}\(password)\u{0}\(verifier)".utf8)).map {
+            String(format: "%02x", $0)
+        }.joined()
+    }
+
+    /// The database connections of `login`'s sessions.
+    func pool(for login: String) throws -> ConnectionPool {
+        guard let pool = pools.withLock({ $0[login]?.pool }) else {
+            throw Refusal(message: "your session has ended: sign in again", retryAfter: nil)
+        }
+        return pool
+    }
+
+    /// Runs `body` on one of `login`'s connections, on the thread pool.
+    func withConnection<T: Sendable>(_ login: String, _ body: @Sendable @escaping (Connection) throws -> T)
+        async throws -> T
+    {
+        let pool = try pool(for: login)
+        return try await blocking { try pool.withConnection(body) }
+    }
+
+    // MARK: Sessions
+
+    func startSession(login: String, role: StaffRole) -> Session {
+        let session = Session(id: Token.make(), login: login, role: role, csrf: Token.make(), lastSeen: .now)
+        sessions.withLock { $0[session.id] = session }
+        return session
+    }
+
+    /// The live session `id` names, touched; `nil` when unknown or idle too long (then ended).
+    func session(_ id: String?) -> Session? {
+        guard let id else { return nil }
+        let now = ContinuousClock.now
+        return sessions.withLock { table -> Session? in
+            guard var session = table[id] else { return nil }
+            guard now - session.lastSeen <= idleTimeout else {
+                table[id] = nil
+                return nil
+            }
+            session.lastSeen = now
+            table[id] = session
+            return session
+        }
+    }
+
+    func endSession(_ id: String) {
+        let login = sessions.withLock { $0.removeValue(forKey: id)?.login }
+        guard let login else { return }
+        closePoolIfUnused(login)
+    }
+
+    /// Ends sessions idle too long and closes the connections no session needs any more.
+    func sweep() {
+        let now = ContinuousClock.now
+        let ended = sessions.withLock { table -> [String] in
+            let idle = table.filter { now - $0.value.lastSeen > idleTimeout }
+            for id in idle.keys { table[id] = nil }
+            return idle.values.map(\.login)
+        }
+        for login in Set(ended) { closePoolIfUnused(login) }
+    }
+
+    private func closePoolIfUnused(_ login: String) {
+        let inUse = sessions.withLock { $0.values.contains { $0.login == login } }
+        guard !inUse else { return }
+        pools.withLock { $0.removeValue(forKey: login)?.pool.shutdown() }
+    }
+
+    func shutdown() {
+        gatekeeper.shutdown()
+        pools.withLock { table in
+            for entry in table.values { entry.pool.shutdown() }
+            table.removeAll()
+        }
+    }
+}

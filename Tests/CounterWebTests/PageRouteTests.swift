@@ -1,0 +1,224 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Inventory
+import NIOCore
+import Postgres
+import Testing
+
+@testable import CounterWeb
+
+/// The pages over a real PostgreSQL: sign-in (the password checked whatever pg_hba says — the
+/// test cluster trusts its socket), sessions, CSRF, roles as the database decides them, escaping.
+@Suite("cfit serve: pages")
+struct PageRouteTests {
+    @Test("health, and every page but sign-in sends an anonymous visitor to sign in")
+    func anonymous() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.get("/healthz").body == "ok\n")
+            for path in ["/", "/fit", "/stock", "/stock?q=x"] {
+                let response = try await browser.get(path)
+                #expect(response.status == .seeOther && response.headers[.location] == "/login", "\(path)")
+            }
+            for path in ["/stock/receive", "/reserve", "/dispense", "/fit"] {
+                let response = try await browser.post(path, [:])
+                #expect(response.status == .seeOther && response.headers[.location] == "/login", "\(path)")
+            }
+        }
+    }
+
+    @Test(
+        "the right password signs in with a strict, HttpOnly session cookie; a wrong one does not, though the server trusts the socket"
+    )
+    func signIn() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.fitter, "wrong") == .unauthorized)
+            #expect(try await browser.signIn(fixture.fitter, "") == .unauthorized)
+            #expect(try await browser.signIn("nobody_here", fixture.password) == .unauthorized)
+            #expect(browser.cookies["cfit_session"] == nil)
+            let form = try await browser.get("/login")
+            let answer = try await browser.post(
+                "/login",
+                ["csrf": Browser.token(form.body) ?? "", "login": fixture.fitter, "password": fixture.password])
+            #expect(answer.status == .seeOther)
+            let cookie = answer.headers[values: .setCookie].first { $0.hasPrefix("cfit_session=") } ?? ""
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))
+            let page = try await browser.get("/stock")
+            #expect(page.status == .ok && page.body.contains(fixture.fitter) && page.body.contains("(fitter)"))
+        }
+    }
+
+    @Test("a sign-in form without its own token is refused; repeated failures are throttled with Retry-After")
+    func forgedAndThrottled() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            let forged = try await browser.post(
+                "/login", ["csrf": "0", "login": fixture.pharmacist, "password": fixture.password])
+            #expect(forged.status == .forbidden && browser.cookies["cfit_session"] == nil)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<6 { statuses.append(try await browser.signIn(fixture.pharmacist, "guess")) }
+            #expect(statuses.prefix(5).allSatisfy { $0 == .unauthorized })
+            #expect(statuses.last == .tooManyRequests)
+            // Even the right password waits while the login is throttled.
+            let form = try await browser.get("/login")
+            let blocked = try await browser.post(
+                "/login",
+                ["csrf": Browser.token(form.body) ?? "", "login": fixture.pharmacist, "password": fixture.password])
+            #expect(blocked.status == .tooManyRequests && blocked.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test("a disabled login, and one whose password was never set through cfit, cannot sign in")
+    func disabledAndUnknown() async throws {
+        let fixture = try WebFixture()
+        let admin = try Connection(fixture.url)
+        _ = try Users(connection: admin).disable(fixture.fitter)
+        try admin.executeScript("CREATE ROLE \(fixture.pharmacist)_sql LOGIN PASSWORD 'whatever' IN ROLE cfit_pharmacy")
+        admin.close()
+        try await fixture.test { (client: any TestClientProtocol) async throws in
+            let browser = Browser(client)
+            let disabled = try await browser.signIn(fixture.fitter, fixture.password)
+            let unset = try await browser.signIn("\(fixture.pharmacist)_sql", "whatever")
+            #expect(disabled == .unauthorized && unset == .unauthorized)
+        }
+    }
+
+    @Test("a session idle longer than the limit has ended; signing out ends one at once")
+    func expiryAndLogout() async throws {
+        let fixture = try WebFixture(idle: .milliseconds(800))
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
+            #expect(try await browser.get("/stock").status == .ok)
+            try await Task.sleep(for: .milliseconds(1_200))
+            #expect(try await browser.get("/stock").headers[.location] == "/login")
+            #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
+            let page = try await browser.get("/stock")
+            _ = try await browser.post("/logout", ["csrf": Browser.token(page.body) ?? ""])
+            #expect(try await browser.get("/stock").headers[.location] == "/login")
+        }
+    }
+
+    @Test("a form posted without the session's token does nothing")
+    func csrf() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let refused = try await browser.post(
+                "/stock/receive",
+                ["csrf": "forged", "key": "k1", "sku": "NW-CL-AD2-I-R-C-BE", "quantity": "5", "location": "shop"])
+            #expect(refused.status == .forbidden)
+            let page = try await browser.get("/stock?q=NW-CL-AD2-I-R-C-BE")
+            #expect(page.body.contains("<td>shop</td><td>—</td><td>—</td>\n<td>3</td>"))
+        }
+    }
+
+    @Test("receive by scan: a GS1 code finds the article, the receipt is recorded once however often it is posted")
+    func receiveByScan() async throws {
+        let fixture = try WebFixture()
+        let admin = try Connection(fixture.url)
+        let gtin = try admin.query("SELECT gtin14 FROM article WHERE sku = 'NW-CL-AD2-I-R-C-BE'")[0].decode(
+            String.self, "gtin14")
+        admin.close()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let page = try await browser.get("/stock?q=(01)\(gtin)(10)LOT9")
+            #expect(page.status == .ok && page.body.contains("NW-CL-AD2-I-R-C-BE"), "\(page.body)")
+            let fields = [
+                "csrf": Browser.token(page.body) ?? "", "key": "scan-1", "sku": "NW-CL-AD2-I-R-C-BE", "quantity": "2",
+                "location": "shop", "lot": "LOT9", "expires": "2030-01-31",
+            ]
+            let first = try await browser.post("/stock/receive", fields)
+            let again = try await browser.post("/stock/receive", fields)
+            #expect(first.status == .seeOther && again.status == .seeOther)
+            let after = try await browser.get("/stock?q=NW-CL-AD2-I-R-C-BE")
+            #expect(after.body.contains("<td>shop</td><td>LOT9</td><td>2030-01-31</td>\n<td>2</td>"), "\(after.body)")
+        }
+        let check = try Connection(fixture.url)
+        #expect(
+            try check.query("SELECT count(*)::int AS n FROM stock_movement WHERE actor = \(fixture.pharmacist)")[0]
+                .decode(Int.self, "n") == 1)
+    }
+
+    @Test("a fitter may fit but not reserve: the database refuses, and the page says so plainly")
+    func roles() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
+            let page = try await browser.get("/fit")
+            let refused = try await browser.post(
+                "/reserve",
+                ["csrf": Browser.token(page.body) ?? "", "key": "r1", "sku": "NW-CL-AD2-I-R-C-BE", "rx": "RX-1001"])
+            #expect(refused.status == .forbidden)
+            #expect(refused.body.contains("permission denied"))
+            #expect(!refused.body.contains("Error(") && !refused.body.contains("SQLSTATE"))
+            // No receive form is offered to a fitter.
+            #expect(!(try await browser.get("/stock?q=NW-CL-AD2-I-R-C-BE").body.contains("action=\"/stock/receive\"")))
+        }
+    }
+
+    @Test("fit, reserve and hand over at the counter; the rows record the pharmacist")
+    func counterFlow() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let form = try await browser.get("/fit?style=AD")
+            #expect(form.body.contains("name=\"cB\"") && form.body.contains("name=\"lD\""))
+            let result = try await browser.post(
+                "/fit",
+                [
+                    "csrf": Browser.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "cB": "20",
+                    "cC": "30", "cD": "30", "lD": "40", "cB1": "25",
+                ])
+            #expect(result.status == .ok)
+            #expect(result.body.contains("class=\"gauge\""), "\(result.body)")
+            let reserveAt = try #require(result.body.range(of: "action=\"/reserve\""))
+            let reserveForm = String(result.body[reserveAt.lowerBound...].prefix(600))
+            func hidden(_ name: String) -> String {
+                guard let range = reserveForm.range(of: "name=\"\(name)\" value=\"") else { return "" }
+                return String(reserveForm[range.upperBound...].prefix { $0 != "\"" })
+            }
+            let reserved = try await browser.post(
+                "/reserve", ["csrf": hidden("csrf"), "key": hidden("key"), "sku": hidden("sku"), "rx": "RX-1001"])
+            #expect(reserved.status == .ok && reserved.body.contains("reservation"), "\(reserved.body)")
+            let dispensed = try await browser.post(
+                "/dispense",
+                [
+                    "csrf": Browser.token(reserved.body) ?? "", "key": "d-1",
+                    "reservation": String(
+                        reserved.body[reserved.body.range(of: "name=\"reservation\" value=\"")!.upperBound...].prefix {
+                            $0 != "\""
+                        }),
+                ])
+            #expect(dispensed.status == .ok && dispensed.body.contains("handed over"), "\(dispensed.body)")
+        }
+        let check = try Connection(fixture.url)
+        #expect(
+            try check.query("SELECT count(*)::int AS n FROM dispense WHERE actor = \(fixture.pharmacist)")[0].decode(
+                Int.self, "n") == 1)
+    }
+
+    @Test("hostile text is shown as text, never as markup")
+    func escaping() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
+            let hostile = "<script>alert(1)</script>\"'&"
+            let page = try await browser.get(
+                "/stock?q=\(hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+            #expect(!page.body.contains("<script>alert(1)"))
+            #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+        }
+    }
+}

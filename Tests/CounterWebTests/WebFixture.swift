@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Inventory
+import Logging
+import NIOCore
+import Postgres
+import PostgresTestSupport
+import Testing
+
+@testable import CounterWeb
+
+/// A fresh database with the seed catalogs, stock and prescriptions, staff logins of each role
+/// with known passwords, and a `cfit serve` application over it.
+struct WebFixture {
+    let url: String
+    let password: String
+    let fitter: String
+    let pharmacist: String
+    let server: WebServer
+
+    init(idle: Duration = .seconds(1_800)) throws {
+        url = try TestDatabase.fresh()
+        let password = "pass-\(UUID().uuidString.prefix(8))"
+        self.password = password
+        let admin = try Connection(url)
+        defer { admin.close() }
+        let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Seeds").path
+        _ = try Seeding(connection: admin).seed(from: seeds)
+        let login = { (role: String) throws -> String in
+            let name = "w\(getpid())_\(UUID().uuidString.prefix(8).lowercased())"
+            _ = try Users(connection: admin).add(name, role: role, password: password)
+            return name
+        }
+        fitter = try login("fitter")
+        pharmacist = try login("pharmacy")
+        var settings = WebServer.Settings(databaseURL: url)
+        settings.idleTimeout = idle
+        server = try WebServer(settings, logger: Logger(label: "cfit.serve.test"))
+    }
+
+    /// Runs `body` against the application through Hummingbird's router test client.
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await server.application().test(.router) { client in try await body(client) }
+    }
+}
+
+/// A browser's part in the tests: cookies kept between requests, forms posted with their token.
+final class Browser: @unchecked Sendable {
+    let client: any TestClientProtocol
+    private(set) var cookies: [String: String] = [:]
+
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    @discardableResult
+    func get(_ uri: String) async throws -> (status: HTTPResponse.Status, body: String, headers: HTTPFields) {
+        try await send(uri, method: .get, body: nil)
+    }
+
+    @discardableResult
+    func post(_ uri: String, _ fields: [String: String]) async throws -> (
+        status: HTTPResponse.Status, body: String, headers: HTTPFields
+    ) {
+        let body = fields.map {
+            "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
+        return try await send(uri, method: .post, body: body)
+    }
+
+    private func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> (
+        status: HTTPResponse.Status, body: String, headers: HTTPFields
+    ) {
+        var headers = HTTPFields()
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        let response = try await client.execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        for header in response.headers[values: .setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let name = String(pair[0])
+            let value = pair.count > 1 ? String(pair[1]) : ""
+            if value.isEmpty || header.contains("Max-Age=0") { cookies[name] = nil } else { cookies[name] = value }
+        }
+        return (response.status, String(buffer: response.body), response.headers)
+    }
+
+    /// The CSRF token of the last form on `page`.
+    static func token(_ page: String) -> String? {
+        guard let range = page.range(of: "name=\"csrf\" value=\"", options: .backwards) else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    /// Signs in through the login form; returns the status of the form's answer.
+    @discardableResult
+    func signIn(_ login: String, _ password: String) async throws -> HTTPResponse.Status {
+        let form = try await get("/login")
+        return try await post("/login", ["csrf": Self.token(form.body) ?? "", "login": login, "password": password])
+            .status
+    }
+}
