@@ -62,6 +62,8 @@ final class WebState: Sendable {
     private let failures = Mutex<[String: (count: Int, until: ContinuousClock.Instant)]>([:])
     /// Credentials checked recently (API clients send them with every request), by digest.
     private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// Password checks under way, by digest of the credentials.
+    private let inflight = Mutex<[String: Task<Bool, any Error>]>([:])
 
     init(
         databaseURL: String, location: String, idleTimeout: Duration, secureCookies: Bool, threads: NIOThreadPool,
@@ -109,7 +111,20 @@ final class WebState: Sendable {
         let recently = checked.withLock { $0[digest].map { now - $0 < .seconds(300) } ?? false }
         var matches = recently
         if !matches, let found {
-            matches = try await blocking { PasswordCheck.matches(password: password, verifier: found.verifier) }
+            // One check per credentials at a time: a till sending 200 requests at once with the same
+            // password costs one key derivation, not 200.
+            let check = inflight.withLock { table -> Task<Bool, any Error> in
+                if let running = table[digest] { return running }
+                let task = Task { [threads] in
+                    try await threads.runIfActive {
+                        PasswordCheck.matches(password: password, verifier: found.verifier)
+                    }
+                }
+                table[digest] = task
+                return task
+            }
+            matches = try await check.value
+            inflight.withLock { _ = $0.removeValue(forKey: digest) }
         }
         guard matches, let found, let role = StaffRole(rawValue: found.role) else {
             failures.withLock { table in
@@ -128,15 +143,16 @@ final class WebState: Sendable {
         }
         // The person's own connections: PostgreSQL checks their role on every statement and
         // records them as the actor.
-        let pool = pools.withLock { table -> ConnectionPool in
-            if let existing = table[login], existing.password == password { return existing.pool }
+        let (pool, isNew) = pools.withLock { table -> (ConnectionPool, Bool) in
+            if let existing = table[login], existing.password == password { return (existing.pool, false) }
             table[login]?.pool.shutdown()
             let pool = ConnectionPool(
                 conninfo: ConnectionString.replacingCredentials(in: databaseURL, user: login, password: password),
                 maximum: 4, logger: logger)
             table[login] = (pool, password)
-            return pool
+            return (pool, true)
         }
+        guard isNew else { return role }
         let sessionUser = try await blocking {
             try pool.withConnection { try $0.query("SELECT session_user::text AS who")[0].decode(String.self, "who") }
         }
