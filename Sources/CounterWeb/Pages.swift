@@ -72,8 +72,16 @@ enum Pages {
     }
 
     /// The stock page: a scan field, then the article's balances by location and lot.
+    /// What a scanned code said about the box, to fill in the receive form.
+    struct Scanned: Sendable {
+        var lot: String?
+        var expires: String?
+        var location: String
+    }
+
     static func stock(
-        session: Session, query: String, article: ArticleRecord?, error: String?, notice: String?, formKey: String
+        session: Session, query: String, article: ArticleRecord?, error: String?, notice: String?, formKey: String,
+        scanned: Scanned? = nil
     ) -> HTML {
         var body: HTML = """
             <h1>Stock</h1>\(message(error))\(message(notice, error: false))
@@ -102,9 +110,9 @@ enum Pages {
                     <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(formKey)">
                     <input type="hidden" name="sku" value="\(article.sku)">
                     <label>Quantity <input name="quantity" inputmode="numeric" size="4" required></label>
-                    <label>Location <input name="location" size="8" required></label>
-                    <label>Lot <input name="lot" size="10"></label>
-                    <label>Expires <input name="expires" type="date"></label>
+                    <label>Location <input name="location" size="8" value="\(scanned?.location ?? "")" required></label>
+                    <label>Lot <input name="lot" size="10" value="\(scanned?.lot ?? "")"></label>
+                    <label>Expires <input name="expires" type="date" value="\(scanned?.expires ?? "")"></label>
                     <button>Receive</button></form>
                     """
             }

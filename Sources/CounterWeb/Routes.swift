@@ -78,10 +78,15 @@ enum PageRoutes {
             do {
                 let code = try articleCode(query)
                 let article = try await state.withConnection(session.login) { try Articles(connection: $0).show(code) }
+                // A scanned box's lot and expiry fill in the receive form.
+                let box =
+                    GS1Scan.looksScanned(query) ? try? GS1Scan(query, referenceYear: CalendarDay.today().year) : nil
+                let scanned = Pages.Scanned(
+                    lot: box?.lot, expires: box?.expiry.map { "\($0)" }, location: state.location)
                 return Web.page(
                     Pages.stock(
                         session: session, query: query, article: article, error: nil, notice: notice,
-                        formKey: Token.make()))
+                        formKey: Token.make(), scanned: scanned))
             } catch {
                 let (status, _, message) = Web.describe(error)
                 return Web.page(

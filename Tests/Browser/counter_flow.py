@@ -1,0 +1,96 @@
+"""The counter flow in a real browser (headless Chromium through WebDriver).
+
+Run by the Swift test BrowserTests against a `cfit serve` it started:
+    python3 counter_flow.py BASE_URL FITTER PHARMACIST PASSWORD GTIN SCREENSHOT_DIR
+Signs in as a fitter and fits a leg; signs in as a pharmacist, fits, reserves against a
+prescription, hands the garment over, scans a box in on the stock page; checks what each page
+shows and saves screenshots of the fit and stock pages. Exits non-zero, with the reason, on the
+first thing that is not as a person would expect.
+"""
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+base, fitter, pharmacist, password, gtin, shots = sys.argv[1:7]
+
+options = webdriver.ChromeOptions()
+options.binary_location = "/usr/bin/chromium"
+for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1400"]:
+    options.add_argument(argument)
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver.implicitly_wait(5)
+
+
+def expect(condition, what):
+    if not condition:
+        print("browser: expected " + what + "; the page says:\n" + driver.find_element(By.TAG_NAME, "main").text)
+        driver.quit()
+        sys.exit(1)
+
+
+def sign_in(login):
+    driver.get(base + "/login")
+    focused = driver.switch_to.active_element
+    expect(focused.get_attribute("name") == "login", "the login field to have the focus")
+    focused.send_keys(login)
+    driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
+    expect("Sign out" in driver.page_source, login + " to be signed in")
+
+
+def sign_out():
+    driver.find_element(By.XPATH, "//header//button[text()='Sign out']").click()
+    expect(driver.current_url.endswith("/login"), "to be back at sign-in")
+
+
+def fit_leg():
+    driver.get(base + "/fit")
+    Select(driver.find_element(By.NAME, "style")).select_by_value("AD")
+    driver.find_element(By.XPATH, "//button[text()='Show the points']").click()
+    driver.find_element(By.NAME, "class").clear()
+    driver.find_element(By.NAME, "class").send_keys("2")
+    for point, value in [("cB", "20"), ("cB1", "25"), ("cC", "30"), ("cD", "30"), ("lD", "40")]:
+        fields = driver.find_elements(By.NAME, point)
+        if fields:
+            fields[0].send_keys(value)
+    driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
+    expect("size" in driver.find_element(By.TAG_NAME, "main").text, "a size for the leg")
+    expect(driver.find_elements(By.CLASS_NAME, "gauge"), "a gauge for each measured point")
+
+
+# A fitter fits a leg and is offered no reservation (the database would refuse it anyway).
+sign_in(fitter)
+fit_leg()
+expect(not driver.find_elements(By.XPATH, "//form[@action='/reserve']"), "no Reserve button for a fitter")
+sign_out()
+
+# A pharmacist fits, reserves for a prescription and hands the garment over.
+sign_in(pharmacist)
+fit_leg()
+driver.save_screenshot(shots + "/fit.png")
+reserve = driver.find_elements(By.XPATH, "//form[@action='/reserve']")
+expect(reserve, "a Reserve button next to an article in stock")
+reserve[0].find_element(By.NAME, "rx").send_keys("RX-1001" + Keys.ENTER)
+expect("reserved" in driver.find_element(By.TAG_NAME, "main").text, "the reservation to be confirmed")
+driver.find_element(By.XPATH, "//button[contains(text(), 'Hand over')]").click()
+expect("handed over" in driver.find_element(By.TAG_NAME, "main").text, "the hand-over to be confirmed")
+
+# A box scanned in: the scan field has the focus, so a scanner's keystrokes land in it.
+driver.get(base + "/stock")
+scan = driver.switch_to.active_element
+expect(scan.get_attribute("name") == "q", "the scan field to have the focus")
+scan.send_keys("(01)" + gtin + "(10)BROWSER1" + Keys.ENTER)
+expect("On hand" in driver.page_source, "the article's balances after the scan")
+expect(driver.find_element(By.NAME, "lot").get_attribute("value") == "BROWSER1", "the scanned lot in the receive form")
+expect(driver.find_element(By.NAME, "location").get_attribute("value") == "shop", "this counter's location filled in")
+driver.find_element(By.NAME, "quantity").send_keys("2")
+driver.find_element(By.XPATH, "//button[text()='Receive']").click()
+expect("received 2 into shop" in driver.find_element(By.TAG_NAME, "main").text, "the receipt to be confirmed")
+expect("BROWSER1" in driver.find_element(By.TAG_NAME, "table").text, "the new lot among the balances")
+driver.save_screenshot(shots + "/stock.png")
+sign_out()
+driver.quit()
+print("browser: the counter flow passed")

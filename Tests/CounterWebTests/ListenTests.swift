@@ -1,0 +1,74 @@
+import Foundation
+import HummingbirdTesting
+import Logging
+import PostgresTestSupport
+import Testing
+
+@testable import CounterWeb
+
+/// Where the server may listen: loopback in plain HTTP; anything else over TLS, or in plain HTTP
+/// only when asked for on purpose.
+@Suite("cfit serve: listening and TLS")
+struct ListenTests {
+    static func settings(_ host: String) -> WebServer.Settings {
+        var settings = WebServer.Settings(databaseURL: "host=/nonexistent dbname=none")
+        settings.host = host
+        return settings
+    }
+
+    @Test("plain HTTP beyond loopback is refused unless --insecure-http is given")
+    func plainHTTP() throws {
+        let logger = Logger(label: "test")
+        for host in ["127.0.0.1", "::1", "localhost", "127.0.0.2"] {
+            #expect(throws: Never.self) { _ = try WebServer(Self.settings(host), logger: logger) }
+        }
+        for host in ["0.0.0.0", "192.0.2.10", "::"] {
+            #expect(throws: WebServer.SettingsError.self) { _ = try WebServer(Self.settings(host), logger: logger) }
+            var insecure = Self.settings(host)
+            insecure.insecureHTTP = true
+            #expect(throws: Never.self) { _ = try WebServer(insecure, logger: logger) }
+        }
+        var half = Self.settings("0.0.0.0")
+        half.tlsCertificate = "/tmp/cert.pem"
+        #expect(throws: WebServer.SettingsError.self) { _ = try WebServer(half, logger: logger) }
+    }
+
+    @Test("with a certificate it serves HTTPS and marks the session cookie Secure")
+    func tls() async throws {
+        let directory = NSTemporaryDirectory() + "cfit-tls-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/key.pem", "-out",
+            "\(directory)/cert.pem", "-days", "1", "-subj", "/CN=localhost",
+        ]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0)
+        let fixture = try WebFixture()
+        var settings = WebServer.Settings(databaseURL: fixture.url)
+        settings.host = "0.0.0.0"
+        settings.port = 0
+        settings.tlsCertificate = "\(directory)/cert.pem"
+        settings.tlsKey = "\(directory)/key.pem"
+        let server = try WebServer(settings, logger: Logger(label: "test"))
+        try await server.application().test(.ahc(.https)) { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+            // Cookies are Secure under TLS (the client here follows redirects, so the sign-in form's
+            // cookie stands for the session's: both are made with the same setting).
+            let form = try await client.execute(uri: "/login", method: .get)
+            let cookie = form.headers[values: .setCookie].first { $0.hasPrefix("cfit_login=") } ?? ""
+            #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        }
+        var broken = settings
+        broken.tlsCertificate = "\(directory)/missing.pem"
+        #expect(throws: WebServer.SettingsError.self) {
+            _ = try WebServer(broken, logger: Logger(label: "test")).application()
+        }
+    }
+}
