@@ -14,6 +14,7 @@ enum FitPage {
         var unit: LengthUnit = .cm
         var bothLegs = false
         var abpi = ""
+        var prescription = ""
         var values: [String: String] = [:]
     }
 
@@ -44,6 +45,8 @@ enum FitPage {
             <label>Class <input name="class" value="\(entry.classText)" size="6" required></label>
             <label>Unit <select name="unit"><option value="cm"\(HTML(raw: entry.unit == .cm ? " selected" : ""))>cm</option><option value="in"\(HTML(raw: entry.unit == .inch ? " selected" : ""))>in</option></select></label>
             <label>ABPI <input name="abpi" value="\(entry.abpi)" size="5" inputmode="decimal"></label>
+            <label>Prescription (to record the fitting) <input name="rx" value="\(entry.prescription)" size="10"></label>
+            <input type="hidden" name="key" value="\(Token.make())">
             \(legs)
             <button>Fit</button></form>
             """
@@ -79,7 +82,8 @@ enum FitPage {
     }
 
     static func results(
-        session: Session, report: FitReport, stock: [LegLine: [ArticleStock]], location: String
+        session: Session, report: FitReport, stock: [LegLine: [ArticleStock]], location: String,
+        prescription: String = ""
     ) -> HTML {
         let unit = report.unit
         var sections: [HTML] = []
@@ -109,7 +113,7 @@ enum FitPage {
                         ? """
                         <form method="post" action="/reserve"><input type="hidden" name="csrf" value="\(session.csrf)">
                         <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="sku" value="\(article.sku)">
-                        <label>Prescription <input name="rx" size="10" required></label> <button>Reserve</button></form>
+                        <label>Prescription <input name="rx" size="10" value="\(prescription)" required></label> <button>Reserve</button></form>
                         """ : ""
                     return
                         "<tr><td>\(article.sku)</td><td>\(article.color)</td><td>\(article.toe)</td><td>\(article.here)</td><td>\(elsewhere.isEmpty ? "—" : elsewhere)</td><td>\(reserve)</td></tr>"

@@ -28,7 +28,8 @@ enum Pages {
         var nav: [HTML] = []
         if let session {
             let links: [(String, String, StaffRole)] = [
-                ("/fit", "Fit", .fitter), ("/stock", "Stock", .fitter),
+                ("/fit", "Fit", .fitter), ("/prescriptions", "Prescriptions", .fitter), ("/stock", "Stock", .fitter),
+                ("/stock/low", "Low stock", .pharmacy),
             ]
             for (path, name, needed) in links where session.role >= needed {
                 nav.append(
@@ -98,7 +99,7 @@ enum Pages {
             body = """
                 \(body)
                 <h2>\(article.sku) <small>\(article.lineName) · \(article.style) \(article.pressureClass) · size \(article.size) \(article.length) · \(article.color)</small></h2>
-                <p>GTIN \(article.gtin)\(article.active ? "" : " · no longer in the catalog")</p>
+                <p>GTIN \(article.gtin)\(article.active ? "" : " · no longer in the catalog") · <a href="/stock/history?sku=\(PageRoutes.percent(article.sku))">history</a></p>
                 <table><thead><tr><th>Location</th><th>Lot</th><th>Expires</th><th>On hand</th><th>Reserved</th><th>Not usable</th></tr></thead>
                 <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\">No stock anywhere.</td></tr>"] : rows)</tbody></table>
                 """

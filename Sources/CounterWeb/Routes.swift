@@ -168,13 +168,15 @@ enum PageRoutes {
             entry.unit = LengthUnit(rawValue: fields["unit"] ?? "cm") ?? .cm
             entry.bothLegs = fields["both"] == "1"
             entry.abpi = fields["abpi"] ?? ""
+            entry.prescription = (fields["rx"] ?? "").trimmingCharacters(in: .whitespaces)
             entry.values = fields
             let location = state.location
             let entered = entry
-            let (lines, outcome): ([ProductLine], Result<(FitReport, [LegLine: [ArticleStock]]), any Error>) =
+            let recordKey = "web:\(fields["key"] ?? Token.make())"
+            let (lines, outcome): ([ProductLine], Result<(FitReport, [LegLine: [ArticleStock]], Int64?), any Error>) =
                 try await state.withConnection(session.login) { connection in
                     let lines = try Catalogs(connection: connection).productLines()
-                    let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]]) in
+                    let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], Int64?) in
                         let abpi: ABPI?
                         do {
                             abpi = entered.abpi.isEmpty ? nil : try ABPI.parse(entered.abpi)
@@ -185,19 +187,31 @@ enum PageRoutes {
                         let session = FitSession(
                             lines: offers, style: entered.style, unit: entered.unit, tolerance: Length(micrometres: 0),
                             abpi: abpi, requestedClass: entered.classText)
-                        let report = try session.run(legs: try FitPage.legs(fields, entry: entered, lines: lines))
-                        return (report, try report.stock(on: connection, location: location))
+                        let legs = try FitPage.legs(fields, entry: entered, lines: lines)
+                        let report = try session.run(legs: legs)
+                        // Recorded against the prescription, when one was given (once per form).
+                        var recorded: Int64?
+                        if !entered.prescription.isEmpty {
+                            let fitting = RecordedFitting(report, legs: legs)
+                            recorded = try Fittings(connection: connection).record(
+                                rx: entered.prescription, style: entered.style, pressureClass: fitting.pressureClass,
+                                unit: entered.unit, measurements: fitting.measurementsJSON, result: fitting.resultJSON,
+                                key: recordKey)
+                        }
+                        return (report, try report.stock(on: connection, location: location), recorded)
                     }
                     return (lines, result)
                 }
             switch outcome {
-            case .success(let (report, stock)):
+            case .success(let (report, stock, recorded)):
+                let notice = recorded.map { "fitting \($0) recorded for prescription \(entry.prescription)" }
                 return Web.page(
                     Pages.layout(
                         "Fit", session: session, current: "/fit",
                         """
                         \(FitPage.form(session: session, lines: lines, entry: entry, error: nil))
-                        \(FitPage.results(session: session, report: report, stock: stock, location: location))
+                        \(Pages.message(notice, error: false))
+                        \(FitPage.results(session: session, report: report, stock: stock, location: location, prescription: entry.prescription))
                         """))
             case .failure(let error):
                 let text = (error as? CounterError).map(\.description) ?? Web.describe(error).message

@@ -73,6 +73,7 @@ public struct WebServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         PageRoutes.add(to: router, state: state)
+        RecordPages.add(to: router, state: state)
         APIRoutes.add(to: router, state: state)
         return router
     }

@@ -1,3 +1,4 @@
+import Fitting
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -219,6 +220,54 @@ struct PageRouteTests {
             #expect(!page.body.contains("<script>alert(1)"))
             #expect(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+        }
+    }
+
+    @Test("a fitting recorded against a prescription from the fit page shows in the patient's history, names escaped")
+    func records() async throws {
+        let fixture = try WebFixture()
+        let admin = try Connection(fixture.url)
+        _ = try Prescriptions(connection: admin).create(
+            NewPrescription(
+                number: "RX-HOSTILE", patient: "P-HOSTILE", patientName: "<script>alert(1)</script>",
+                prescriber: "DR-01", style: .AD, pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1),
+            key: "hostile-rx")
+        admin.close()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
+            let form = try await browser.get("/fit?style=AD")
+            let key = String(
+                form.body[form.body.range(of: "name=\"key\" value=\"")!.upperBound...].prefix { $0 != "\"" })
+            let fields = [
+                "csrf": Browser.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "cB": "20",
+                "cC": "30", "cD": "30", "lD": "40", "cB1": "25", "rx": "RX-1001", "key": key,
+            ]
+            let first = try await browser.post("/fit", fields)
+            #expect(first.body.contains("recorded for prescription RX-1001"), "\(first.body)")
+            _ = try await browser.post("/fit", fields)  // the same form again: recorded once
+            let history = try await browser.get("/patients/P-0001")
+            #expect(history.status == .ok && history.body.contains("Ada Sample"))
+            #expect(history.body.components(separatedBy: "<td>\(fixture.fitter)</td>").count == 2, "\(history.body)")
+            let list = try await browser.get("/prescriptions")
+            #expect(list.body.contains("RX-1001") && list.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!list.body.contains("<script>alert(1)"))
+            let ledger = try await browser.get("/stock/history?sku=NW-CL-AD2-I-R-C-BE")
+            #expect(ledger.status == .ok && ledger.body.contains("opening stock"), "\(ledger.body)")
+        }
+    }
+
+    @Test("low stock lists what is under its minimum, for the pharmacy")
+    func lowStock() async throws {
+        let fixture = try WebFixture()
+        let admin = try Connection(fixture.url)
+        _ = try Stock(connection: admin).setMinimum(sku: "NW-CL-AD2-I-R-C-BE", minimum: 5, location: "shop")
+        admin.close()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let page = try await browser.get("/stock/low")
+            #expect(page.status == .ok && page.body.contains("NW-CL-AD2-I-R-C-BE"), "\(page.body)")
         }
     }
 }
