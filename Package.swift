@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "CounterWebTests",
             dependencies: [
-                "CounterWeb", "Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport",
+                "CounterWeb", "Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport", "SyntheticData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

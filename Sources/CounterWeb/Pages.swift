@@ -29,7 +29,7 @@ enum Pages {
         if let session {
             let links: [(String, String, StaffRole)] = [
                 ("/fit", "Fit", .fitter), ("/prescriptions", "Prescriptions", .fitter), ("/stock", "Stock", .fitter),
-                ("/stock/low", "Low stock", .pharmacy),
+                ("/stock/low", "Low stock", .pharmacy), ("/admin", "Admin", .admin),
             ]
             for (path, name, needed) in links where session.role >= needed {
                 nav.append(

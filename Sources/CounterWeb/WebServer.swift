@@ -74,6 +74,7 @@ public struct WebServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.info))
         PageRoutes.add(to: router, state: state)
         RecordPages.add(to: router, state: state)
+        AdminPages.add(to: router, state: state)
         APIRoutes.add(to: router, state: state)
         return router
     }

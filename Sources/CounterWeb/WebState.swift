@@ -62,6 +62,19 @@ final class WebState: Sendable {
     private let failures = Mutex<[String: (count: Int, until: ContinuousClock.Instant)]>([:])
     /// Credentials checked recently (API clients send them with every request), by digest.
     private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// Catalog files checked by a dry run and waiting for the admin's "Import", by token.
+    let uploads = Mutex<[String: Upload]>([:])
+
+    /// A catalog file (and its articles) uploaded by `login`.
+    struct Upload: Sendable {
+        let login: String
+        let catalog: [UInt8]
+        let catalogName: String
+        let articles: [UInt8]?
+        let articlesName: String?
+        let received: ContinuousClock.Instant
+    }
+
     /// Password checks under way, by digest of the credentials.
     private let inflight = Mutex<[String: Task<Bool, any Error>]>([:])
 

@@ -18,6 +18,7 @@ struct WebFixture {
     let password: String
     let fitter: String
     let pharmacist: String
+    let admin: String
     let server: WebServer
 
     init(idle: Duration = .seconds(1_800)) throws {
@@ -36,6 +37,7 @@ struct WebFixture {
         }
         fitter = try login("fitter")
         pharmacist = try login("pharmacy")
+        self.admin = try login("admin")
         var settings = WebServer.Settings(databaseURL: url)
         settings.idleTimeout = idle
         server = try WebServer(settings, logger: Logger(label: "cfit.serve.test"))
@@ -67,6 +69,31 @@ final class Browser: @unchecked Sendable {
             "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
         }.joined(separator: "&")
         return try await send(uri, method: .post, body: body)
+    }
+
+    /// Posts `fields` and `files` (name → (file name, bytes)) as multipart/form-data.
+    func upload(_ uri: String, _ fields: [String: String], files: [String: (String, [UInt8])]) async throws -> (
+        status: HTTPResponse.Status, body: String, headers: HTTPFields
+    ) {
+        let boundary = "----cfit\(UUID().uuidString)"
+        var body: [UInt8] = []
+        for (name, value) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        for (name, (fileName, bytes)) in files {
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(fileName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8)
+            body += bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        var headers = HTTPFields()
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        var buffer = ByteBuffer()
+        buffer.writeBytes(body)
+        let response = try await client.execute(uri: uri, method: .post, headers: headers, body: buffer)
+        return (response.status, String(buffer: response.body), response.headers)
     }
 
     private func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> (
