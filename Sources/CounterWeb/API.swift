@@ -36,7 +36,7 @@ enum APIRoutes {
                 summary: "An article (SKU, GTIN or GS1 code) with its stock",
                 writes: false, parameters: [("code", "path", "SKU, GTIN or scanned GS1 code")], body: [], created: false
             ) { _, context, caller in
-                let code = try PageRoutes.articleCode(context.parameters.get("code") ?? "")
+                let code = try PageRoutes.articleCode(context.parameters.get("code")?.removingPercentEncoding ?? "")
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Articles(connection: $0).show(code) })
             },
@@ -77,7 +77,7 @@ enum APIRoutes {
                 summary: "Hand the reserved unit over (dispense it)", writes: true,
                 parameters: [("id", "path", "reservation number")], body: [], created: true
             ) { _, context, caller in
-                let id = try number(context.parameters.get("id"), "id")
+                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
@@ -88,7 +88,7 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/reservations/{id}/release", summary: "Give a reserved unit back to stock",
                 writes: true, parameters: [("id", "path", "reservation number")], body: [], created: false
             ) { _, context, caller in
-                let id = try number(context.parameters.get("id"), "id")
+                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withConnection(caller.login) {

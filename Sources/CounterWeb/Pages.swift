@@ -92,7 +92,7 @@ enum Pages {
         if let article {
             let rows: [HTML] = (article.stock ?? []).map { balance in
                 """
-                <tr><td>\(balance.location)</td><td>\(balance.lot ?? "—")</td><td>\(balance.expiresOn.map { "\($0)" } ?? "—")</td>
+                <tr><td>\(balance.location)</td><td>\(balance.lot.map { lot in "<a href=\"/lots/\(PageRoutes.percent(lot))?sku=\(PageRoutes.percent(balance.sku))\">\(lot)</a>" as HTML } ?? "—")</td><td>\(balance.expiresOn.map { "\($0)" } ?? "—")</td>
                 <td>\(balance.onHand)</td><td>\(balance.reserved)</td><td>\(balance.unusable ?? "")</td></tr>
                 """
             }
@@ -115,6 +115,22 @@ enum Pages {
                     <label>Lot <input name="lot" size="10" value="\(scanned?.lot ?? "")"></label>
                     <label>Expires <input name="expires" type="date" value="\(scanned?.expires ?? "")"></label>
                     <button>Receive</button></form>
+                    <h3>Count</h3>
+                    <form method="post" action="/stock/count">
+                    <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
+                    <input type="hidden" name="sku" value="\(article.sku)">
+                    <label>Counted <input name="counted" inputmode="numeric" size="4" required></label>
+                    <label>Location <input name="location" size="8" value="\(scanned?.location ?? "")" required></label>
+                    <label>Lot <input name="lot" size="10"></label>
+                    <button>Record the count</button></form>
+                    <h3>Transfer</h3>
+                    <form method="post" action="/stock/transfer">
+                    <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
+                    <input type="hidden" name="sku" value="\(article.sku)">
+                    <label>Quantity <input name="quantity" inputmode="numeric" size="4" required></label>
+                    <label>From <input name="from" size="8" required></label>
+                    <label>To <input name="to" size="8" required></label>
+                    <button>Move</button></form>
                     """
             }
         }

@@ -42,7 +42,7 @@ enum RecordPages {
         }
 
         router.get("/patients/:reference") { request, context in
-            let reference = context.parameters.get("reference") ?? ""
+            let reference = context.parameters.get("reference")?.removingPercentEncoding ?? ""
             return try await page(request, state: state, title: "Patient", current: "/prescriptions") {
                 _, connection in
                 let history = try Patients(connection: connection).show(reference)

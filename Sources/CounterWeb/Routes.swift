@@ -312,9 +312,12 @@ enum PageRoutes {
             sameSite: .strict)
     }
 
+    /// `text` percent-encoded for a query value or a path segment (RFC 3986's unreserved kept).
     static func percent(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
+
+    static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     /// The article a scan or a typed code names: a GS1 code's GTIN, else the code as typed.
     static func articleCode(_ text: String) throws -> String {

@@ -75,6 +75,7 @@ public struct WebServer: Sendable {
         PageRoutes.add(to: router, state: state)
         RecordPages.add(to: router, state: state)
         AdminPages.add(to: router, state: state)
+        StockOperations.add(to: router, state: state)
         APIRoutes.add(to: router, state: state)
         return router
     }

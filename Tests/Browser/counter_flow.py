@@ -13,7 +13,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, fitter, pharmacist, password, gtin, shots = sys.argv[1:7]
 
@@ -32,18 +33,34 @@ def expect(condition, what):
         sys.exit(1)
 
 
+def shows(text):
+    """Whether the page (after any navigation under way) shows `text` in its main part."""
+    try:
+        WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: text in d.find_element(By.TAG_NAME, "main").text)
+        return True
+    except TimeoutException:
+        return False
+
+
 def sign_in(login):
     driver.get(base + "/login")
     focused = driver.switch_to.active_element
     expect(focused.get_attribute("name") == "login", "the login field to have the focus")
     focused.send_keys(login)
     driver.find_element(By.NAME, "password").send_keys(password + Keys.ENTER)
-    expect("Sign out" in driver.page_source, login + " to be signed in")
+    try:
+        WebDriverWait(driver, 10).until(lambda d: "Sign out" in d.page_source)
+    except TimeoutException:
+        expect(False, login + " to be signed in")
 
 
 def sign_out():
     driver.find_element(By.XPATH, "//header//button[text()='Sign out']").click()
-    expect(driver.current_url.endswith("/login"), "to be back at sign-in")
+    try:
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/login"))
+    except TimeoutException:
+        expect(False, "to be back at sign-in")
 
 
 def fit_leg():
@@ -57,7 +74,7 @@ def fit_leg():
         if fields:
             fields[0].send_keys(value)
     driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
-    expect("size" in driver.find_element(By.TAG_NAME, "main").text, "a size for the leg")
+    expect(shows("size"), "a size for the leg")
     expect(driver.find_elements(By.CLASS_NAME, "gauge"), "a gauge for each measured point")
 
 
@@ -74,21 +91,21 @@ driver.save_screenshot(shots + "/fit.png")
 reserve = driver.find_elements(By.XPATH, "//form[@action='/reserve']")
 expect(reserve, "a Reserve button next to an article in stock")
 reserve[0].find_element(By.NAME, "rx").send_keys("RX-1001" + Keys.ENTER)
-expect("reserved" in driver.find_element(By.TAG_NAME, "main").text, "the reservation to be confirmed")
+expect(shows("reserved"), "the reservation to be confirmed")
 driver.find_element(By.XPATH, "//button[contains(text(), 'Hand over')]").click()
-expect("handed over" in driver.find_element(By.TAG_NAME, "main").text, "the hand-over to be confirmed")
+expect(shows("handed over"), "the hand-over to be confirmed")
 
 # A box scanned in: the scan field has the focus, so a scanner's keystrokes land in it.
 driver.get(base + "/stock")
 scan = driver.switch_to.active_element
 expect(scan.get_attribute("name") == "q", "the scan field to have the focus")
 scan.send_keys("(01)" + gtin + "(10)BROWSER1" + Keys.ENTER)
-expect("On hand" in driver.page_source, "the article's balances after the scan")
+expect(shows("On hand"), "the article's balances after the scan")
 expect(driver.find_element(By.NAME, "lot").get_attribute("value") == "BROWSER1", "the scanned lot in the receive form")
 expect(driver.find_element(By.NAME, "location").get_attribute("value") == "shop", "this counter's location filled in")
 driver.find_element(By.NAME, "quantity").send_keys("2")
 driver.find_element(By.XPATH, "//button[text()='Receive']").click()
-expect("received 2 into shop" in driver.find_element(By.TAG_NAME, "main").text, "the receipt to be confirmed")
+expect(shows("received 2 into shop"), "the receipt to be confirmed")
 expect("BROWSER1" in driver.find_element(By.TAG_NAME, "table").text, "the new lot among the balances")
 driver.save_screenshot(shots + "/stock.png")
 sign_out()

@@ -140,7 +140,7 @@ struct PageRouteTests {
             let again = try await browser.post("/stock/receive", fields)
             #expect(first.status == .seeOther && again.status == .seeOther)
             let after = try await browser.get("/stock?q=NW-CL-AD2-I-R-C-BE")
-            #expect(after.body.contains("<td>shop</td><td>LOT9</td><td>2030-01-31</td>\n<td>2</td>"), "\(after.body)")
+            #expect(after.body.contains(">LOT9</a></td><td>2030-01-31</td>\n<td>2</td>"), "\(after.body)")
         }
         let check = try Connection(fixture.url)
         #expect(
@@ -268,6 +268,52 @@ struct PageRouteTests {
             #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
             let page = try await browser.get("/stock/low")
             #expect(page.status == .ok && page.body.contains("NW-CL-AD2-I-R-C-BE"), "\(page.body)")
+        }
+    }
+
+    @Test("count, transfer, and a lot held then recalled with its events, from the stock page")
+    func stockRoom() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let page = try await browser.get("/stock?q=NW-CL-AD2-I-R-C-BE")
+            let csrf = Browser.token(page.body) ?? ""
+            let counted = try await browser.post(
+                "/stock/count",
+                ["csrf": csrf, "key": "c1", "sku": "NW-CL-AD2-I-R-C-BE", "counted": "5", "location": "shop"])
+            #expect(counted.status == .seeOther)
+            #expect(try await browser.get(counted.headers[.location]!).body.contains("counted 5 at shop: +2 recorded"))
+            let moved = try await browser.post(
+                "/stock/transfer",
+                [
+                    "csrf": csrf, "key": "t1", "sku": "NW-CL-AD2-I-R-C-BE", "quantity": "1", "from": "store",
+                    "to": "shop",
+                ])
+            #expect(moved.status == .seeOther, "\(moved.body)")
+            let tooMany = try await browser.post(
+                "/stock/transfer",
+                [
+                    "csrf": csrf, "key": "t2", "sku": "NW-CL-AD2-I-R-C-BE", "quantity": "99", "from": "store",
+                    "to": "shop",
+                ])
+            #expect(tooMany.status == .conflict || tooMany.status == .unprocessableContent, "\(tooMany.status)")
+            let lot = try await browser.get("/lots/LI-A?sku=NW-CL-AD2-I-R-C-BE")
+            #expect(lot.status == .ok && lot.body.contains("approved"), "\(lot.body)")
+            let held = try await browser.post(
+                "/lots/LI-A/status",
+                ["csrf": csrf, "key": "h1", "sku": "NW-CL-AD2-I-R-C-BE", "status": "on-hold", "reason": "damp box"])
+            #expect(held.status == .seeOther)
+            let recalled = try await browser.post(
+                "/lots/LI-A/status",
+                [
+                    "csrf": csrf, "key": "h2", "sku": "NW-CL-AD2-I-R-C-BE", "status": "recalled",
+                    "reason": "maker's recall",
+                ])
+            #expect(recalled.status == .seeOther, "\(recalled.body)")
+            let after = try await browser.get(recalled.headers[.location] ?? "/")
+            #expect(after.body.contains("is now recalled") && after.body.contains("damp box"), "\(after.body)")
+            #expect(!after.body.contains("action=\"/lots/LI-A/status\""))
         }
     }
 }

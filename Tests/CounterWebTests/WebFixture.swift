@@ -40,7 +40,9 @@ struct WebFixture {
         self.admin = try login("admin")
         var settings = WebServer.Settings(databaseURL: url)
         settings.idleTimeout = idle
-        server = try WebServer(settings, logger: Logger(label: "cfit.serve.test"))
+        var logger = Logger(label: "cfit.serve.test")
+        logger.logLevel = .warning
+        server = try WebServer(settings, logger: logger)
     }
 
     /// Runs `body` against the application through Hummingbird's router test client.

@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+import Inventory
+import Postgres
+
+/// The stock room's other operations: count, transfer, and a lot's hold, release and recall with
+/// the patients to contact.
+enum StockOperations {
+    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+        router.post("/stock/count") { request, _ in
+            try await PageRoutes.posted(request, state: state) { session, fields in
+                let sku = fields["sku"] ?? ""
+                let counted = try whole(fields["counted"], "counted")
+                let (location, key) = (fields["location"] ?? "", fields["key"] ?? Token.make())
+                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
+                let movement = try await state.withConnection(session.login) {
+                    try Stock(connection: $0).count(
+                        sku: sku, counted: counted, location: location, lot: lot, key: "web:\(key)")
+                }
+                let done =
+                    movement.map { "counted \(counted) at \(location): \($0.delta > 0 ? "+" : "")\($0.delta) recorded" }
+                    ?? "counted \(counted) at \(location): as recorded, nothing to correct"
+                return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
+            } page: { session, fields, message in
+                Pages.stock(
+                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
+                    formKey: Token.make())
+            }
+        }
+
+        router.post("/stock/transfer") { request, _ in
+            try await PageRoutes.posted(request, state: state) { session, fields in
+                let sku = fields["sku"] ?? ""
+                let quantity = try whole(fields["quantity"], "quantity")
+                let (from, to, key) = (fields["from"] ?? "", fields["to"] ?? "", fields["key"] ?? Token.make())
+                _ = try await state.withConnection(session.login) {
+                    try Stock(connection: $0).transfer(
+                        sku: sku, quantity: quantity, from: from, to: to, key: "web:\(key)")
+                }
+                let done = "moved \(quantity) from \(from) to \(to)"
+                return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
+            } page: { session, fields, message in
+                Pages.stock(
+                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
+                    formKey: Token.make())
+            }
+        }
+
+        router.get("/lots/:code") { request, context in
+            let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
+            let sku: String? = request.uri.queryParameters.get("sku").flatMap { $0.isEmpty ? nil : $0 }
+            let notice: String? = request.uri.queryParameters.get("done")
+            return try await RecordPages.page(request, state: state, title: "Lot", current: "/stock") {
+                session, connection in
+                lotPage(session, try Lots(connection: connection).show(code, sku: sku), notice: notice)
+            }
+        }
+
+        router.post("/lots/:code/status") { request, context in
+            let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
+            return try await PageRoutes.posted(request, state: state) { session, fields in
+                let sku = fields["sku"].flatMap { $0.isEmpty ? nil : $0 }
+                guard let status = Lots.Status(rawValue: fields["status"] ?? "") else {
+                    throw WebInputError(
+                        "status", expected: "approved, on-hold or recalled", found: fields["status"] ?? "")
+                }
+                let (reason, key) = (fields["reason"] ?? "", fields["key"] ?? Token.make())
+                let lot = try await state.withConnection(session.login) {
+                    try Lots(connection: $0).setStatus(code, sku: sku, to: status, reason: reason, key: "web:\(key)")
+                }
+                return Web.redirect(
+                    "/lots/\(PageRoutes.percent(code))?sku=\(PageRoutes.percent(lot.sku))&done=\(PageRoutes.percent("lot \(code) is now \(lot.status)"))"
+                )
+            } page: { session, _, message in
+                Pages.layout("Lot", session: session, current: "/stock", Pages.message(message))
+            }
+        }
+    }
+
+    static func whole(_ text: String?, _ field: String) throws -> Int {
+        guard let text, let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw WebInputError(field, expected: "a whole number", found: text ?? "")
+        }
+        return value
+    }
+
+    static func lotPage(_ session: Session, _ lot: LotRecord, notice: String?) -> HTML {
+        let stock: [HTML] = lot.stock.map {
+            "<tr><td>\($0.location)</td><td>\($0.onHand)</td><td>\($0.reserved)</td><td>\($0.returned ? "returned" : "")</td></tr>"
+        }
+        let holds: [HTML] = lot.reservations.map {
+            "<tr><td>\($0.id)</td><td>\($0.prescription)</td><td>\($0.patient)</td><td>\($0.location)</td></tr>"
+        }
+        let contacts: [HTML] = lot.dispenses.map {
+            "<tr><td>\($0.patientName)</td><td><a href=\"/patients/\(PageRoutes.percent($0.patient))\">\($0.patient)</a></td><td>\($0.prescription)</td><td>\($0.handedOverAt)</td><td>\($0.quantity - $0.returned)</td></tr>"
+        }
+        let events: [HTML] = lot.events.map {
+            "<tr><td>\($0.at)</td><td>\($0.status)</td><td>\($0.reason)</td><td>\($0.actor)</td></tr>"
+        }
+        let actions: HTML =
+            session.role >= .pharmacy && lot.status != "recalled"
+            ? """
+            <form method="post" action="/lots/\(PageRoutes.percent(lot.code))/status">
+            <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
+            <input type="hidden" name="sku" value="\(lot.sku)">
+            <label>Reason <input name="reason" required></label>
+            <select name="status"><option value="on-hold">hold</option><option value="approved">release</option><option value="recalled">recall (final)</option></select>
+            <button>Set</button></form>
+            """ : ""
+        return """
+            <h1>Lot \(lot.code) <small>\(lot.sku) · \(lot.status)\(lot.expiresOn.map { " · expires \($0)" } ?? "")</small></h1>
+            \(Pages.message(notice, error: false))\(actions)
+            <h2>Where its units are</h2><table><thead><tr><th>Location</th><th>On hand</th><th>Reserved</th><th></th></tr></thead>
+            <tbody>\(stock.isEmpty ? ["<tr><td colspan=\"4\">None on hand.</td></tr>"] : stock)</tbody></table>
+            <h2>Reserved from it</h2><table><thead><tr><th>Reservation</th><th>Prescription</th><th>Patient</th><th>Location</th></tr></thead>
+            <tbody>\(holds.isEmpty ? ["<tr><td colspan=\"4\">None.</td></tr>"] : holds)</tbody></table>
+            <h2>Patients who received it (to contact on a recall)</h2>
+            <table><thead><tr><th>Name</th><th>Reference</th><th>Prescription</th><th>Handed over</th><th>Still with them</th></tr></thead>
+            <tbody>\(contacts.isEmpty ? ["<tr><td colspan=\"5\">Nobody yet.</td></tr>"] : contacts)</tbody></table>
+            <h2>Events</h2><table><thead><tr><th>When</th><th>Status</th><th>Reason</th><th>Who</th></tr></thead>
+            <tbody>\(events.isEmpty ? ["<tr><td colspan=\"4\">None.</td></tr>"] : events)</tbody></table>
+            """
+    }
+}
