@@ -18,7 +18,7 @@ enum APIRoutes {
         /// Whether it changes something (then it needs an `Idempotency-Key`).
         let writes: Bool
         let parameters: [(name: String, in: String, description: String)]
-        let body: [(name: String, required: Bool, description: String)]
+        let body: [(name: String, required: Bool, description: String, type: String)]
         let created: Bool
         let handler: @Sendable (Request, BasicRequestContext, Caller) async throws -> [UInt8]
     }
@@ -58,8 +58,8 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/reservations", summary: "Reserve one unit for a prescription",
                 writes: true, parameters: [],
                 body: [
-                    ("prescription", true, "prescription number"), ("sku", true, "SKU or GTIN"),
-                    ("location", false, "location code (default: this server's)"),
+                    ("prescription", true, "prescription number", "string"), ("sku", true, "SKU or GTIN", "string"),
+                    ("location", false, "location code (default: this server's)", "string"),
                 ], created: true
             ) { request, _, caller in
                 let body = try await jsonObject(request)
@@ -94,6 +94,158 @@ enum APIRoutes {
                     try await state.withConnection(caller.login) {
                         try Reservations(connection: $0).release(id, key: key)
                     })
+            },
+            Operation(
+                method: .post, path: "/api/v1/stock/receive", summary: "Receive units into a location (a lot optional)",
+                writes: true, parameters: [],
+                body: [
+                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", "integer"),
+                    ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
+                    ("expires", false, "the lot's expiry, YYYY-MM-DD", "string"),
+                    ("reference", false, "delivery note or order", "string"),
+                ], created: true
+            ) { request, _, caller in
+                let body = try await jsonObject(request)
+                let (sku, quantity, location) = (
+                    try string(body, "sku"), try integer(body, "quantity"), try string(body, "location")
+                )
+                let (lot, reference) = (try optionalString(body, "lot"), try optionalString(body, "reference"))
+                let expires = try optionalString(body, "expires").map { text in
+                    do { return try CalendarDay(parsing: text) } catch let error as CalendarDay.ParseError {
+                        throw WebInputError("expires", expected: error.expected, found: text)
+                    }
+                }
+                let key = caller.key!
+                return try Web.encode(
+                    try await state.withConnection(caller.login) {
+                        try Stock(connection: $0).receive(
+                            sku: sku, quantity: quantity, location: location, lot: lot, expires: expires,
+                            reference: reference, key: key)
+                    })
+            },
+            Operation(
+                method: .post, path: "/api/v1/stock/count", summary: "Record a count; the difference is booked",
+                writes: true, parameters: [],
+                body: [
+                    ("sku", true, "SKU or GTIN", "string"), ("counted", true, "units counted", "integer"),
+                    ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
+                ], created: false
+            ) { request, _, caller in
+                let body = try await jsonObject(request)
+                let (sku, counted, location) = (
+                    try string(body, "sku"), try integer(body, "counted", allowZero: true), try string(body, "location")
+                )
+                let lot = try optionalString(body, "lot")
+                let key = caller.key!
+                let movement = try await state.withConnection(caller.login) {
+                    try Stock(connection: $0).count(sku: sku, counted: counted, location: location, lot: lot, key: key)
+                }
+                return try Web.encode(["movement": movement])
+            },
+            Operation(
+                method: .post, path: "/api/v1/stock/transfer", summary: "Move units between locations",
+                writes: true, parameters: [],
+                body: [
+                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", "integer"),
+                    ("from", true, "location code", "string"), ("to", true, "location code", "string"),
+                ], created: true
+            ) { request, _, caller in
+                let body = try await jsonObject(request)
+                let (sku, quantity) = (try string(body, "sku"), try integer(body, "quantity"))
+                let (from, to) = (try string(body, "from"), try string(body, "to"))
+                let key = caller.key!
+                return try Web.encode(
+                    try await state.withConnection(caller.login) {
+                        try Stock(connection: $0).transfer(sku: sku, quantity: quantity, from: from, to: to, key: key)
+                    })
+            },
+            Operation(
+                method: .get, path: "/api/v1/stock/low", summary: "What is below its minimum, with suggested orders",
+                writes: false, parameters: [("location", "query", "location code (optional)")], body: [], created: false
+            ) { request, _, caller in
+                let location = request.uri.queryParameters.get("location")
+                return try Web.encode(
+                    try await state.withConnection(caller.login) { try Stock(connection: $0).low(location: location) })
+            },
+            Operation(
+                method: .get, path: "/api/v1/stock/history", summary: "An article's ledger, oldest first",
+                writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false
+            ) { request, _, caller in
+                let sku = try PageRoutes.articleCode(request.uri.queryParameters.get("sku") ?? "")
+                return try Web.encode(
+                    try await state.withConnection(caller.login) { try Stock(connection: $0).history(sku: sku) })
+            },
+            Operation(
+                method: .get, path: "/api/v1/lots/{code}",
+                summary: "A lot: where its units are, what is reserved from it, who received it",
+                writes: false,
+                parameters: [("code", "path", "lot code"), ("sku", "query", "SKU, when the code is not unique")],
+                body: [], created: false
+            ) { request, context, caller in
+                let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
+                let sku = request.uri.queryParameters.get("sku")
+                return try Web.encode(
+                    try await state.withConnection(caller.login) { try Lots(connection: $0).show(code, sku: sku) })
+            },
+            Operation(
+                method: .post, path: "/api/v1/lots/{code}/status", summary: "Hold, release (approved) or recall a lot",
+                writes: true, parameters: [("code", "path", "lot code")],
+                body: [
+                    ("status", true, "approved, on-hold or recalled", "string"), ("reason", true, "why", "string"),
+                    ("sku", false, "SKU, when the code is not unique", "string"),
+                ], created: false
+            ) { request, context, caller in
+                let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
+                let body = try await jsonObject(request)
+                let statusText = try string(body, "status")
+                guard let status = Lots.Status(rawValue: statusText) else {
+                    throw WebInputError("status", expected: "approved, on-hold or recalled", found: statusText)
+                }
+                let (reason, sku) = (try string(body, "reason"), try optionalString(body, "sku"))
+                let key = caller.key!
+                return try Web.encode(
+                    try await state.withConnection(caller.login) {
+                        try Lots(connection: $0).setStatus(code, sku: sku, to: status, reason: reason, key: key)
+                    })
+            },
+            Operation(
+                method: .get, path: "/api/v1/prescriptions", summary: "Prescriptions, by status or patient",
+                writes: false,
+                parameters: [
+                    ("status", "query", "active, on-hold, completed, revoked (optional)"),
+                    ("patient", "query", "patient reference (optional)"),
+                ], body: [], created: false
+            ) { request, _, caller in
+                let status = request.uri.queryParameters.get("status")
+                let patient = request.uri.queryParameters.get("patient")
+                return try Web.encode(
+                    try await state.withConnection(caller.login) {
+                        try Prescriptions(connection: $0).list(status: status, patient: patient)
+                    })
+            },
+            Operation(
+                method: .get, path: "/api/v1/patients/{reference}",
+                summary: "A patient's prescriptions, fittings and garments handed over", writes: false,
+                parameters: [("reference", "path", "patient reference")], body: [], created: false
+            ) { _, context, caller in
+                let reference = context.parameters.get("reference")?.removingPercentEncoding ?? ""
+                return try Web.encode(
+                    try await state.withConnection(caller.login) { try Patients(connection: $0).show(reference) })
+            },
+            Operation(
+                method: .post, path: "/api/v1/fit",
+                summary: "Fit legs against the database's lines, with stock (the JSON of cfit fit --json)",
+                writes: false,
+                parameters: [],
+                body: [
+                    ("style", true, "AD, AF, AG or AT", "string"), ("class", true, "class, e.g. 2 or RAL:2", "string"),
+                    ("unit", false, "cm (default) or in", "string"),
+                    ("legs", true, "{\"leg\": {\"cB\": 22, …}} or {\"left\": {…}, \"right\": {…}}", "object"),
+                    ("abpi", false, "ankle-brachial pressure index", "string"),
+                ], created: false
+            ) { request, _, caller in
+                let body = try await jsonObject(request)
+                return try await FitAPI.fit(body, state: state, login: caller.login)
             },
         ]
     }
@@ -187,6 +339,20 @@ enum APIRoutes {
         return text
     }
 
+    static func integer(_ object: [String: Any], _ name: String, allowZero: Bool = false) throws -> Int {
+        guard let value = object[name], !(value is NSNull) else {
+            throw WebInputError(name, expected: "a whole number", found: "")
+        }
+        // JSON true and false come as NSNumber too, of type "c".
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
+            let whole = Int(exactly: number.doubleValue), allowZero || whole != 0
+        else {
+            throw WebInputError(
+                name, expected: allowZero ? "a whole number" : "a whole number other than 0", found: "\(value)")
+        }
+        return whole
+    }
+
     static func number(_ text: String?, _ name: String) throws -> Int64 {
         guard let text, let value = Int64(text), value > 0 else {
             throw WebInputError(name, expected: "a positive whole number", found: text ?? "")
@@ -230,7 +396,7 @@ enum APIRoutes {
                                 "required": operation.body.filter(\.required).map(\.name),
                                 "properties": Dictionary(
                                     uniqueKeysWithValues: operation.body.map {
-                                        ($0.name, ["type": "string", "description": $0.description] as [String: Any])
+                                        ($0.name, ["type": $0.type, "description": $0.description] as [String: Any])
                                     }),
                             ]
                         ]

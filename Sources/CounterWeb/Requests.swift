@@ -1,3 +1,4 @@
+import Counter
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -89,6 +90,9 @@ enum Web {
             return (.unauthorized, "unauthorized", refusal.message)
         case let error as WebInputError:
             return (.unprocessableContent, "bad-input", error.message)
+        case let error as CounterError:
+            return error.kind == .refused
+                ? (.conflict, "refused", error.description) : (.unprocessableContent, "bad-input", error.description)
         default:
             return (.internalServerError, "internal", "something went wrong on the server")
         }

@@ -129,7 +129,8 @@ struct APIRouteTests {
             let document = try await Self.call(client, .get, "/api/v1/openapi.json", auth: nil)
             #expect(document.status == .ok)
             let paths = try #require(Self.object(document.body)["paths"] as? [String: [String: Any]])
-            #expect(paths.count == 5)
+            let operations = APIRoutes.operations(state: fixture.server.state)
+            #expect(paths.count == Set(operations.map(\.path)).count)
             let auth = Self.basic(fixture.pharmacist, fixture.password)
             var documented: [(HTTPRequest.Method, String)] = []
             for (path, methods) in paths {
@@ -137,7 +138,8 @@ struct APIRouteTests {
                     let httpMethod = try #require(HTTPRequest.Method(method.uppercased()))
                     documented.append((httpMethod, path))
                     let uri = path.replacingOccurrences(of: "{code}", with: "NW-CL-AD2-II-R-C-BE")
-                        .replacingOccurrences(of: "{id}", with: "999999")
+                        .replacingOccurrences(of: "{id}", with: "999999").replacingOccurrences(
+                            of: "{reference}", with: "P-0001")
                     let parameters = (entry as? [String: Any])?["parameters"] as? [[String: Any]] ?? []
                     let needsKey = parameters.contains { $0["name"] as? String == "Idempotency-Key" }
                     let answer = try await Self.call(
@@ -156,7 +158,49 @@ struct APIRouteTests {
                 let answer = try await Self.call(client, method, uri, auth: auth)
                 #expect(answer.status == .notFound || answer.status == .methodNotAllowed, "\(method) \(uri)")
             }
-            #expect(documented.count == 5)
+            #expect(documented.count == operations.count)
+        }
+    }
+
+    @Test(
+        "fit through the API: the JSON of cfit fit --json with stock; receive, count and a lot's status with typed bodies"
+    )
+    func moreOperations() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let auth = Self.basic(fixture.pharmacist, fixture.password)
+            let fit = try await Self.call(
+                client, .post, "/api/v1/fit", auth: auth,
+                json:
+                    #"{"style": "AD", "class": "2", "legs": {"leg": {"cB": 20, "cB1": "25", "cC": 30, "cD": 30, "lD": 40}}}"#
+            )
+            #expect(fit.status == .ok, "\(fit.body)")
+            let results = (try? JSONSerialization.jsonObject(with: Data(fit.body.utf8))) as? [[String: Any]] ?? []
+            #expect(
+                results.first?["line"] as? String == "northwind-classic" && results.first?["articles"] != nil,
+                "\(fit.body)")
+            let stringQuantity = try await Self.call(
+                client, .post, "/api/v1/stock/receive", auth: auth, key: "rc-0",
+                json: #"{"sku": "NW-CL-AD2-I-R-C-BE", "quantity": "2", "location": "shop"}"#)
+            #expect(
+                Self.object(stringQuantity.body)["detail"] as? String
+                    == "quantity: expected a whole number other than 0, found '2'")
+            let received = try await Self.call(
+                client, .post, "/api/v1/stock/receive", auth: auth, key: "rc-1",
+                json:
+                    #"{"sku": "NW-CL-AD2-I-R-C-BE", "quantity": 2, "location": "shop", "lot": "API1", "expires": "2031-02-28"}"#
+            )
+            #expect(received.status == .created, "\(received.body)")
+            let counted = try await Self.call(
+                client, .post, "/api/v1/stock/count", auth: auth, key: "ct-1",
+                json: #"{"sku": "NW-CL-AD2-I-R-C-BE", "counted": 0, "location": "shop", "lot": "API1"}"#)
+            #expect(counted.status == .ok, "\(counted.body)")
+            let held = try await Self.call(
+                client, .post, "/api/v1/lots/LI-A/status", auth: auth, key: "lt-1",
+                json: #"{"status": "on-hold", "reason": "inspection", "sku": "NW-CL-AD2-I-R-C-BE"}"#)
+            #expect(held.status == .ok && Self.object(held.body)["status"] as? String == "on-hold", "\(held.body)")
+            let patient = try await Self.call(client, .get, "/api/v1/patients/P-0001", auth: auth)
+            #expect(patient.status == .ok && patient.body.contains("Ada Sample"))
         }
     }
 }
