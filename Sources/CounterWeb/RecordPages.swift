@@ -23,7 +23,7 @@ enum RecordPages {
                 let records = try Prescriptions(connection: connection).list(status: status == "all" ? nil : status)
                 let rows: [HTML] = records.map { rx in
                     """
-                    <tr><td><a href="/patients/\(PageRoutes.percent(rx.patient))">\(rx.patientName)</a></td><td>\(rx.number)</td>
+                    <tr><td><a href="/patients/\(PageRoutes.percent(rx.patient))">\(rx.patientName)</a></td><td><a href="/prescriptions/\(PageRoutes.percent(rx.number))">\(rx.number)</a></td>
                     <td>\(rx.style) \(rx.pressureClass) \(rx.side)</td><td>\(rx.quantityPrescribed)</td><td>\(rx.quantityReserved)</td>
                     <td>\(rx.quantityDispensed)</td><td>\(rx.status)</td><td>\(rx.validUntil.map { "\($0)" } ?? "—")</td></tr>
                     """

@@ -76,6 +76,7 @@ public struct WebServer: Sendable {
         RecordPages.add(to: router, state: state)
         AdminPages.add(to: router, state: state)
         StockOperations.add(to: router, state: state)
+        PrescriptionPage.add(to: router, state: state)
         APIRoutes.add(to: router, state: state)
         return router
     }

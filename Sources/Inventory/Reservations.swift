@@ -69,6 +69,20 @@ public struct Reservations: Sendable {
         try Self.load(id, on: connection)
     }
 
+    /// The reservations of prescription `rx` (only those in `status`, e.g. `active`, when given),
+    /// oldest first.
+    public func list(rx: String, status: String? = nil) throws -> [ReservationRecord] {
+        try connection.query(
+            """
+            SELECT r.id, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor
+            FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
+            JOIN stock_balance b ON b.id = r.balance_id JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
+            WHERE p.number = \(rx) AND (\(status)::text IS NULL OR r.status = \(status))
+            ORDER BY r.id
+            """
+        ).map(Self.record)
+    }
+
     static func load(_ id: Int64, on connection: Connection) throws -> ReservationRecord {
         let rows = try connection.query(
             """
@@ -79,8 +93,11 @@ public struct Reservations: Sendable {
             """
         )
         guard rows.count > 0 else { throw InventoryError.unknown("--reservation", "a reservation number", String(id)) }
-        let row = rows[0]
-        return ReservationRecord(
+        return try record(rows[0])
+    }
+
+    private static func record(_ row: Row) throws -> ReservationRecord {
+        ReservationRecord(
             id: try row.decode(Int64.self, "id"),
             prescription: try row.decode(String.self, "number"),
             sku: try row.decode(String.self, "sku"),

@@ -316,4 +316,44 @@ struct PageRouteTests {
             #expect(!after.body.contains("action=\"/lots/LI-A/status\""))
         }
     }
+
+    @Test("a prescription's page: release a reservation, hand another over, take it back for inspection")
+    func prescriptionPage() async throws {
+        let fixture = try WebFixture()
+        let admin = try Connection(fixture.url)
+        let reservations = Reservations(connection: admin)
+        let first = try reservations.reserve(rx: "RX-1001", sku: "NW-CL-AD2-II-R-C-BE", location: "shop", key: "p1")
+        admin.close()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let page = try await browser.get("/prescriptions/RX-1001")
+            #expect(page.status == .ok && page.body.contains("Ada Sample") && page.body.contains("NW-CL-AD2-II-R-C-BE"))
+            let csrf = Browser.token(page.body) ?? ""
+            let released = try await browser.post(
+                "/reservations/release", ["csrf": csrf, "key": "rel-1", "reservation": String(first.id)])
+            #expect(released.status == .seeOther)
+            #expect(try await browser.get(released.headers[.location]!).body.contains("Nothing reserved."))
+        }
+        let again = try Connection(fixture.url)
+        let second = try Reservations(connection: again).reserve(
+            rx: "RX-1001", sku: "NW-CL-AD2-II-R-C-BE", location: "shop", key: "p2")
+        let dispense = try Dispensing(connection: again).dispense(reservation: second.id, key: "p3")
+        again.close()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let page = try await browser.get("/prescriptions/RX-1001")
+            #expect(page.body.contains("Take back"))
+            let taken = try await browser.post(
+                "/dispenses/return",
+                [
+                    "csrf": Browser.token(page.body) ?? "", "key": "tb-1", "dispense": String(dispense.id),
+                    "rx": "RX-1001",
+                    "quantity": "1", "location": "shop", "reason": "wrong size",
+                ])
+            #expect(taken.status == .seeOther, "\(taken.body)")
+            #expect(try await browser.get(taken.headers[.location]!).body.contains("taken back 1 into shop"))
+        }
+    }
 }
