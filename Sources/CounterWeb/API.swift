@@ -262,6 +262,9 @@ enum APIRoutes {
                     let body = try await operation.handler(request, context, caller)
                     return Web.json(body, status: operation.created ? .created : .ok)
                 } catch {
+                    if Web.describe(error).status == .internalServerError {
+                        state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+                    }
                     return problem(error)
                 }
             }

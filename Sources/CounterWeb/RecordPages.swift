@@ -120,6 +120,9 @@ enum RecordPages {
             return Web.page(Pages.layout(title, session: session, current: current, html))
         } catch {
             let (status, _, message) = Web.describe(error)
+            if status == .internalServerError {
+                state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
             return Web.page(
                 Pages.layout(title, session: session, current: current, Pages.message(message)), status: status)
         }

@@ -4,12 +4,26 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Inventory
+import NIOCore
 import Postgres
 
 /// The pages: sign in and out, fit, stock; every form posts with the session's CSRF token.
 enum PageRoutes {
     static func add(to router: Router<BasicRequestContext>, state: WebState) {
-        router.get("/healthz") { _, _ in "ok\n" }
+        // For a load balancer or a monitor: 200 when the database answers, 503 when it does not.
+        router.get("/healthz") { _, _ in
+            do {
+                _ = try await state.blocking { [gatekeeper = state.gatekeeper] in
+                    try gatekeeper.withConnection { try $0.query("SELECT 1 AS one").count }
+                }
+                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+            } catch {
+                state.logger.warning("health check: the database does not answer", metadata: ["error": "\(error)"])
+                return Response(
+                    status: .serviceUnavailable,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+            }
+        }
 
         router.get("/") { request, _ in
             state.session(request.cookies[Web.sessionCookie]?.value) == nil
@@ -282,7 +296,11 @@ enum PageRoutes {
             return try await body(session, fields)
         } catch {
             let (status, _, message) = Web.describe(error)
-            state.logger.info("refused", metadata: ["login": "\(session.login)", "path": "\(request.uri.path)"])
+            if status == .internalServerError {
+                state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            } else {
+                state.logger.info("refused", metadata: ["login": "\(session.login)", "path": "\(request.uri.path)"])
+            }
             return Web.page(page(session, fields, message), status: status)
         }
     }

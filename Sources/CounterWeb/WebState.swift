@@ -141,6 +141,8 @@ final class WebState: Sendable {
         }
         guard matches, let found, let role = StaffRole(rawValue: found.role) else {
             failures.withLock { table in
+                // Old entries go, so that made-up logins cannot grow the table without end.
+                if table.count > 10_000 { table = table.filter { now - $0.value.until < .seconds(900) } }
                 let count = (table[login]?.count ?? 0) + 1
                 // Five tries free, then 1, 2, 4 … seconds (at most 5 minutes) before the next.
                 let wait = count < 5 ? 0 : min(300, 1 << min(count - 5, 9))

@@ -23,7 +23,7 @@ struct BrowserTests {
     /// Runs a program to its end; its output goes to a file, never a pipe a browser it starts could hold.
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let log = NSTemporaryDirectory() + "cfit-browser-\(UUID().uuidString.prefix(8)).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         defer { try? FileManager.default.removeItem(atPath: log) }
         let process = Process()

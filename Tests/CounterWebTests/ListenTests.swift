@@ -71,4 +71,13 @@ struct ListenTests {
             _ = try WebServer(broken, logger: Logger(label: "test")).application()
         }
     }
+
+    @Test("/healthz says 503 when the database does not answer")
+    func unhealthy() async throws {
+        let server = try WebServer(Self.settings("127.0.0.1"), logger: Logger(label: "test"))
+        try await server.application().test(.router) { client in
+            let response = try await client.execute(uri: "/healthz", method: .get)
+            #expect(response.status == .serviceUnavailable)
+        }
+    }
 }
