@@ -8,21 +8,37 @@ shows and saves screenshots of the fit and stock pages. Exits non-zero, with the
 first thing that is not as a person would expect.
 """
 import sys
+import tempfile
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, fitter, pharmacist, password, gtin, shots = sys.argv[1:7]
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1400"]:
-    options.add_argument(argument)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+def start_browser():
+    """Headless Chromium with a profile of its own. Starting it can fail once on a cold, busy
+    machine (the driver gives up waiting for the browser's DevTools port); it is tried three times."""
+    for attempt in range(3):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                         "--window-size=1200,1400", "--user-data-dir=" + tempfile.mkdtemp(prefix="cfit-chromium-")]:
+            options.add_argument(argument)
+        try:
+            return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        except WebDriverException as error:
+            print("browser: starting Chromium failed (attempt %d): %s" % (attempt + 1, error.msg))
+            time.sleep(2)
+    print("browser: Chromium would not start")
+    sys.exit(1)
+
+
+driver = start_browser()
 driver.implicitly_wait(5)
 
 
