@@ -136,8 +136,10 @@ final class WebState: Sendable {
                 table[digest] = task
                 return task
             }
-            matches = try await check.value
+            let outcome: Result<Bool, any Error>
+            do { outcome = .success(try await check.value) } catch { outcome = .failure(error) }
             inflight.withLock { _ = $0.removeValue(forKey: digest) }
+            matches = try outcome.get()
         }
         guard matches, let found, let role = StaffRole(rawValue: found.role) else {
             failures.withLock { table in

@@ -16,6 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, fitter, pharmacist, password, gtin, shots = sys.argv[1:7]
@@ -82,14 +83,19 @@ def sign_out():
 def fit_leg():
     driver.get(base + "/fit")
     Select(driver.find_element(By.NAME, "style")).select_by_value("AD")
+    leaving = driver.find_element(By.NAME, "class")
     driver.find_element(By.XPATH, "//button[text()='Show the points']").click()
+    # The same fields are on the next page: wait until this one has gone.
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(leaving))
     driver.find_element(By.NAME, "class").clear()
     driver.find_element(By.NAME, "class").send_keys("2")
     for point, value in [("cB", "20"), ("cB1", "25"), ("cC", "30"), ("cD", "30"), ("lD", "40")]:
         fields = driver.find_elements(By.NAME, point)
         if fields:
             fields[0].send_keys(value)
+    leaving = driver.find_element(By.NAME, "class")
     driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(leaving))
     expect(shows("size"), "a size for the leg")
     expect(driver.find_elements(By.CLASS_NAME, "gauge"), "a gauge for each measured point")
 
