@@ -15,8 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, fitter, pharmacist, password, gtin, shots = sys.argv[1:7]
@@ -53,11 +52,23 @@ def expect(condition, what):
 def shows(text):
     """Whether the page (after any navigation under way) shows `text` in its main part."""
     try:
-        WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        WebDriverWait(driver, 10, ignored_exceptions=[WebDriverException]).until(
             lambda d: text in d.find_element(By.TAG_NAME, "main").text)
         return True
     except TimeoutException:
         return False
+
+
+def wait_until_gone(element):
+    """Waits for the page `element` is on to be replaced. Chromium reports an element of a page
+    being left either as stale or as a node that "does not belong to the document": both mean gone."""
+    def gone(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(driver, 10).until(gone)
 
 
 def sign_in(login):
@@ -86,7 +97,7 @@ def fit_leg():
     leaving = driver.find_element(By.NAME, "class")
     driver.find_element(By.XPATH, "//button[text()='Show the points']").click()
     # The same fields are on the next page: wait until this one has gone.
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(leaving))
+    wait_until_gone(leaving)
     driver.find_element(By.NAME, "class").clear()
     driver.find_element(By.NAME, "class").send_keys("2")
     for point, value in [("cB", "20"), ("cB1", "25"), ("cC", "30"), ("cD", "30"), ("lD", "40")]:
@@ -95,7 +106,7 @@ def fit_leg():
             fields[0].send_keys(value)
     leaving = driver.find_element(By.NAME, "class")
     driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(leaving))
+    wait_until_gone(leaving)
     expect(shows("size"), "a size for the leg")
     expect(driver.find_elements(By.CLASS_NAME, "gauge"), "a gauge for each measured point")
 
