@@ -58,15 +58,28 @@ enum FitAPI {
         let location = state.location
         return try await state.withConnection(login) { connection in
             let lines = try Catalogs(connection: connection).productLines()
-            let offers = try FitSession.offers(lines, style: style, classText: classText)
-            let session = FitSession(
-                lines: offers, style: style, unit: unit, tolerance: Length(micrometres: 0), abpi: index,
-                requestedClass: classText)
-            let report = try session.run(legs: measured)
+            let (report, _, stock) = try fitted(
+                { measured }, lines: lines, style: style, classText: classText, unit: unit, abpi: index,
+                location: location, on: connection)
             var out: [UInt8] = []
-            FitJSON.write(
-                report, single: false, stock: try report.stock(on: connection, location: location), into: &out)
+            FitJSON.write(report, single: false, stock: stock, into: &out)
             return out
         }
+    }
+
+    /// A fitting at the counter, the same for the page and the API: the lines that offer the style
+    /// and class, the session's results, and each ready-made result's stock here and elsewhere. The
+    /// legs are read by `legs` once the class has been understood, so a bad class is named first.
+    static func fitted(
+        _ legs: () throws -> [(side: Side?, leg: LegMeasurements)], lines: [ProductLine], style: Style,
+        classText: String, unit: LengthUnit, abpi: ABPI?, location: String, on connection: Connection
+    ) throws -> (report: FitReport, legs: [(side: Side?, leg: LegMeasurements)], stock: [LegLine: [ArticleStock]]) {
+        let offers = try FitSession.offers(lines, style: style, classText: classText)
+        let session = FitSession(
+            lines: offers, style: style, unit: unit, tolerance: Length(micrometres: 0), abpi: abpi,
+            requestedClass: classText)
+        let measured = try legs()
+        let report = try session.run(legs: measured)
+        return (report, measured, try report.stock(on: connection, location: location))
     }
 }

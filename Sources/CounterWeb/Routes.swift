@@ -14,7 +14,7 @@ enum PageRoutes {
         router.get("/healthz") { _, _ in
             do {
                 _ = try await state.blocking { [gatekeeper = state.gatekeeper] in
-                    try gatekeeper.withConnection { try $0.query("SELECT 1 AS one").count }
+                    try gatekeeper.withConnection { try Users(connection: $0).currentLogin() }
                 }
                 return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
             } catch {
@@ -197,12 +197,10 @@ enum PageRoutes {
                         } catch {
                             throw WebInputError("abpi", expected: "an index such as 0.9", found: entered.abpi)
                         }
-                        let offers = try FitSession.offers(lines, style: entered.style, classText: entered.classText)
-                        let session = FitSession(
-                            lines: offers, style: entered.style, unit: entered.unit, tolerance: Length(micrometres: 0),
-                            abpi: abpi, requestedClass: entered.classText)
-                        let legs = try FitPage.legs(fields, entry: entered, lines: lines)
-                        let report = try session.run(legs: legs)
+                        let (report, legs, stock) = try FitAPI.fitted(
+                            { try FitPage.legs(fields, entry: entered, lines: lines) }, lines: lines,
+                            style: entered.style, classText: entered.classText, unit: entered.unit, abpi: abpi,
+                            location: location, on: connection)
                         // Recorded against the prescription, when one was given (once per form).
                         var recorded: Int64?
                         if !entered.prescription.isEmpty {
@@ -212,7 +210,7 @@ enum PageRoutes {
                                 unit: entered.unit, measurements: fitting.measurementsJSON, result: fitting.resultJSON,
                                 key: recordKey)
                         }
-                        return (report, try report.stock(on: connection, location: location), recorded)
+                        return (report, stock, recorded)
                     }
                     return (lines, result)
                 }

@@ -114,11 +114,7 @@ final class WebState: Sendable {
                 message: "too many failed sign-ins for this login: try again in \(seconds) s", retryAfter: seconds)
         }
         let found = try await blocking { [gatekeeper] in
-            try gatekeeper.withConnection { connection -> (verifier: String, role: String)? in
-                let rows = try connection.query("SELECT verifier, role FROM cfit_login_verifier(\(login))")
-                guard rows.count == 1 else { return nil }
-                return (try rows[0].decode(String.self, "verifier"), try rows[0].decode(String.self, "role"))
-            }
+            try gatekeeper.withConnection { try Users(connection: $0).signInVerifier(login) }
         }
         let digest = Self.digest(login, password, found?.verifier ?? "")
         let recently = checked.withLock { $0[digest].map { now - $0 < .seconds(300) } ?? false }
@@ -171,7 +167,7 @@ final class WebState: Sendable {
         }
         guard isNew else { return role }
         let sessionUser = try await blocking {
-            try pool.withConnection { try $0.query("SELECT session_user::text AS who")[0].decode(String.self, "who") }
+            try pool.withConnection { try Users(connection: $0).currentLogin() }
         }
         guard sessionUser == login else {
             throw Refusal(message: "the database connected as \(sessionUser), not \(login)", retryAfter: nil)

@@ -47,6 +47,20 @@ public struct Users: Sendable {
         return try Operations.call(connection, "SELECT cfit_user_password(\(name), \(verifier))::text AS result")
     }
 
+    /// The SCRAM-SHA-256 verifier to check `login`'s password against and the login's role
+    /// (`fitter`, `pharmacy`, `admin`); `nil` for a login that is not staff, cannot log in, or has no
+    /// password set through cfit. Needs the `cfit_gatekeeper` role (a web server's own login).
+    public func signInVerifier(_ login: String) throws -> (verifier: String, role: String)? {
+        let rows = try connection.query("SELECT verifier, role FROM cfit_login_verifier(\(login))")
+        guard rows.count == 1 else { return nil }
+        return (try rows[0].decode(String.self, "verifier"), try rows[0].decode(String.self, "role"))
+    }
+
+    /// The login this connection works as (the actor its rows record).
+    public func currentLogin() throws -> String {
+        try connection.query("SELECT session_user::text AS who")[0].decode(String.self, "who")
+    }
+
     /// Gives login `name` the role `role` (and no other).
     public func setRole(_ name: String, role: String) throws -> UserRecord {
         try Operations.call(connection, "SELECT cfit_user_role(\(name), \(role))::text AS result")

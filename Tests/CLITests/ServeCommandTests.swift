@@ -69,7 +69,7 @@ struct ServeCommandTests {
     @Test("plain HTTP on the network is refused with one line naming --listen; a bad address too")
     func refusals() throws {
         let url = try TestDatabase.fresh()
-        let open = try CFit.run(["serve", "--listen", "0.0.0.0:8099"], environment: ["DATABASE_URL": url])
+        let open = try CFit.run(["serve", "--listen", "192.0.2.10:8099"], environment: ["DATABASE_URL": url])
         #expect(
             open.status == 64 && open.stderr.hasPrefix("error: --listen: expected a loopback address"), "\(open.stderr)"
         )

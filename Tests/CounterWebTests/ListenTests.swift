@@ -51,7 +51,8 @@ struct ListenTests {
         try #require(openssl.terminationStatus == 0)
         let fixture = try WebFixture()
         var settings = WebServer.Settings(databaseURL: fixture.url)
-        settings.host = "0.0.0.0"
+        // Loopback only: tests listen nowhere else (TLS is what is tested here, not the address).
+        settings.host = "127.0.0.1"
         settings.port = 0
         settings.tlsCertificate = "\(directory)/cert.pem"
         settings.tlsKey = "\(directory)/key.pem"
