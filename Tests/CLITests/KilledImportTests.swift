@@ -12,15 +12,18 @@ import Testing
 @Suite("Imports killed part-way")
 struct KilledImportTests {
     /// Where the run is killed: after a delay, or once the server is running a statement that
-    /// begins with a given text (the import's own phases, seen in `pg_stat_activity`).
+    /// begins with a given text (the import's own phases, seen in `pg_stat_activity`). A statement
+    /// that takes a millisecond can begin and end between two looks; for those the test holds a
+    /// table lock from another session (`lock`, a `LOCK TABLE` statement) that makes the statement
+    /// wait, so it is seen every time, and lets go once the import is killed.
     enum Point: CustomStringConvertible {
         case after(seconds: Double)
-        case during(String)
+        case during(String, lock: String? = nil)
 
         var description: String {
             switch self {
             case .after(let seconds): "after \((seconds * 100).rounded() / 100) s"
-            case .during(let statement): "during \(statement)…"
+            case .during(let statement, _): "during \(statement)…"
             }
         }
     }
@@ -48,8 +51,9 @@ struct KilledImportTests {
         // A first import: the lines are new, so the articles go straight into their table by COPY.
         let firstPoints: [Point] = [
             .after(seconds: 0.05),
-            .during("SELECT EXISTS"),
-            .during("INSERT INTO product_line"),
+            // A read waits only for an exclusive lock; an insert for any lock that refuses writers.
+            .during("SELECT EXISTS", lock: "LOCK TABLE article IN ACCESS EXCLUSIVE MODE"),
+            .during("INSERT INTO product_line", lock: "LOCK TABLE product_line IN SHARE MODE"),
             .during("COPY "),
             .during("COPY \"article\""),
             .after(seconds: Double.random(in: 0.2...4, using: &generator)),
@@ -89,6 +93,12 @@ struct KilledImportTests {
         _ observer: Connection, _ url: String, before: [String: String], imported: Int?, _ log: inout [String]
     ) throws -> Bool {
         for point in points {
+            var holder: Connection?
+            if case .during(_, let lock?) = point {
+                holder = try Connection(url)
+                try holder?.executeScript("BEGIN; \(lock)")
+            }
+            defer { holder?.close() }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CFit.binary)
             process.arguments = ["catalog", "import", files.catalog, files.articles]
@@ -105,7 +115,7 @@ struct KilledImportTests {
             case .after(let seconds):
                 Thread.sleep(forTimeInterval: seconds)
                 seen = try Self.running(on: observer)
-            case .during(let statement):
+            case .during(let statement, _):
                 while process.isRunning, Date().timeIntervalSince(started) < 600 {
                     if let query = try Self.running(on: observer), query.hasPrefix(statement) {
                         seen = query
@@ -124,6 +134,11 @@ struct KilledImportTests {
             let finished = !process.isRunning
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            // A backend waiting for a lock notices its client has gone only once it has the lock.
+            // (The holder is a backend of this database too: it goes before the count below.)
+            try holder?.executeScript("ROLLBACK")
+            holder?.close()
+            holder = nil
             log.append("\(point): \(seen.map { String($0.prefix(40)) } ?? "(client side)")")
             // The server ends the dead client's transaction once it notices; wait for that.
             for _ in 0..<1_200 where try Self.otherBackends(on: observer) > 0 { Thread.sleep(forTimeInterval: 0.1) }
