@@ -20,6 +20,10 @@ enum APIRoutes {
         let parameters: [(name: String, in: String, description: String)]
         let body: [(name: String, required: Bool, description: String, type: String)]
         let created: Bool
+        /// Whether a write needs an `Idempotency-Key` (a catalog import is idempotent by content).
+        var keyed = true
+        /// Whether the body is `multipart/form-data` files (`body` types "binary") rather than JSON.
+        var multipart = false
         let handler: @Sendable (Request, BasicRequestContext, Caller) async throws -> [UInt8]
     }
 
@@ -250,15 +254,21 @@ enum APIRoutes {
         ]
     }
 
+    /// Every operation of the API.
+    static func all(state: WebState) -> [Operation] {
+        operations(state: state) + recordOperations(state: state)
+    }
+
     static func add(to router: Router<BasicRequestContext>, state: WebState) {
-        let operations = operations(state: state)
+        let operations = all(state: state)
         let document = openAPI(operations)
         router.get("/api/v1/openapi.json") { _, _ in Web.json(document) }
         for operation in operations {
             let path = operation.path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
             router.on(RouterPath(path), method: operation.method) { request, context in
                 do {
-                    let caller = try await authenticate(request, state: state, writes: operation.writes)
+                    let caller = try await authenticate(
+                        request, state: state, writes: operation.writes, keyed: operation.keyed)
                     let body = try await operation.handler(request, context, caller)
                     return Web.json(body, status: operation.created ? .created : .ok)
                 } catch {
@@ -273,7 +283,9 @@ enum APIRoutes {
 
     /// The caller: HTTP Basic credentials, checked like a sign-in, or a page session (whose
     /// writes must carry its CSRF token in `X-CSRF-Token`). A write needs an `Idempotency-Key`.
-    static func authenticate(_ request: Request, state: WebState, writes: Bool) async throws -> Caller {
+    static func authenticate(_ request: Request, state: WebState, writes: Bool, keyed: Bool = true) async throws
+        -> Caller
+    {
         var login: String
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
             guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
@@ -295,7 +307,7 @@ enum APIRoutes {
         } else {
             throw WebState.Refusal(message: "sign in: HTTP Basic credentials or a session cookie", retryAfter: nil)
         }
-        guard writes else { return Caller(login: login, key: nil) }
+        guard writes, keyed else { return Caller(login: login, key: nil) }
         let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
         guard (1...200).contains(key.count),
             key.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue! >= 0x21 })
@@ -309,10 +321,12 @@ enum APIRoutes {
     /// A problem details document (RFC 9457) for `error`.
     static func problem(_ error: any Error) -> Response {
         let (status, reason, message) = Web.describe(error)
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "type": "/api/v1/problems/\(reason)", "title": status.reasonPhrase, "status": status.code,
             "detail": message, "reason": reason,
         ]
+        // A bad file has more than one problem: each, with its line and field, after the first.
+        if let details = (error as? InventoryError)?.details, !details.isEmpty { object["issues"] = details }
         let data =
             (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
@@ -381,7 +395,7 @@ enum APIRoutes {
                     "schema": ["type": "string"],
                 ]
             }
-            if operation.writes {
+            if operation.writes && operation.keyed {
                 parameters.append([
                     "name": "Idempotency-Key", "in": "header", "required": true,
                     "description": "the same key repeats the same request's result, never the operation",
@@ -390,17 +404,23 @@ enum APIRoutes {
             }
             if !parameters.isEmpty { entry["parameters"] = parameters }
             if !operation.body.isEmpty {
+                // A file is a string of bytes in OpenAPI 3.1 (contentMediaType says which).
+                let properties = Dictionary(
+                    uniqueKeysWithValues: operation.body.map {
+                        let schema: [String: Any] =
+                            $0.type == "binary"
+                            ? ["type": "string", "contentMediaType": "application/octet-stream"]
+                            : ["type": $0.type]
+                        return ($0.name, schema.merging(["description": $0.description]) { first, _ in first })
+                    })
                 entry["requestBody"] = [
                     "required": true,
                     "content": [
-                        "application/json": [
+                        operation.multipart ? "multipart/form-data" : "application/json": [
                             "schema": [
                                 "type": "object",
                                 "required": operation.body.filter(\.required).map(\.name),
-                                "properties": Dictionary(
-                                    uniqueKeysWithValues: operation.body.map {
-                                        ($0.name, ["type": $0.type, "description": $0.description] as [String: Any])
-                                    }),
+                                "properties": properties,
                             ]
                         ]
                     ],
@@ -440,6 +460,10 @@ enum APIRoutes {
                                     "refused", "bad-input", "not-permitted", "unauthorized", "unavailable", "database",
                                     "internal",
                                 ],
+                            ],
+                            "issues": [
+                                "type": "array", "items": ["type": "string"],
+                                "description": "a bad file's other problems, each with its line and field",
                             ],
                         ],
                     ]

@@ -27,14 +27,20 @@ enum Pages {
     static func layout(_ title: String, session: Session?, current: String = "", _ body: HTML) -> HTML {
         var nav: [HTML] = []
         if let session {
-            let links: [(String, String, StaffRole)] = [
-                ("/fit", "Fit", .fitter), ("/prescriptions", "Prescriptions", .fitter), ("/stock", "Stock", .fitter),
-                ("/stock/low", "Low stock", .pharmacy), ("/admin", "Admin", .admin),
+            // Each page has an access key (Alt+key in Chromium, Alt+Shift+key in Firefox), so the
+            // counter moves between them without a mouse.
+            let links: [(String, String, String, StaffRole)] = [
+                ("/fit", "Fit", "f", .fitter), ("/patients", "Patients", "p", .fitter),
+                ("/prescriptions", "Prescriptions", "r", .fitter), ("/due", "Due", "d", .fitter),
+                ("/stock", "Stock", "s", .fitter), ("/stock/low", "Low stock", "l", .pharmacy),
+                ("/admin", "Admin", "a", .admin),
             ]
-            for (path, name, needed) in links where session.role >= needed {
+            for (path, name, key, needed) in links where session.role >= needed {
                 nav.append(
-                    path == current
-                        ? "<a href=\"\(path)\" aria-current=\"page\">\(name)</a>" : "<a href=\"\(path)\">\(name)</a>")
+                    """
+                    <a href="\(path)" accesskey="\(key)" title="\(name) (access key \(key.uppercased()))"\
+                    \(path == current ? HTML(raw: " aria-current=\"page\"") : "")>\(name)</a>
+                    """)
             }
         }
         let account: HTML =

@@ -90,6 +90,13 @@ enum PrescriptionPage {
             return
                 "<tr><td>\(RecordPages.time(handOver.handedOverAt))</td><td>\(handOver.sku)</td><td>\(handOver.lot ?? "—")</td><td>\(handOver.quantity)</td><td>\(handOver.returned)</td><td>\(form)</td></tr>"
         }
+        let cancel: HTML =
+            pharmacy && (rx.status == "active" || rx.status == "on-hold")
+            ? """
+            <form method="post" action="/prescriptions/cancel"><input type="hidden" name="csrf" value="\(session.csrf)">
+            <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="rx" value="\(rx.number)">
+            <button>Cancel the prescription</button></form>
+            """ : ""
         return """
             <h1>Prescription \(rx.number) <small>\(rx.status)</small></h1>\(Pages.message(notice, error: false))
             <p><a href="/patients/\(PageRoutes.percent(rx.patient))">\(rx.patientName)</a> · \(rx.style) \(rx.pressureClass) \(rx.side)
@@ -100,6 +107,7 @@ enum PrescriptionPage {
             <tbody>\(held.isEmpty ? ["<tr><td colspan=\"5\">Nothing reserved.</td></tr>"] : held)</tbody></table>
             <h2>Handed over</h2><table><thead><tr><th>When</th><th>Article</th><th>Lot</th><th>Units</th><th>Returned</th><th></th></tr></thead>
             <tbody>\(given.isEmpty ? ["<tr><td colspan=\"6\">Nothing yet.</td></tr>"] : given)</tbody></table>
+            \(cancel)
             """
     }
 }

@@ -32,8 +32,11 @@ enum RecordPages {
                     choice == status
                         ? "<strong>\(choice)</strong> " : "<a href=\"/prescriptions?status=\(choice)\">\(choice)</a> "
                 }
+                let new: HTML =
+                    session.role >= .pharmacy
+                    ? "<p><a href=\"/prescriptions/new\" accesskey=\"n\">New prescription</a></p>" : ""
                 return """
-                    <h1>Prescriptions</h1><p>\(choices)</p>
+                    <h1>Prescriptions</h1>\(new)<p>\(choices)</p>
                     <table><thead><tr><th>Patient</th><th>Number</th><th>Garment</th><th>Prescribed</th><th>Reserved</th>
                     <th>Handed over</th><th>Status</th><th>Valid until</th></tr></thead>
                     <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"8\">None.</td></tr>"] : rows)</tbody></table>
@@ -43,11 +46,12 @@ enum RecordPages {
 
         router.get("/patients/:reference") { request, context in
             let reference = context.parameters.get("reference")?.removingPercentEncoding ?? ""
-            return try await page(request, state: state, title: "Patient", current: "/prescriptions") {
-                _, connection in
+            let notice = request.uri.queryParameters.get("done")
+            return try await page(request, state: state, title: "Patient", current: "/patients") {
+                session, connection in
                 let history = try Patients(connection: connection).show(reference)
                 let prescriptions: [HTML] = history.prescriptions.map { rx in
-                    "<tr><td>\(rx.number)</td><td>\(rx.style) \(rx.pressureClass)</td><td>\(rx.quantityDispensed) of \(rx.quantityPrescribed)</td><td>\(rx.status)</td></tr>"
+                    "<tr><td><a href=\"/prescriptions/\(PageRoutes.percent(rx.number))\">\(rx.number)</a></td><td>\(rx.style) \(rx.pressureClass)</td><td>\(rx.quantityDispensed) of \(rx.quantityPrescribed)</td><td>\(rx.status)</td></tr>"
                 }
                 let fittings: [HTML] = history.fittings.map { fitting in
                     let results = fitting.results.map { result in
@@ -64,8 +68,13 @@ enum RecordPages {
                 let dispenses: [HTML] = history.dispenses.map { handOver in
                     "<tr><td>\(time(handOver.handedOverAt))</td><td>\(handOver.prescription)</td><td>\(handOver.sku)</td><td>\(handOver.lot ?? "—")</td><td>\(handOver.quantity)</td><td>\(handOver.returned)</td></tr>"
                 }
+                let new: HTML =
+                    session.role >= .pharmacy
+                    ? "<p><a href=\"/prescriptions/new?patient=\(PageRoutes.percent(history.patient.reference))\" accesskey=\"n\">New prescription for \(history.patient.name)</a></p>"
+                    : ""
                 return """
-                    <h1>\(history.patient.name) <small>\(history.patient.reference)</small></h1>
+                    <h1>\(history.patient.name) <small>\(history.patient.reference)\(history.patient.born.map { " · born \($0)" } ?? "")</small></h1>
+                    \(Pages.message(notice, error: false))\(new)
                     <h2>Prescriptions</h2><table><thead><tr><th>Number</th><th>Garment</th><th>Handed over</th><th>Status</th></tr></thead>
                     <tbody>\(prescriptions.isEmpty ? ["<tr><td colspan=\"4\">None.</td></tr>"] : prescriptions)</tbody></table>
                     <h2>Fittings</h2><table><thead><tr><th>Taken</th><th>Fitter</th><th>Garment</th><th>Result</th><th>Change since the last</th></tr></thead>

@@ -77,6 +77,7 @@ public struct WebServer: Sendable {
         AdminPages.add(to: router, state: state)
         StockOperations.add(to: router, state: state)
         PrescriptionPage.add(to: router, state: state)
+        PatientPages.add(to: router, state: state)
         APIRoutes.add(to: router, state: state)
         return router
     }

@@ -51,13 +51,15 @@ public struct Patients: Sendable {
             "SELECT cfit_party_add(\(key), \(request), 'prescriber', \(reference), \(name), NULL)::text AS result")
     }
 
-    /// Patients whose reference or name contains `search` (any case), or all, by reference.
-    public func list(search: String? = nil) throws -> [PatientRecord] {
+    /// Patients whose reference or name contains `search` (any case), or all, by reference; at
+    /// most `limit` of them when a limit is given (a page shows a screenful, the CLI all).
+    public func list(search: String? = nil, limit: Int? = nil) throws -> [PatientRecord] {
         try connection.query(
             """
             SELECT reference, display_name, birth_date FROM patient
             WHERE \(search)::text IS NULL OR strpos(lower(reference || ' ' || display_name), lower(\(search))) > 0
             ORDER BY reference
+            LIMIT \(limit.map(Int64.init))
             """
         ).map {
             PatientRecord(

@@ -18,14 +18,14 @@ struct APIRouteTests {
 
     static func call(
         _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, auth: String?,
-        key: String? = nil, json: String? = nil, extra: HTTPFields = [:]
+        key: String? = nil, json: String? = nil, extra: HTTPFields = [:], raw: String? = nil
     ) async throws -> (status: HTTPResponse.Status, body: String, headers: HTTPFields) {
         var headers = extra
         if let auth { headers[.authorization] = auth }
         if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
         if json != nil { headers[.contentType] = "application/json" }
         let response = try await client.execute(
-            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+            uri: uri, method: method, headers: headers, body: (json ?? raw).map { ByteBuffer(string: $0) })
         return (response.status, String(buffer: response.body), response.headers)
     }
 
@@ -129,7 +129,7 @@ struct APIRouteTests {
             let document = try await Self.call(client, .get, "/api/v1/openapi.json", auth: nil)
             #expect(document.status == .ok)
             let paths = try #require(Self.object(document.body)["paths"] as? [String: [String: Any]])
-            let operations = APIRoutes.operations(state: fixture.server.state)
+            let operations = APIRoutes.all(state: fixture.server.state)
             #expect(paths.count == Set(operations.map(\.path)).count)
             let auth = Self.basic(fixture.pharmacist, fixture.password)
             var documented: [(HTTPRequest.Method, String)] = []
@@ -139,7 +139,8 @@ struct APIRouteTests {
                     documented.append((httpMethod, path))
                     let uri = path.replacingOccurrences(of: "{code}", with: "NW-CL-AD2-II-R-C-BE")
                         .replacingOccurrences(of: "{id}", with: "999999").replacingOccurrences(
-                            of: "{reference}", with: "P-0001")
+                            of: "{reference}", with: "P-0001"
+                        ).replacingOccurrences(of: "{number}", with: "RX-NONE")
                     let parameters = (entry as? [String: Any])?["parameters"] as? [[String: Any]] ?? []
                     let needsKey = parameters.contains { $0["name"] as? String == "Idempotency-Key" }
                     let answer = try await Self.call(
@@ -154,7 +155,7 @@ struct APIRouteTests {
                 }
             }
             // And nothing undocumented answers under /api/v1.
-            for (method, uri) in [(HTTPRequest.Method.delete, "/api/v1/reservations/1"), (.get, "/api/v1/users")] {
+            for (method, uri) in [(HTTPRequest.Method.delete, "/api/v1/reservations/1"), (.get, "/api/v1/tills")] {
                 let answer = try await Self.call(client, method, uri, auth: auth)
                 #expect(answer.status == .notFound || answer.status == .methodNotAllowed, "\(method) \(uri)")
             }
