@@ -96,18 +96,23 @@ enum Pages {
             <input name="q" value="\(query)" autofocus autocomplete="off" inputmode="text"></label> <button>Look up</button></form>
             """
         if let article {
-            let rows: [HTML] = (article.stock ?? []).map { balance in
+            // A returns balance emptied by inspection says nothing; every other balance shows, even at 0.
+            let balances = (article.stock ?? []).filter {
+                !($0.unusable == "returned" && $0.onHand == 0 && $0.reserved == 0)
+            }
+            let rows: [HTML] = balances.map { balance in
                 """
                 <tr><td>\(balance.location)</td><td>\(balance.lot.map { lot in "<a href=\"/lots/\(PageRoutes.percent(lot))?sku=\(PageRoutes.percent(balance.sku))\">\(lot)</a>" as HTML } ?? "—")</td><td>\(balance.expiresOn.map { "\($0)" } ?? "—")</td>
-                <td>\(balance.onHand)</td><td>\(balance.reserved)</td><td>\(balance.unusable ?? "")</td></tr>
+                <td>\(balance.onHand)</td><td>\(balance.reserved)</td><td>\(balance.unusable ?? "")</td>
+                <td>\(session.role >= .pharmacy ? unusableActions(session, balance) : "")</td></tr>
                 """
             }
             body = """
                 \(body)
                 <h2>\(article.sku) <small>\(article.lineName) · \(article.style) \(article.pressureClass) · size \(article.size) \(article.length) · \(article.color)</small></h2>
                 <p>GTIN \(article.gtin)\(article.active ? "" : " · no longer in the catalog") · <a href="/stock/history?sku=\(PageRoutes.percent(article.sku))">history</a></p>
-                <table><thead><tr><th>Location</th><th>Lot</th><th>Expires</th><th>On hand</th><th>Reserved</th><th>Not usable</th></tr></thead>
-                <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\">No stock anywhere.</td></tr>"] : rows)</tbody></table>
+                <table><thead><tr><th>Location</th><th>Lot</th><th>Expires</th><th>On hand</th><th>Reserved</th><th>Not usable</th><th></th></tr></thead>
+                <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"7\">No stock anywhere.</td></tr>"] : rows)</tbody></table>
                 """
             if session.role >= .pharmacy {
                 body = """
@@ -137,9 +142,44 @@ enum Pages {
                     <label>From <input name="from" size="8" required></label>
                     <label>To <input name="to" size="8" required></label>
                     <button>Move</button></form>
+                    <h3>Write off</h3>
+                    <form method="post" action="/stock/write-off">
+                    <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
+                    <input type="hidden" name="sku" value="\(article.sku)">
+                    <label>Quantity <input name="quantity" inputmode="numeric" size="4" required></label>
+                    <label>Location <input name="location" size="8" value="\(scanned?.location ?? "")" required></label>
+                    <label>Lot <input name="lot" size="10"></label>
+                    <label>Why <select name="reason"><option>damaged</option><option>expired</option><option>recalled</option>
+                    <option value="returned">returned, failed inspection</option></select></label>
+                    <label>Note <input name="note"></label>
+                    <button>Write off</button></form>
                     """
             }
         }
         return layout("Stock", session: session, current: "/stock", body)
+    }
+
+    /// What the pharmacy can do with units that may not be sold: a return back on the shelf after
+    /// inspection, or written off; expired and recalled units written off. (Held and quarantined
+    /// lots are decided on the lot's page.)
+    static func unusableActions(_ session: Session, _ balance: BalanceRecord) -> HTML {
+        let reasons: [String: String] = ["returned": "returned", "expired": "expired", "recalled": "recalled"]
+        guard let unusable = balance.unusable, let reason = reasons[unusable], balance.onHand > balance.reserved
+        else { return "" }
+        let units = balance.onHand - balance.reserved
+        let hidden: HTML = """
+            <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
+            <input type="hidden" name="sku" value="\(balance.sku)"><input type="hidden" name="location" value="\(balance.location)">
+            <input type="hidden" name="lot" value="\(balance.lot ?? "")"><input type="hidden" name="quantity" value="\(units)">
+            """
+        let release: HTML =
+            unusable == "returned"
+            ? """
+            <form method="post" action="/stock/release-return">\(hidden)<button>Passed inspection: back to stock</button></form>
+            """ : ""
+        return """
+            \(release)<form method="post" action="/stock/write-off">\(hidden)<input type="hidden" name="reason" value="\(reason)">
+            <button>Write off \(units)</button></form>
+            """
     }
 }

@@ -46,6 +46,52 @@ enum StockOperations {
             }
         }
 
+        // Returned garments that passed inspection go back on the shelf; units that cannot be
+        // sold (failed inspection, expired, recalled, damaged) are written off with their reason.
+        router.post("/stock/release-return") { request, _ in
+            try await PageRoutes.posted(request, state: state) { session, fields in
+                let sku = fields["sku"] ?? ""
+                let quantity = try whole(fields["quantity"], "quantity")
+                let (location, key) = (fields["location"] ?? "", fields["key"] ?? Token.make())
+                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
+                _ = try await state.withConnection(session.login) {
+                    try Stock(connection: $0).releaseReturn(
+                        sku: sku, quantity: quantity, location: location, lot: lot, key: "web:\(key)")
+                }
+                let done = "\(quantity) returned at \(location) passed inspection: back in stock"
+                return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
+            } page: { session, fields, message in
+                Pages.stock(
+                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
+                    formKey: Token.make())
+            }
+        }
+
+        router.post("/stock/write-off") { request, _ in
+            try await PageRoutes.posted(request, state: state) { session, fields in
+                let sku = fields["sku"] ?? ""
+                let quantity = try whole(fields["quantity"], "quantity")
+                guard let reason = WriteOffReason(rawValue: fields["reason"] ?? "") else {
+                    throw WebInputError(
+                        "reason", expected: "expired, damaged, returned or recalled", found: fields["reason"] ?? "")
+                }
+                let (location, key) = (fields["location"] ?? "", fields["key"] ?? Token.make())
+                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
+                let note = fields["note"].flatMap { $0.isEmpty ? nil : $0 }
+                _ = try await state.withConnection(session.login) {
+                    try Stock(connection: $0).writeOff(
+                        sku: sku, quantity: quantity, location: location, lot: lot, reason: reason, note: note,
+                        key: "web:\(key)")
+                }
+                let done = "wrote off \(quantity) at \(location) (\(reason.rawValue))"
+                return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
+            } page: { session, fields, message in
+                Pages.stock(
+                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
+                    formKey: Token.make())
+            }
+        }
+
         router.get("/lots/:code") { request, context in
             let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
             let sku: String? = request.uri.queryParameters.get("sku").flatMap { $0.isEmpty ? nil : $0 }

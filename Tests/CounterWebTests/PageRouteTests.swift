@@ -354,6 +354,40 @@ struct PageRouteTests {
                 ])
             #expect(taken.status == .seeOther, "\(taken.body)")
             #expect(try await browser.get(taken.headers[.location]!).body.contains("taken back 1 into shop"))
+            // On the stock page the returned unit awaits inspection: it passes, and is back on the shelf.
+            let stock = try await browser.get("/stock?q=NW-CL-AD2-II-R-C-BE")
+            #expect(
+                stock.body.contains("<td>returned</td>") && stock.body.contains("Passed inspection"), "\(stock.body)")
+            let form = try #require(stock.body.range(of: "action=\"/stock/release-return\">"))
+            let key = String(
+                stock.body[form.upperBound...].range(of: "name=\"key\" value=\"").map {
+                    stock.body[$0.upperBound...].prefix { $0 != "\"" }
+                } ?? "")
+            let release = [
+                "csrf": Browser.token(stock.body) ?? "", "key": key, "sku": "NW-CL-AD2-II-R-C-BE",
+                "location": "shop", "lot": "", "quantity": "1",
+            ]
+            let passed = try await browser.post("/stock/release-return", release)
+            #expect(passed.status == .seeOther, "\(passed.body)")
+            let after = try await browser.get(passed.headers[.location]!)
+            #expect(
+                after.body.contains("passed inspection: back in stock") && !after.body.contains("<td>returned</td>"))
+            #expect(!after.body.contains("Passed inspection"))
+            // The same form again moves nothing more.
+            #expect(try await browser.post("/stock/release-return", release).status == .seeOther)
+            let writeOff = try await browser.post(
+                "/stock/write-off",
+                [
+                    "csrf": Browser.token(stock.body) ?? "", "key": "wo-page", "sku": "NW-CL-AD2-II-R-C-BE",
+                    "location": "shop", "quantity": "1", "reason": "lost",
+                ])
+            #expect(writeOff.status == .unprocessableContent && writeOff.body.contains("reason: expected expired"))
         }
+        let check = try Connection(fixture.url)
+        defer { check.close() }
+        let moves = try check.query(
+            "SELECT count(*)::int AS n FROM stock_movement WHERE reason = 'return_to_stock' AND sku = 'NW-CL-AD2-II-R-C-BE'"
+        )
+        #expect(try moves[0].decode(Int.self, "n") == 2)  // one out of the returned balance, one into the usable
     }
 }
