@@ -189,7 +189,7 @@ enum AdminPages {
             <form method="post" action="/admin/locations"><input type="hidden" name="csrf" value="\(session.csrf)">
             <input type="hidden" name="key" value="\(Token.make())">
             <label>Code <input name="code" size="8" required></label><label>Name <input name="name" required></label>
-            <label>Kind <select name="kind"><option>stock</option><option>quarantine</option></select></label>
+            <label>Kind <select name="kind"><option>stock</option><option>quarantine</option><option>returns</option></select></label>
             <button>Add</button></form>
             """
     }

@@ -1,24 +1,28 @@
 """The counter flow in a real browser (headless Chromium through WebDriver).
 
 Run by the Swift test BrowserTests against a `cfit serve` it started:
-    python3 counter_flow.py BASE_URL FITTER PHARMACIST PASSWORD GTIN SCREENSHOT_DIR
+    python3 counter_flow.py BASE_URL FITTER PHARMACIST ADMIN PASSWORD GTIN SCREENSHOT_DIR CATALOG
 Signs in as a fitter and fits a leg; signs in as a pharmacist, fits, reserves against a
-prescription, hands the garment over, scans a box in on the stock page; checks what each page
-shows and saves screenshots of the fit and stock pages. Exits non-zero, with the reason, on the
-first thing that is not as a person would expect.
+prescription, hands the garment over, scans a box in on the stock page, recalls its lot and writes
+the units off, moves to the patients by access key, adds a patient and a prescription, and looks
+at what is due; signs in as an admin, adds a location and uploads a broken catalog and one the
+database already holds (CATALOG). Checks what each page shows and saves screenshots of the fit and
+stock pages. Exits non-zero, with the reason, on the first thing that is not as a person would expect.
 """
+import os
 import sys
 import tempfile
 import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-base, fitter, pharmacist, password, gtin, shots = sys.argv[1:7]
+base, fitter, pharmacist, admin, password, gtin, shots, catalog = sys.argv[1:9]
 
 def start_browser():
     """Headless Chromium with a profile of its own. Starting it can fail once on a cold, busy
@@ -141,6 +145,63 @@ driver.find_element(By.XPATH, "//button[text()='Receive']").click()
 expect(shows("received 2 into shop"), "the receipt to be confirmed")
 expect("BROWSER1" in driver.find_element(By.TAG_NAME, "table").text, "the new lot among the balances")
 driver.save_screenshot(shots + "/stock.png")
+
+# The box's lot is recalled from its page; its units, no longer offered, are written off.
+driver.find_element(By.LINK_TEXT, "BROWSER1").click()
+expect(shows("Patients who received it"), "the lot's page")
+driver.find_element(By.NAME, "reason").send_keys("manufacturer's recall")
+Select(driver.find_element(By.NAME, "status")).select_by_value("recalled")
+driver.find_element(By.XPATH, "//button[text()='Set']").click()
+expect(shows("lot BROWSER1 is now recalled"), "the recall to be confirmed")
+driver.get(base + "/stock?q=" + gtin)
+driver.find_element(By.XPATH, "//button[text()='Write off 2']").click()
+expect(shows("wrote off 2 at shop (recalled)"), "the recalled units written off")
+
+# Keyboard first: the access key for Patients (Alt+P in Chromium) opens the patients page.
+ActionChains(driver).key_down(Keys.ALT).send_keys("p").key_up(Keys.ALT).perform()
+try:
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/patients"))
+except TimeoutException:
+    expect(False, "Alt+P to open the patients page")
+expect(driver.switch_to.active_element.get_attribute("name") == "q", "the patient search to have the focus")
+
+# A new patient, then a prescription for them from their page.
+driver.find_element(By.NAME, "reference").send_keys("P-BROWSER")
+driver.find_element(By.NAME, "name").send_keys("Bea Browser")
+driver.find_element(By.XPATH, "//button[text()='Add the patient']").click()
+expect(shows("patient P-BROWSER added"), "the new patient's page")
+driver.find_element(By.PARTIAL_LINK_TEXT, "New prescription for Bea Browser").click()
+expect(shows("New prescription"), "the prescription form")
+expect(driver.find_element(By.NAME, "patient").get_attribute("value") == "P-BROWSER", "the patient filled in")
+driver.find_element(By.NAME, "prescriber").send_keys("DR-01")
+driver.find_element(By.XPATH, "//button[text()='Record the prescription']").click()
+expect(shows("recorded: 2 × AD"), "the prescription recorded")
+expect(shows("Bea Browser"), "the prescription's patient")
+
+# What is due within a year: the garment handed over above comes up for replacement.
+driver.get(base + "/due?within=365")
+expect(shows("replacement garments"), "a replacement due for the garment handed over")
+sign_out()
+
+# The admin adds a location and checks two catalog files: a broken one, refused with its
+# problem and nothing stored; and one the database already holds.
+sign_in(admin)
+driver.get(base + "/admin")
+driver.find_element(By.XPATH, "//form[@action='/admin/locations']//input[@name='code']").send_keys("van")
+driver.find_element(By.XPATH, "//form[@action='/admin/locations']//input[@name='name']").send_keys("The van")
+driver.find_element(By.XPATH, "//form[@action='/admin/locations']//button").click()
+expect(shows("location van added"), "the location added")
+broken = os.path.join(tempfile.mkdtemp(prefix="cfit-browser-"), "broken.json")
+with open(broken, "w") as file:
+    file.write('{"manufacturer": "Nobody", "lines": [{"id": "x"}]}')
+driver.find_element(By.NAME, "catalog").send_keys(broken)
+driver.find_element(By.XPATH, "//button[text()='Check']").click()
+expect(shows("Nothing was stored"), "the broken catalog refused")
+expect(shows("broken.json"), "the problem naming the file")
+driver.get(base + "/admin")
+driver.find_element(By.NAME, "catalog").send_keys(catalog)
+driver.find_element(By.XPATH, "//button[text()='Check']").click()
+expect(shows("already up to date"), "the seeded catalog found already imported")
 sign_out()
 driver.quit()
 print("browser: the counter flow passed")

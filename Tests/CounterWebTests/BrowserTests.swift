@@ -38,7 +38,7 @@ struct BrowserTests {
     }
 
     @Test(
-        "a fitter and a pharmacist at the counter, in headless Chromium",
+        "a fitter, a pharmacist and an admin in headless Chromium: fit, reserve, hand over, scan in, recall, a new patient and prescription, what is due, the admin desk",
         .enabled(if: ProcessInfo.processInfo.environment["CI"] != nil || BrowserTests.toolsInstalled))
     func counterFlow() async throws {
         let fixture = try WebFixture()
@@ -50,12 +50,13 @@ struct BrowserTests {
             ProcessInfo.processInfo.environment["CFIT_SCREENSHOTS"]
             ?? NSTemporaryDirectory() + "cfit-screens-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let catalog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Seeds/northwind.json").path
         try await fixture.server.application().test(.live) { client in
             let port = try #require(client.port)
             let arguments = [
                 "python3", Self.script, "http://127.0.0.1:\(port)", fixture.fitter, fixture.pharmacist,
-                fixture.password,
-                gtin, shots,
+                fixture.admin, fixture.password, gtin, shots, catalog,
             ]
             // The browser waits on this server: run it off the test's own threads.
             let result = try await withCheckedThrowingContinuation { continuation in
