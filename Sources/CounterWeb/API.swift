@@ -24,7 +24,7 @@ enum APIRoutes {
         var keyed = true
         /// Whether the body is `multipart/form-data` files (`body` types "binary") rather than JSON.
         var multipart = false
-        let handler: @Sendable (Request, BasicRequestContext, Caller) async throws -> [UInt8]
+        let handler: @Sendable (Request, WebContext, Caller) async throws -> [UInt8]
     }
 
     /// Who is calling, checked, and the key their write carries.
@@ -259,7 +259,7 @@ enum APIRoutes {
         operations(state: state) + recordOperations(state: state)
     }
 
-    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+    static func add(to router: Router<WebContext>, state: WebState) {
         let operations = all(state: state)
         let document = openAPI(operations)
         router.get("/api/v1/openapi.json") { _, _ in Web.json(document) }
@@ -268,7 +268,8 @@ enum APIRoutes {
             router.on(RouterPath(path), method: operation.method) { request, context in
                 do {
                     let caller = try await authenticate(
-                        request, state: state, writes: operation.writes, keyed: operation.keyed)
+                        request, state: state, writes: operation.writes, keyed: operation.keyed,
+                        from: context.clientAddress)
                     let body = try await operation.handler(request, context, caller)
                     return Web.json(body, status: operation.created ? .created : .ok)
                 } catch {
@@ -283,9 +284,9 @@ enum APIRoutes {
 
     /// The caller: HTTP Basic credentials, checked like a sign-in, or a page session (whose
     /// writes must carry its CSRF token in `X-CSRF-Token`). A write needs an `Idempotency-Key`.
-    static func authenticate(_ request: Request, state: WebState, writes: Bool, keyed: Bool = true) async throws
-        -> Caller
-    {
+    static func authenticate(
+        _ request: Request, state: WebState, writes: Bool, keyed: Bool = true, from address: String? = nil
+    ) async throws -> Caller {
         var login: String
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
             guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
@@ -295,7 +296,8 @@ enum APIRoutes {
                     message: "Authorization: expected Basic credentials (login:password)", retryAfter: nil)
             }
             login = String(text[..<colon])
-            _ = try await state.signIn(login: login, password: String(text[text.index(after: colon)...]))
+            _ = try await state.signIn(
+                login: login, password: String(text[text.index(after: colon)...]), from: address)
         } else if let session = state.session(request.cookies[Web.sessionCookie]?.value) {
             login = session.login
             if writes {
@@ -332,6 +334,7 @@ enum APIRoutes {
             ?? Data()
         var response = Web.json(Array(data), status: status, type: "application/problem+json")
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"cfit\", charset=\"UTF-8\"" }
+        if let seconds = (error as? WebState.Refusal)?.retryAfter { response.headers[.retryAfter] = String(seconds) }
         return response
     }
 
@@ -435,7 +438,7 @@ enum APIRoutes {
                     "description": "the record, as `cfit … --json` prints it",
                     "content": ["application/json": ["schema": ["type": "object"]]],
                 ],
-                "401": problem, "403": problem, "409": problem, "422": problem,
+                "401": problem, "403": problem, "409": problem, "422": problem, "429": problem,
             ]
             paths[operation.path, default: [:]][operation.method.rawValue.lowercased()] = entry
         }
@@ -457,8 +460,8 @@ enum APIRoutes {
                             "reason": [
                                 "type": "string",
                                 "enum": [
-                                    "refused", "bad-input", "not-permitted", "unauthorized", "unavailable", "database",
-                                    "internal",
+                                    "refused", "bad-input", "not-permitted", "unauthorized", "throttled", "unavailable",
+                                    "database", "internal",
                                 ],
                             ],
                             "issues": [

@@ -7,7 +7,7 @@ import Postgres
 /// The admin desk: catalog files uploaded and checked whole (every problem with its line and field)
 /// before anything is stored, staff logins and their roles, locations.
 enum AdminPages {
-    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+    static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/admin") { request, _ in
             try await RecordPages.page(request, state: state, title: "Admin", current: "/admin") {
                 session, connection in

@@ -11,7 +11,7 @@ enum PatientPages {
     /// At most this many patients are listed for a search (a shop's list can be long).
     static let listLimit = 200
 
-    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+    static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/due") { request, _ in
             let withinText = request.uri.queryParameters.get("within") ?? "30"
             return try await RecordPages.page(request, state: state, title: "Due", current: "/due") { _, connection in

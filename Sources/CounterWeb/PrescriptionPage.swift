@@ -6,7 +6,7 @@ import Postgres
 /// One prescription at the counter: its reservations (hand over or release each) and the garments
 /// handed over for it (take one back, as a return awaiting inspection).
 enum PrescriptionPage {
-    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+    static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/prescriptions/:number") { request, context in
             let number = context.parameters.get("number")?.removingPercentEncoding ?? ""
             let notice: String? = request.uri.queryParameters.get("done")

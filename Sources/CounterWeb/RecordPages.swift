@@ -15,7 +15,7 @@ enum RecordPages {
 
     static func time(_ date: Date) -> String { dateFormat.string(from: date) }
 
-    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+    static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/prescriptions") { request, _ in
             try await page(request, state: state, title: "Prescriptions", current: "/prescriptions") {
                 session, connection in

@@ -87,7 +87,8 @@ enum Web {
                 "the database could not do it (\(error.sqlState?.code ?? "no SQLSTATE"))"
             )
         case let refusal as WebState.Refusal:
-            return (.unauthorized, "unauthorized", refusal.message)
+            return refusal.retryAfter == nil
+                ? (.unauthorized, "unauthorized", refusal.message) : (.tooManyRequests, "throttled", refusal.message)
         case let error as WebInputError:
             return (.unprocessableContent, "bad-input", error.message)
         case let error as CounterError:

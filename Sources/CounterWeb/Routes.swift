@@ -9,7 +9,7 @@ import Postgres
 
 /// The pages: sign in and out, fit, stock; every form posts with the session's CSRF token.
 enum PageRoutes {
-    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+    static func add(to router: Router<WebContext>, state: WebState) {
         // For a load balancer or a monitor: 200 when the database answers, 503 when it does not.
         router.get("/healthz") { _, _ in
             do {
@@ -37,7 +37,7 @@ enum PageRoutes {
             return response
         }
 
-        router.post("/login") { request, _ in
+        router.post("/login") { request, context in
             let fields = try await Web.form(request)
             let login = fields["login"] ?? ""
             guard let expected = request.cookies[Web.loginCookie]?.value, let given = fields["csrf"],
@@ -51,7 +51,8 @@ enum PageRoutes {
                 return response
             }
             do {
-                let role = try await state.signIn(login: login, password: fields["password"] ?? "")
+                let role = try await state.signIn(
+                    login: login, password: fields["password"] ?? "", from: context.clientAddress)
                 let session = state.startSession(login: login, role: role)
                 var response = Web.redirect("/")
                 response.setCookie(sessionCookie(session.id, state: state))

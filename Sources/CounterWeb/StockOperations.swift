@@ -6,7 +6,7 @@ import Postgres
 /// The stock room's other operations: count, transfer, and a lot's hold, release and recall with
 /// the patients to contact.
 enum StockOperations {
-    static func add(to router: Router<BasicRequestContext>, state: WebState) {
+    static func add(to router: Router<WebContext>, state: WebState) {
         router.post("/stock/count") { request, _ in
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""

@@ -69,8 +69,8 @@ public struct WebServer: Sendable {
     }
 
     /// The routes: pages, API, health.
-    func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         PageRoutes.add(to: router, state: state)
         RecordPages.add(to: router, state: state)

@@ -59,7 +59,11 @@ final class WebState: Sendable {
     let gatekeeper: ConnectionPool
     private let sessions = Mutex<[String: Session]>([:])
     private let pools = Mutex<[String: (pool: ConnectionPool, password: String)]>([:])
-    private let failures = Mutex<[String: (count: Int, until: ContinuousClock.Instant)]>([:])
+    /// Failed sign-ins per login: five free.
+    let loginFailures = Throttle(free: 5)
+    /// Failed sign-ins per client address, whatever the login: twenty free (one address trying
+    /// many logins is guessing passwords; a shop's counters each have their own address).
+    let addressFailures = Throttle(free: 20)
     /// Credentials checked recently (API clients send them with every request), by digest.
     private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
     /// Catalog files checked by a dry run and waiting for the admin's "Import", by token.
@@ -105,11 +109,15 @@ final class WebState: Sendable {
     }
 
     /// Checks `password` for `login` against the verifier the database keeps, then connects as
-    /// that login; returns its role. Failures are counted per login and slow later attempts down.
-    func signIn(login: String, password: String) async throws -> StaffRole {
+    /// that login; returns its role. Failures are counted per login and per client `address`
+    /// (when known) and slow later attempts down.
+    func signIn(login: String, password: String, from address: String? = nil) async throws -> StaffRole {
         let now = ContinuousClock.now
-        if let blocked = failures.withLock({ $0[login] }), blocked.until > now {
-            let seconds = Int((blocked.until - now).components.seconds) + 1
+        if let address, let seconds = addressFailures.wait(address, now: now) {
+            throw Refusal(
+                message: "too many failed sign-ins from this address: try again in \(seconds) s", retryAfter: seconds)
+        }
+        if let seconds = loginFailures.wait(login, now: now) {
             throw Refusal(
                 message: "too many failed sign-ins for this login: try again in \(seconds) s", retryAfter: seconds)
         }
@@ -138,18 +146,14 @@ final class WebState: Sendable {
             matches = try outcome.get()
         }
         guard matches, let found, let role = StaffRole(rawValue: found.role) else {
-            failures.withLock { table in
-                // Old entries go, so that made-up logins cannot grow the table without end.
-                if table.count > 10_000 { table = table.filter { now - $0.value.until < .seconds(900) } }
-                let count = (table[login]?.count ?? 0) + 1
-                // Five tries free, then 1, 2, 4 … seconds (at most 5 minutes) before the next.
-                let wait = count < 5 ? 0 : min(300, 1 << min(count - 5, 9))
-                table[login] = (count, now + .seconds(wait))
-            }
-            logger.notice("sign-in refused", metadata: ["login": "\(login)"])
+            loginFailures.failed(login, now: now)
+            if let address { addressFailures.failed(address, now: now) }
+            logger.notice("sign-in refused", metadata: ["login": "\(login)", "address": "\(address ?? "unknown")"])
             throw Refusal(message: "login or password not recognised", retryAfter: nil)
         }
-        failures.withLock { _ = $0.removeValue(forKey: login) }
+        // The login's count is forgiven; the address's is not (one right password among many
+        // guesses must not reset them).
+        loginFailures.succeeded(login)
         checked.withLock { table in
             table = table.filter { now - $0.value < .seconds(300) }
             table[digest] = now

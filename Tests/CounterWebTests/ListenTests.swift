@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import PostgresTestSupport
@@ -80,5 +81,53 @@ struct ListenTests {
             let response = try await client.execute(uri: "/healthz", method: .get)
             #expect(response.status == .serviceUnavailable)
         }
+    }
+
+    @Test(
+        "one address guessing passwords for many logins is slowed down whatever the login; a right password then waits too"
+    )
+    func addressThrottle() async throws {
+        let fixture = try WebFixture()
+        try await fixture.server.application().test(.live) { client in
+            func basic(_ login: String, _ password: String) -> HTTPFields {
+                [.authorization: "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()]
+            }
+            // Twenty different logins, each failing once: no login reaches its own limit of five.
+            for guess in 0..<20 {
+                let answer = try await client.execute(
+                    uri: "/api/v1/stock/low", method: .get, headers: basic("guess\(guess)", "wrong"))
+                #expect(answer.status == .unauthorized, "guess \(guess)")
+            }
+            let blocked = try await client.execute(
+                uri: "/api/v1/stock/low", method: .get, headers: basic(fixture.pharmacist, fixture.password))
+            #expect(blocked.status == .tooManyRequests && blocked.headers[.retryAfter] != nil)
+            #expect(String(buffer: blocked.body).contains("too many failed sign-ins from this address"))
+            // Once the wait is over the right password gets in.
+            try await Task.sleep(for: .seconds(Int(blocked.headers[.retryAfter] ?? "2") ?? 2))
+            let allowed = try await client.execute(
+                uri: "/api/v1/stock/low", method: .get, headers: basic(fixture.pharmacist, fixture.password))
+            #expect(allowed.status == .ok)
+        }
+    }
+
+    @Test("failures are forgotten after a quiet spell; a right password forgives its login but not the address")
+    func throttleCounts() {
+        let throttle = Throttle(free: 3)
+        let start = ContinuousClock.now
+        for _ in 0..<2 { throttle.failed("a", now: start) }
+        #expect(throttle.wait("a", now: start) == nil)
+        throttle.failed("a", now: start)
+        #expect(throttle.wait("a", now: start) == 1)
+        throttle.failed("a", now: start)
+        #expect(throttle.wait("a", now: start) == 2)
+        // Fifteen quiet minutes later the count starts again.
+        let later = start + Throttle.forgetAfter
+        throttle.failed("a", now: later)
+        #expect(throttle.wait("a", now: later) == nil)
+        throttle.succeeded("a")
+        #expect(throttle.wait("a", now: later) == nil)
+        // Never more than five minutes.
+        for _ in 0..<30 { throttle.failed("b", now: start) }
+        #expect(throttle.wait("b", now: start) == 300)
     }
 }
