@@ -11,6 +11,24 @@ extension APIRoutes {
     static func recordOperations(state: WebState) -> [Operation] {
         [
             Operation(
+                method: .get, path: "/api/v1/articles",
+                summary: "Articles in the catalog matching every word of a search (SKU, GTIN, line, size, colour …)",
+                writes: false,
+                parameters: [
+                    ("search", "query", "words, e.g. classic AD2 beige"), ("limit", "query", "at most (default 50)"),
+                ], body: [], created: false
+            ) { request, _, caller in
+                let search = request.uri.queryParameters.get("search").map { String($0) } ?? ""
+                guard !search.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw WebInputError("search", expected: "words to search for", found: search)
+                }
+                let limit = try days(request, "limit", default: 50, units: "articles", maximum: 1_000)
+                return try Web.encode(
+                    try await state.withConnection(caller.login) {
+                        try Articles(connection: $0).search(search, limit: limit)
+                    })
+            },
+            Operation(
                 method: .get, path: "/api/v1/due",
                 summary: "What is due: garments to replace, prescriptions running out, legs to measure again",
                 writes: false,
@@ -275,14 +293,19 @@ extension APIRoutes {
             articles: articles?.bytes, articlesName: articles?.fileName ?? "articles.csv", received: .now)
     }
 
-    /// A whole number of days from the query, `default` when absent.
-    static func days(_ request: Request, _ name: String, default value: Int, allowZero: Bool = false) throws -> Int {
+    /// A whole number of days (or other `units`, at most `maximum`) from the query; `default`
+    /// when absent.
+    static func days(
+        _ request: Request, _ name: String, default value: Int, allowZero: Bool = false, units: String = "days",
+        maximum: Int = 36_500
+    ) throws -> Int {
         guard let text = request.uri.queryParameters.get(name), !text.isEmpty else { return value }
-        guard let days = Int(text), days >= (allowZero ? 0 : 1), days <= 36_500 else {
+        guard let number = Int(text), number >= (allowZero ? 0 : 1), number <= maximum else {
             throw WebInputError(
-                name, expected: "a whole number of days from \(allowZero ? 0 : 1) to 36500", found: String(text))
+                name, expected: "a whole number of \(units) from \(allowZero ? 0 : 1) to \(maximum)",
+                found: String(text))
         }
-        return days
+        return number
     }
 
     /// An optional day (`YYYY-MM-DD`) of a JSON body.

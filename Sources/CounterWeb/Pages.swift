@@ -86,15 +86,34 @@ enum Pages {
         var location: String
     }
 
+    /// At most this many articles are listed for a search.
+    static let searchLimit = 50
+
     static func stock(
         session: Session, query: String, article: ArticleRecord?, error: String?, notice: String?, formKey: String,
-        scanned: Scanned? = nil
+        scanned: Scanned? = nil, matches: [ArticleRecord] = []
     ) -> HTML {
         var body: HTML = """
             <h1>Stock</h1>\(message(error))\(message(notice, error: false))
-            <form method="get" action="/stock"><label>Scan or type a GTIN, GS1 code or SKU
+            <form method="get" action="/stock"><label>Scan or type a GTIN, GS1 code or SKU, or words to search
             <input name="q" value="\(query)" autofocus autocomplete="off" inputmode="text"></label> <button>Look up</button></form>
             """
+        if !matches.isEmpty {
+            let rows: [HTML] = matches.prefix(searchLimit).map { found in
+                """
+                <tr><td><a href="/stock?q=\(PageRoutes.percent(found.sku))">\(found.sku)</a></td><td>\(found.lineName)</td>
+                <td>\(found.style) \(found.pressureClass)</td><td>\(found.size) \(found.length)</td><td>\(found.toe)</td><td>\(found.color)</td></tr>
+                """
+            }
+            let more: HTML =
+                matches.count > searchLimit ? "<p>More than \(searchLimit) articles match: add a word.</p>" : ""
+            body = """
+                \(body)
+                <h2>\(min(matches.count, searchLimit)) articles match</h2>
+                <table><thead><tr><th>Article</th><th>Line</th><th>Garment</th><th>Size</th><th>Toe</th><th>Colour</th></tr></thead>
+                <tbody>\(rows)</tbody></table>\(more)
+                """
+        }
         if let article {
             // A returns balance emptied by inspection says nothing; every other balance shows, even at 0.
             let balances = (article.stock ?? []).filter {

@@ -92,7 +92,30 @@ enum PageRoutes {
             }
             do {
                 let code = try articleCode(query)
-                let article = try await state.withConnection(session.login) { try Articles(connection: $0).show(code) }
+                let typed = !GS1Scan.looksScanned(query)
+                // A code finds its article; words typed in the same field search the catalog (one
+                // match is shown as if its code had been typed).
+                let (found, matches) = try await state.withConnection(session.login) {
+                    connection -> (ArticleRecord?, [ArticleRecord]) in
+                    let articles = Articles(connection: connection)
+                    do {
+                        return (try articles.show(code), [])
+                    } catch let error as InventoryError where error.kind == .badInput && typed {
+                        let matches = try articles.search(query, limit: Pages.searchLimit + 1)
+                        if matches.count == 1 { return (try articles.show(matches[0].sku), []) }
+                        return (nil, matches)
+                    }
+                }
+                guard let article = found else {
+                    if matches.isEmpty {
+                        throw WebInputError(
+                            "q", expected: "a SKU, GTIN, scanned code or words describing an article", found: query)
+                    }
+                    return Web.page(
+                        Pages.stock(
+                            session: session, query: query, article: nil, error: nil, notice: notice,
+                            formKey: Token.make(), matches: matches))
+                }
                 // A scanned box's lot and expiry fill in the receive form.
                 let box =
                     GS1Scan.looksScanned(query) ? try? GS1Scan(query, referenceYear: CalendarDay.today().year) : nil

@@ -73,6 +73,36 @@ public struct Articles: Sendable {
         try list(sku: nil, line: line, style: style, pressureClass: pressureClass, size: size)
     }
 
+    /// Articles still in the catalog whose SKU, GTIN, line (and manufacturer) name, style, class,
+    /// size, length, toe or colour contain every word of `text` (any case), by SKU; at most `limit`.
+    /// A word of one or two characters — a size such as `M` or `II` — must be a whole word there
+    /// (`II` is not `III`); a longer one may be part of one (`class` finds Classic). For the
+    /// counter's search box: `"classic AD2 beige"`, `"prairie XL"`.
+    public func search(_ text: String, limit: Int = 50) throws -> [ArticleRecord] {
+        let words = text.split(whereSeparator: \.isWhitespace).map { String($0).lowercased() }
+        guard !words.isEmpty else { return [] }
+        return try connection.query(
+            """
+            SELECT * FROM (
+                SELECT a.sku, a.gtin, a.line_id, m.name || ' ' || l.name AS line_name, a.style,
+                       l.standard || ':' || a.class_label AS class_code,
+                       a.size_name, a.length_name, a.toe, a.color, a.hcpcs, a.active,
+                       lower(concat_ws(' ', a.sku, a.gtin, a.line_id, m.name, l.name, a.style,
+                                       a.style || a.class_label, l.standard || ':' || a.class_label,
+                                       a.size_name, a.length_name, a.toe, a.color)) AS haystack
+                FROM article a JOIN product_line l ON l.id = a.line_id JOIN manufacturer m ON m.id = l.manufacturer_id
+                WHERE a.active
+            ) found
+            WHERE NOT EXISTS (
+                SELECT 1 FROM unnest(string_to_array(\(words.joined(separator: "\u{1F}")), chr(31))) w
+                WHERE NOT (w = ANY (string_to_array(found.haystack, ' '))
+                           OR (length(w) >= 3 AND strpos(found.haystack, w) > 0)))
+            ORDER BY sku
+            LIMIT \(Int64(limit))
+            """
+        ).map(Self.record)
+    }
+
     private func list(
         sku: String?, line: String? = nil, style: String? = nil, pressureClass: String? = nil, size: String? = nil
     ) throws -> [ArticleRecord] {

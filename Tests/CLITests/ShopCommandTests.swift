@@ -61,6 +61,14 @@ struct ShopCommandTests {
         ])
         #expect(
             (CFit.json(list) as? [[String: Any]])?.contains { $0["sku"] as? String == "NW-CL-AD2-II-R-C-BE" } == true)
+        // Words: a size of two characters is a whole word (II, not III); longer words may be part of one.
+        let search = try cfit(["article", "search", "classic", "ad2", "II", "regular", "closed", "--json"])
+        #expect((CFit.json(search) as? [[String: Any]])?.map { $0["sku"] as? String } == ["NW-CL-AD2-II-R-C-BE"])
+        let table = try cfit(["article", "search", "Northwind", "open", "--limit", "2"])
+        #expect(table.status == 0 && table.stdout.split(separator: "\n").count == 3, "\(table.stdout)")
+        #expect(try cfit(["article", "search", "nothing-like-this"]).stdout.contains("no articles match"))
+        let badLimit = try cfit(["article", "search", "classic", "--limit", "0"])
+        #expect(badLimit.status == 64 && badLimit.firstErrorLine.hasPrefix("error: --limit: expected"))
     }
 
     @Test(

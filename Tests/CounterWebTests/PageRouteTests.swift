@@ -257,6 +257,38 @@ struct PageRouteTests {
         }
     }
 
+    @Test("the stock field also searches by words: many matches listed, one shown at once, none explained")
+    func stockSearch() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
+            let many = try await browser.get("/stock?q=classic%20AD%20RAL:2%20regular%20open")
+            #expect(many.status == .ok && many.body.contains("articles match"), "\(many.body)")
+            #expect(many.body.contains("href=\"/stock?q=NW-CL-AD2-I-R-O-BE\""))
+            #expect(!many.body.contains("NW-CL-AD1-") && !many.body.contains("-C-BE\""), "\(many.body)")
+            let one = try await browser.get("/stock?q=classic%20ad2%20II%20regular%20closed%20beige")
+            #expect(one.body.contains("<h2>NW-CL-AD2-II-R-C-BE"), "\(one.body)")
+            let none = try await browser.get("/stock?q=purple%20unicorn")
+            #expect(
+                none.body.contains(
+                    "q: expected a SKU, GTIN, scanned code or words describing an article, found &#39;purple unicorn&#39;"
+                ),
+                "\(none.body)")
+            // Words with characters LIKE would treat specially are matched as they are.
+            #expect((try await browser.get("/stock?q=%25%20_")).body.contains("found &#39;% _&#39;"))
+        }
+        try await fixture.test { client in
+            let auth = APIRouteTests.basic(fixture.fitter, fixture.password)
+            let found = try await APIRouteTests.call(
+                client, .get, "/api/v1/articles?search=prairie&limit=3", auth: auth)
+            let skus = APIRecordTests.array(found.body).compactMap { $0["sku"] as? String }
+            #expect(skus.count == 3 && skus.allSatisfy { $0.hasPrefix("PR") } && skus == skus.sorted(), "\(found.body)")
+            let empty = try await APIRouteTests.call(client, .get, "/api/v1/articles?search=%20", auth: auth)
+            #expect(empty.status == .unprocessableContent)
+        }
+    }
+
     @Test("low stock lists what is under its minimum, for the pharmacy")
     func lowStock() async throws {
         let fixture = try WebFixture()

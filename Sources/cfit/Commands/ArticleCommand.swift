@@ -7,7 +7,7 @@ struct ArticleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "article",
         abstract: "Show an article (by SKU, GTIN or scanned code) with its stock everywhere, or list articles.",
-        subcommands: [Show.self, List.self]
+        subcommands: [Show.self, List.self, Search.self]
     )
 
     struct Show: ParsableCommand {
@@ -67,6 +67,37 @@ struct ArticleCommand: ParsableCommand {
                         a.sku, a.gtin, a.line, a.style, a.pressureClass, a.size, a.length, a.toe,
                         a.color + (a.active ? "" : " (inactive)"),
                     ])
+                }
+                print(found.isEmpty ? "no articles match" : textTable(rows))
+            }
+        }
+    }
+
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find articles by words of their SKU, GTIN, line, style, class, size, length, toe or colour.")
+        @Argument(help: "Words, all of which must match (any case): classic AD2 beige.") var words: [String]
+        @Option(
+            help: ArgumentHelp("At most this many (default 50).", valueName: "N"),
+            transform: Typed.wholeNumber("--limit"))
+        var limit = 50
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors {
+                guard limit > 0 else {
+                    throw CLIError.badInput("--limit", expected: "a number above 0", found: "\(limit)")
+                }
+                let found = try Articles(connection: database.connect()).search(
+                    words.joined(separator: " "), limit: limit)
+                if json {
+                    print(try RecordJSON.render(nil, found))
+                    return
+                }
+                var rows = [["sku", "gtin", "line", "style", "class", "size", "length", "toe", "colour"]]
+                for a in found {
+                    rows.append([a.sku, a.gtin, a.line, a.style, a.pressureClass, a.size, a.length, a.toe, a.color])
                 }
                 print(found.isEmpty ? "no articles match" : textTable(rows))
             }
