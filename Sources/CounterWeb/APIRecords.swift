@@ -212,6 +212,27 @@ extension APIRoutes {
                     try await state.withConnection(caller.login) { try Fittings(connection: $0).show(id) })
             },
             Operation(
+                method: .get, path: "/api/v1/fittings/{id}/order",
+                summary: "A fitting's made-to-measure order sheet (the JSON of cfit fitting order --json)",
+                writes: false,
+                parameters: [
+                    ("id", "path", "fitting number"),
+                    ("line", "query", "the line to order (default: the one that needed made-to-measure)"),
+                    ("toe", "query", "closed (default) or open"), ("color", "query", "the colour (default beige)"),
+                ], body: [], created: false
+            ) { request, context, caller in
+                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
+                let query = request.uri.queryParameters
+                let line = query.get("line").flatMap { $0.isEmpty ? nil : String($0) }
+                let (toe, color) = (
+                    query.get("toe").map { String($0) } ?? "closed", query.get("color").map { String($0) } ?? "beige"
+                )
+                return try Web.encode(
+                    try await state.withConnection(caller.login) {
+                        try Fittings(connection: $0).order(id, line: line, toe: toe, color: color)
+                    })
+            },
+            Operation(
                 method: .get, path: "/api/v1/locations", summary: "Every location", writes: false, parameters: [],
                 body: [], created: false
             ) { _, _, caller in

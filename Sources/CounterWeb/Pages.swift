@@ -21,6 +21,7 @@ enum Pages {
         .gauge span{position:absolute;top:-.2rem;width:.25rem;height:1rem;background:#1d3b53}
         fieldset{border:1px solid #ccc;margin:.5rem 0}
         label{display:inline-block;margin:.25rem .75rem .25rem 0}
+        @media print{header,.noprint{display:none}main{padding:0}}
         """
 
     /// A page with the header: who is signed in, what their role may open, and sign out.

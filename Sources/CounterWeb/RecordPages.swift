@@ -63,7 +63,7 @@ enum RecordPages {
                         }
                     }.joined(separator: ", ")
                     return
-                        "<tr><td>\(time(fitting.takenAt))</td><td>\(fitting.fitter)</td><td>\(fitting.style) \(fitting.pressureClass)</td><td>\(results)</td><td>\(changes.isEmpty ? "—" : changes)</td></tr>"
+                        "<tr><td><a href=\"/fittings/\(String(fitting.id))\">\(time(fitting.takenAt))</a></td><td>\(fitting.fitter)</td><td>\(fitting.style) \(fitting.pressureClass)</td><td>\(results)</td><td>\(changes.isEmpty ? "—" : changes)</td></tr>"
                 }
                 let dispenses: [HTML] = history.dispenses.map { handOver in
                     "<tr><td>\(time(handOver.handedOverAt))</td><td>\(handOver.prescription)</td><td>\(handOver.sku)</td><td>\(handOver.lot ?? "—")</td><td>\(handOver.quantity)</td><td>\(handOver.returned)</td></tr>"

@@ -78,6 +78,7 @@ public struct WebServer: Sendable {
         StockOperations.add(to: router, state: state)
         PrescriptionPage.add(to: router, state: state)
         PatientPages.add(to: router, state: state)
+        FittingPages.add(to: router, state: state)
         APIRoutes.add(to: router, state: state)
         return router
     }

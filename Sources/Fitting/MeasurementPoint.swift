@@ -111,3 +111,15 @@ public enum MeasurementPoint: String, CaseIterable, Sendable, Hashable, Comparab
         lhs.index < rhs.index
     }
 }
+
+extension MeasurementPoint {
+    /// Point codes as they go up the leg, circumferences before lengths (the order of
+    /// ``allCases``); a code that is not a point comes last. For order sheets and tables:
+    /// `upTheLeg(["lD", "cC", "cB"])` is `["cB", "cC", "lD"]`.
+    public static func upTheLeg(_ codes: some Collection<String>) -> [String] {
+        let rank = { (code: String) in
+            MeasurementPoint(rawValue: code).flatMap { allCases.firstIndex(of: $0) } ?? .max
+        }
+        return codes.sorted { (rank($0), $0) < (rank($1), $1) }
+    }
+}

@@ -129,4 +129,48 @@ struct PatientPageTests {
             #expect(bad.status == .unprocessableContent && bad.body.contains("within: expected a number of days"))
         }
     }
+
+    @Test("a recorded fitting's page, and the made-to-measure order sheet of a leg no ready-made size fits")
+    func fittingAndOrder() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
+            let form = try await browser.get("/fit?style=AD")
+            // An ankle far beyond every chart: made-to-measure in every line.
+            let recorded = try await browser.post(
+                "/fit",
+                [
+                    "csrf": Browser.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "cB": "45",
+                    "cB1": "50", "cC": "52", "cD": "40", "lD": "41", "rx": "RX-1001", "key": "mtm-1",
+                ])
+            let id = try #require(
+                recorded.body.range(of: "fitting ").map {
+                    String(recorded.body[$0.upperBound...].prefix { $0.isNumber })
+                },
+                "\(recorded.body)")
+            let history = try await browser.get("/patients/P-0001")
+            #expect(history.body.contains("href=\"/fittings/\(id)\""))
+            let page = try await browser.get("/fittings/\(id)")
+            #expect(page.status == .ok && page.body.contains("made-to-measure") && page.body.contains("Order sheet"))
+            #expect(page.body.contains("<td>cB</td><td>45</td>"), "\(page.body)")
+            let sheet = try await browser.get("/fittings/\(id)/order?line=northwind-classic&toe=open&color=black")
+            #expect(sheet.status == .ok, "\(sheet.body)")
+            #expect(
+                sheet.body.contains("Made-to-measure order") && sheet.body.contains("Ada Sample")
+                    && sheet.body.contains("<td>black</td>") && sheet.body.contains("<td>open</td>"), "\(sheet.body)")
+            #expect(sheet.body.contains("@media print"))
+            let badToe = try await browser.get("/fittings/\(id)/order?line=northwind-classic&toe=peep")
+            #expect(badToe.status == .unprocessableContent && badToe.body.contains("expected open or closed"))
+            let unknown = try await browser.get("/fittings/999999")
+            #expect(unknown.status == .unprocessableContent && unknown.body.contains("expected a fitting number"))
+            let auth = APIRouteTests.basic(fixture.fitter, fixture.password)
+            let json = try await APIRouteTests.call(
+                client, .get, "/api/v1/fittings/\(id)/order?line=northwind-classic", auth: auth)
+            let order = APIRouteTests.object(json.body)
+            #expect(
+                order["line"] as? String == "northwind-classic" && order["toe"] as? String == "closed", "\(json.body)")
+            #expect((order["measurements"] as? [String: [String: String]])?["leg"]?["cB"] == "45")
+        }
+    }
 }

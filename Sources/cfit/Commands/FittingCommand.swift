@@ -41,7 +41,7 @@ struct FittingCommand: ParsableCommand {
                 ]
                 for leg in order.measurements.keys.sorted() {
                     let points = order.measurements[leg] ?? [:]
-                    let cells = upTheLeg(points.keys).map { "\($0) \(points[$0] ?? "")" }
+                    let cells = MeasurementPoint.upTheLeg(points.keys).map { "\($0) \(points[$0] ?? "")" }
                     out.append("  \(leg): \(cells.joined(separator: ", "))")
                 }
                 print(out.joined(separator: "\n"))
@@ -73,7 +73,7 @@ struct FittingCommand: ParsableCommand {
             ]
             for side in f.measurements.keys.sorted() {
                 let points = f.measurements[side] ?? [:]
-                let ordered = upTheLeg(points.keys)
+                let ordered = MeasurementPoint.upTheLeg(points.keys)
                 let cells = ordered.map { point in
                     let change = f.changes[side]?[point].map { " (\($0))" } ?? ""
                     return "\(point) \(points[point] ?? "")\(change)"
@@ -87,12 +87,4 @@ struct FittingCommand: ParsableCommand {
             return out
         }
     }
-}
-
-/// Point codes up the leg, circumferences before lengths, as `MeasurementPoint` lists them.
-func upTheLeg(_ codes: some Collection<String>) -> [String] {
-    let rank = { (code: String) in
-        MeasurementPoint(rawValue: code).flatMap { MeasurementPoint.allCases.firstIndex(of: $0) } ?? .max
-    }
-    return codes.sorted { (rank($0), $0) < (rank($1), $1) }
 }

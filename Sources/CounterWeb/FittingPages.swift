@@ -1,0 +1,100 @@
+import Fitting
+import Foundation
+import Hummingbird
+import Inventory
+import Postgres
+
+/// A recorded fitting — each point with its change since the patient's previous fitting, what each
+/// line answered — and its made-to-measure order sheet, ready to print.
+enum FittingPages {
+    static func add(to router: Router<WebContext>, state: WebState) {
+        router.get("/fittings/:id") { request, context in
+            let idText = context.parameters.get("id") ?? ""
+            return try await RecordPages.page(request, state: state, title: "Fitting", current: "/patients") {
+                _, connection in
+                let id = try APIRoutes.number(idText, "fitting")
+                return fitting(try Fittings(connection: connection).show(id))
+            }
+        }
+
+        router.get("/fittings/:id/order") { request, context in
+            let idText = context.parameters.get("id") ?? ""
+            let query = request.uri.queryParameters
+            let line = query.get("line").flatMap { $0.isEmpty ? nil : String($0) }
+            let toe = query.get("toe").map { String($0) } ?? "closed"
+            let color = query.get("color").map { String($0) } ?? "beige"
+            return try await RecordPages.page(request, state: state, title: "Order sheet", current: "/patients") {
+                _, connection in
+                let id = try APIRoutes.number(idText, "fitting")
+                return sheet(try Fittings(connection: connection).order(id, line: line, toe: toe, color: color))
+            }
+        }
+    }
+
+    static func fitting(_ record: FittingRecord) -> HTML {
+        let legs = record.measurements.keys.sorted()
+        let tables: [HTML] = legs.map { leg in
+            let points = record.measurements[leg] ?? [:]
+            let changes = record.changes[leg] ?? [:]
+            let rows: [HTML] = MeasurementPoint.upTheLeg(points.keys).map { point in
+                "<tr><td>\(point)</td><td>\(points[point] ?? "")</td><td>\(changes[point] ?? "—")</td></tr>"
+            }
+            return """
+                <h3>\(leg == "leg" ? "The leg" : leg.capitalized + " leg")</h3>
+                <table><thead><tr><th>Point</th><th>\(record.unit)</th><th>Change since the last fitting</th></tr></thead>
+                <tbody>\(rows)</tbody></table>
+                """
+        }
+        let results: [HTML] = record.results.map { result in
+            let answer =
+                result.outcome == "standard"
+                ? "size \(result.size ?? "") \(result.length ?? "")" : "made-to-measure"
+            let order: HTML =
+                result.outcome == "standard"
+                ? ""
+                : """
+                <form method="get" action="/fittings/\(String(record.id))/order"><input type="hidden" name="line" value="\(result.line)">
+                <label>Toe <select name="toe"><option>closed</option><option>open</option></select></label>
+                <label>Colour <input name="color" value="beige" size="8" required></label> <button>Order sheet</button></form>
+                """
+            return "<tr><td>\(result.line)</td><td>\(result.side ?? "")</td><td>\(answer)</td><td>\(order)</td></tr>"
+        }
+        return """
+            <h1>Fitting \(String(record.id)) <small>\(RecordPages.time(record.takenAt)) by \(record.fitter)</small></h1>
+            <p><a href="/patients/\(PageRoutes.percent(record.patient))">\(record.patient)</a> ·
+            prescription <a href="/prescriptions/\(PageRoutes.percent(record.prescription))">\(record.prescription)</a> ·
+            \(record.style) \(record.pressureClass) · measured in \(record.unit)</p>
+            \(tables)
+            <h2>What each line answered</h2>
+            <table><thead><tr><th>Line</th><th>Leg</th><th>Answer</th><th></th></tr></thead>
+            <tbody>\(results.isEmpty ? ["<tr><td colspan=\"4\">No line offered this style and class.</td></tr>"] : results)</tbody></table>
+            """
+    }
+
+    /// The order sheet: everything the manufacturer needs, every point in the line's unit, up the leg.
+    static func sheet(_ order: MadeToMeasureOrder) -> HTML {
+        let legs: [HTML] = order.measurements.keys.sorted().map { leg in
+            let points = order.measurements[leg] ?? [:]
+            let codes = MeasurementPoint.upTheLeg(points.keys)
+            let heads: [HTML] = codes.map { "<th>\($0)</th>" }
+            let cells: [HTML] = codes.map { "<td>\(points[$0] ?? "")</td>" }
+            return """
+                <tr><th>\(leg)</th>\(heads)</tr><tr><td>\(order.unit)</td>\(cells)</tr>
+                """
+        }
+        return """
+            <article class="sheet">
+            <h1>Made-to-measure order</h1>
+            <table>
+            <tr><th>Patient</th><td>\(order.patientName) (\(order.patient))</td><th>Prescription</th><td>\(order.prescription)</td></tr>
+            <tr><th>Line</th><td>\(order.lineName) [\(order.line)]</td><th>Style, class</th><td>\(order.style) \(order.pressureClass)</td></tr>
+            <tr><th>Toe</th><td>\(order.toe)</td><th>Colour</th><td>\(order.color)</td></tr>
+            <tr><th>Side</th><td>\(order.side)</td><th>Measured</th><td>\(RecordPages.time(order.measuredAt)) by \(order.fitter), fitting \(String(order.fitting))</td></tr>
+            </table>
+            <h2>Measurements</h2>
+            <table>\(legs)</table>
+            </article>
+            <p class="noprint">Print this page (Ctrl+P): the header and this line are left off the paper.</p>
+            """
+    }
+}
