@@ -103,6 +103,8 @@ enum PageRoutes {
                     } catch let error as InventoryError where error.kind == .badInput && typed {
                         let matches = try articles.search(query, limit: Pages.searchLimit + 1)
                         if matches.count == 1 { return (try articles.show(matches[0].sku), []) }
+                        // One word that finds nothing was meant as a code: say what was wrong with it.
+                        if matches.isEmpty && !query.contains(where: \.isWhitespace) { throw error }
                         return (nil, matches)
                     }
                 }

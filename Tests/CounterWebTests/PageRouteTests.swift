@@ -275,6 +275,9 @@ struct PageRouteTests {
                     "q: expected a SKU, GTIN, scanned code or words describing an article, found &#39;purple unicorn&#39;"
                 ),
                 "\(none.body)")
+            // One word that is no article's is taken for a code, and the page says what is wrong with it.
+            let badCode = try await browser.get("/stock?q=02000000000458")
+            #expect(badCode.body.contains("expected a known SKU or GTIN"), "\(badCode.body)")
             // Words with characters LIKE would treat specially are matched as they are.
             #expect((try await browser.get("/stock?q=%25%20_")).body.contains("found &#39;% _&#39;"))
         }
