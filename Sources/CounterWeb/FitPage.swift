@@ -42,7 +42,7 @@ enum FitPage {
             <input type="hidden" name="csrf" value="\(session.csrf)">
             <input type="hidden" name="style" value="\(entry.style.rawValue)">
             <input type="hidden" name="both" value="\(entry.bothLegs ? "1" : "")">
-            <label>Class <input name="class" value="\(entry.classText)" size="6" required></label>
+            <label>Class <input name="class" value="\(entry.classText)" size="6" required autofocus></label>
             <label>Unit <select name="unit"><option value="cm"\(HTML(raw: entry.unit == .cm ? " selected" : ""))>cm</option><option value="in"\(HTML(raw: entry.unit == .inch ? " selected" : ""))>in</option></select></label>
             <label>ABPI <input name="abpi" value="\(entry.abpi)" size="5" inputmode="decimal"></label>
             <label>Prescription (to record the fitting) <input name="rx" value="\(entry.prescription)" size="10"></label>

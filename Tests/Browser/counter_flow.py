@@ -157,13 +157,20 @@ driver.get(base + "/stock?q=" + gtin)
 driver.find_element(By.XPATH, "//button[text()='Write off 2']").click()
 expect(shows("wrote off 2 at shop (recalled)"), "the recalled units written off")
 
-# Keyboard first: the access key for Patients (Alt+P in Chromium) opens the patients page.
-ActionChains(driver).key_down(Keys.ALT).send_keys("p").key_up(Keys.ALT).perform()
-try:
-    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/patients"))
-except TimeoutException:
-    expect(False, "Alt+P to open the patients page")
-expect(driver.switch_to.active_element.get_attribute("name") == "q", "the patient search to have the focus")
+# Keyboard first: each page of the header opens with its access key (Alt+key in Chromium), and
+# the page's first field has the focus. The patients page comes last: the flow goes on there.
+for key, path, field in [("f", "/fit", "class"), ("r", "/prescriptions", None), ("d", "/due", None),
+                         ("l", "/stock/low", None), ("s", "/stock", "q"), ("p", "/patients", "q")]:
+    ActionChains(driver).key_down(Keys.ALT).send_keys(key).key_up(Keys.ALT).perform()
+    try:
+        WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith(path))
+    except TimeoutException:
+        expect(False, "Alt+" + key.upper() + " to open " + path)
+    if field:
+        try:
+            WebDriverWait(driver, 10).until(lambda d: d.switch_to.active_element.get_attribute("name") == field)
+        except TimeoutException:
+            expect(False, "the field " + field + " to have the focus on " + path)
 
 # A new patient, then a prescription for them from their page.
 driver.find_element(By.NAME, "reference").send_keys("P-BROWSER")
