@@ -146,7 +146,7 @@ struct ReliabilityTests {
         held.removeLast().close()
         // The server frees the slot when that backend has exited, a moment later.
         var reader: Connection?
-        for _ in 0..<50 where reader == nil {
+        for _ in 0..<300 where reader == nil {  // up to 30 s on a busy machine
             reader = try? Connection(server.url)
             if reader == nil { Thread.sleep(forTimeInterval: 0.1) }
         }
@@ -170,7 +170,7 @@ struct ReliabilityTests {
         }
         // Wait until the receipt waits on the lock, then end its backend.
         var waiting = 0
-        for _ in 0..<40 where waiting == 0 {
+        for _ in 0..<300 where waiting == 0 {  // up to 30 s: a busy machine starts processes slowly
             Thread.sleep(forTimeInterval: 0.1)
             waiting = try killer.query(
                 "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
