@@ -88,9 +88,11 @@ enum AdminPages {
                     _ = try await state.withConnection(session.login) {
                         try Users(connection: $0).setRole(name, role: role)
                     }
+                    state.revoke(name)  // signed in again, they see what the new role may do
                     done = "\(name) is now \(role)"
                 case "disable":
                     _ = try await state.withConnection(session.login) { try Users(connection: $0).disable(name) }
+                    state.revoke(name)  // PostgreSQL would leave their open connections alone
                     done = "\(name) can no longer sign in"
                 default:
                     let (role, password) = (fields["role"] ?? "", fields["password"] ?? "")

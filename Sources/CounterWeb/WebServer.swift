@@ -109,11 +109,13 @@ public struct WebServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then finishes the requests under way and closes the
     /// database connections.
     public func run() async throws {
-        // Idle sessions end every minute, closing the connections no session needs.
+        // Every minute idle sessions end, closing the connections no session needs, and so do
+        // the sessions of logins disabled or given a new password since they signed in.
         let sweeper = Task { [state] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(60))
                 state.sweep()
+                await state.revokeChanged()
             }
         }
         defer { sweeper.cancel() }

@@ -58,7 +58,9 @@ final class WebState: Sendable {
     /// The server's own connections: password checks only (`cfit_login_verifier`).
     let gatekeeper: ConnectionPool
     private let sessions = Mutex<[String: Session]>([:])
-    private let pools = Mutex<[String: (pool: ConnectionPool, password: String)]>([:])
+    /// Each signed-in login's connections, with the password they were opened with and the
+    /// verifier it was checked against (a changed verifier means a new password, or none).
+    private let pools = Mutex<[String: (pool: ConnectionPool, password: String, verifier: String)]>([:])
     /// Failed sign-ins per login: five free.
     let loginFailures = Throttle(free: 5)
     /// Failed sign-ins per client address, whatever the login: twenty free (one address trying
@@ -161,12 +163,14 @@ final class WebState: Sendable {
         // The person's own connections: PostgreSQL checks their role on every statement and
         // records them as the actor.
         let (pool, isNew) = pools.withLock { table -> (ConnectionPool, Bool) in
-            if let existing = table[login], existing.password == password { return (existing.pool, false) }
+            if let existing = table[login], existing.password == password, existing.verifier == found.verifier {
+                return (existing.pool, false)
+            }
             table[login]?.pool.shutdown()
             let pool = ConnectionPool(
                 conninfo: ConnectionString.replacingCredentials(in: databaseURL, user: login, password: password),
                 maximum: 4, logger: logger)
-            table[login] = (pool, password)
+            table[login] = (pool, password, found.verifier)
             return (pool, true)
         }
         guard isNew else { return role }
@@ -240,6 +244,39 @@ final class WebState: Sendable {
             return idle.values.map(\.login)
         }
         for login in Set(ended) { closePoolIfUnused(login) }
+    }
+
+    /// Ends the sessions and closes the connections of every login that may no longer sign in
+    /// (disabled or dropped), whose password changed since it signed in, or whose role changed
+    /// (the pages it is shown follow the role it signed in with). PostgreSQL leaves a disabled
+    /// login's open connections alone, so the server checks: every minute, and at once when an
+    /// admin changes someone here. A lookup that fails (the database away) ends nothing.
+    func revokeChanged() async {
+        let signedIn = pools.withLock { $0.mapValues(\.verifier) }
+        let roles = sessions.withLock { table in
+            Dictionary(table.values.map { ($0.login, $0.role.rawValue) }, uniquingKeysWith: { first, _ in first })
+        }
+        for (login, verifier) in signedIn {
+            let current: (verifier: String, role: String)?
+            do {
+                current = try await blocking { [gatekeeper] in
+                    try gatekeeper.withConnection { try Users(connection: $0).signInVerifier(login) }
+                }
+            } catch {
+                continue
+            }
+            if current?.verifier != verifier || roles[login].map({ $0 != current?.role }) == true {
+                logger.notice(
+                    "sessions ended: the login was disabled or its password changed", metadata: ["login": "\(login)"])
+                revoke(login)
+            }
+        }
+    }
+
+    /// Ends every session of `login` and closes its connections.
+    func revoke(_ login: String) {
+        sessions.withLock { table in table = table.filter { $0.value.login != login } }
+        pools.withLock { $0.removeValue(forKey: login)?.pool.shutdown() }
     }
 
     private func closePoolIfUnused(_ login: String) {

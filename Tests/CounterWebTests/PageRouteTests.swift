@@ -292,6 +292,54 @@ struct PageRouteTests {
         }
     }
 
+    @Test(
+        "a login disabled, given a new password or a new role loses its sessions: within the minute when done elsewhere, at once from the admin desk"
+    )
+    func revokedLogins() async throws {
+        let fixture = try WebFixture()
+        let admin = try Connection(fixture.url)
+        defer { admin.close() }
+        try await fixture.test { client in
+            let pharmacist = Browser(client)
+            #expect(try await pharmacist.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            #expect(try await pharmacist.get("/stock").status == .ok)
+            // Disabled from the command line: PostgreSQL leaves the open connections alone, so the
+            // session would go on; the server's minute check ends it.
+            _ = try Users(connection: admin).disable(fixture.pharmacist)
+            #expect(try await pharmacist.get("/stock").status == .ok)
+            await fixture.server.state.revokeChanged()
+            #expect(try await pharmacist.get("/stock").headers[.location] == "/login")
+            #expect(try await pharmacist.signIn(fixture.pharmacist, fixture.password) == .unauthorized)
+
+            // A new password: the old sessions end; the new password signs in.
+            let fitter = Browser(client)
+            #expect(try await fitter.signIn(fixture.fitter, fixture.password) == .seeOther)
+            _ = try Users(connection: admin).setPassword(fixture.fitter, password: "another-one")
+            await fixture.server.state.revokeChanged()
+            #expect(try await fitter.get("/fit").headers[.location] == "/login")
+            #expect(try await fitter.signIn(fixture.fitter, "another-one") == .seeOther)
+            // Nothing changed: the check leaves the session be.
+            await fixture.server.state.revokeChanged()
+            #expect(try await fitter.get("/fit").status == .ok)
+
+            // From the admin desk: a new role ends the sessions at once, and so does disabling.
+            let desk = Browser(client)
+            #expect(try await desk.signIn(fixture.admin, fixture.password) == .seeOther)
+            let page = try await desk.get("/admin")
+            let csrf = Browser.token(page.body) ?? ""
+            let promoted = try await desk.post(
+                "/admin/users", ["csrf": csrf, "name": fixture.fitter, "action": "role", "role": "pharmacy"])
+            #expect(promoted.status == .seeOther, "\(promoted.body)")
+            #expect(try await fitter.get("/fit").headers[.location] == "/login")
+            #expect(try await fitter.signIn(fixture.fitter, "another-one") == .seeOther)
+            #expect(try await fitter.get("/stock/low").status == .ok)  // the pharmacy's page, with the new role
+            let disabled = try await desk.post(
+                "/admin/users", ["csrf": csrf, "name": fixture.fitter, "action": "disable"])
+            #expect(disabled.status == .seeOther)
+            #expect(try await fitter.get("/fit").headers[.location] == "/login")
+        }
+    }
+
     @Test("low stock lists what is under its minimum, for the pharmacy")
     func lowStock() async throws {
         let fixture = try WebFixture()
