@@ -187,11 +187,14 @@ enum Pages {
         guard let unusable = balance.unusable, let reason = reasons[unusable], balance.onHand > balance.reserved
         else { return "" }
         let units = balance.onHand - balance.reserved
-        let hidden: HTML = """
+        // Each form its own key: the same key on two operations would be refused as reused.
+        var hidden: HTML {
+            """
             <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
             <input type="hidden" name="sku" value="\(balance.sku)"><input type="hidden" name="location" value="\(balance.location)">
             <input type="hidden" name="lot" value="\(balance.lot ?? "")"><input type="hidden" name="quantity" value="\(units)">
             """
+        }
         let release: HTML =
             unusable == "returned"
             ? """
