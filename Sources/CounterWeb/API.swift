@@ -114,11 +114,7 @@ enum APIRoutes {
                     try string(body, "sku"), try integer(body, "quantity"), try string(body, "location")
                 )
                 let (lot, reference) = (try optionalString(body, "lot"), try optionalString(body, "reference"))
-                let expires = try optionalString(body, "expires").map { text in
-                    do { return try CalendarDay(parsing: text) } catch let error as CalendarDay.ParseError {
-                        throw WebInputError("expires", expected: error.expected, found: text)
-                    }
-                }
+                let expires = try Web.day(try optionalString(body, "expires"), field: "expires")
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withConnection(caller.login) {

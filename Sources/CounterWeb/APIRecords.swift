@@ -331,12 +331,7 @@ extension APIRoutes {
 
     /// An optional day (`YYYY-MM-DD`) of a JSON body.
     static func day(_ object: [String: Any], _ name: String) throws -> CalendarDay? {
-        guard let text = try optionalString(object, name) else { return nil }
-        do {
-            return try CalendarDay(parsing: text)
-        } catch {
-            throw WebInputError(name, expected: error.expected, found: text)
-        }
+        try Web.day(try optionalString(object, name), field: name)
     }
 
     /// An optional JSON boolean (`false` when absent).

@@ -87,6 +87,13 @@ enum Pages {
         var location: String
     }
 
+    /// The stock page with a refused operation's message, the article it was about in the field.
+    static func stockRefused(_ session: Session, _ fields: [String: String], _ message: String) -> HTML {
+        stock(
+            session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
+            formKey: Token.make())
+    }
+
     /// At most this many articles are listed for a search.
     static let searchLimit = 50
 

@@ -102,13 +102,7 @@ enum PatientPages {
 
     /// An optional day field (`YYYY-MM-DD`, as a date input sends it).
     static func day(_ fields: [String: String], _ name: String) throws -> CalendarDay? {
-        let text = field(fields, name)
-        guard !text.isEmpty else { return nil }
-        do {
-            return try CalendarDay(parsing: text)
-        } catch {
-            throw WebInputError(name, expected: error.expected, found: text)
-        }
+        try Web.day(field(fields, name), field: name)
     }
 
     /// The prescription a posted form describes; each field checked with its name.

@@ -43,6 +43,17 @@ enum Web {
             status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html.markup)))
     }
 
+    /// The day `text` names (`YYYY-MM-DD`, as a date input and the API send it); `nil` when
+    /// empty or missing; otherwise a refusal naming `field`.
+    static func day(_ text: String?, field: String) throws -> CalendarDay? {
+        guard let text, !text.isEmpty else { return nil }
+        do {
+            return try CalendarDay(parsing: text)
+        } catch {
+            throw WebInputError(field, expected: error.expected, found: text)
+        }
+    }
+
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }

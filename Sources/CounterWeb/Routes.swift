@@ -144,31 +144,20 @@ enum PageRoutes {
                 guard let quantity = Int(quantityText) else {
                     throw WebInputError("quantity", expected: "a whole number", found: quantityText)
                 }
-                let expiresText = fields["expires"] ?? ""
-                var expires: CalendarDay?
-                if !expiresText.isEmpty {
-                    do {
-                        expires = try CalendarDay(parsing: expiresText)
-                    } catch let error as CalendarDay.ParseError {
-                        throw WebInputError("expires", expected: error.expected, found: expiresText)
-                    }
-                }
+                let expires = try Web.day(fields["expires"], field: "expires")
                 let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
                 let location = fields["location"] ?? ""
                 let key = fields["key"] ?? Token.make()
-                let expiry = expires
                 let movement = try await state.withConnection(session.login) {
                     try Stock(connection: $0).receive(
-                        sku: sku, quantity: quantity, location: location, lot: lot, expires: expiry,
+                        sku: sku, quantity: quantity, location: location, lot: lot, expires: expires,
                         reference: "received at the counter", key: "web:\(key)")
                 }
                 return Web.redirect(
                     "/stock?q=\(percent(sku))&done=\(percent("received \(quantity) into \(location) (movement \(movement.id))"))"
                 )
-            } page: { session, fields, message in
-                Pages.stock(
-                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
-                    formKey: Token.make())
+            } page: {
+                Pages.stockRefused($0, $1, $2)
             }
         }
 

@@ -21,10 +21,8 @@ enum StockOperations {
                     movement.map { "counted \(counted) at \(location): \($0.delta > 0 ? "+" : "")\($0.delta) recorded" }
                     ?? "counted \(counted) at \(location): as recorded, nothing to correct"
                 return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
-            } page: { session, fields, message in
-                Pages.stock(
-                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
-                    formKey: Token.make())
+            } page: {
+                Pages.stockRefused($0, $1, $2)
             }
         }
 
@@ -39,10 +37,8 @@ enum StockOperations {
                 }
                 let done = "moved \(quantity) from \(from) to \(to)"
                 return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
-            } page: { session, fields, message in
-                Pages.stock(
-                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
-                    formKey: Token.make())
+            } page: {
+                Pages.stockRefused($0, $1, $2)
             }
         }
 
@@ -60,10 +56,8 @@ enum StockOperations {
                 }
                 let done = "\(quantity) returned at \(location) passed inspection: back in stock"
                 return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
-            } page: { session, fields, message in
-                Pages.stock(
-                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
-                    formKey: Token.make())
+            } page: {
+                Pages.stockRefused($0, $1, $2)
             }
         }
 
@@ -85,10 +79,8 @@ enum StockOperations {
                 }
                 let done = "wrote off \(quantity) at \(location) (\(reason.rawValue))"
                 return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
-            } page: { session, fields, message in
-                Pages.stock(
-                    session: session, query: fields["sku"] ?? "", article: nil, error: message, notice: nil,
-                    formKey: Token.make())
+            } page: {
+                Pages.stockRefused($0, $1, $2)
             }
         }
 

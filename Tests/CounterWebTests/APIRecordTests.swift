@@ -156,15 +156,9 @@ struct APIRecordTests {
             // A fitting recorded at the counter, read back by its number.
             let browser = Browser(client)
             #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
-            let form = try await browser.get("/fit?style=AD")
-            let recorded = try await browser.post(
-                "/fit",
-                [
-                    "csrf": Browser.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "cB": "20",
-                    "cB1": "25", "cC": "30", "cD": "30", "lD": "40", "rx": "RX-1001", "key": "fit-1",
-                ])
-            let fittingText = try #require(
-                recorded.body.range(of: "fitting ").map { recorded.body[$0.upperBound...].prefix { $0.isNumber } })
+            let recorded = try await browser.fitAD(
+                ["cB": "20", "cB1": "25", "cC": "30", "cD": "30", "lD": "40"], rx: "RX-1001", key: "fit-1")
+            let fittingText = try #require(Browser.fittingNumber(in: recorded.body))
             let fitting = try await API.call(client, .get, "/api/v1/fittings/\(fittingText)", auth: pharmacist)
             #expect(
                 fitting.status == .ok && API.object(fitting.body)["prescription"] as? String == "RX-1001",

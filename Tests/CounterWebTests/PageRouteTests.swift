@@ -237,8 +237,7 @@ struct PageRouteTests {
             let browser = Browser(client)
             #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
             let form = try await browser.get("/fit?style=AD")
-            let key = String(
-                form.body[form.body.range(of: "name=\"key\" value=\"")!.upperBound...].prefix { $0 != "\"" })
+            let key = try #require(Browser.value(of: "key", in: form.body))
             let fields = [
                 "csrf": Browser.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "cB": "20",
                 "cC": "30", "cD": "30", "lD": "40", "cB1": "25", "rx": "RX-1001", "key": key,
@@ -442,15 +441,10 @@ struct PageRouteTests {
             #expect(
                 stock.body.contains("<td>returned</td>") && stock.body.contains("Passed inspection"), "\(stock.body)")
             let form = try #require(stock.body.range(of: "action=\"/stock/release-return\">"))
-            let key = String(
-                stock.body[form.upperBound...].range(of: "name=\"key\" value=\"").map {
-                    stock.body[$0.upperBound...].prefix { $0 != "\"" }
-                } ?? "")
+            let key = Browser.value(of: "key", in: stock.body[form.upperBound...]) ?? ""
             // The row's write-off form carries a key of its own (one key on two operations is refused).
             let writeOffForm = try #require(stock.body[form.upperBound...].range(of: "action=\"/stock/write-off\">"))
-            let writeOffKey = stock.body[writeOffForm.upperBound...].range(of: "name=\"key\" value=\"").map {
-                String(stock.body[$0.upperBound...].prefix { $0 != "\"" })
-            }
+            let writeOffKey = Browser.value(of: "key", in: stock.body[writeOffForm.upperBound...])
             #expect(writeOffKey != nil && writeOffKey != key)
             let release = [
                 "csrf": Browser.token(stock.body) ?? "", "key": key, "sku": "NW-CL-AD2-II-R-C-BE",

@@ -23,8 +23,7 @@ struct PatientPageTests {
             #expect(search.status == .ok && search.body.contains("Ada Sample") && search.body.contains("Ben Sample"))
             #expect(!(try await browser.get("/patients?q=nobody-is-called-this")).body.contains("Ada Sample"))
             let csrf = Browser.token(search.body) ?? ""
-            let key = String(
-                search.body[search.body.range(of: "name=\"key\" value=\"")!.upperBound...].prefix { $0 != "\"" })
+            let key = try #require(Browser.value(of: "key", in: search.body))
             let badDay = try await browser.post(
                 "/patients", ["csrf": csrf, "key": key, "reference": "P-WEB", "name": "Wyn Web", "born": "1950-13-01"])
             #expect(badDay.status == .unprocessableContent && badDay.body.contains("born: expected"), "\(badDay.body)")
@@ -40,8 +39,7 @@ struct PatientPageTests {
             let form = try await browser.get("/prescriptions/new?patient=P-WEB")
             #expect(
                 form.status == .ok && form.body.contains("value=\"P-WEB\"") && form.body.contains("Dr. Grace Sample"))
-            let formKey = String(
-                form.body[form.body.range(of: "name=\"key\" value=\"")!.upperBound...].prefix { $0 != "\"" })
+            let formKey = try #require(Browser.value(of: "key", in: form.body))
             var fields = [
                 "csrf": Browser.token(form.body) ?? "", "key": formKey, "patient": "P-WEB", "prescriber": "DR-WEB",
                 "prescriber_name": "Dr Web", "style": "AD", "class": "9", "side": "both", "quantity": "2",
@@ -136,19 +134,10 @@ struct PatientPageTests {
         try await fixture.test { client in
             let browser = Browser(client)
             #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
-            let form = try await browser.get("/fit?style=AD")
             // An ankle far beyond every chart: made-to-measure in every line.
-            let recorded = try await browser.post(
-                "/fit",
-                [
-                    "csrf": Browser.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "cB": "45",
-                    "cB1": "50", "cC": "52", "cD": "40", "lD": "41", "rx": "RX-1001", "key": "mtm-1",
-                ])
-            let id = try #require(
-                recorded.body.range(of: "fitting ").map {
-                    String(recorded.body[$0.upperBound...].prefix { $0.isNumber })
-                },
-                "\(recorded.body)")
+            let recorded = try await browser.fitAD(
+                ["cB": "45", "cB1": "50", "cC": "52", "cD": "40", "lD": "41"], rx: "RX-1001", key: "mtm-1")
+            let id = try #require(Browser.fittingNumber(in: recorded.body), "\(recorded.body)")
             let history = try await browser.get("/patients/P-0001")
             #expect(history.body.contains("href=\"/fittings/\(id)\""))
             let page = try await browser.get("/fittings/\(id)")

@@ -115,6 +115,27 @@ final class Browser: @unchecked Sendable {
         return (response.status, String(buffer: response.body), response.headers)
     }
 
+    /// The value of the first field `name` on `page` (or on the part of it given).
+    static func value(of name: String, in page: some StringProtocol) -> String? {
+        page.range(of: "name=\"\(name)\" value=\"").map { String(page[$0.upperBound...].prefix { $0 != "\"" }) }
+    }
+
+    /// The number of the fitting a fit page says it recorded.
+    static func fittingNumber(in page: String) -> String? {
+        page.range(of: "fitting ").map { String(page[$0.upperBound...].prefix { $0.isNumber }) }
+    }
+
+    /// Fits an AD leg in class 2 (cm) from the fit page with `points`, recorded against `rx` with `key`.
+    func fitAD(_ points: [String: String], rx: String, key: String) async throws -> (
+        status: HTTPResponse.Status, body: String, headers: HTTPFields
+    ) {
+        let form = try await get("/fit?style=AD")
+        let fields = [
+            "csrf": Self.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "rx": rx, "key": key,
+        ]
+        return try await post("/fit", fields.merging(points) { first, _ in first })
+    }
+
     /// The CSRF token of the last form on `page`.
     static func token(_ page: String) -> String? {
         guard let range = page.range(of: "name=\"csrf\" value=\"", options: .backwards) else { return nil }
