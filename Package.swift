@@ -122,10 +122,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // A browser's part in the route tests (cookies, forms), shared by the web and parity tests.
+        .target(
+            name: "WebTestSupport",
+            dependencies: [.product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/WebTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CounterWebTests",
             dependencies: [
-                "CounterWeb", "Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport", "SyntheticData",
+                "WebTestSupport", "CounterWeb", "Counter", "Fitting", "Inventory", "Postgres", "PostgresTestSupport",
+                "SyntheticData",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -133,7 +141,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Fitting", "cfit", "PostgresTestSupport", "SyntheticData"],
+            dependencies: [
+                "Fitting", "cfit", "CounterWeb", "Inventory", "Postgres", "PostgresTestSupport", "SyntheticData",
+                "WebTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
     ],

@@ -195,7 +195,7 @@ public struct BatchFit: Sendable {
         } catch {
             return .failure(
                 RowError(
-                    row: leg.row, column: error.field,
+                    row: leg.row, column: error.field ?? "",
                     problem: error.reason ?? "expected \(error.expected ?? "?"), found \(error.found ?? "?")"))
         }
     }

@@ -1,3 +1,4 @@
+import Counter
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -40,7 +41,7 @@ enum APIRoutes {
                 summary: "An article (SKU, GTIN or GS1 code) with its stock",
                 writes: false, parameters: [("code", "path", "SKU, GTIN or scanned GS1 code")], body: [], created: false
             ) { _, context, caller in
-                let code = try PageRoutes.articleCode(context.parameters.get("code")?.removingPercentEncoding ?? "")
+                let code = try PageRoutes.articleCode(try Web.path(context, "code"), field: "code")
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Articles(connection: $0).show(code) })
             },
@@ -51,8 +52,8 @@ enum APIRoutes {
                     ("sku", "query", "SKU or GTIN (optional)"), ("location", "query", "location code (optional)"),
                 ], body: [], created: false
             ) { request, _, caller in
-                let sku = request.uri.queryParameters.get("sku")
-                let location = request.uri.queryParameters.get("location")
+                let sku = (try Web.query(request, "sku"))
+                let location = (try Web.query(request, "location"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
                         try Stock(connection: $0).balances(sku: sku, location: location)
@@ -81,7 +82,7 @@ enum APIRoutes {
                 summary: "Hand the reserved unit over (dispense it)", writes: true,
                 parameters: [("id", "path", "reservation number")], body: [], created: true
             ) { _, context, caller in
-                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
+                let id = try number(try Web.path(context, "id"), "id")
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
@@ -92,7 +93,7 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/reservations/{id}/release", summary: "Give a reserved unit back to stock",
                 writes: true, parameters: [("id", "path", "reservation number")], body: [], created: false
             ) { _, context, caller in
-                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
+                let id = try number(try Web.path(context, "id"), "id")
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
@@ -163,7 +164,7 @@ enum APIRoutes {
                 method: .get, path: "/api/v1/stock/low", summary: "What is below its minimum, with suggested orders",
                 writes: false, parameters: [("location", "query", "location code (optional)")], body: [], created: false
             ) { request, _, caller in
-                let location = request.uri.queryParameters.get("location")
+                let location = (try Web.query(request, "location"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Stock(connection: $0).low(location: location) })
             },
@@ -171,7 +172,7 @@ enum APIRoutes {
                 method: .get, path: "/api/v1/stock/history", summary: "An article's ledger, oldest first",
                 writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false
             ) { request, _, caller in
-                let sku = try PageRoutes.articleCode(request.uri.queryParameters.get("sku") ?? "")
+                let sku = try PageRoutes.articleCode((try Web.query(request, "sku")) ?? "", field: "sku")
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Stock(connection: $0).history(sku: sku) })
             },
@@ -182,8 +183,8 @@ enum APIRoutes {
                 parameters: [("code", "path", "lot code"), ("sku", "query", "SKU, when the code is not unique")],
                 body: [], created: false
             ) { request, context, caller in
-                let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
-                let sku = request.uri.queryParameters.get("sku")
+                let code = try Web.path(context, "code")
+                let sku = (try Web.query(request, "sku"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Lots(connection: $0).show(code, sku: sku) })
             },
@@ -195,11 +196,11 @@ enum APIRoutes {
                     ("sku", false, "SKU, when the code is not unique", "string"),
                 ], created: false
             ) { request, context, caller in
-                let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
+                let code = try Web.path(context, "code")
                 let body = try await jsonObject(request)
                 let statusText = try string(body, "status")
                 guard let status = Lots.Status(rawValue: statusText) else {
-                    throw WebInputError("status", expected: "approved, on-hold or recalled", found: statusText)
+                    throw CounterError.badInput("status", expected: "approved, on-hold or recalled", typed: statusText)
                 }
                 let (reason, sku) = (try string(body, "reason"), try optionalString(body, "sku"))
                 let key = caller.key!
@@ -216,8 +217,8 @@ enum APIRoutes {
                     ("patient", "query", "patient reference (optional)"),
                 ], body: [], created: false
             ) { request, _, caller in
-                let status = request.uri.queryParameters.get("status")
-                let patient = request.uri.queryParameters.get("patient")
+                let status = (try Web.query(request, "status"))
+                let patient = (try Web.query(request, "patient"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
                         try Prescriptions(connection: $0).list(status: status, patient: patient)
@@ -228,7 +229,7 @@ enum APIRoutes {
                 summary: "A patient's prescriptions, fittings and garments handed over", writes: false,
                 parameters: [("reference", "path", "patient reference")], body: [], created: false
             ) { _, context, caller in
-                let reference = context.parameters.get("reference")?.removingPercentEncoding ?? ""
+                let reference = try Web.path(context, "reference")
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Patients(connection: $0).show(reference) })
             },
@@ -244,8 +245,8 @@ enum APIRoutes {
                     ("abpi", false, "ankle-brachial pressure index", "string"),
                 ], created: false
             ) { request, _, caller in
-                let body = try await jsonObject(request)
-                return try await FitAPI.fit(body, state: state, login: caller.login)
+                return try await FitAPI.fit(
+                    Array(buffer: try await Web.body(request)), state: state, login: caller.login)
             },
         ]
     }
@@ -299,7 +300,7 @@ enum APIRoutes {
             if writes {
                 let token = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
                 guard PasswordCheck.constantTimeEqual(Array(token.utf8), Array(session.csrf.utf8)) else {
-                    throw WebInputError("X-CSRF-Token", expected: "the session's token", found: token)
+                    throw CounterError.badInput("X-CSRF-Token", expected: "the session's token", typed: token)
                 }
             }
         } else {
@@ -310,7 +311,8 @@ enum APIRoutes {
         guard (1...200).contains(key.count),
             key.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue! >= 0x21 })
         else {
-            throw WebInputError("Idempotency-Key", expected: "a key of 1 to 200 visible ASCII characters", found: key)
+            throw CounterError.badInput(
+                "Idempotency-Key", expected: "a key of 1 to 200 visible ASCII characters", typed: key)
         }
         // Keys are the caller's own: two systems choosing the same key never collide.
         return Caller(login: login, key: "api:\(login):\(key)")
@@ -318,60 +320,67 @@ enum APIRoutes {
 
     /// A problem details document (RFC 9457) for `error`.
     static func problem(_ error: any Error) -> Response {
-        let (status, reason, message) = Web.describe(error)
+        let failure = Web.describe(error)
+        let status = failure.status
         var object: [String: Any] = [
-            "type": "/api/v1/problems/\(reason)", "title": status.reasonPhrase, "status": status.code,
-            "detail": message, "reason": reason,
+            "type": "/api/v1/problems/\(failure.reason)", "title": status.reasonPhrase, "status": status.code,
+            "detail": failure.message, "reason": failure.reason,
         ]
         // A bad file has more than one problem: each, with its line and field, after the first.
-        if let details = (error as? InventoryError)?.details, !details.isEmpty { object["issues"] = details }
+        if !failure.details.isEmpty { object["issues"] = failure.details }
         let data =
             (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
         var response = Web.json(Array(data), status: status, type: "application/problem+json")
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"cfit\", charset=\"UTF-8\"" }
-        if let seconds = (error as? WebState.Refusal)?.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
         return response
     }
 
     static func jsonObject(_ request: Request) async throws -> [String: Any] {
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await Web.body(request)
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
-            throw WebInputError("body", expected: "a JSON object", found: String(String(buffer: body).prefix(80)))
+            throw CounterError.badInput(
+                "body", expected: "a JSON object", typed: String(String(buffer: body).prefix(80)))
         }
         return object
     }
 
     static func string(_ object: [String: Any], _ name: String) throws -> String {
         guard let value = try optionalString(object, name) else {
-            throw WebInputError(name, expected: "a string", found: "")
+            throw CounterError.badInput(name, expected: "a string", typed: "")
         }
         return value
     }
 
     static func optionalString(_ object: [String: Any], _ name: String) throws -> String? {
         guard let value = object[name], !(value is NSNull) else { return nil }
-        guard let text = value as? String else { throw WebInputError(name, expected: "a string", found: "\(value)") }
+        guard let text = value as? String else {
+            throw CounterError.badInput(name, expected: "a string", typed: "\(value)")
+        }
+        guard !text.contains("\u{0}") else {
+            throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
+        }
         return text
     }
 
     static func integer(_ object: [String: Any], _ name: String, allowZero: Bool = false) throws -> Int {
         guard let value = object[name], !(value is NSNull) else {
-            throw WebInputError(name, expected: "a whole number", found: "")
+            throw CounterError.badInput(name, expected: "a whole number", typed: "")
         }
         // JSON true and false come as NSNumber too, of type "c".
         guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
             let whole = Int(exactly: number.doubleValue), allowZero || whole != 0
         else {
-            throw WebInputError(
-                name, expected: allowZero ? "a whole number" : "a whole number other than 0", found: "\(value)")
+            throw CounterError.badInput(
+                name, expected: allowZero ? "a whole number" : "a whole number other than 0", typed: "\(value)")
         }
         return whole
     }
 
     static func number(_ text: String?, _ name: String) throws -> Int64 {
         guard let text, let value = Int64(text), value > 0 else {
-            throw WebInputError(name, expected: "a positive whole number", found: text ?? "")
+            throw CounterError.badInput(name, expected: "a positive whole number", typed: text ?? "")
         }
         return value
     }

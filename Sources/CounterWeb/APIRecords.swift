@@ -1,3 +1,4 @@
+import Counter
 import Fitting
 import Foundation
 import HTTPTypes
@@ -18,9 +19,9 @@ extension APIRoutes {
                     ("search", "query", "words, e.g. classic AD2 beige"), ("limit", "query", "at most (default 50)"),
                 ], body: [], created: false
             ) { request, _, caller in
-                let search = request.uri.queryParameters.get("search").map { String($0) } ?? ""
+                let search = (try Web.query(request, "search")).map { String($0) } ?? ""
                 guard !search.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw WebInputError("search", expected: "words to search for", found: search)
+                    throw CounterError.badInput("search", expected: "words to search for", typed: search)
                 }
                 let limit = try days(request, "limit", default: 50, units: "articles", maximum: 1_000)
                 return try Web.encode(
@@ -51,7 +52,7 @@ extension APIRoutes {
                 writes: false, parameters: [("search", "query", "part of a name or reference (optional)")], body: [],
                 created: false
             ) { request, _, caller in
-                let search = request.uri.queryParameters.get("search").flatMap { $0.isEmpty ? nil : $0 }
+                let search = (try Web.query(request, "search")).flatMap { $0.isEmpty ? nil : $0 }
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Patients(connection: $0).list(search: search) })
             },
@@ -75,7 +76,7 @@ extension APIRoutes {
                 method: .get, path: "/api/v1/prescriptions/{number}", summary: "One prescription", writes: false,
                 parameters: [("number", "path", "prescription number")], body: [], created: false
             ) { _, context, caller in
-                let number = context.parameters.get("number")?.removingPercentEncoding ?? ""
+                let number = try Web.path(context, "number")
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Prescriptions(connection: $0).show(number) })
             },
@@ -106,7 +107,7 @@ extension APIRoutes {
                 }
                 fields["side"] = fields["side"] ?? "both"
                 for name in ["patient", "prescriber", "style", "class"] where fields[name] == nil {
-                    throw WebInputError(name, expected: "a string", found: "")
+                    throw CounterError.badInput(name, expected: "a string", typed: "")
                 }
                 fields["quantity"] = String(try integer(body, "quantity"))
                 let new = try PatientPages.prescription(fields)
@@ -121,7 +122,7 @@ extension APIRoutes {
                 summary: "Cancel a prescription (its reservations are released)", writes: true,
                 parameters: [("number", "path", "prescription number")], body: [], created: false
             ) { _, context, caller in
-                let number = context.parameters.get("number")?.removingPercentEncoding ?? ""
+                let number = try Web.path(context, "number")
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
@@ -139,7 +140,7 @@ extension APIRoutes {
                     ("reopen", false, "reopen a completed prescription, to dispense a replacement", "boolean"),
                 ], created: true
             ) { request, context, caller in
-                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
+                let id = try number(try Web.path(context, "id"), "id")
                 let body = try await jsonObject(request)
                 let reason = try string(body, "reason")
                 let quantity = body["quantity"] == nil ? nil : try integer(body, "quantity")
@@ -170,7 +171,8 @@ extension APIRoutes {
                 )
                 let reasonText = try string(body, "reason")
                 guard let reason = WriteOffReason(rawValue: reasonText) else {
-                    throw WebInputError("reason", expected: "expired, damaged, returned or recalled", found: reasonText)
+                    throw CounterError.badInput(
+                        "reason", expected: "expired, damaged, returned or recalled", typed: reasonText)
                 }
                 let (lot, note) = (try optionalString(body, "lot"), try optionalString(body, "note"))
                 let key = caller.key!
@@ -207,7 +209,7 @@ extension APIRoutes {
                 summary: "A recorded fitting: its measurements and results", writes: false,
                 parameters: [("id", "path", "fitting number")], body: [], created: false
             ) { _, context, caller in
-                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
+                let id = try number(try Web.path(context, "id"), "id")
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Fittings(connection: $0).show(id) })
             },
@@ -221,11 +223,10 @@ extension APIRoutes {
                     ("toe", "query", "closed (default) or open"), ("color", "query", "the colour (default beige)"),
                 ], body: [], created: false
             ) { request, context, caller in
-                let id = try number(context.parameters.get("id")?.removingPercentEncoding, "id")
-                let query = request.uri.queryParameters
-                let line = query.get("line").flatMap { $0.isEmpty ? nil : String($0) }
+                let id = try number(try Web.path(context, "id"), "id")
+                let line = try Web.query(request, "line").flatMap { $0.isEmpty ? nil : $0 }
                 let (toe, color) = (
-                    query.get("toe").map { String($0) } ?? "closed", query.get("color").map { String($0) } ?? "beige"
+                    try Web.query(request, "toe") ?? "closed", try Web.query(request, "color") ?? "beige"
                 )
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
@@ -261,7 +262,7 @@ extension APIRoutes {
                 summary: "Disable a location that holds no stock (admin)", writes: true,
                 parameters: [("code", "path", "location code")], body: [], created: false
             ) { _, context, caller in
-                let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
+                let code = try Web.path(context, "code")
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
@@ -286,7 +287,7 @@ extension APIRoutes {
                 ], created: false, keyed: false, multipart: true
             ) { request, _, caller in
                 let upload = try await catalogUpload(request, login: caller.login)
-                let dryRun = request.uri.queryParameters.get("dry_run") == "true"
+                let dryRun = (try Web.query(request, "dry_run")) == "true"
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
                         try AdminPages.importing(upload, dryRun: dryRun, on: $0)
@@ -297,16 +298,16 @@ extension APIRoutes {
 
     /// The files of a `multipart/form-data` catalog upload: `catalog` and, optionally, `articles`.
     static func catalogUpload(_ request: Request, login: String) async throws -> WebState.Upload {
-        let body = Array(buffer: try await request.body.collect(upTo: 64 << 20))
+        let body = Array(buffer: try await Web.body(request, limit: 64 << 20))
         guard let boundary = request.headers[.contentType].flatMap(Multipart.boundary),
             let parts = Multipart.parts(body, boundary: boundary)
         else {
-            throw WebInputError(
+            throw CounterError.badInput(
                 "body", expected: "multipart/form-data with a catalog file",
-                found: request.headers[.contentType] ?? "no Content-Type")
+                typed: request.headers[.contentType] ?? "no Content-Type")
         }
         guard let catalog = parts.first(where: { $0.name == "catalog" }), !catalog.bytes.isEmpty else {
-            throw WebInputError("catalog", expected: "a catalog JSON file", found: "none")
+            throw CounterError.badInput("catalog", expected: "a catalog JSON file", typed: "none")
         }
         let articles = parts.first { $0.name == "articles" && !$0.bytes.isEmpty }
         return WebState.Upload(
@@ -320,11 +321,11 @@ extension APIRoutes {
         _ request: Request, _ name: String, default value: Int, allowZero: Bool = false, units: String = "days",
         maximum: Int = 36_500
     ) throws -> Int {
-        guard let text = request.uri.queryParameters.get(name), !text.isEmpty else { return value }
+        guard let text = try Web.query(request, name), !text.isEmpty else { return value }
         guard let number = Int(text), number >= (allowZero ? 0 : 1), number <= maximum else {
-            throw WebInputError(
+            throw CounterError.badInput(
                 name, expected: "a whole number of \(units) from \(allowZero ? 0 : 1) to \(maximum)",
-                found: String(text))
+                typed: String(text))
         }
         return number
     }
@@ -338,7 +339,7 @@ extension APIRoutes {
     static func boolean(_ object: [String: Any], _ name: String) throws -> Bool {
         guard let value = object[name], !(value is NSNull) else { return false }
         guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
-            throw WebInputError(name, expected: "true or false", found: "\(value)")
+            throw CounterError.badInput(name, expected: "true or false", typed: "\(value)")
         }
         return number.boolValue
     }

@@ -1,3 +1,4 @@
+import Counter
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,7 +12,7 @@ enum AdminPages {
         router.get("/admin") { request, _ in
             try await RecordPages.page(request, state: state, title: "Admin", current: "/admin") {
                 session, connection in
-                try desk(session: session, connection: connection, notice: request.uri.queryParameters.get("done"))
+                try desk(session: session, connection: connection, notice: (try Web.query(request, "done")))
             }
         }
 
@@ -19,7 +20,7 @@ enum AdminPages {
             guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
                 return Web.redirect("/login")
             }
-            let body = Array(buffer: try await request.body.collect(upTo: 64 << 20))
+            let body = Array(buffer: try await Web.body(request, limit: 64 << 20))
             guard let boundary = request.headers[.contentType].flatMap(Multipart.boundary),
                 let parts = Multipart.parts(body, boundary: boundary)
             else {
@@ -55,7 +56,7 @@ enum AdminPages {
                         """))
             } catch {
                 return problemPage(
-                    session, Web.describe(error).message, details: (error as? InventoryError)?.details ?? [])
+                    session, Web.describe(error).message, details: Web.describe(error).details)
             }
         }
 
@@ -65,7 +66,7 @@ enum AdminPages {
                 guard let upload = state.uploads.withLock({ $0.removeValue(forKey: token) }),
                     upload.login == session.login
                 else {
-                    throw WebInputError("upload", expected: "a file checked in the last hour", found: token)
+                    throw CounterError.badInput("upload", expected: "a file checked in the last hour", typed: token)
                 }
                 let summary = try await state.withConnection(session.login) {
                     try importing(upload, dryRun: false, on: $0)
@@ -110,7 +111,7 @@ enum AdminPages {
         router.post("/admin/locations") { request, _ in
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let (code, name, kind) = (fields["code"] ?? "", fields["name"] ?? "", fields["kind"] ?? "stock")
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 _ = try await state.withConnection(session.login) {
                     try Locations(connection: $0).add(code: code, name: name, kind: kind, key: "web:\(key)")
                 }

@@ -7,60 +7,84 @@ import Postgres
 /// `POST /api/v1/fit`: legs fitted against the database's lines, answered with exactly the JSON
 /// `cfit fit --json` prints (each ready-made result with its articles in stock).
 enum FitAPI {
-    static func fit(_ body: [String: Any], state: WebState, login: String) async throws -> [UInt8] {
-        let styleText = try APIRoutes.string(body, "style")
-        guard let style = Style(rawValue: styleText) else {
-            throw WebInputError("style", expected: "AD, AF, AG or AT", found: styleText)
+    /// Fits the body `{"style", "class", "unit"?, "abpi"?, "legs": {"leg"|"left"|"right": {POINT: value}}}`.
+    /// The body is read as written: a measurement is a string as typed (`"36,5"`, `"13 1/2"`) or
+    /// a JSON number taken from its text, never through a binary floating point.
+    static func fit(_ body: [UInt8], state: WebState, login: String) async throws -> [UInt8] {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(utf8: body)
+        } catch {
+            throw CounterError.badInput("body", expected: "a JSON object", found: "\(error)")
         }
-        let classText = try APIRoutes.string(body, "class")
-        let unitText = try APIRoutes.optionalString(body, "unit") ?? "cm"
-        guard let unit = LengthUnit(rawValue: unitText) else {
-            throw WebInputError("unit", expected: "cm or in", found: unitText)
+        guard case .object(let members) = document else {
+            throw CounterError.badInput("body", expected: "a JSON object", found: document.kindDescription)
         }
-        var abpi: ABPI?
-        if let text = try APIRoutes.optionalString(body, "abpi") {
-            do { abpi = try ABPI.parse(text) } catch {
-                throw WebInputError("abpi", expected: "an index such as 0.9", found: text)
+        func text(_ name: String) throws -> String? {
+            guard let value = members.last(where: { $0.key == name })?.value else { return nil }
+            switch value {
+            case .null: return nil
+            case .string(let text):
+                guard !text.contains("\u{0}") else {
+                    throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
+                }
+                return text
+            case .number(let text) where name == "abpi": return text
+            default: throw CounterError.badInput(name, expected: "a string", found: value.kindDescription)
             }
         }
-        guard let legsObject = body["legs"] as? [String: Any], !legsObject.isEmpty else {
-            throw WebInputError("legs", expected: "an object: leg, or left and right", found: "")
+        let style = try Input.style(try text("style"))
+        guard let classText = try text("class") else {
+            throw CounterError.badInput("class", expected: "a class such as 2, RAL:2 or US:20-30", found: "none")
         }
-        var legs: [(side: Side?, leg: LegMeasurements)] = []
-        for name in legsObject.keys.sorted() {
+        let unit = try Input.unit(try text("unit"))
+        let abpi = try Input.abpi(try text("abpi"))
+        guard case .object(let legsObject)? = members.last(where: { $0.key == "legs" })?.value, !legsObject.isEmpty
+        else {
+            throw CounterError.badInput("legs", expected: "an object: leg, or left and right", found: "none")
+        }
+        var entered: [(side: Side?, values: [(point: String, text: String)])] = []
+        for (name, value) in legsObject {
             let side: Side?
             switch name {
             case "leg": side = nil
             case "left": side = .left
             case "right": side = .right
-            default: throw WebInputError("legs", expected: "leg, left or right", found: name)
+            default: throw CounterError.badInput("legs", expected: "leg, or left and right", typed: name)
             }
-            guard let points = legsObject[name] as? [String: Any] else {
-                throw WebInputError("legs.\(name)", expected: "an object of points", found: "")
+            guard case .object(let points) = value else {
+                throw CounterError.badInput(
+                    "legs.\(name)", expected: "an object of points such as {\"cB\": \"22\"}",
+                    found: value.kindDescription)
             }
-            var leg = LegMeasurements()
-            for (key, value) in points {
-                guard let point = MeasurementPoint(rawValue: key) else {
-                    throw WebInputError("legs.\(name)", expected: "measurement points such as cB, cC, lD", found: key)
+            var values: [(point: String, text: String)] = []
+            for (point, measured) in points {
+                switch measured {
+                case .string(let typed), .number(let typed): values.append((point, typed))
+                default:
+                    throw CounterError.badInput(
+                        "\(side.map { "\($0.rawValue) " } ?? "")\(point)",
+                        expected: "a measurement as a string or a number",
+                        found: measured.kindDescription)
                 }
-                let text = (value as? String) ?? (value as? NSNumber).map { "\($0)" } ?? ""
-                do {
-                    leg[point] = try Length.parse(text, unit: unit)
-                } catch {
-                    throw WebInputError("legs.\(name).\(key)", expected: "a length in \(unit.rawValue)", found: text)
-                }
             }
-            legs.append((side, leg))
+            entered.append((side, values))
         }
-        if legs.count == 2 { legs.sort { $0.side == .left && $1.side == .right } }
-        let measured = legs
-        let index = abpi
+        let hasLeg = entered.contains { $0.side == nil }
+        guard !(hasLeg && entered.count > 1) else {
+            throw CounterError.badInput("legs", expected: "leg, or left and right", found: "leg with another")
+        }
+        guard Set(entered.map(\.side)).count == entered.count else {
+            throw CounterError.badInput("legs", expected: "each leg once", found: "a leg given twice")
+        }
+        entered.sort { ($0.side == .left ? 0 : 1) < ($1.side == .left ? 0 : 1) }
+        let legs = entered
         let location = state.location
         return try await state.withConnection(login) { connection in
             let lines = try Catalogs(connection: connection).productLines()
             let (report, _, stock) = try fitted(
-                { measured }, lines: lines, style: style, classText: classText, unit: unit, abpi: index,
-                location: location, on: connection)
+                { try legs.map { ($0.side, try Input.leg($0.values, unit: unit, side: $0.side)) } }, lines: lines,
+                style: style, classText: classText, unit: unit, abpi: abpi, location: location, on: connection)
             var out: [UInt8] = []
             FitJSON.write(report, single: false, stock: stock, into: &out)
             return out

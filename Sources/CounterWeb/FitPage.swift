@@ -52,24 +52,19 @@ enum FitPage {
             """
     }
 
-    /// Reads the posted form into legs; a bad value names its field.
+    /// Reads the posted form into legs through the layer's readers; a bad value names its point
+    /// as every face does (`cB`, `left cB`). An empty box is a point not measured.
     static func legs(_ fields: [String: String], entry: Entry, lines: [ProductLine]) throws -> [(
         side: Side?, leg: LegMeasurements
     )] {
         let points = Set(lines.flatMap { $0.requiredPoints(for: entry.style) }).sorted()
         func leg(_ side: Side?) throws -> LegMeasurements {
-            var leg = LegMeasurements()
-            for point in points {
+            let values: [(point: String, text: String)] = points.compactMap { point in
                 let name = side.map { "\($0.rawValue).\(point.rawValue)" } ?? point.rawValue
-                let text = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
-                guard !text.isEmpty else { continue }
-                do {
-                    leg[point] = try Length.parse(text, unit: entry.unit)
-                } catch {
-                    throw WebInputError(name, expected: "a length in \(entry.unit.rawValue)", found: text)
-                }
+                let text = (fields[name] ?? "").trimmingWhitespace()
+                return text.isEmpty ? nil : (point.rawValue, text)
             }
-            return leg
+            return try Input.leg(values, unit: entry.unit, side: side)
         }
         return entry.bothLegs ? [(.left, try leg(.left)), (.right, try leg(.right))] : [(nil, try leg(nil))]
     }
@@ -103,7 +98,8 @@ enum FitPage {
                     return
                         "<tr><td>\(point.point.rawValue)</td><td>\(point.value.formatted(in: unit, minFractionDigits: 1))</td><td>\(gauge)</td><td>\(point.inside ? "inside" : "outside")</td></tr>"
                 }
-                let reasons: [HTML] = fit.reasons.map { "<li>\($0.message)</li>" }
+                let reasonItems: [HTML] = fit.reasons.map { "<li>\($0.message)</li>" }
+                let reasons: HTML = reasonItems.isEmpty ? "" : "<ul class=\"reasons\">\(reasonItems)</ul>"
                 let articles = stock[LegLine(side: leg.side, line: fit.line.id)] ?? []
                 let rows: [HTML] = articles.map { article in
                     let elsewhere = article.elsewhere.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
@@ -133,7 +129,7 @@ enum FitPage {
                     <section><h3>\(fit.line.name) <small>\(fit.line.manufacturer) · class \(fit.pressureClass.label)</small></h3>
                     <p>\(verdict)</p>
                     <table><thead><tr><th>Point</th><th>Measured</th><th>Range</th><th></th></tr></thead><tbody>\(points)</tbody></table>
-                    \(reasons.isEmpty ? "" : "<ul>\(reasons)</ul>")\(stockTable)</section>
+                    \(reasons)\(stockTable)</section>
                     """)
             }
             let warnings: [HTML] = leg.warnings.map { "<p class=\"error\">\($0)</p>" }

@@ -19,10 +19,9 @@ enum FittingPages {
 
         router.get("/fittings/:id/order") { request, context in
             let idText = context.parameters.get("id") ?? ""
-            let query = request.uri.queryParameters
-            let line = query.get("line").flatMap { $0.isEmpty ? nil : String($0) }
-            let toe = query.get("toe").map { String($0) } ?? "closed"
-            let color = query.get("color").map { String($0) } ?? "beige"
+            let line = try Web.query(request, "line").flatMap { $0.isEmpty ? nil : $0 }
+            let toe = try Web.query(request, "toe") ?? "closed"
+            let color = try Web.query(request, "color") ?? "beige"
             return try await RecordPages.page(request, state: state, title: "Order sheet", current: "/patients") {
                 _, connection in
                 let id = try APIRoutes.number(idText, "fitting")

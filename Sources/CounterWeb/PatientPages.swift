@@ -1,3 +1,4 @@
+import Counter
 import Fitting
 import Foundation
 import Hummingbird
@@ -13,10 +14,11 @@ enum PatientPages {
 
     static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/due") { request, _ in
-            let withinText = request.uri.queryParameters.get("within") ?? "30"
+            let withinText = (try Web.query(request, "within")) ?? "30"
             return try await RecordPages.page(request, state: state, title: "Due", current: "/due") { _, connection in
                 guard let within = Int(withinText), (0...3_650).contains(within) else {
-                    throw WebInputError("within", expected: "a number of days from 0 to 3650", found: withinText)
+                    throw CounterError.badInput(
+                        "within", expected: "a number of days from 0 to 3650", typed: withinText)
                 }
                 let today = CalendarDay.today()
                 return due(try Due(connection: connection, today: today).list(within: within), within, today)
@@ -24,7 +26,7 @@ enum PatientPages {
         }
 
         router.get("/patients") { request, _ in
-            let search = request.uri.queryParameters.get("q")?.trimmingCharacters(in: .whitespaces) ?? ""
+            let search = (try Web.query(request, "q"))?.trimmingCharacters(in: .whitespaces) ?? ""
             return try await RecordPages.page(request, state: state, title: "Patients", current: "/patients") {
                 session, connection in
                 let found = try Patients(connection: connection).list(
@@ -37,7 +39,7 @@ enum PatientPages {
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let (reference, name) = (field(fields, "reference"), field(fields, "name"))
                 let born = try day(fields, "born")
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let patient = try await state.withConnection(session.login) {
                     try Patients(connection: $0).add(reference: reference, name: name, born: born, key: "web:\(key)")
                 }
@@ -52,7 +54,7 @@ enum PatientPages {
         }
 
         router.get("/prescriptions/new") { request, _ in
-            let entered = ["patient": request.uri.queryParameters.get("patient") ?? ""]
+            let entered = ["patient": (try Web.query(request, "patient")) ?? ""]
             return try await RecordPages.page(
                 request, state: state, title: "New prescription", current: "/prescriptions"
             ) { session, connection in
@@ -65,7 +67,7 @@ enum PatientPages {
         router.post("/prescriptions/new") { request, _ in
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let new = try prescription(fields)
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let record = try await state.withConnection(session.login) {
                     try Prescriptions(connection: $0).create(new, key: "web:\(key)")
                 }
@@ -82,7 +84,7 @@ enum PatientPages {
         router.post("/prescriptions/cancel") { request, _ in
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let number = field(fields, "rx")
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let record = try await state.withConnection(session.login) {
                     try Prescriptions(connection: $0).cancel(number, key: "web:\(key)")
                 }
@@ -109,14 +111,14 @@ enum PatientPages {
     static func prescription(_ fields: [String: String]) throws -> NewPrescription {
         let styleText = field(fields, "style")
         guard let style = Style(rawValue: styleText.uppercased()) else {
-            throw WebInputError("style", expected: "AD, AF, AG or AT", found: styleText)
+            throw CounterError.badInput("style", expected: "AD, AF, AG or AT", typed: styleText)
         }
         let classText = field(fields, "class")
         let pressureClass: PressureClass
         do {
             pressureClass = try PressureClass.parse(classText, defaultStandard: .RAL)
         } catch {
-            throw WebInputError("class", expected: "a class such as 2, RAL:2 or US:20-30", found: classText)
+            throw CounterError.badInput("class", expected: "a class such as 2, RAL:2 or US:20-30", typed: classText)
         }
         let quantity = try StockOperations.whole(field(fields, "quantity"), "quantity")
         func optional(_ name: String) -> String? {

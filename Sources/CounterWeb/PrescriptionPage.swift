@@ -1,3 +1,4 @@
+import Counter
 import Foundation
 import Hummingbird
 import Inventory
@@ -8,8 +9,8 @@ import Postgres
 enum PrescriptionPage {
     static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/prescriptions/:number") { request, context in
-            let number = context.parameters.get("number")?.removingPercentEncoding ?? ""
-            let notice: String? = request.uri.queryParameters.get("done")
+            let number = try Web.path(context, "number")
+            let notice: String? = (try Web.query(request, "done"))
             return try await RecordPages.page(request, state: state, title: "Prescription", current: "/prescriptions") {
                 session, connection in
                 let rx = try Prescriptions(connection: connection).show(number)
@@ -24,7 +25,7 @@ enum PrescriptionPage {
         router.post("/reservations/release") { request, _ in
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let id = try APIRoutes.number(fields["reservation"], "reservation")
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let released = try await state.withConnection(session.login) {
                     try Reservations(connection: $0).release(id, key: "web:\(key)")
                 }
@@ -42,7 +43,7 @@ enum PrescriptionPage {
                 let quantityText = fields["quantity"] ?? ""
                 let quantity = quantityText.isEmpty ? nil : try StockOperations.whole(quantityText, "quantity")
                 let (reason, location) = (fields["reason"] ?? "", fields["location"] ?? state.location)
-                let (rx, key) = (fields["rx"] ?? "", fields["key"] ?? Token.make())
+                let (rx, key) = (fields["rx"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
                 let taken = try await state.withConnection(session.login) {
                     try Dispensing(connection: $0).takeBack(
                         dispense: id, quantity: quantity, reason: reason, location: location, key: "web:\(key)")

@@ -19,7 +19,7 @@ enum RecordPages {
         router.get("/prescriptions") { request, _ in
             try await page(request, state: state, title: "Prescriptions", current: "/prescriptions") {
                 session, connection in
-                let status = request.uri.queryParameters.get("status").flatMap { $0.isEmpty ? nil : $0 } ?? "active"
+                let status = (try Web.query(request, "status")).flatMap { $0.isEmpty ? nil : $0 } ?? "active"
                 let records = try Prescriptions(connection: connection).list(status: status == "all" ? nil : status)
                 let rows: [HTML] = records.map { rx in
                     """
@@ -45,8 +45,8 @@ enum RecordPages {
         }
 
         router.get("/patients/:reference") { request, context in
-            let reference = context.parameters.get("reference")?.removingPercentEncoding ?? ""
-            let notice = request.uri.queryParameters.get("done")
+            let reference = try Web.path(context, "reference")
+            let notice = (try Web.query(request, "done"))
             return try await page(request, state: state, title: "Patient", current: "/patients") {
                 session, connection in
                 let history = try Patients(connection: connection).show(reference)
@@ -100,9 +100,10 @@ enum RecordPages {
         }
 
         router.get("/stock/history") { request, _ in
-            let sku = request.uri.queryParameters.get("sku") ?? ""
+            let sku = (try Web.query(request, "sku")) ?? ""
             return try await page(request, state: state, title: "History", current: "/stock") { _, connection in
-                let movements = try Stock(connection: connection).history(sku: try PageRoutes.articleCode(sku))
+                let movements = try Stock(connection: connection).history(
+                    sku: try PageRoutes.articleCode(sku, field: "sku"))
                 let rows: [HTML] = movements.map { movement in
                     "<tr><td>\(time(movement.occurredAt))</td><td>\(movement.location)</td><td>\(movement.lot ?? "—")</td><td>\(movement.delta > 0 ? "+\(movement.delta)" : "\(movement.delta)")</td><td>\(movement.onHandAfter)</td><td>\(movement.reason)</td><td>\(movement.reference ?? "")</td><td>\(movement.actor)</td></tr>"
                 }
@@ -128,7 +129,8 @@ enum RecordPages {
             let html = try await state.withConnection(session.login) { try body(session, $0) }
             return Web.page(Pages.layout(title, session: session, current: current, html))
         } catch {
-            let (status, _, message) = Web.describe(error)
+            let failure = Web.describe(error)
+            let (status, message) = (failure.status, failure.message)
             if status == .internalServerError {
                 state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             }

@@ -11,10 +11,58 @@ enum Web {
     static let sessionCookie = "cfit_session"
     static let loginCookie = "cfit_login"
 
-    /// The fields of an `application/x-www-form-urlencoded` body (at most 1 MiB).
+    /// The most a form or a JSON body may hold.
+    static let bodyLimit = 1 << 20
+
+    /// The body of `request`, refused as too large beyond `limit` bytes.
+    static func body(_ request: Request, limit: Int = bodyLimit) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw CounterError.plain(.tooLarge, "body: expected at most \(limit) bytes, found more")
+        }
+    }
+
+    /// The fields of an `application/x-www-form-urlencoded` body (at most 1 MiB); a field holding
+    /// a NUL character is refused by name.
     static func form(_ request: Request) async throws -> [String: String] {
-        let body = try await request.body.collect(upTo: 1 << 20)
-        return formFields(String(buffer: body))
+        let fields = formFields(String(buffer: try await body(request)))
+        for (name, value) in fields where value.contains("\u{0}") || name.contains("\u{0}") {
+            throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
+        }
+        return fields
+    }
+
+    /// The value of the query parameter `name`, read as a form encodes it (`+` is a space, as
+    /// browsers send `John+Smith`); `nil` when absent. A NUL character is refused by name.
+    static func query(_ request: Request, _ name: String) throws -> String? {
+        guard let raw = request.uri.query else { return nil }
+        for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard decodeFormPart(parts[0]) == name else { continue }
+            let value = parts.count > 1 ? decodeFormPart(parts[1]) : ""
+            guard !value.contains("\u{0}") else {
+                throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
+            }
+            return value
+        }
+        return nil
+    }
+
+    /// The path parameter `name`, percent-decoded; a NUL character is refused by name.
+    static func path(_ context: WebContext, _ name: String) throws -> String {
+        let raw = context.parameters.get(name) ?? ""
+        let value = raw.removingPercentEncoding ?? raw
+        guard !value.contains("\u{0}") else {
+            throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
+        }
+        return value
+    }
+
+    /// One name or value of a form or query: `+` is a space, then percent-decoding.
+    static func decodeFormPart(_ part: Substring) -> String {
+        let spaced = part.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     /// Parses `a=1&b=two+words`; a repeated field keeps its last value.
@@ -22,11 +70,7 @@ enum Web {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                let spaced = part.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+            fields[decodeFormPart(parts[0])] = parts.count > 1 ? decodeFormPart(parts[1]) : ""
         }
         return fields
     }
@@ -50,7 +94,7 @@ enum Web {
         do {
             return try CalendarDay(parsing: text)
         } catch {
-            throw WebInputError(field, expected: error.expected, found: text)
+            throw CounterError.badInput(field, expected: error.expected, typed: text)
         }
     }
 
@@ -76,47 +120,45 @@ enum Web {
         return Array(try encoder.encode(value))
     }
 
-    /// The words for a refusal, never a stack trace: the database's own message for an operation
-    /// it refused, a short account for anything else.
-    static func describe(_ error: any Error) -> (status: HTTPResponse.Status, reason: String, message: String) {
-        switch error {
-        case let error as InventoryError:
-            switch error.kind {
-            case .refused: return (.conflict, "refused", error.message)
-            case .badInput, .badData, .unreadable: return (.unprocessableContent, "bad-input", error.message)
-            case .notPermitted: return (.forbidden, "not-permitted", error.message)
-            }
-        case let error as PostgresError:
-            if error.sqlState?.code == "42501" {
-                return (.forbidden, "not-permitted", "permission denied: your login's role may not do this")
-            }
-            if error.isTransient {
-                return (.serviceUnavailable, "unavailable", "the database is busy or restarting: try again")
-            }
-            return (
-                .internalServerError, "database",
-                "the database could not do it (\(error.sqlState?.code ?? "no SQLSTATE"))"
-            )
-        case let refusal as WebState.Refusal:
-            return refusal.retryAfter == nil
-                ? (.unauthorized, "unauthorized", refusal.message) : (.tooManyRequests, "throttled", refusal.message)
-        case let error as WebInputError:
-            return (.unprocessableContent, "bad-input", error.message)
-        case let error as CounterError:
-            return error.kind == .refused
-                ? (.conflict, "refused", error.description) : (.unprocessableContent, "bad-input", error.description)
-        default:
-            return (.internalServerError, "internal", "something went wrong on the server")
-        }
+    /// How a failure is answered: its HTTP status, the problem's `reason` (the application
+    /// layer's kind, or the web's own `unauthorized` and `throttled`), one line for the person,
+    /// further lines, and when to try again.
+    struct Failure: Sendable {
+        let status: HTTPResponse.Status
+        let reason: String
+        let message: String
+        var details: [String] = []
+        var retryAfter: Int?
     }
-}
 
-/// Bad input from a form or a request body: one line naming the field, what was expected and
-/// what was found.
-struct WebInputError: Error, Sendable {
-    let message: String
-
-    init(_ field: String, expected: String, found: String) {
-        message = "\(field): expected \(expected), found \(found.isEmpty ? "nothing" : "'\(found)'")"
+    /// The answer to `error`, never a stack trace: each kind of the application layer's errors
+    /// has its status — bad input 422, not permitted 403, a refusal 409, a conflicting request 409,
+    /// busy 409 and unavailable 503 (both with `Retry-After`), too large 413, internal 500.
+    static func describe(_ error: any Error) -> Failure {
+        if let refusal = error as? WebState.Refusal {
+            return refusal.retryAfter == nil
+                ? Failure(status: .unauthorized, reason: "unauthorized", message: refusal.message)
+                : Failure(
+                    status: .tooManyRequests, reason: "throttled", message: refusal.message,
+                    retryAfter: refusal.retryAfter)
+        }
+        let error = CounterError(classifying: error)
+        let status: HTTPResponse.Status =
+            switch error.kind {
+            case .badInput, .badData, .unreadable: .unprocessableContent
+            case .refused, .conflict, .busy: .conflict
+            case .notPermitted: .forbidden
+            case .unavailable: .serviceUnavailable
+            case .tooLarge: .contentTooLarge
+            case .internal: .internalServerError
+            }
+        let message =
+            error.kind == .internal ? "something went wrong on the server; it has been logged" : error.message
+        // A file's faults keep the reason they always had; only they list their issues (the
+        // database's own detail can hold other rows' values and stays in the log).
+        let fileFault = error.kind == .badData || error.kind == .unreadable
+        return Failure(
+            status: status, reason: fileFault ? "bad-input" : error.kind.rawValue, message: message,
+            details: fileFault ? error.details : [], retryAfter: error.retryAfter)
     }
 }

@@ -83,8 +83,8 @@ enum PageRoutes {
             guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
                 return Web.redirect("/login")
             }
-            let query = request.uri.queryParameters.get("q")?.trimmingCharacters(in: .whitespaces) ?? ""
-            let notice = request.uri.queryParameters.get("done")
+            let query = (try Web.query(request, "q"))?.trimmingCharacters(in: .whitespaces) ?? ""
+            let notice = (try Web.query(request, "done"))
             guard !query.isEmpty else {
                 return Web.page(
                     Pages.stock(
@@ -110,8 +110,8 @@ enum PageRoutes {
                 }
                 guard let article = found else {
                     if matches.isEmpty {
-                        throw WebInputError(
-                            "q", expected: "a SKU, GTIN, scanned code or words describing an article", found: query)
+                        throw CounterError.badInput(
+                            "q", expected: "a SKU, GTIN, scanned code or words describing an article", typed: query)
                     }
                     return Web.page(
                         Pages.stock(
@@ -128,7 +128,8 @@ enum PageRoutes {
                         session: session, query: query, article: article, error: nil, notice: notice,
                         formKey: Token.make(), scanned: scanned))
             } catch {
-                let (status, _, message) = Web.describe(error)
+                let failure = Web.describe(error)
+                let (status, message) = (failure.status, failure.message)
                 return Web.page(
                     Pages.stock(
                         session: session, query: query, article: nil, error: message, notice: nil, formKey: Token.make()
@@ -142,12 +143,12 @@ enum PageRoutes {
                 let sku = fields["sku"] ?? ""
                 let quantityText = fields["quantity"] ?? ""
                 guard let quantity = Int(quantityText) else {
-                    throw WebInputError("quantity", expected: "a whole number", found: quantityText)
+                    throw CounterError.badInput("quantity", expected: "a whole number", typed: quantityText)
                 }
                 let expires = try Web.day(fields["expires"], field: "expires")
                 let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
                 let location = fields["location"] ?? ""
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let movement = try await state.withConnection(session.login) {
                     try Stock(connection: $0).receive(
                         sku: sku, quantity: quantity, location: location, lot: lot, expires: expires,
@@ -166,10 +167,10 @@ enum PageRoutes {
                 return Web.redirect("/login")
             }
             var entry = FitPage.Entry()
-            if let style = request.uri.queryParameters.get("style").flatMap(Style.init(rawValue:)) {
+            if let style = (try Web.query(request, "style")).flatMap(Style.init(rawValue:)) {
                 entry.style = style
             }
-            entry.bothLegs = request.uri.queryParameters.get("both") == "1"
+            entry.bothLegs = (try Web.query(request, "both")) == "1"
             do {
                 let lines = try await state.withConnection(session.login) {
                     try Catalogs(connection: $0).productLines()
@@ -192,26 +193,26 @@ enum PageRoutes {
             let fields = try await Web.form(request)
             guard checkCSRF(fields, session) else { return expired(session) }
             var entry = FitPage.Entry()
-            entry.style = Style(rawValue: fields["style"] ?? "") ?? .AD
             entry.classText = fields["class"] ?? ""
-            entry.unit = LengthUnit(rawValue: fields["unit"] ?? "cm") ?? .cm
             entry.bothLegs = fields["both"] == "1"
             entry.abpi = fields["abpi"] ?? ""
             entry.prescription = (fields["rx"] ?? "").trimmingCharacters(in: .whitespaces)
             entry.values = fields
             let location = state.location
+            // Style, unit and the form's key are read by the layer: nothing unknown is taken for a
+            // default, and a form without its key is refused rather than given a new one.
+            let read = Result { () throws -> String in
+                entry.style = try Input.style(fields["style"])
+                entry.unit = try Input.unit(fields["unit"])
+                return Input.scopedKey(try Input.idempotencyKey(fields["key"], field: "key"), face: "web")
+            }
             let entered = entry
-            let recordKey = "web:\(fields["key"] ?? Token.make())"
             let (lines, outcome): ([ProductLine], Result<(FitReport, [LegLine: [ArticleStock]], Int64?), any Error>) =
                 try await state.withConnection(session.login) { connection in
                     let lines = try Catalogs(connection: connection).productLines()
                     let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], Int64?) in
-                        let abpi: ABPI?
-                        do {
-                            abpi = entered.abpi.isEmpty ? nil : try ABPI.parse(entered.abpi)
-                        } catch {
-                            throw WebInputError("abpi", expected: "an index such as 0.9", found: entered.abpi)
-                        }
+                        let recordKey = try read.get()
+                        let abpi = try Input.abpi(entered.abpi)
                         let (report, legs, stock) = try FitAPI.fitted(
                             { try FitPage.legs(fields, entry: entered, lines: lines) }, lines: lines,
                             style: entered.style, classText: entered.classText, unit: entered.unit, abpi: abpi,
@@ -241,18 +242,20 @@ enum PageRoutes {
                         \(FitPage.results(session: session, report: report, stock: stock, location: location, prescription: entry.prescription))
                         """))
             case .failure(let error):
-                let text = (error as? CounterError).map(\.description) ?? Web.describe(error).message
-                return Web.page(
+                let failure = Web.describe(error)
+                var response = Web.page(
                     Pages.layout(
                         "Fit", session: session, current: "/fit",
-                        FitPage.form(session: session, lines: lines, entry: entry, error: text)),
-                    status: .unprocessableContent)
+                        FitPage.form(session: session, lines: lines, entry: entry, error: failure.message)),
+                    status: failure.status)
+                if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
+                return response
             }
         }
 
         router.post("/reserve") { request, _ in
             try await posted(request, state: state) { session, fields in
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let (rx, sku, location) = (fields["rx"] ?? "", fields["sku"] ?? "", state.location)
                 let reservation = try await state.withConnection(session.login) {
                     try Reservations(connection: $0).reserve(rx: rx, sku: sku, location: location, key: "web:\(key)")
@@ -273,10 +276,10 @@ enum PageRoutes {
 
         router.post("/dispense") { request, _ in
             try await posted(request, state: state) { session, fields in
-                let key = fields["key"] ?? Token.make()
+                let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let idText = fields["reservation"] ?? ""
                 guard let id = Int64(idText) else {
-                    throw WebInputError("reservation", expected: "a reservation number", found: idText)
+                    throw CounterError.badInput("reservation", expected: "a reservation number", typed: idText)
                 }
                 let dispense = try await state.withConnection(session.login) {
                     try Dispensing(connection: $0).dispense(reservation: id, key: "web:\(key)")
@@ -308,13 +311,16 @@ enum PageRoutes {
         do {
             return try await body(session, fields)
         } catch {
-            let (status, _, message) = Web.describe(error)
+            let failure = Web.describe(error)
+            let (status, message) = (failure.status, failure.message)
             if status == .internalServerError {
                 state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             } else {
                 state.logger.info("refused", metadata: ["login": "\(session.login)", "path": "\(request.uri.path)"])
             }
-            return Web.page(page(session, fields, message), status: status)
+            var response = Web.page(page(session, fields, message), status: status)
+            if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
+            return response
         }
     }
 
@@ -351,12 +357,7 @@ enum PageRoutes {
     static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     /// The article a scan or a typed code names: a GS1 code's GTIN, else the code as typed.
-    static func articleCode(_ text: String) throws -> String {
-        guard GS1Scan.looksScanned(text) else { return text }
-        do {
-            return try GS1Scan(text, referenceYear: CalendarDay.today().year).gtin.gtin14
-        } catch {
-            throw WebInputError("q", expected: "a GS1 code (\(error))", found: text)
-        }
+    static func articleCode(_ text: String, field: String = "q") throws -> String {
+        try Input.articleCode(text, field: field, referenceYear: CalendarDay.today().year)
     }
 }

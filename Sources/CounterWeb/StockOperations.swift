@@ -1,3 +1,4 @@
+import Counter
 import Foundation
 import Hummingbird
 import Inventory
@@ -11,7 +12,7 @@ enum StockOperations {
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let counted = try whole(fields["counted"], "counted")
-                let (location, key) = (fields["location"] ?? "", fields["key"] ?? Token.make())
+                let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
                 let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
                 let movement = try await state.withConnection(session.login) {
                     try Stock(connection: $0).count(
@@ -30,7 +31,9 @@ enum StockOperations {
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let quantity = try whole(fields["quantity"], "quantity")
-                let (from, to, key) = (fields["from"] ?? "", fields["to"] ?? "", fields["key"] ?? Token.make())
+                let (from, to, key) = (
+                    fields["from"] ?? "", fields["to"] ?? "", try Input.idempotencyKey(fields["key"], field: "key")
+                )
                 _ = try await state.withConnection(session.login) {
                     try Stock(connection: $0).transfer(
                         sku: sku, quantity: quantity, from: from, to: to, key: "web:\(key)")
@@ -48,7 +51,7 @@ enum StockOperations {
             try await PageRoutes.posted(request, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let quantity = try whole(fields["quantity"], "quantity")
-                let (location, key) = (fields["location"] ?? "", fields["key"] ?? Token.make())
+                let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
                 let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
                 _ = try await state.withConnection(session.login) {
                     try Stock(connection: $0).releaseReturn(
@@ -66,10 +69,10 @@ enum StockOperations {
                 let sku = fields["sku"] ?? ""
                 let quantity = try whole(fields["quantity"], "quantity")
                 guard let reason = WriteOffReason(rawValue: fields["reason"] ?? "") else {
-                    throw WebInputError(
-                        "reason", expected: "expired, damaged, returned or recalled", found: fields["reason"] ?? "")
+                    throw CounterError.badInput(
+                        "reason", expected: "expired, damaged, returned or recalled", typed: fields["reason"] ?? "")
                 }
-                let (location, key) = (fields["location"] ?? "", fields["key"] ?? Token.make())
+                let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
                 let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
                 let note = fields["note"].flatMap { $0.isEmpty ? nil : $0 }
                 _ = try await state.withConnection(session.login) {
@@ -85,9 +88,9 @@ enum StockOperations {
         }
 
         router.get("/lots/:code") { request, context in
-            let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
-            let sku: String? = request.uri.queryParameters.get("sku").flatMap { $0.isEmpty ? nil : $0 }
-            let notice: String? = request.uri.queryParameters.get("done")
+            let code = try Web.path(context, "code")
+            let sku: String? = (try Web.query(request, "sku")).flatMap { $0.isEmpty ? nil : $0 }
+            let notice: String? = (try Web.query(request, "done"))
             return try await RecordPages.page(request, state: state, title: "Lot", current: "/stock") {
                 session, connection in
                 lotPage(session, try Lots(connection: connection).show(code, sku: sku), notice: notice)
@@ -95,14 +98,14 @@ enum StockOperations {
         }
 
         router.post("/lots/:code/status") { request, context in
-            let code = context.parameters.get("code")?.removingPercentEncoding ?? ""
+            let code = try Web.path(context, "code")
             return try await PageRoutes.posted(request, state: state) { session, fields in
                 let sku = fields["sku"].flatMap { $0.isEmpty ? nil : $0 }
                 guard let status = Lots.Status(rawValue: fields["status"] ?? "") else {
-                    throw WebInputError(
-                        "status", expected: "approved, on-hold or recalled", found: fields["status"] ?? "")
+                    throw CounterError.badInput(
+                        "status", expected: "approved, on-hold or recalled", typed: fields["status"] ?? "")
                 }
-                let (reason, key) = (fields["reason"] ?? "", fields["key"] ?? Token.make())
+                let (reason, key) = (fields["reason"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
                 let lot = try await state.withConnection(session.login) {
                     try Lots(connection: $0).setStatus(code, sku: sku, to: status, reason: reason, key: "web:\(key)")
                 }
@@ -117,7 +120,7 @@ enum StockOperations {
 
     static func whole(_ text: String?, _ field: String) throws -> Int {
         guard let text, let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            throw WebInputError(field, expected: "a whole number", found: text ?? "")
+            throw CounterError.badInput(field, expected: "a whole number", typed: text ?? "")
         }
         return value
     }

@@ -72,6 +72,7 @@ public struct WebServer: Sendable {
     func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: ErrorMiddleware(logger: state.logger))
         PageRoutes.add(to: router, state: state)
         RecordPages.add(to: router, state: state)
         AdminPages.add(to: router, state: state)

@@ -56,10 +56,24 @@ public struct GS1Scan: Hashable, Sendable {
     ]
 
     /// Whether `text` is a scanned GS1 code (with parentheses, a symbology identifier, a group
-    /// separator, or more than 14 digits) rather than a SKU or a bare GTIN.
+    /// separator, more than 14 digits, or a raw element string as most scanners send it by default:
+    /// AI 01 or 02 and fourteen digits, then another Application Identifier) rather than a SKU or a
+    /// bare GTIN. A wrong check digit still makes it a scan, so the scan's own refusal is shown.
     public static func looksScanned(_ text: String) -> Bool {
         text.hasPrefix("(") || text.hasPrefix("]") || text.contains("\u{1D}")
-            || (text.count > 14 && text.allSatisfy { $0.isASCII && $0.isNumber })
+            || (text.count > 14 && text.allSatisfy { $0.isASCII && $0.isNumber }) || startsWithElementString(text)
+    }
+
+    /// Whether `text` opens with AI 01 or 02, fourteen digits and the start of another field the
+    /// reader knows (lot, dates, serial, count): a SKU is very unlikely to.
+    private static func startsWithElementString(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.prefix(18))
+        guard bytes.count == 18, bytes[0] == UInt8(ascii: "0"),
+            bytes[1] == UInt8(ascii: "1") || bytes[1] == UInt8(ascii: "2"),
+            bytes[2..<18].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return false }
+        let next = String(decoding: bytes[16..<18], as: UTF8.self)
+        return identifiers[next] != nil || identifiers.keys.contains { $0.count == 3 && $0.hasPrefix(next) }
     }
 
     /// Reads `text` as scanned; `referenceYear` decides the century of two-digit years (GS1's

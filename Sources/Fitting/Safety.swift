@@ -87,6 +87,7 @@ public enum Plausibility {
                     + "\(low.formatted(in: unit))–\(high.formatted(in: unit)) \(unit.rawValue) for a circumference; check the measurement"
             )
         }
+        warnings += unitWarnings(for: leg, unit: unit)
         if let ankle = leg[.cB], let calf = leg[.cC], ankle > calf {
             warnings.append(
                 "cB \(ankle.formatted(in: unit)) \(unit.rawValue) (ankle) is larger than cC \(calf.formatted(in: unit)) \(unit.rawValue) (calf); check both"
@@ -102,6 +103,47 @@ public enum Plausibility {
                 )
             }
             previous = (point, value)
+        }
+        return warnings
+    }
+
+    /// Where a leg's circumference usually lies at `point`, in centimetres — much narrower than
+    /// ``LegBounds``: a value outside it is not wrong, but one that would sit inside it in the
+    /// other unit was most likely measured in that unit.
+    public static func usualRange(for point: MeasurementPoint) -> MeasureRange? {
+        func cm(_ low: Int64, _ high: Int64) -> MeasureRange {
+            MeasureRange(lower: Length(micrometres: low * 10_000), upper: Length(micrometres: high * 10_000))
+        }
+        switch point {
+        case .cA: return cm(15, 35)
+        case .cY: return cm(25, 45)
+        case .cB: return cm(15, 40)
+        case .cB1: return cm(18, 50)
+        case .cC, .cD: return cm(22, 70)
+        case .cE: return cm(25, 80)
+        case .cF: return cm(30, 95)
+        case .cG: return cm(35, 110)
+        case .cH: return cm(70, 180)
+        case .cT: return cm(55, 170)
+        default: return nil
+        }
+    }
+
+    /// A warning for each circumference that is unusual in `unit` but usual had it been typed in
+    /// the other unit (a calf of 13.5 "cm", of 36.5 "in"): the counter is asked to check the unit
+    /// rather than being handed a quiet made-to-measure.
+    public static func unitWarnings(for leg: LegMeasurements, unit: LengthUnit) -> [String] {
+        let other: LengthUnit = unit == .cm ? .inch : .cm
+        var warnings: [String] = []
+        for point in MeasurementPoint.circumferences {
+            guard let value = leg[point], let usual = usualRange(for: point), !usual.contains(value) else { continue }
+            // The same number read in the other unit (exact: 13.5 cm is 135 000 µm, 13.5 in 342 900 µm).
+            let reread = value.micrometres * other.micrometres / unit.micrometres
+            guard usual.contains(Length(micrometres: reread)) else { continue }
+            warnings.append(
+                "\(point.rawValue) \(value.formatted(in: unit)) \(unit.rawValue) is unusual for a leg there "
+                    + "(\(usual.lower.formatted(in: unit))–\(usual.upper.formatted(in: unit)) \(unit.rawValue)) but usual in \(other.rawValue): check the unit"
+            )
         }
         return warnings
     }

@@ -17,6 +17,8 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
         case unreadable
         /// The person logged in has no role that may do this (SQLSTATE 42501).
         case notPermitted
+        /// The request conflicts with an earlier one (an idempotency key used for another request).
+        case conflict
     }
 
     /// The broad reason.

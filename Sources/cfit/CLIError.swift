@@ -43,115 +43,35 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension CLIError {
-    /// The one mapping from every error a command can raise to the line it prints and its exit
-    /// status: a rule's refusal 1, bad input 64, bad data in a file 65, a file that cannot be read
-    /// 66, the database unavailable 69, anything unexpected 70.
+    /// The one mapping from the application layer's error kinds to the line a command prints and
+    /// its exit status: a rule's refusal 1, bad input (and a conflicting or too large request) 64,
+    /// bad data in a file 65, a file that cannot be read 66, the database unavailable 69, anything
+    /// unexpected 70, busy 75, not permitted 77.
     ///
     /// Inputs are named as flags (`--lot`) unless `arguments` names them otherwise (a positional
     /// argument: `["quantity": "QTY"]`).
     init(_ error: any Error, arguments: [String: String] = [:]) {
-        switch error {
-        case let error as CLIError:
+        if let error = error as? CLIError {
             self = error
-        case let error as InventoryError:
-            let status: Status =
-                switch error.kind {
-                case .refused: .refused
-                case .badInput: .badInput
-                case .badData: .badData
-                case .unreadable: .noInput
-                case .notPermitted: .notPermitted
-                }
-            self.init(
-                status: status, message: error.worded { arguments[$0] ?? "--\($0)" }, details: error.details)
-        case let error as PostgresError:
-            self.init(postgres: error)
-        case let error as CounterError:
-            // The counter names inputs by their own names; here they are flags (`--cB`, `--left cB`).
-            let flag = "--\(error.field)"
-            if let reason = error.reason {
-                self.init(status: error.kind == .refused ? .refused : .badInput, message: "\(error.field): \(reason)")
-            } else {
-                self.init(
-                    status: error.kind == .refused ? .refused : .badInput,
-                    message: "\(flag): expected \(error.expected ?? "?"), found \(error.found ?? "?")")
-            }
-        case let error as DatabaseAccess.SchemaBehind:
-            self.init(status: .unavailable, message: "database: \(error); run `cfit db migrate`")
-        case let error as CatalogError:
-            self.init(
-                status: .badData, message: "catalog: \(error.issues[0])",
-                details: error.issues.dropFirst().map(\.description))
-        case let error as ArticleError:
-            self.init(
-                status: .badData, message: "articles: \(error.issues[0])",
-                details: error.issues.dropFirst().map(\.description))
-        case let error as CSVReader.SyntaxError:
-            self.init(status: .badData, message: "CSV: \(error)")
-        case let error as JSONSyntaxError:
-            self.init(status: .badData, message: "JSON: \(error)")
-        case let error as UTF8Text.InvalidByte:
-            self.init(status: .badData, message: "file: \(error)")
-        case let error as CalendarDay.ParseError:
-            self.init(status: .badInput, message: "date: \(error)")
-        case let error as DecodingError:
-            self.init(status: .badData, message: "data: expected readable JSON, found \(Self.describe(error))")
-        case let error as CocoaError where error.isFileError:
-            let path =
-                (error.userInfo[NSFilePathErrorKey] as? String) ?? (error.userInfo["NSURL"].map { "\($0)" } ?? "")
-            self.init(
-                status: .noInput,
-                message: "file: expected a readable file, found '\(path)' (\(error.localizedDescription))")
-        default:
-            self.init(status: .internalError, message: "unexpected error: \(error)")
+            return
         }
+        let error = CounterError(classifying: error)
+        self.init(
+            status: Self.status(error.kind), message: error.worded { arguments[$0] ?? "--\($0)" },
+            details: error.details)
     }
 
-    /// A database error: unreachable or shut down 69; a value the server refused (a data
-    /// exception, a constraint) 64 naming the column or constraint; a schema that needs
-    /// migrating 65; anything else 70.
-    private init(postgres error: PostgresError) {
-        let details = error.detail.map { [$0] } ?? []
-        let state = error.sqlState?.code ?? ""
-        switch error.kind {
-        case .connection, .connectionLost:
-            self.init(status: .unavailable, message: "database: \(error.description)", details: details)
-        case .schema:
-            self.init(status: .badData, message: "database: \(error.description)", details: details)
-        case .server where state == SQLState.insufficientPrivilege.code:
-            self.init(status: .notPermitted, message: "permission denied: \(error.description)", details: details)
-        case .server where state == SQLState.lockNotAvailable.code:
-            self.init(
-                status: .busy,
-                message: "busy: another counter holds this record; try again in a moment (\(error.description))",
-                details: details)
-        case .server where state == "25006":
-            self.init(
-                status: .unavailable,
-                message:
-                    "database: this server or login only reads (a hot standby, or read-only); writes need the primary (target_session_attrs=read-write) (\(error.description))",
-                details: details)
-        case .server where state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300":
-            self.init(status: .unavailable, message: "database: \(error.description)", details: details)
-        case .server where state.hasPrefix("22") || state.hasPrefix("23"):
-            let field = error.column ?? error.constraint ?? "value"
-            self.init(
-                status: .badInput,
-                message: "\(field): expected a value the database accepts, found it refused: \(error.description)",
-                details: details)
-        case .server, .decoding, .usage:
-            self.init(status: .internalError, message: "database: \(error.description)", details: details)
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context),
-            .valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "\(context.debugDescription)\(path.isEmpty ? "" : " at \(path)")"
-        @unknown default:
-            return "\(error)"
+    /// The exit status of each kind of the application layer's errors.
+    static func status(_ kind: CounterError.Kind) -> Status {
+        switch kind {
+        case .refused: .refused
+        case .badInput, .conflict, .tooLarge: .badInput
+        case .badData: .badData
+        case .unreadable: .noInput
+        case .notPermitted: .notPermitted
+        case .busy: .busy
+        case .unavailable: .unavailable
+        case .internal: .internalError
         }
     }
 }

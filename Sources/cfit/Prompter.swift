@@ -1,3 +1,4 @@
+import Counter
 import Fitting
 
 /// Asks for what `cfit fit --interactive` still needs, one field at a time, re-asking on bad input.
@@ -32,10 +33,11 @@ struct Prompter {
 
     mutating func askStyle() throws -> Style {
         try ask("style", prompt: "Style (AD knee-high, AF mid-thigh, AG thigh-high, AT tights): ") { text in
-            guard let style = Style(rawValue: text.uppercased()) else {
-                return .failure(.badInput("style", expected: "AD, AF, AG or AT", found: quoted(text)))
+            do {
+                return .success(try Input.style(text))
+            } catch {
+                return .failure(CLIError(error))
             }
-            return .success(style)
         }
     }
 

@@ -177,8 +177,9 @@ struct PageRouteTests {
             let result = try await browser.post(
                 "/fit",
                 [
-                    "csrf": Browser.token(form.body) ?? "", "style": "AD", "class": "2", "unit": "cm", "cB": "20",
-                    "cC": "30", "cD": "30", "lD": "40", "cB1": "25",
+                    "csrf": Browser.token(form.body) ?? "", "key": "fit-form-1", "style": "AD", "class": "2",
+                    "unit": "cm",
+                    "cB": "20", "cC": "30", "cD": "30", "lD": "40", "cB1": "25",
                 ])
             #expect(result.status == .ok)
             #expect(result.body.contains("class=\"gauge\""), "\(result.body)")

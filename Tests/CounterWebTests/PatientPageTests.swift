@@ -73,7 +73,10 @@ struct PatientPageTests {
             #expect(!(try await fitter.get("/prescriptions")).body.contains("New prescription"))
             let refused = try await fitter.post(
                 "/patients",
-                ["csrf": Browser.token(fitterPatients.body) ?? "", "reference": "P-NO", "name": "Not Allowed"])
+                [
+                    "csrf": Browser.token(fitterPatients.body) ?? "", "key": "crafted-1", "reference": "P-NO",
+                    "name": "Not Allowed",
+                ])
             #expect(refused.status == .forbidden && refused.body.contains("permission"), "\(refused.body)")
         }
         let check = try Connection(fixture.url)

@@ -95,4 +95,37 @@ struct GS1ScanTests {
             }
         }
     }
+
+    @Test("a raw element string as scanners send it by default (no prefix, no brackets) is taken for a scan")
+    func rawWithoutPrefix() throws {
+        let text = "01020000000004591729073110LIV-A"
+        #expect(GS1Scan.looksScanned(text))
+        let scan = try GS1Scan(text, referenceYear: 2026)
+        #expect(scan.gtin.gtin14 == "02000000000459" && scan.lot == "LIV-A" && scan.expiry?.description == "2029-07-31")
+        // A wrong check digit is still a scan, refused by the scan's own reader at its position.
+        #expect(GS1Scan.looksScanned("01020000000004581729073110LIV-A"))
+        #expect(throws: GS1Scan.Problem.self) { try GS1Scan("01020000000004581729073110LIV-A", referenceYear: 2026) }
+        // A SKU, or sixteen digits followed by no field the reader knows, is not a scan.
+        #expect(!GS1Scan.looksScanned("NW-CL-AD2-II-R-C-BE"))
+        #expect(!GS1Scan.looksScanned("0102000000000459X"))
+        #expect(!GS1Scan.looksScanned("0102000000000459-AB"))
+    }
+
+    @Test("any GTIN with any lot, sent raw without a symbology prefix, is recognised and read as bracketed")
+    func rawWithoutPrefixProperty() async {
+        let digits = Gen.int(in: 0...9).array(of: 13)
+        let lots = Gen.int(in: 0...35).array(of: 1...20)
+        await propertyCheck(input: digits, lots, Gen.int(in: 0...99), Gen.int(in: 1...12), Gen.int(in: 1...28)) {
+            body, lotDigits, yy, month, day in
+            let gtin = body.map(String.init).joined() + String(GTIN.checkDigit(for: body))
+            let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            let lot = String(lotDigits.map { alphabet[$0] })
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            let date = two(yy) + two(month) + two(day)
+            let raw = "01\(gtin)17\(date)10\(lot)"
+            #expect(GS1Scan.looksScanned(raw), "\(raw)")
+            let read = try GS1Scan(raw, referenceYear: 2026)
+            #expect(read == (try GS1Scan("(01)\(gtin)(17)\(date)(10)\(lot)", referenceYear: 2026)))
+        }
+    }
 }

@@ -36,7 +36,7 @@ struct StockAndDispensingTests {
         let second = try stock.receive(sku: "AD2-II-R", quantity: 5, location: "shop", key: "same")
         #expect(first == second)
         #expect(try f.available("AD2-II-R") == 5)
-        expectRefusal(.badInput, containing: "key 'same' was used for a different request") {
+        expectRefusal(.conflict, containing: "key 'same' was used for a different request") {
             _ = try stock.count(sku: "AD2-II-R", counted: 1, location: "shop", key: "same")
         }
     }

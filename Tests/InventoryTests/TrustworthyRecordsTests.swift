@@ -350,7 +350,7 @@ struct TrustworthyRecordsTests {
         let f = try Fixture()
         let stock = Stock(connection: f.connection)
         let first = try stock.receive(sku: "AD2-II-R", quantity: 5, location: "shop", reference: "DN-77", key: "DN-77")
-        expectRefusal(.badInput, containing: "--idempotency-key: key 'DN-77' was used for a different request") {
+        expectRefusal(.conflict, containing: "--idempotency-key: key 'DN-77' was used for a different request") {
             try stock.receive(sku: "AD2-III-R", quantity: 2, location: "shop", reference: "DN-77", key: "DN-77")
         }
         #expect(try f.available("AD2-III-R") == 0)

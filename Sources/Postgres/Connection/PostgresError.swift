@@ -102,6 +102,14 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let deadlockDetected = SQLState("40P01")
     /// 55P03: a lock could not be taken without waiting (NOWAIT / lock_timeout).
     public static let lockNotAvailable = SQLState("55P03")
+    /// 57014: a statement was cancelled (statement_timeout, or a cancel request).
+    public static let queryCanceled = SQLState("57014")
+    /// 25006: a write on a read-only transaction (a hot standby, `default_transaction_read_only`).
+    public static let readOnlyTransaction = SQLState("25006")
+    /// 22021: a byte sequence the encoding cannot hold (a NUL character in text).
+    public static let characterNotInRepertoire = SQLState("22021")
+    /// 22P05: a character with no equivalent in the server's encoding.
+    public static let untranslatableCharacter = SQLState("22P05")
     /// 42P01: the table does not exist.
     public static let undefinedTable = SQLState("42P01")
     /// 3D000: the database does not exist.

@@ -185,10 +185,7 @@ struct Fit: ParsableCommand {
     }
 
     private func parseUnit() throws -> LengthUnit {
-        guard let value = LengthUnit(rawValue: unit) else {
-            throw CLIError.badInput("--unit", expected: "cm or in", found: quoted(unit))
-        }
-        return value
+        try Input.unit(unit)
     }
 
     private func parseTolerance(_ text: String, _ field: String, _ unit: LengthUnit) throws -> Length {
@@ -203,15 +200,7 @@ struct Fit: ParsableCommand {
     }
 
     private func resolveStyle(_ prompter: inout Prompter?) throws -> Style {
-        if let style {
-            guard let parsed = Style(rawValue: style.uppercased()) else {
-                throw CLIError.badInput("--style", expected: "AD, AF, AG or AT", found: quoted(style))
-            }
-            return parsed
-        }
-        guard var active = prompter else {
-            throw CLIError.badInput("--style", expected: "AD, AF, AG or AT", found: "none")
-        }
+        guard style == nil, var active = prompter else { return try Input.style(style) }
         defer { prompter = active }
         return try active.askStyle()
     }
@@ -249,14 +238,7 @@ struct Fit: ParsableCommand {
     }
 
     private func resolveABPI(_ prompter: inout Prompter?) throws -> ABPI? {
-        if let abpi {
-            do {
-                return try ABPI.parse(abpi)
-            } catch {
-                throw CLIError.badInput(
-                    "--abpi", expected: "an index such as 0.95 (above 0, at most 3)", found: quoted(abpi))
-            }
-        }
+        if let abpi { return try Input.abpi(abpi) }
         guard var active = prompter else { return nil }
         defer { prompter = active }
         return try active.askABPI()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Counter
 import Fitting
 
 /// One option per measurement point (`--cB 22`, `--lD 41`), plus per-leg entry with `--left`/`--right`.
@@ -108,15 +109,12 @@ struct MeasurementOptions: ParsableArguments {
     }
 }
 
-/// Reads a positive length in `unit` as typed from a tape (in inches, `13 1/2` and `13½` too), or
-/// fails naming `field` and the text.
+/// Reads a positive length in `unit` as typed from a tape (the application layer's reader), or
+/// fails naming `field` as given (`--cB` for a flag, `cB` at a prompt) and the text.
 func parseLength(_ text: String, field: String, unit: LengthUnit) throws -> Length {
     do {
-        return try Length.parseTape(text, unit: unit)
+        return try Input.length(text, unit: unit, field: field)
     } catch {
-        let expected =
-            unit == .inch
-            ? "a positive number of inches (13.5, 13 1/2, 13½; eighths at most)" : "a positive number in cm"
-        throw CLIError.badInput(field, expected: expected, found: quoted(text))
+        throw CLIError(status: .badInput, message: error.message)
     }
 }

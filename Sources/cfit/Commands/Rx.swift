@@ -1,4 +1,5 @@
 import ArgumentParser
+import Counter
 import Fitting
 import Foundation
 import Inventory
@@ -47,9 +48,7 @@ struct Rx: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                guard let parsedStyle = Style(rawValue: style.uppercased()) else {
-                    throw CLIError.badInput("--style", expected: "AD, AF, AG or AT", found: quoted(style))
-                }
+                let parsedStyle = try Input.style(style)
                 let parsedClass: PressureClass
                 do {
                     parsedClass = try PressureClass.parse(pressureClass, defaultStandard: .RAL)

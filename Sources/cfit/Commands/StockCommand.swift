@@ -1,4 +1,5 @@
 import ArgumentParser
+import Counter
 import Fitting
 import Foundation
 import Inventory
@@ -17,18 +18,23 @@ func looksScanned(_ text: String) -> Bool {
     GS1Scan.looksScanned(text)
 }
 
-/// Reads a scanned code, naming `field` and the position of what is wrong.
+/// Reads a scanned code (the application layer's reader), naming `field` as the command line
+/// does and the position of what is wrong.
 func scanned(_ text: String, _ field: String) throws -> GS1Scan {
     do {
-        return try GS1Scan(text, referenceYear: CalendarDay.today().year)
+        return try Input.scan(text, field: field, referenceYear: CalendarDay.today().year)
     } catch {
-        throw CLIError(status: .badInput, message: "\(field): scanned code \(quoted(text)) \(error)")
+        throw CLIError(status: .badInput, message: error.message)
     }
 }
 
 /// The article as typed: a SKU, a GTIN, or a scanned GS1 code (whose GTIN is used).
 func articleCode(_ text: String, _ field: String = "SKU") throws -> String {
-    looksScanned(text) ? try scanned(text, field).gtin.gtin14 : text
+    do {
+        return try Input.articleCode(text, field: field, referenceYear: CalendarDay.today().year)
+    } catch {
+        throw CLIError(status: .badInput, message: error.message)
+    }
 }
 
 /// Shows instants in the counter's own time zone, with its offset: `2026-11-26 14:03:07 -08:00`.

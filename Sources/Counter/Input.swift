@@ -1,0 +1,120 @@
+public import Fitting
+
+/// Readers for what a person types, the same for every face: the command line's arguments, a
+/// web form and a JSON body all come here, so a style, a unit, a tape measurement, an ABPI or an
+/// idempotency key is read, defaulted and refused in one place. Each reader names the field it
+/// read by its own name; a face words the name its way.
+///
+/// ```swift
+/// let style = try Input.style("ad")                              // .AD
+/// let calf = try Input.length("14 1/2", unit: .inch, field: "cC")  // 368 300 µm
+/// let key = try Input.idempotencyKey(nil, field: "key")          // throws: a form without its key
+/// ```
+public enum Input {
+    /// A style code, in any case and with blanks around it (`ad`, ` AD `).
+    public static func style(_ text: String?, field: String = "style") throws(CounterError) -> Style {
+        let typed = (text ?? "").trimmingWhitespace()
+        guard let style = Style(rawValue: typed.uppercased()) else {
+            throw .badInput(
+                field, expected: "AD, AF, AG or AT", found: typed.isEmpty ? "none" : "'\(typed)'")
+        }
+        return style
+    }
+
+    /// The unit of the measurements: `cm` or `in` in any case; nothing given is `cm`, the unit of
+    /// the tape at most counters. Anything else is refused, never taken for centimetres.
+    public static func unit(_ text: String?, field: String = "unit") throws(CounterError) -> LengthUnit {
+        let typed = (text ?? "").trimmingWhitespace()
+        if typed.isEmpty { return .cm }
+        guard let unit = LengthUnit(rawValue: typed.lowercased()) else {
+            throw .badInput(field, expected: "cm or in", typed: typed)
+        }
+        return unit
+    }
+
+    /// A positive length in `unit` as read off a tape: a decimal point or comma (`36.5`, `36,5`),
+    /// and in inches a fraction too (`13 1/2`, `13-1/2`, `13½`; eighths at most).
+    public static func length(_ text: String, unit: LengthUnit, field: String) throws(CounterError) -> Length {
+        do {
+            return try Length.parseTape(text, unit: unit)
+        } catch {
+            let expected =
+                unit == .inch
+                ? "a positive number of inches (13.5, 13 1/2, 13½; eighths at most)" : "a positive number in cm"
+            throw .badInput(field, expected: expected, found: "'\(text)'")
+        }
+    }
+
+    /// The ankle-brachial pressure index, or `nil` when nothing was typed.
+    public static func abpi(_ text: String?, field: String = "abpi") throws(CounterError) -> ABPI? {
+        let typed = (text ?? "").trimmingWhitespace()
+        if typed.isEmpty { return nil }
+        do {
+            return try ABPI.parse(typed)
+        } catch {
+            throw .badInput(field, expected: "an index such as 0.95 (above 0, at most 3)", found: "'\(typed)'")
+        }
+    }
+
+    /// The measurements of one leg, point code → text as typed, read in `unit`. A code that is no
+    /// measurement point is refused, and so is an empty value. `side` prefixes each field
+    /// (`left cB`), as a face shows a leg's point.
+    public static func leg(_ values: [(point: String, text: String)], unit: LengthUnit, side: Side?)
+        throws(CounterError) -> LegMeasurements
+    {
+        let prefix = side.map { "\($0.rawValue) " } ?? ""
+        var leg = LegMeasurements()
+        for (code, text) in values {
+            guard let point = MeasurementPoint(rawValue: code) else {
+                throw .badInput(
+                    side.map(\.rawValue) ?? "leg",
+                    expected: "a point code (\(MeasurementPoint.allCases.map(\.rawValue).joined(separator: " ")))",
+                    found: "'\(code)'")
+            }
+            guard leg[point] == nil else {
+                throw .badInput(prefix + code, expected: "one value", found: "\(code) twice")
+            }
+            leg[point] = try length(text, unit: unit, field: prefix + code)
+        }
+        return leg
+    }
+
+    /// A scanned box as the scanner sent it — a bare GTIN, a GS1 element string bracketed or raw,
+    /// with or without a symbology prefix — or a refusal saying where reading stopped.
+    public static func scan(_ text: String, field: String, referenceYear: Int) throws(CounterError) -> GS1Scan {
+        do {
+            return try GS1Scan(text, referenceYear: referenceYear)
+        } catch {
+            throw CounterError(
+                kind: .badInput, field: field, text: CounterError.literal("scanned code '\(text)' \(error)"))
+        }
+    }
+
+    /// The article a code names as typed or scanned: a scanned GS1 code's GTIN (14 digits), else
+    /// the text itself (a SKU or a GTIN, looked up by the inventory).
+    public static func articleCode(_ text: String, field: String, referenceYear: Int) throws(CounterError) -> String {
+        GS1Scan.looksScanned(text) ? try scan(text, field: field, referenceYear: referenceYear).gtin.gtin14 : text
+    }
+
+    /// The most characters an idempotency key may have.
+    public static let keyLength = 200
+
+    /// An idempotency key as a client or a form sent it: 1 to 200 visible ASCII characters. A
+    /// request without one is refused — the layer never invents a key, since a key made up per
+    /// attempt would let a repeated request write twice.
+    public static func idempotencyKey(_ text: String?, field: String) throws(CounterError) -> String {
+        let key = text ?? ""
+        guard (1...keyLength).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw .badInput(
+                field, expected: "a key of 1 to \(keyLength) visible ASCII characters",
+                typed: String(key.prefix(keyLength + 1)))
+        }
+        return key
+    }
+
+    /// A key scoped to the face and the login that sent it, so that two systems choosing the same
+    /// key never collide (`api:till-1:K42`).
+    public static func scopedKey(_ key: String, face: String, login: String? = nil) -> String {
+        login.map { "\(face):\($0):\(key)" } ?? "\(face):\(key)"
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Inventory
+import Logging
+import NIOCore
+import Postgres
+import Testing
+import WebTestSupport
+
+@testable import CounterWeb
+
+/// One table of fittings, good and bad, through the three faces of the same operation: the command
+/// line (the built binary), the API and the fit page. Each must reach the same outcome and say the
+/// same words after the field's name (which each face writes its own way: `--cC`, `cC`).
+@Suite("The same fit through the command line, the API and the page: the same outcome, the same words")
+struct ParityTests {
+    /// A fitting as a person enters it.
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        var style = "AD"
+        var pressureClass = "2"
+        var unit = "cm"
+        var abpi: String?
+        var leg: [(String, String)] = [("cB", "22"), ("cC", "36.5"), ("cD", "34"), ("lD", "41")]
+        /// `ok`, or the layer's kind of error.
+        let outcome: String
+        /// The start of the message after the field's name (empty for `ok`).
+        var words = ""
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "the spec's leg", outcome: "ok"),
+        Case(name: "a style in lower case", style: "ad", outcome: "ok"),
+        Case(
+            name: "a decimal comma", leg: [("cB", "22"), ("cC", "36,5"), ("cD", "34"), ("lD", "41")], outcome: "ok"),
+        Case(
+            name: "tape fractions in inches", unit: "in",
+            leg: [("cB", "8 5/8"), ("cC", "14 3/8"), ("cD", "13-3/8"), ("lD", "16½")], outcome: "ok"),
+        Case(
+            name: "a unit that is neither cm nor in", unit: "mm", outcome: "bad-input",
+            words: "unit: expected cm or in, found 'mm'"),
+        Case(
+            name: "an unknown style", style: "XX", outcome: "bad-input",
+            words: "style: expected AD, AF, AG or AT, found 'XX'"),
+        Case(
+            name: "a measurement that is not a number", leg: [("cB", "22"), ("cC", "abc"), ("cD", "34"), ("lD", "41")],
+            outcome: "bad-input", words: "cC: expected a positive number in cm, found 'abc'"),
+        Case(
+            name: "a point the lines need, not measured", leg: [("cB", "22"), ("cC", "36.5"), ("lD", "41")],
+            outcome: "bad-input", words: "cD: expected a measurement"),
+        Case(
+            name: "an ABPI that is not a number", abpi: "high", outcome: "bad-input", words: "abpi: expected an index"),
+        Case(name: "an ABPI that forbids compression", abpi: "0.4", outcome: "refused", words: "abpi: ABPI 0.4"),
+    ]
+
+    /// What one face answered: the outcome and the words after the field's name.
+    struct Answer: Equatable, CustomStringConvertible {
+        let outcome: String
+        let words: String
+        var description: String { "\(outcome): \(words)" }
+    }
+
+    static func kind(ofExit status: Int32) -> String {
+        switch status {
+        case 0: "ok"
+        case 1: "refused"
+        case 64: "bad-input"
+        default: "exit \(status)"
+        }
+    }
+
+    static func kind(of status: HTTPResponse.Status) -> String {
+        switch status {
+        case .ok: "ok"
+        case .conflict: "refused"
+        case .unprocessableContent: "bad-input"
+        default: "status \(status.code)"
+        }
+    }
+
+    static func unescaped(_ html: String) -> String {
+        html.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    @Test("every case: the same outcome and the same words on each face")
+    func parity() async throws {
+        let (url, environment) = try CFit.seededDatabase()
+        let password = "parity-\(UUID().uuidString.prefix(8))"
+        let login = "par\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
+        let owner = try Connection(url)
+        _ = try Users(connection: owner).add(login, role: "pharmacy", password: password)
+        owner.close()
+        var logger = Logger(label: "cfit.serve.parity")
+        logger.logLevel = .critical
+        let server = try WebServer(WebServer.Settings(databaseURL: url), logger: logger)
+
+        try await server.application().test(.router) { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(login, password) == .seeOther)
+            let auth = "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()
+            for (index, entry) in Self.cases.enumerated() {
+                // The command line.
+                var arguments = ["fit", "--style", entry.style, "--class", entry.pressureClass, "--unit", entry.unit]
+                if let abpi = entry.abpi { arguments += ["--abpi", abpi] }
+                for (point, value) in entry.leg { arguments += ["--\(point)", value] }
+                let run = try CFit.run(arguments, environment: environment)
+                let line = run.firstErrorLine.replacingOccurrences(of: "error: ", with: "")
+                let cli = Answer(
+                    outcome: Self.kind(ofExit: run.status),
+                    words: run.status == 0 ? "" : (line.hasPrefix("--") ? String(line.dropFirst(2)) : line))
+
+                // The API.
+                var body: [String: Any] = [
+                    "style": entry.style, "class": entry.pressureClass, "unit": entry.unit,
+                    "legs": ["leg": Dictionary(uniqueKeysWithValues: entry.leg)],
+                ]
+                if let abpi = entry.abpi { body["abpi"] = abpi }
+                let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+                let response = try await client.execute(
+                    uri: "/api/v1/fit", method: .post,
+                    headers: [.authorization: auth, .contentType: "application/json"], body: ByteBuffer(string: json))
+                let problem =
+                    (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)))
+                    as? [String: Any]
+                let api = Answer(
+                    outcome: Self.kind(of: response.status),
+                    words: response.status == .ok
+                        ? "" : (problem?["detail"] as? String ?? String(buffer: response.body)))
+
+                // The page.
+                let form = try await browser.get("/fit?style=\(entry.style.uppercased())")
+                var fields = [
+                    "csrf": Browser.token(form.body) ?? "", "key": "parity-\(index)", "style": entry.style,
+                    "class": entry.pressureClass, "unit": entry.unit, "abpi": entry.abpi ?? "",
+                ]
+                for (point, value) in entry.leg { fields[point] = value }
+                let posted = try await browser.post("/fit", fields)
+                let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
+                    Self.unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
+                }
+                let page = Answer(outcome: Self.kind(of: posted.status), words: error ?? "")
+                #expect(
+                    cli.outcome == entry.outcome && api.outcome == entry.outcome && page.outcome == entry.outcome,
+                    "\(entry): cli \(cli), api \(api), page \(page)")
+                #expect(
+                    cli.words == api.words && api.words == page.words, "\(entry): cli \(cli), api \(api), page \(page)")
+                #expect(cli.words.hasPrefix(entry.words), "\(entry): \(cli)")
+
+                // A ready-made answer says the same size on every face.
+                if entry.outcome == "ok" {
+                    #expect(posted.body.contains("size <strong>II</strong>"), "\(entry): the page")
+                    #expect(String(buffer: response.body).contains("\"size\":\"II\""), "\(entry): the API")
+                }
+            }
+        }
+    }
+}
