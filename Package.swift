@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "Inventory",
-            dependencies: ["Fitting", "Postgres"],
+            dependencies: ["Fitting", "Postgres", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings,
             plugins: ["SchemaPlugin"]
         ),

@@ -150,7 +150,7 @@ public struct Catalogs: Sendable {
                     try tx.execute(
                         """
                         INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('catalog', \(fileName), \(SHA256.hex(json)), \(catalog.lines.count),
+                        VALUES ('catalog', \(fileName), \(FileDigest.hex(json)), \(catalog.lines.count),
                                 \("\(changedLines.count) of \(catalog.lines.count) lines changed, \(chartChanges.count) differences"))
                         """
                     )
@@ -482,7 +482,7 @@ private final class ArticlePass: Sequence, IteratorProtocol {
 
     /// The SHA-256 of the bytes read so far, updated block by block.
     private final class Digester {
-        var hash = SHA256()
+        var hash = FileDigest()
     }
 
     init(_ input: ArticlesInput, decoder: ArticleDecoder, checkingDuplicates: Bool = true) throws {

@@ -5,7 +5,7 @@ import Logging
 /// `cfit`: the CompressionFit command line for fitters, pharmacies and the admins who keep the
 /// catalogs.
 @main
-struct CFit: ParsableCommand {
+struct CFit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cfit",
         abstract: "Fit and dispense medical compression stockings.",
@@ -24,8 +24,9 @@ struct CFit: ParsableCommand {
     )
 
     /// Starts logging — quiet unless `CFIT_LOG` names a level (`debug`, `info`, `warning`…), so a
-    /// server's notices never come before an error's first line — then runs the command.
-    static func main() {
+    /// server's notices never come before an error's first line — then runs the command (`serve`
+    /// as an asynchronous command on Swift's own executor, every other one as it is).
+    static func main() async {
         let level = ProcessInfo.processInfo.environment["CFIT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -34,7 +35,11 @@ struct CFit: ParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let status = exitCode(for: error)
             // A value a typed reader refused is worded like every other error: field, expected, found.

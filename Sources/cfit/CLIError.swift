@@ -84,20 +84,37 @@ func reportingErrors(limit: Int? = 50, arguments: [String: String] = [:], _ body
     defer { Warnings.flush() }
     do {
         try body()
-    } catch let error as ExitCode {
-        throw error
     } catch {
-        let error = CLIError(error, arguments: arguments)
-        var text = "error: \(displayLine(error.message))\n"
-        let shown = limit.map { max(0, $0 - 1) } ?? error.details.count
-        for line in error.details.prefix(shown) { text += "  \(line)\n" }
-        if error.details.count > shown {
-            text +=
-                "  … and \(error.details.count - shown) more (\(error.details.count + 1) problems in all; --json or --all-errors lists every one)\n"
-        }
-        FileHandle.standardError.write(Data(text.utf8))
-        throw ExitCode(error.status.rawValue)
+        throw reported(error, limit: limit, arguments: arguments)
     }
+}
+
+/// ``reportingErrors(limit:arguments:_:)`` for an asynchronous body (`cfit serve`).
+func reportingErrors(limit: Int? = 50, arguments: [String: String] = [:], _ body: () async throws -> Void)
+    async throws
+{
+    defer { Warnings.flush() }
+    do {
+        try await body()
+    } catch {
+        throw reported(error, limit: limit, arguments: arguments)
+    }
+}
+
+/// Prints `error`'s lines on stderr and returns the exit it ends the command with (an `ExitCode`
+/// passes through unprinted).
+private func reported(_ error: any Error, limit: Int?, arguments: [String: String]) -> any Error {
+    if let exit = error as? ExitCode { return exit }
+    let error = CLIError(error, arguments: arguments)
+    var text = "error: \(displayLine(error.message))\n"
+    let shown = limit.map { max(0, $0 - 1) } ?? error.details.count
+    for line in error.details.prefix(shown) { text += "  \(line)\n" }
+    if error.details.count > shown {
+        text +=
+            "  … and \(error.details.count - shown) more (\(error.details.count + 1) problems in all; --json or --all-errors lists every one)\n"
+    }
+    FileHandle.standardError.write(Data(text.utf8))
+    return ExitCode(error.status.rawValue)
 }
 
 /// `message` as one line for a terminal: control characters shown as `\u{0}` rather than sent,

@@ -57,7 +57,7 @@ struct StreamedImportTests {
         #expect(try Self.articleCount(connection) == Self.synthetic.articleCount)
         let batch = try connection.query(
             "SELECT sha256, rows FROM import_batch WHERE kind = 'articles' ORDER BY id DESC LIMIT 1")[0]
-        #expect(try batch.decode(String.self, "sha256") == SHA256.hex([UInt8](good)))
+        #expect(try batch.decode(String.self, "sha256") == FileDigest.hex([UInt8](good)))
         #expect(try batch.decode(Int.self, "rows") == Self.synthetic.articleCount)
     }
 

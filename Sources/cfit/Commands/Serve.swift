@@ -1,14 +1,13 @@
 import ArgumentParser
 import Counter
 import CounterWeb
-import Dispatch
 import Foundation
 import Inventory
 import Logging
 import Postgres
 
 /// `cfit serve`: the counter, the stock room and the HTTP API in a browser.
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the counter's pages and the HTTP API (/api/v1) until stopped (SIGTERM or Ctrl-C).",
         discussion: """
@@ -38,8 +37,8 @@ struct Serve: ParsableCommand {
     var idleMinutes = 30
     @OptionGroup var database: DatabaseOptions
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let colon = listen.lastIndex(of: ":")
             guard let colon, let port = Int(listen[listen.index(after: colon)...]), (1...65_535).contains(port) else {
                 throw CLIError.badInput(
@@ -78,22 +77,7 @@ struct Serve: ParsableCommand {
             writeError(
                 "serving on \(settings.tlsCertificate == nil ? "http" : "https")://\(listen) (stock here: \(settings.location)); stop with Ctrl-C\n"
             )
-            let finished = DispatchSemaphore(value: 0)
-            let outcome = OutcomeBox()
-            Task {
-                do { try await server.run() } catch { outcome.set(error) }
-                finished.signal()
-            }
-            finished.wait()
-            if let error = outcome.error { throw error }
+            try await server.run()
         }
     }
-}
-
-/// The error a server ended with, handed from its task to the command.
-private final class OutcomeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: (any Error)?
-    func set(_ error: any Error) { lock.withLock { stored = error } }
-    var error: (any Error)? { lock.withLock { stored } }
 }
