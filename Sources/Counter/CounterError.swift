@@ -19,6 +19,8 @@ public struct CounterError: Error, Sendable, Hashable, CustomStringConvertible {
         case badData = "bad-data"
         /// A file could not be read.
         case unreadable
+        /// The input names a record that does not exist (an unknown SKU, location, prescription).
+        case notFound = "not-found"
         /// A rule refused (out of stock, prescription not active, an ABPI below 0.5).
         case refused
         /// The request conflicts with one made before (an idempotency key used for another request).

@@ -25,17 +25,17 @@ public enum DatabaseAccess {
     /// A connection to a database whose schema is up to date: to `url` when given (throwing
     /// ``SchemaBehind`` when it needs migrating), else to the embedded default, migrated when behind.
     public static func connect(url: String?) throws -> Connection {
-        let migrator = Migrator(migrations: InventorySchema.migrations)
+        let migrator = InventorySchema.migrator
         guard let url else {
             let server = LocalServer()
             try server.start()
             let connection = try Connection(server.url)
-            if try !migrator.pending(connection).isEmpty { try migrator.migrate(connection) }
+            if try !migrator.plan(connection).isEmpty { try migrator.apply(connection) }
             return connection
         }
         let connection = try Connection(url)
-        if let first = try migrator.pending(connection).first {
-            throw SchemaBehind(expected: InventorySchema.migrations.last?.version ?? 0, firstPending: first.name)
+        if let first = try migrator.plan(connection).names.first {
+            throw SchemaBehind(expected: InventorySchema.migrations.last?.version ?? 0, firstPending: first)
         }
         return connection
     }

@@ -65,6 +65,7 @@ extension CounterError {
             case .unreadable: .unreadable
             case .notPermitted: .notPermitted
             case .conflict: .conflict
+            case .notFound: .notFound
             }
         self.init(kind: kind, field: error.field, text: error.text, details: error.details)
     }

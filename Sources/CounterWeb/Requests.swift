@@ -132,7 +132,8 @@ enum Web {
     }
 
     /// The answer to `error`, never a stack trace: each kind of the application layer's errors
-    /// has its status — bad input 422, not permitted 403, a refusal 409, a conflicting request 409,
+    /// has its status — bad input 422, an unknown record 404, not permitted 403, a refusal 409, a
+    /// conflicting request 409,
     /// busy 409 and unavailable 503 (both with `Retry-After`), too large 413, internal 500.
     static func describe(_ error: any Error) -> Failure {
         if let refusal = error as? WebState.Refusal {
@@ -146,6 +147,7 @@ enum Web {
         let status: HTTPResponse.Status =
             switch error.kind {
             case .badInput, .badData, .unreadable: .unprocessableContent
+            case .notFound: .notFound
             case .refused, .conflict, .busy: .conflict
             case .notPermitted: .forbidden
             case .unavailable: .serviceUnavailable

@@ -100,7 +100,7 @@ enum PageRoutes {
                     let articles = Articles(connection: connection)
                     do {
                         return (try articles.show(code), [])
-                    } catch let error as InventoryError where error.kind == .badInput && typed {
+                    } catch let error as InventoryError where error.kind == .notFound && typed {
                         let matches = try articles.search(query, limit: Pages.searchLimit + 1)
                         if matches.count == 1 { return (try articles.show(matches[0].sku), []) }
                         // One word that finds nothing was meant as a code: say what was wrong with it.

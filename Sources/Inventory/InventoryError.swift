@@ -19,6 +19,8 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
         case notPermitted
         /// The request conflicts with an earlier one (an idempotency key used for another request).
         case conflict
+        /// The input names a record that does not exist (an unknown SKU, location, prescription).
+        case notFound
     }
 
     /// The broad reason.
@@ -142,6 +144,6 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
     }
 
     static func unknown(_ field: String, _ what: String, _ value: String) -> InventoryError {
-        InventoryError(.badInput, "\(field): expected \(what), found '\(value)'")
+        InventoryError(.notFound, "\(field): expected \(what), found '\(value)'")
     }
 }

@@ -44,7 +44,8 @@ struct CLIError: Error, CustomStringConvertible {
 
 extension CLIError {
     /// The one mapping from the application layer's error kinds to the line a command prints and
-    /// its exit status: a rule's refusal 1, bad input (and a conflicting or too large request) 64,
+    /// its exit status: a rule's refusal 1, bad input (and an unknown record, a conflicting or too
+    /// large request) 64,
     /// bad data in a file 65, a file that cannot be read 66, the database unavailable 69, anything
     /// unexpected 70, busy 75, not permitted 77.
     ///
@@ -65,7 +66,7 @@ extension CLIError {
     static func status(_ kind: CounterError.Kind) -> Status {
         switch kind {
         case .refused: .refused
-        case .badInput, .conflict, .tooLarge: .badInput
+        case .badInput, .notFound, .conflict, .tooLarge: .badInput
         case .badData: .badData
         case .unreadable: .noInput
         case .notPermitted: .notPermitted

@@ -1,8 +1,9 @@
 import Foundation
 
-// Writes the migration files given on the command line into one Swift source file:
-// schema-embed OUTPUT.swift 0001_x.sql 0002_y.sql …
-// Each file's name must be NNNN_words.sql, and versions must be unique.
+// Writes the migration files and the repeatable function files given on the command line into
+// one Swift source file:
+// schema-embed OUTPUT.swift 0001_x.sql 0002_y.sql … --functions stock.sql users.sql …
+// Each migration's name must be NNNN_words.sql, and versions must be unique.
 
 let arguments = CommandLine.arguments.dropFirst()
 guard let output = arguments.first else {
@@ -10,9 +11,28 @@ guard let output = arguments.first else {
     exit(64)
 }
 
+/// `sql` as a Swift raw string literal whose fence no line of it can close.
+func literal(_ sql: String) -> String {
+    var fence = "#"
+    while sql.contains("\"" + fence) { fence += "#" }
+    return "\(fence)\"\"\"\n\(sql)\n\"\"\"\(fence)"
+}
+
+let inputs = Array(arguments.dropFirst())
+let split = inputs.firstIndex(of: "--functions") ?? inputs.endIndex
+var functionEntries: [String] = []
+for path in inputs[split...].dropFirst() {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    guard let sql = try? String(contentsOfFile: path, encoding: .utf8) else {
+        FileHandle.standardError.write(Data("error: Schema/functions/\(name): expected UTF-8 text\n".utf8))
+        exit(65)
+    }
+    functionEntries.append("        (\"functions/\(name)\", \(literal(sql))),")
+}
+
 var entries: [String] = []
 var versions: Set<Int> = []
-for path in arguments.dropFirst() {
+for path in inputs[..<split] {
     let name = URL(fileURLWithPath: path).lastPathComponent
     let prefix = name.prefix { $0.isNumber }
     guard prefix.count == 4, let version = Int(prefix), name.dropFirst(4).hasPrefix("_") else {
@@ -27,9 +47,7 @@ for path in arguments.dropFirst() {
         FileHandle.standardError.write(Data("error: Schema/\(name): expected UTF-8 text\n".utf8))
         exit(65)
     }
-    var fence = "#"
-    while sql.contains("\"" + fence) { fence += "#" }
-    entries.append("        (\(version), \"\(name)\", \(fence)\"\"\"\n\(sql)\n\"\"\"\(fence)),")
+    entries.append("        (\(version), \"\(name)\", \(literal(sql))),")
 }
 
 let source = """
@@ -39,6 +57,11 @@ let source = """
         /// (version, file name, SQL) for every migration, in version order.
         static let files: [(version: Int, name: String, sql: String)] = [
     \(entries.joined(separator: "\n"))
+        ]
+
+        /// (file name, SQL) for every repeatable function file, by name.
+        static let functions: [(name: String, sql: String)] = [
+    \(functionEntries.joined(separator: "\n"))
         ]
     }
 

@@ -87,7 +87,7 @@ struct SecondFaceTests {
             refusal = error
         }
         let error = try #require(refusal)
-        #expect(error.kind == .badInput)
+        #expect(error.kind == .notFound)
         #expect(error.field == "sku" || error.field == "location")
         #expect(!error.message.contains("--"))
         let field = try #require(error.field)

@@ -155,7 +155,7 @@ struct PatientPageTests {
             let badToe = try await browser.get("/fittings/\(id)/order?line=northwind-classic&toe=peep")
             #expect(badToe.status == .unprocessableContent && badToe.body.contains("expected open or closed"))
             let unknown = try await browser.get("/fittings/999999")
-            #expect(unknown.status == .unprocessableContent && unknown.body.contains("expected a fitting number"))
+            #expect(unknown.status == .notFound && unknown.body.contains("expected a fitting number"))
             let auth = APIRouteTests.basic(fixture.fitter, fixture.password)
             let json = try await APIRouteTests.call(
                 client, .get, "/api/v1/fittings/\(id)/order?line=northwind-classic", auth: auth)

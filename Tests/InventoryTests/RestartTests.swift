@@ -22,7 +22,7 @@ struct RestartTests {
             try? FileManager.default.removeItem(atPath: home)
         }
         let setup = try Connection(server.url)
-        try Migrator(migrations: InventorySchema.migrations).migrate(setup)
+        try InventorySchema.migrator.migrate(setup)
         _ = try Catalogs(connection: setup).importCatalog(
             json: Array(Fixture.catalog.utf8), fileName: "spec.json", articles: Array(Fixture.articles.utf8),
             articlesFileName: "spec.csv")

@@ -171,6 +171,6 @@ struct RolesTests {
             request: FitRequest(style: .AD, pressureClass: PressureStandard.RAL.pressureClass("2")!))
         #expect(try Fittings(connection: reader).articles(for: fit, location: "shop").first?.here == 4)
         #expect(try Checks(connection: reader).run().problems.isEmpty)
-        #expect(try Migrator(migrations: InventorySchema.migrations).pending(reader).isEmpty)
+        #expect(try InventorySchema.migrator.pending(reader).isEmpty)
     }
 }

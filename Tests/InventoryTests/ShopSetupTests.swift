@@ -94,7 +94,7 @@ struct ShopSetupTests {
         #expect(history.fittings[1].results.first?.size == "II")
         #expect(history.dispenses.map(\.lot) == ["L7"])
         #expect(try fittings.show(second).changes["leg"]?["cC"] == "+1.5")
-        expectRefusal(.badInput, containing: "REF: expected a known patient reference") {
+        expectRefusal(.notFound, containing: "REF: expected a known patient reference") {
             _ = try Patients(connection: f.connection).show("P-404")
         }
     }
@@ -125,7 +125,7 @@ struct ShopSetupTests {
         expectRefusal(containing: "lot L9 of AD2-II-R: is recalled; a recall is final") {
             _ = try lots.setStatus("L9", sku: nil, to: .approved, reason: "oops", key: "x")
         }
-        expectRefusal(.badInput, containing: "LOT: expected a lot received before, found 'L404'") {
+        expectRefusal(.notFound, containing: "LOT: expected a lot received before, found 'L404'") {
             _ = try lots.setStatus("L404", sku: nil, to: .recalled, reason: "r", key: "y")
         }
         expectRefusal(.badInput, containing: "--reason: expected why") {

@@ -45,10 +45,10 @@ struct StockAndDispensingTests {
     func stockRefusals() throws {
         let f = try Fixture()
         let stock = Stock(connection: f.connection)
-        expectRefusal(.badInput, containing: "SKU: expected a known SKU or GTIN, found 'NOPE'") {
+        expectRefusal(.notFound, containing: "SKU: expected a known SKU or GTIN, found 'NOPE'") {
             try stock.receive(sku: "NOPE", quantity: 1, location: "shop", key: "x1")
         }
-        expectRefusal(.badInput, containing: "--location: expected one of shop, store, found 'attic'") {
+        expectRefusal(.notFound, containing: "--location: expected one of shop, store, found 'attic'") {
             try stock.receive(sku: "AD2-II-R", quantity: 1, location: "attic", key: "x2")
         }
         try stock.receive(sku: "AD2-II-R", quantity: 2, location: "shop", key: "x3")
@@ -116,7 +116,7 @@ struct StockAndDispensingTests {
         expectRefusal(containing: "is AD RAL:3; rx RX-1 prescribes AD RAL:2") {
             _ = try reservations.reserve(rx: "RX-1", sku: "AD3-II-R", location: "shop", key: "b")
         }
-        expectRefusal(.badInput, containing: "--rx: expected a prescription number, found 'RX-404'") {
+        expectRefusal(.notFound, containing: "--rx: expected a prescription number, found 'RX-404'") {
             _ = try reservations.reserve(rx: "RX-404", sku: "AD2-II-R", location: "store", key: "c")
         }
         _ = try Prescriptions(connection: f.connection).cancel("RX-1", key: "cancel")
@@ -159,7 +159,7 @@ struct StockAndDispensingTests {
         // A lot is counted on its own balance.
         let counted = try stock.count(sku: "AD2-II-R", counted: 3, location: "shop", lot: "LATE", key: "count-late")
         #expect(counted?.lot == "LATE" && counted?.delta == 2)
-        expectRefusal(.badInput, containing: "--lot: expected a lot of AD2-II-R received before, found 'NOPE'") {
+        expectRefusal(.notFound, containing: "--lot: expected a lot of AD2-II-R received before, found 'NOPE'") {
             _ = try stock.count(sku: "AD2-II-R", counted: 1, location: "shop", lot: "NOPE", key: "count-nope")
         }
         #expect(try f.problems().isEmpty)

@@ -104,7 +104,7 @@ final class Cluster: Sendable {
         _ = try? admin.executeScript("DROP DATABASE IF EXISTS \(name)")
         try LocalServer.createDatabase(name, on: admin)
         let template = try Connection(ConnectionString.replacingDatabase(in: adminURL, with: name))
-        try Migrator(migrations: InventorySchema.migrations).migrate(template)
+        try InventorySchema.migrator.migrate(template)
         template.close()
     }
 

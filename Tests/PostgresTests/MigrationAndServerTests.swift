@@ -9,7 +9,7 @@ struct MigrationAndServerTests {
     @Test("migrating twice applies each migration once and records its checksum")
     func idempotent() throws {
         let connection = try Connection(TestDatabase.empty())
-        let migrator = Migrator(migrations: InventorySchema.migrations)
+        let migrator = InventorySchema.migrator
         let first = try migrator.migrate(connection)
         #expect(first.map(\.version) == InventorySchema.migrations.map(\.version))
         #expect(try migrator.migrate(connection).isEmpty)
@@ -42,6 +42,59 @@ struct MigrationAndServerTests {
         }
     }
 
+    @Test("a function file is applied after the migrations, again only when its text changes, and plans say so")
+    func repeatableScripts() throws {
+        let connection = try Connection(TestDatabase.empty())
+        let table = Migration(version: 1, name: "0001_t.sql", sql: "CREATE TABLE t (id int);")
+        let first = RepeatableScript(
+            name: "functions/t.sql",
+            sql: "CREATE OR REPLACE FUNCTION t_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM t $$;")
+        let migrator = Migrator(migrations: [table], repeatable: [first])
+        #expect(try migrator.plan(connection).names == ["0001_t.sql", "functions/t.sql"])
+        #expect(try migrator.apply(connection).names == ["0001_t.sql", "functions/t.sql"])
+        #expect(try migrator.plan(connection).isEmpty)
+        #expect(try migrator.apply(connection).isEmpty)
+        // The file changes: only it is pending, applied once, and its new body is live.
+        let changed = RepeatableScript(
+            name: "functions/t.sql",
+            sql:
+                "CREATE OR REPLACE FUNCTION t_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) + 100 FROM t $$;"
+        )
+        let next = Migrator(migrations: [table], repeatable: [changed])
+        #expect(try next.plan(connection).names == ["functions/t.sql"])
+        #expect(try next.pending(connection).isEmpty)
+        #expect(try next.apply(connection).names == ["functions/t.sql"])
+        #expect(try connection.query("SELECT t_count() AS n")[0].decode(Int.self, "n") == 100)
+    }
+
+    @Test("every function of the schema is defined in exactly one function file, as it is live in the database")
+    func functionsLiveInOneFile() throws {
+        let connection = try Connection(TestDatabase.fresh())
+        let live = try connection.query(
+            """
+            SELECT p.proname AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public' ORDER BY 1
+            """
+        ).map { try $0.decode(String.self, "name") }
+        #expect(live.count > 40)
+        for name in live {
+            let files = InventorySchema.functions.filter {
+                $0.sql.contains("CREATE OR REPLACE FUNCTION public.\(name)(")
+            }
+            #expect(files.count == 1, "\(name) is defined in \(files.map(\.name))")
+            // The body in the file is the body in the database.
+            let definition = try connection.query(
+                """
+                SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'public' AND p.proname = \(name)
+                """
+            )[0].decode(String.self, "def")
+            // (pg_get_functiondef ends with a newline where the file has the statement's semicolon.)
+            let body = definition.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(files.first?.sql.contains(body + ";") == true, "\(name): the live body differs from its file")
+        }
+    }
+
     @Test("a migration that fails leaves nothing behind and is not recorded")
     func failingMigration() throws {
         let connection = try Connection(TestDatabase.empty())
@@ -60,7 +113,7 @@ struct MigrationAndServerTests {
     func concurrentMigrate() throws {
         let url = try TestDatabase.empty()
         try runConcurrently(6) { _ in
-            try Migrator(migrations: InventorySchema.migrations).migrate(Connection(url))
+            try InventorySchema.migrator.migrate(Connection(url))
         }
         let connection = try Connection(url)
         #expect(

@@ -124,7 +124,7 @@ func freshDatabase() throws -> String {
     try LocalServer.createDatabase(name, on: admin)
     let url = ConnectionString.replacingDatabase(in: adminURL, with: name)
     let connection = try Connection(url)
-    try Migrator(migrations: InventorySchema.migrations).migrate(connection)
+    try InventorySchema.migrator.migrate(connection)
     connection.close()
     return url
 }

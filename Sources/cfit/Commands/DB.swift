@@ -27,20 +27,19 @@ struct DB: ParsableCommand {
                 try refuseURL(database, "start")
                 let server = LocalServer()
                 try server.start()
-                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(
-                    Connection(server.url, lockTimeout: nil))
+                let applied = try InventorySchema.migrator.apply(Connection(server.url, lockTimeout: nil)).names
                 let status = try server.status()
                 if json {
                     print(
                         JSONValue.object([
                             ("server", .string(status.description)), ("home", .string(server.home)),
-                            ("applied", .array(applied.map { .string($0.name) })),
+                            ("applied", .array(applied.map { .string($0) })),
                         ]).serialized(pretty: true)
                     )
                     return
                 }
                 print("local database running: \(status), data in \(server.dataDirectory)")
-                if !applied.isEmpty { print("applied \(applied.map(\.name).joined(separator: ", "))") }
+                if !applied.isEmpty { print("applied \(applied.joined(separator: ", "))") }
             }
         }
     }
@@ -83,7 +82,7 @@ struct DB: ParsableCommand {
                 }
                 var migrations: [Migrator.Entry] = []
                 if let url {
-                    migrations = try Migrator(migrations: InventorySchema.migrations).status(Connection(url))
+                    migrations = try InventorySchema.migrator.status(Connection(url))
                 }
                 let pending = migrations.filter { $0.appliedAt == nil }.count
                 if json {
@@ -156,16 +155,15 @@ struct DB: ParsableCommand {
                     try server.start()
                     url = server.url
                 }
-                let applied = try Migrator(migrations: InventorySchema.migrations).migrate(
-                    Connection(url, lockTimeout: nil))
+                let applied = try InventorySchema.migrator.apply(Connection(url, lockTimeout: nil)).names
                 if json {
                     print(
-                        JSONValue.object([("applied", .array(applied.map { .string($0.name) }))]).serialized(
+                        JSONValue.object([("applied", .array(applied.map { .string($0) }))]).serialized(
                             pretty: true))
                 } else {
                     print(
                         applied.isEmpty
-                            ? "schema: up to date" : "applied \(applied.map(\.name).joined(separator: ", "))")
+                            ? "schema: up to date" : "applied \(applied.joined(separator: ", "))")
                 }
             }
         }

@@ -1,0 +1,68 @@
+-- Patients and prescribers (parties): found or added.
+--
+-- Repeatable: `cfit db migrate` re-applies this file whenever its text changes, after the
+-- numbered migrations, so each function's live body is here and only here. Owners and grants
+-- set by the numbered migrations are kept (CREATE OR REPLACE keeps them); a new function's
+-- grants go below it.
+
+CREATE OR REPLACE FUNCTION public.cfit_party(kind text, reference text, name text, flag text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    found_id bigint;
+BEGIN
+    IF kind = 'patient' THEN
+        SELECT id INTO found_id FROM patient p WHERE p.reference = cfit_party.reference;
+    ELSE
+        SELECT id INTO found_id FROM prescriber p WHERE p.reference = cfit_party.reference;
+    END IF;
+    IF found_id IS NOT NULL THEN RETURN found_id; END IF;
+    IF name IS NULL OR btrim(name) = '' THEN
+        PERFORM cfit_fail('not-found', format('%s: expected a known %s reference (or give %s-name to add one), found ''%s''',
+            flag, kind, flag, reference));
+    END IF;
+    IF kind = 'patient' THEN
+        INSERT INTO patient (reference, display_name) VALUES (reference, name)
+        ON CONFLICT ON CONSTRAINT patient_reference_key DO UPDATE SET reference = EXCLUDED.reference RETURNING id INTO found_id;
+    ELSE
+        INSERT INTO prescriber (reference, display_name) VALUES (reference, name)
+        ON CONFLICT ON CONSTRAINT prescriber_reference_key DO UPDATE SET reference = EXCLUDED.reference RETURNING id INTO found_id;
+    END IF;
+    RETURN found_id;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.cfit_party_add(key text, request text, kind text, reference text, name text, born date)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
+AS $function$
+DECLARE
+    result jsonb;
+BEGIN
+    PERFORM cfit_require('cfit_pharmacy', 'adding ' || kind || 's');
+    result := cfit_key_claim(key, kind || '.add', request);
+    IF result IS NOT NULL THEN RETURN result; END IF;
+    IF reference IS NULL OR btrim(reference) <> reference OR reference = '' OR length(reference) > 100 THEN
+        PERFORM cfit_fail('input', format('REF: expected a reference of 1 to 100 characters without surrounding spaces, found ''%s''', coalesce(reference, '')));
+    END IF;
+    IF name IS NULL OR btrim(name) = '' OR length(name) > 200 THEN
+        PERFORM cfit_fail('input', format('--name: expected the %s''s name (1 to 200 characters), found ''%s''', kind, coalesce(name, '')));
+    END IF;
+    IF kind = 'patient' THEN
+        IF EXISTS (SELECT FROM patient p WHERE p.reference = cfit_party_add.reference) THEN
+            PERFORM cfit_fail('input', format('REF: expected a new patient reference, found ''%s'' already in use', reference));
+        END IF;
+        INSERT INTO patient (reference, display_name, birth_date) VALUES (reference, btrim(name), born);
+        RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name), 'born', born::text));
+    END IF;
+    IF EXISTS (SELECT FROM prescriber p WHERE p.reference = cfit_party_add.reference) THEN
+        PERFORM cfit_fail('input', format('REF: expected a new prescriber reference, found ''%s'' already in use', reference));
+    END IF;
+    INSERT INTO prescriber (reference, display_name) VALUES (reference, btrim(name));
+    RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name)));
+END
+$function$;

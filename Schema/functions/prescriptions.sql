@@ -1,0 +1,92 @@
+-- Prescriptions: new, cancelled, shown.
+--
+-- Repeatable: `cfit db migrate` re-applies this file whenever its text changes, after the
+-- numbered migrations, so each function's live body is here and only here. Owners and grants
+-- set by the numbered migrations are kept (CREATE OR REPLACE keeps them); a new function's
+-- grants go below it.
+
+CREATE OR REPLACE FUNCTION public.cfit_prescription_json(rx text)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+AS $function$
+    SELECT jsonb_build_object('number', p.number, 'patient', pa.reference, 'patientName', pa.display_name,
+        'prescriber', pr.reference, 'status', p.status, 'style', i.style, 'pressureClass', i.standard || ':' || i.class_label,
+        'side', i.side, 'quantityPrescribed', i.quantity_prescribed, 'quantityReserved', i.quantity_reserved,
+        'quantityDispensed', i.quantity_dispensed, 'validUntil', p.valid_until::text, 'diagnosis', p.diagnosis)
+    FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
+    JOIN prescription_item i ON i.prescription_id = p.id WHERE p.number = rx
+$function$;
+
+CREATE OR REPLACE FUNCTION public.cfit_rx_cancel(key text, request text, rx text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
+AS $function$
+DECLARE
+    result jsonb;
+    hit record;
+    held record;
+BEGIN
+    PERFORM cfit_require('cfit_pharmacy', 'cancelling prescriptions');
+    result := cfit_key_claim(key, 'rx.cancel', request);
+    IF result IS NOT NULL THEN RETURN result; END IF;
+    SELECT p.id, p.status INTO hit FROM prescription p WHERE p.number = rx FOR UPDATE;
+    IF NOT FOUND THEN PERFORM cfit_fail('not-found', format('RX: expected a prescription number, found ''%s''', rx)); END IF;
+    IF hit.status NOT IN ('active', 'on-hold', 'draft') THEN
+        PERFORM cfit_fail('refused', format('rx %s: is %s; only an active, on-hold or draft prescription can be cancelled', rx, hit.status));
+    END IF;
+    FOR held IN
+        SELECT r.id FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id
+        WHERE i.prescription_id = hit.id AND r.status = 'active' ORDER BY r.balance_id, r.id
+    LOOP
+        PERFORM cfit_close_reservation(held.id, 'released');
+    END LOOP;
+    UPDATE prescription SET status = 'revoked' WHERE id = hit.id;
+    RETURN cfit_key_store(key, cfit_prescription_json(rx));
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.cfit_rx_new(key text, request text, number text, patient text, patient_name text, prescriber text, prescriber_name text, style text, standard text, class_label text, side text, quantity integer, valid_until date, diagnosis text, today date)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
+AS $function$
+DECLARE
+    result jsonb;
+    patient_id bigint;
+    prescriber_id bigint;
+    rx_id bigint;
+    chosen text := number;
+    tries integer := 0;
+BEGIN
+    PERFORM cfit_require('cfit_pharmacy', 'recording prescriptions');
+    result := cfit_key_claim(key, 'rx.new', request);
+    IF result IS NOT NULL THEN RETURN result; END IF;
+    today := cfit_today(today);
+    patient_id := cfit_party('patient', patient, patient_name, '--patient');
+    prescriber_id := cfit_party('prescriber', prescriber, prescriber_name, '--prescriber');
+    -- A given number must be new; a made-up one comes from the sequence, skipping numbers taken.
+    LOOP
+        IF number IS NULL THEN chosen := 'RX-' || nextval('prescription_number_seq'); END IF;
+        INSERT INTO prescription (number, patient_id, prescriber_id, authored_on, valid_from, valid_until, diagnosis, idempotency_key)
+        VALUES (chosen, patient_id, prescriber_id, today, today, valid_until, diagnosis, key)
+        ON CONFLICT ON CONSTRAINT prescription_number_key DO NOTHING RETURNING id INTO rx_id;
+        EXIT WHEN rx_id IS NOT NULL;
+        IF number IS NOT NULL THEN
+            PERFORM cfit_fail('input', format('--number: expected a prescription number not used before, found ''%s''', number));
+        END IF;
+        tries := tries + 1;
+        IF tries >= 1000 THEN
+            PERFORM cfit_fail('refused', 'rx new: expected a free prescription number, found none in 1000 tries');
+        END IF;
+    END LOOP;
+    INSERT INTO prescription_item (prescription_id, style, standard, class_label, side, quantity_prescribed)
+    VALUES (rx_id, style, standard, class_label, side, quantity);
+    RETURN cfit_key_store(key, cfit_prescription_json(chosen));
+END
+$function$;
