@@ -68,7 +68,7 @@ BEGIN
         PERFORM cfit_fail('input', format('--kind: expected stock, quarantine or returns, found ''%s''', kind));
     END IF;
     IF EXISTS (SELECT FROM location l WHERE l.code = cfit_location_add.code) THEN
-        PERFORM cfit_fail('input', format('CODE: expected a new location code, found ''%s'' already in use', code));
+        PERFORM cfit_fail('conflict', format('CODE: expected a new location code, found ''%s'' already in use', code));
     END IF;
     IF parent IS NOT NULL THEN parent_id := cfit_location(parent); END IF;
     INSERT INTO location (code, name, kind, parent_id) VALUES (code, btrim(name), kind, parent_id);

@@ -54,13 +54,13 @@ BEGIN
     END IF;
     IF kind = 'patient' THEN
         IF EXISTS (SELECT FROM patient p WHERE p.reference = cfit_party_add.reference) THEN
-            PERFORM cfit_fail('input', format('REF: expected a new patient reference, found ''%s'' already in use', reference));
+            PERFORM cfit_fail('conflict', format('REF: expected a new patient reference, found ''%s'' already in use', reference));
         END IF;
         INSERT INTO patient (reference, display_name, birth_date) VALUES (reference, btrim(name), born);
         RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name), 'born', born::text));
     END IF;
     IF EXISTS (SELECT FROM prescriber p WHERE p.reference = cfit_party_add.reference) THEN
-        PERFORM cfit_fail('input', format('REF: expected a new prescriber reference, found ''%s'' already in use', reference));
+        PERFORM cfit_fail('conflict', format('REF: expected a new prescriber reference, found ''%s'' already in use', reference));
     END IF;
     INSERT INTO prescriber (reference, display_name) VALUES (reference, btrim(name));
     RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name)));

@@ -78,7 +78,7 @@ BEGIN
         ON CONFLICT ON CONSTRAINT prescription_number_key DO NOTHING RETURNING id INTO rx_id;
         EXIT WHEN rx_id IS NOT NULL;
         IF number IS NOT NULL THEN
-            PERFORM cfit_fail('input', format('--number: expected a prescription number not used before, found ''%s''', number));
+            PERFORM cfit_fail('conflict', format('--number: expected a prescription number not used before, found ''%s''', number));
         END IF;
         tries := tries + 1;
         IF tries >= 1000 THEN

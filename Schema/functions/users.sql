@@ -32,7 +32,7 @@ BEGIN
     END IF;
     PERFORM cfit_check_role(role_name);
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
-        PERFORM cfit_fail('input', format('NAME: expected a new login, found ''%s'' already exists', login));
+        PERFORM cfit_fail('conflict', format('NAME: expected a new login, found ''%s'' already exists', login));
     END IF;
     IF verifier IS NULL OR verifier !~ '^SCRAM-SHA-256\$' THEN
         PERFORM cfit_fail('input', 'password: expected a SCRAM-SHA-256 verifier made by the client, found something else');

@@ -19,12 +19,16 @@ enum APIRoutes {
         /// Whether it changes something (then it needs an `Idempotency-Key`).
         let writes: Bool
         let parameters: [(name: String, in: String, description: String)]
-        let body: [(name: String, required: Bool, description: String, type: String)]
+        let body: [(name: String, required: Bool, description: String, type: FieldSchema)]
         let created: Bool
         /// Whether a write needs an `Idempotency-Key` (a catalog import is idempotent by content).
         var keyed = true
         /// Whether the body is `multipart/form-data` files (`body` types "binary") rather than JSON.
         var multipart = false
+        /// What a success answers with: one record, or a list.
+        var returns: ResponseShape = .object
+        /// Query parameters the operation cannot do without.
+        var requiredQuery: Set<String> = []
         let handler: @Sendable (Request, WebContext, Caller) async throws -> [UInt8]
     }
 
@@ -50,10 +54,10 @@ enum APIRoutes {
                 writes: false,
                 parameters: [
                     ("sku", "query", "SKU or GTIN (optional)"), ("location", "query", "location code (optional)"),
-                ], body: [], created: false
+                ], body: [], created: false, returns: .array
             ) { request, _, caller in
-                let sku = (try Web.query(request, "sku"))
-                let location = (try Web.query(request, "location"))
+                let sku = (try query(request, "sku"))
+                let location = (try query(request, "location"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
                         try Stock(connection: $0).balances(sku: sku, location: location)
@@ -104,9 +108,9 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/stock/receive", summary: "Receive units into a location (a lot optional)",
                 writes: true, parameters: [],
                 body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", "integer"),
+                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", .quantity),
                     ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
-                    ("expires", false, "the lot's expiry, YYYY-MM-DD", "string"),
+                    ("expires", false, "the lot's expiry, YYYY-MM-DD", .day),
                     ("reference", false, "delivery note or order", "string"),
                 ], created: true
             ) { request, _, caller in
@@ -128,7 +132,7 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/stock/count", summary: "Record a count; the difference is booked",
                 writes: true, parameters: [],
                 body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("counted", true, "units counted", "integer"),
+                    ("sku", true, "SKU or GTIN", "string"), ("counted", true, "units counted", .count),
                     ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
                 ], created: false
             ) { request, _, caller in
@@ -147,7 +151,7 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/stock/transfer", summary: "Move units between locations",
                 writes: true, parameters: [],
                 body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", "integer"),
+                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", .quantity),
                     ("from", true, "location code", "string"), ("to", true, "location code", "string"),
                 ], created: true
             ) { request, _, caller in
@@ -162,17 +166,19 @@ enum APIRoutes {
             },
             Operation(
                 method: .get, path: "/api/v1/stock/low", summary: "What is below its minimum, with suggested orders",
-                writes: false, parameters: [("location", "query", "location code (optional)")], body: [], created: false
+                writes: false, parameters: [("location", "query", "location code (optional)")], body: [],
+                created: false, returns: .array
             ) { request, _, caller in
-                let location = (try Web.query(request, "location"))
+                let location = (try query(request, "location"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Stock(connection: $0).low(location: location) })
             },
             Operation(
                 method: .get, path: "/api/v1/stock/history", summary: "An article's ledger, oldest first",
-                writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false
+                writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false, returns: .array,
+                requiredQuery: ["sku"]
             ) { request, _, caller in
-                let sku = try PageRoutes.articleCode((try Web.query(request, "sku")) ?? "", field: "sku")
+                let sku = try PageRoutes.articleCode((try query(request, "sku")) ?? "", field: "sku")
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Stock(connection: $0).history(sku: sku) })
             },
@@ -184,7 +190,7 @@ enum APIRoutes {
                 body: [], created: false
             ) { request, context, caller in
                 let code = try Web.path(context, "code")
-                let sku = (try Web.query(request, "sku"))
+                let sku = (try query(request, "sku"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Lots(connection: $0).show(code, sku: sku) })
             },
@@ -192,7 +198,8 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/lots/{code}/status", summary: "Hold, release (approved) or recall a lot",
                 writes: true, parameters: [("code", "path", "lot code")],
                 body: [
-                    ("status", true, "approved, on-hold or recalled", "string"), ("reason", true, "why", "string"),
+                    ("status", true, "approved, on-hold or recalled", .oneOf(["approved", "on-hold", "recalled"])),
+                    ("reason", true, "why", "string"),
                     ("sku", false, "SKU, when the code is not unique", "string"),
                 ], created: false
             ) { request, context, caller in
@@ -215,10 +222,10 @@ enum APIRoutes {
                 parameters: [
                     ("status", "query", "active, on-hold, completed, revoked (optional)"),
                     ("patient", "query", "patient reference (optional)"),
-                ], body: [], created: false
+                ], body: [], created: false, returns: .array
             ) { request, _, caller in
-                let status = (try Web.query(request, "status"))
-                let patient = (try Web.query(request, "patient"))
+                let status = (try query(request, "status"))
+                let patient = (try query(request, "patient"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
                         try Prescriptions(connection: $0).list(status: status, patient: patient)
@@ -239,11 +246,12 @@ enum APIRoutes {
                 writes: false,
                 parameters: [],
                 body: [
-                    ("style", true, "AD, AF, AG or AT", "string"), ("class", true, "class, e.g. 2 or RAL:2", "string"),
-                    ("unit", false, "cm (default) or in", "string"),
+                    ("style", true, "AD, AF, AG or AT", .oneOf(["AD", "AF", "AG", "AT"])),
+                    ("class", true, "class, e.g. 2 or RAL:2", "string"),
+                    ("unit", false, "cm (default) or in", .oneOf(["cm", "in"])),
                     ("legs", true, "{\"leg\": {\"cB\": 22, …}} or {\"left\": {…}, \"right\": {…}}", "object"),
                     ("abpi", false, "ankle-brachial pressure index", "string"),
-                ], created: false
+                ], created: false, returns: .array
             ) { request, _, caller in
                 return try await FitAPI.fit(
                     Array(buffer: try await Web.body(request)), state: state, login: caller.login)
@@ -274,6 +282,25 @@ enum APIRoutes {
                         state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
                     }
                     return problem(error)
+                }
+            }
+        }
+        // A method a path does not have is 405 with the methods it has, not the router's 404.
+        let methods = Dictionary(grouping: operations, by: \.path).mapValues { Set($0.map(\.method)) }
+        let every: [HTTPRequest.Method] = [
+            .get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!,
+        ]
+        for (path, allowed) in methods {
+            let route = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+            let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in every where !allowed.contains(method) && !(method == .head && allowed.contains(.get)) {
+                router.on(RouterPath(route), method: method) { _, _ in
+                    var response = problem(
+                        CounterError.plain(
+                            .badInput, "method: expected \(allow) on \(path), found \(method.rawValue)"),
+                        status: .methodNotAllowed)
+                    response.headers[.allow] = allow
+                    return response
                 }
             }
         }
@@ -318,10 +345,10 @@ enum APIRoutes {
         return Caller(login: login, key: "api:\(login):\(key)")
     }
 
-    /// A problem details document (RFC 9457) for `error`.
-    static func problem(_ error: any Error) -> Response {
+    /// A problem details document (RFC 9457) for `error` (with `status` instead of its kind's).
+    static func problem(_ error: any Error, status given: HTTPResponse.Status? = nil) -> Response {
         let failure = Web.describe(error)
-        let status = failure.status
+        let status = given ?? failure.status
         var object: [String: Any] = [
             "type": "/api/v1/problems/\(failure.reason)", "title": status.reasonPhrase, "status": status.code,
             "detail": failure.message, "reason": failure.reason,
@@ -335,6 +362,17 @@ enum APIRoutes {
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"cfit\", charset=\"UTF-8\"" }
         if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
         return response
+    }
+
+    /// An API query parameter: absent is `nil`; given, it must hold something (an empty value is
+    /// refused, as the document says — a client leaves out what it does not mean).
+    static func query(_ request: Request, _ name: String) throws -> String? {
+        guard let value = try Web.query(request, name) else { return nil }
+        guard value.contains(where: { !$0.isWhitespace }) else {
+            throw CounterError.badInput(
+                name, expected: "a value, or the parameter left out", found: value.isEmpty ? "nothing" : "only blanks")
+        }
+        return value
     }
 
     static func jsonObject(_ request: Request) async throws -> [String: Any] {
@@ -361,6 +399,9 @@ enum APIRoutes {
         guard !text.contains("\u{0}") else {
             throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
         }
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw CounterError.badInput(name, expected: "text, or the field left out", found: "only blanks")
+        }
         return text
     }
 
@@ -385,6 +426,21 @@ enum APIRoutes {
         return value
     }
 
+    /// The schema of a parameter, by its name: the same names mean the same values in every
+    /// operation (a record's number, a bounded count of days, a closed set).
+    static func parameterSchema(_ name: String, in place: String) -> FieldSchema {
+        switch name {
+        case "id": .recordNumber
+        case "limit": .integer(minimum: 1, maximum: 1_000)
+        case "within": .integer(minimum: 0, maximum: 36_500)
+        case "replace_after", "remeasure_after": .integer(minimum: 1, maximum: 36_500)
+        case "status" where place == "query": .oneOf(Prescriptions.statuses)
+        case "dry_run": .oneOf(["true", "false"])
+        case "toe": .oneOf(["closed", "open"])
+        default: .text
+        }
+    }
+
     /// The OpenAPI 3.1 document of `operations`.
     static func openAPI(_ operations: [Operation]) -> [UInt8] {
         var paths: [String: [String: Any]] = [:]
@@ -397,17 +453,20 @@ enum APIRoutes {
                     }.joined(),
                 "security": [["basic": [] as [String]], ["session": [] as [String]]],
             ]
+            func required(_ parameter: (name: String, in: String, description: String)) -> Bool {
+                parameter.in == "path" || operation.requiredQuery.contains(parameter.name)
+            }
             var parameters: [[String: Any]] = operation.parameters.map {
                 [
-                    "name": $0.name, "in": $0.in, "required": $0.in == "path", "description": $0.description,
-                    "schema": ["type": "string"],
+                    "name": $0.name, "in": $0.in, "required": required($0), "description": $0.description,
+                    "schema": parameterSchema($0.name, in: $0.in).json(),
                 ]
             }
             if operation.writes && operation.keyed {
                 parameters.append([
                     "name": "Idempotency-Key", "in": "header", "required": true,
                     "description": "the same key repeats the same request's result, never the operation",
-                    "schema": ["type": "string", "minLength": 1, "maxLength": 200],
+                    "schema": ["type": "string", "pattern": "^[!-~]{1,\(Input.keyLength)}$"],
                 ])
             }
             if !parameters.isEmpty { entry["parameters"] = parameters }
@@ -415,10 +474,8 @@ enum APIRoutes {
                 // A file is a string of bytes in OpenAPI 3.1 (contentMediaType says which).
                 let properties = Dictionary(
                     uniqueKeysWithValues: operation.body.map {
-                        let schema: [String: Any] =
-                            $0.type == "binary"
-                            ? ["type": "string", "contentMediaType": "application/octet-stream"]
-                            : ["type": $0.type]
+                        // An optional field may be left out or be null: both mean "not given".
+                        let schema = $0.required ? $0.type.json() : FieldSchema.nullable($0.type.json())
                         return ($0.name, schema.merging(["description": $0.description]) { first, _ in first })
                     })
                 entry["requestBody"] = [
@@ -438,13 +495,21 @@ enum APIRoutes {
                 "description": "a problem (RFC 9457)",
                 "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]],
             ]
-            entry["responses"] = [
+            let record: [String: Any] =
+                switch operation.returns {
+                case .object: ["type": "object"]
+                case .array: ["type": "array", "items": ["type": "object"]]
+                }
+            var responses: [String: Any] = [
                 operation.created ? "201" : "200": [
                     "description": "the record, as `cfit … --json` prints it",
-                    "content": ["application/json": ["schema": ["type": "object"]]],
+                    "content": ["application/json": ["schema": record]],
                 ],
-                "401": problem, "403": problem, "409": problem, "422": problem, "429": problem,
+                "401": problem, "403": problem, "404": problem, "405": problem, "409": problem, "422": problem,
+                "429": problem, "503": problem,
             ]
+            if !operation.body.isEmpty { responses["413"] = problem }
+            entry["responses"] = responses
             paths[operation.path, default: [:]][operation.method.rawValue.lowercased()] = entry
         }
         let document: [String: Any] = [
@@ -464,10 +529,9 @@ enum APIRoutes {
                             "detail": ["type": "string"],
                             "reason": [
                                 "type": "string",
-                                "enum": [
-                                    "refused", "bad-input", "not-permitted", "unauthorized", "throttled", "unavailable",
-                                    "database", "internal",
-                                ],
+                                "enum": CounterError.Kind.allCases.map(\.rawValue).filter {
+                                    $0 != "bad-data" && $0 != "unreadable"
+                                } + ["unauthorized", "throttled"],
                             ],
                             "issues": [
                                 "type": "array", "items": ["type": "string"],

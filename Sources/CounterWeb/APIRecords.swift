@@ -17,9 +17,9 @@ extension APIRoutes {
                 writes: false,
                 parameters: [
                     ("search", "query", "words, e.g. classic AD2 beige"), ("limit", "query", "at most (default 50)"),
-                ], body: [], created: false
+                ], body: [], created: false, returns: .array, requiredQuery: ["search"]
             ) { request, _, caller in
-                let search = (try Web.query(request, "search")).map { String($0) } ?? ""
+                let search = (try query(request, "search")) ?? ""
                 guard !search.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw CounterError.badInput("search", expected: "words to search for", typed: search)
                 }
@@ -37,7 +37,7 @@ extension APIRoutes {
                     ("within", "query", "days ahead (default 30); overdue items are always listed"),
                     ("replace_after", "query", "days a garment lasts (default 182)"),
                     ("remeasure_after", "query", "days after which a leg is measured again (default 182)"),
-                ], body: [], created: false
+                ], body: [], created: false, returns: .array
             ) { request, _, caller in
                 let within = try days(request, "within", default: 30, allowZero: true)
                 let replace = try days(request, "replace_after", default: 182)
@@ -50,9 +50,9 @@ extension APIRoutes {
             Operation(
                 method: .get, path: "/api/v1/patients", summary: "Patients whose reference or name contains a text",
                 writes: false, parameters: [("search", "query", "part of a name or reference (optional)")], body: [],
-                created: false
+                created: false, returns: .array
             ) { request, _, caller in
-                let search = (try Web.query(request, "search")).flatMap { $0.isEmpty ? nil : $0 }
+                let search = (try query(request, "search"))
                 return try Web.encode(
                     try await state.withConnection(caller.login) { try Patients(connection: $0).list(search: search) })
             },
@@ -60,7 +60,7 @@ extension APIRoutes {
                 method: .post, path: "/api/v1/patients", summary: "Add a patient", writes: true, parameters: [],
                 body: [
                     ("reference", true, "the shop's reference (a card or file number)", "string"),
-                    ("name", true, "the patient's name", "string"), ("born", false, "birth date, YYYY-MM-DD", "string"),
+                    ("name", true, "the patient's name", "string"), ("born", false, "birth date, YYYY-MM-DD", .day),
                 ], created: true
             ) { request, _, caller in
                 let body = try await jsonObject(request)
@@ -89,10 +89,11 @@ extension APIRoutes {
                     ("patient_name", false, "the patient's name, to add a new patient", "string"),
                     ("prescriber", true, "prescriber reference", "string"),
                     ("prescriber_name", false, "the prescriber's name, to add a new prescriber", "string"),
-                    ("style", true, "AD, AF, AG or AT", "string"), ("class", true, "e.g. 2, RAL:2, US:20-30", "string"),
-                    ("quantity", true, "garments (a pair is 2)", "integer"),
-                    ("side", false, "left, right or both (default)", "string"),
-                    ("valid_until", false, "last day it may be dispensed, YYYY-MM-DD", "string"),
+                    ("style", true, "AD, AF, AG or AT", .oneOf(["AD", "AF", "AG", "AT"])),
+                    ("class", true, "e.g. 2, RAL:2, US:20-30", "string"),
+                    ("quantity", true, "garments (a pair is 2)", .quantity),
+                    ("side", false, "left, right or both (default)", .oneOf(["left", "right", "both"])),
+                    ("valid_until", false, "last day it may be dispensed, YYYY-MM-DD", .day),
                     ("diagnosis", false, "ICD-10 code", "string"),
                     ("number", false, "its number (default RX-n)", "string"),
                 ], created: true
@@ -135,7 +136,7 @@ extension APIRoutes {
                 parameters: [("id", "path", "dispense number")],
                 body: [
                     ("reason", true, "why it came back", "string"),
-                    ("quantity", false, "units (default: all not yet returned)", "integer"),
+                    ("quantity", false, "units (default: all not yet returned)", .quantity),
                     ("location", false, "where it goes (default: this server's)", "string"),
                     ("reopen", false, "reopen a completed prescription, to dispense a replacement", "boolean"),
                 ], created: true
@@ -159,9 +160,12 @@ extension APIRoutes {
                 summary: "Write units off: expired, damaged, returned (failed inspection) or recalled", writes: true,
                 parameters: [],
                 body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", "integer"),
+                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", .quantity),
                     ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
-                    ("reason", true, "expired, damaged, returned or recalled", "string"),
+                    (
+                        "reason", true, "expired, damaged, returned or recalled",
+                        .oneOf(["expired", "damaged", "returned", "recalled"])
+                    ),
                     ("note", false, "a note for the ledger", "string"),
                 ], created: true
             ) { request, _, caller in
@@ -188,7 +192,7 @@ extension APIRoutes {
                 summary: "Put returned units that passed inspection back into usable stock", writes: true,
                 parameters: [],
                 body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", "integer"),
+                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", .quantity),
                     ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
                 ], created: true
             ) { request, _, caller in
@@ -224,9 +228,9 @@ extension APIRoutes {
                 ], body: [], created: false
             ) { request, context, caller in
                 let id = try number(try Web.path(context, "id"), "id")
-                let line = try Web.query(request, "line").flatMap { $0.isEmpty ? nil : $0 }
+                let line = try query(request, "line")
                 let (toe, color) = (
-                    try Web.query(request, "toe") ?? "closed", try Web.query(request, "color") ?? "beige"
+                    try query(request, "toe") ?? "closed", try query(request, "color") ?? "beige"
                 )
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
@@ -235,7 +239,7 @@ extension APIRoutes {
             },
             Operation(
                 method: .get, path: "/api/v1/locations", summary: "Every location", writes: false, parameters: [],
-                body: [], created: false
+                body: [], created: false, returns: .array
             ) { _, _, caller in
                 try Web.encode(try await state.withConnection(caller.login) { try Locations(connection: $0).list() })
             },
@@ -244,7 +248,10 @@ extension APIRoutes {
                 parameters: [],
                 body: [
                     ("code", true, "its code", "string"), ("name", true, "its name", "string"),
-                    ("kind", false, "stock (default), quarantine or returns", "string"),
+                    (
+                        "kind", false, "stock (default), quarantine or returns",
+                        .oneOf(["stock", "quarantine", "returns"])
+                    ),
                     ("parent", false, "the location it is part of", "string"),
                 ], created: true
             ) { request, _, caller in
@@ -272,7 +279,7 @@ extension APIRoutes {
             },
             Operation(
                 method: .get, path: "/api/v1/users", summary: "Staff logins and their roles", writes: false,
-                parameters: [], body: [], created: false
+                parameters: [], body: [], created: false, returns: .array
             ) { _, _, caller in
                 try Web.encode(try await state.withConnection(caller.login) { try Users(connection: $0).list() })
             },
@@ -287,7 +294,7 @@ extension APIRoutes {
                 ], created: false, keyed: false, multipart: true
             ) { request, _, caller in
                 let upload = try await catalogUpload(request, login: caller.login)
-                let dryRun = (try Web.query(request, "dry_run")) == "true"
+                let dryRun = (try query(request, "dry_run")) == "true"
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
                         try AdminPages.importing(upload, dryRun: dryRun, on: $0)
@@ -321,7 +328,7 @@ extension APIRoutes {
         _ request: Request, _ name: String, default value: Int, allowZero: Bool = false, units: String = "days",
         maximum: Int = 36_500
     ) throws -> Int {
-        guard let text = try Web.query(request, name), !text.isEmpty else { return value }
+        guard let text = try query(request, name) else { return value }
         guard let number = Int(text), number >= (allowZero ? 0 : 1), number <= maximum else {
             throw CounterError.badInput(
                 name, expected: "a whole number of \(units) from \(allowZero ? 0 : 1) to \(maximum)",

@@ -32,6 +32,10 @@ public struct WebServer: Sendable {
         public var tlsKey: String?
         /// Plain HTTP on an address other than loopback, asked for on purpose.
         public var insecureHTTP = false
+        /// Failed sign-ins a login may make before each next one waits (1, 2, 4 … s, at most 5 min).
+        public var freeFailuresPerLogin = 5
+        /// Failed sign-ins one client address may make, whatever the login, before each next one waits.
+        public var freeFailuresPerAddress = 20
 
         /// Settings for `databaseURL`, on 127.0.0.1:8080.
         public init(databaseURL: String) {
@@ -65,7 +69,9 @@ public struct WebServer: Sendable {
         threads.start()
         state = WebState(
             databaseURL: settings.databaseURL, location: settings.location, idleTimeout: settings.idleTimeout,
-            secureCookies: settings.tlsCertificate != nil, threads: threads, logger: logger)
+            secureCookies: settings.tlsCertificate != nil, threads: threads, logger: logger,
+            freeFailuresPerLogin: settings.freeFailuresPerLogin, freeFailuresPerAddress: settings.freeFailuresPerAddress
+        )
     }
 
     /// The routes: pages, API, health.

@@ -61,11 +61,11 @@ final class WebState: Sendable {
     /// Each signed-in login's connections, with the password they were opened with and the
     /// verifier it was checked against (a changed verifier means a new password, or none).
     private let pools = Mutex<[String: (pool: ConnectionPool, password: String, verifier: String)]>([:])
-    /// Failed sign-ins per login: five free.
-    let loginFailures = Throttle(free: 5)
-    /// Failed sign-ins per client address, whatever the login: twenty free (one address trying
-    /// many logins is guessing passwords; a shop's counters each have their own address).
-    let addressFailures = Throttle(free: 20)
+    /// Failed sign-ins per login: five free by default.
+    let loginFailures: Throttle
+    /// Failed sign-ins per client address, whatever the login: twenty free by default (one address
+    /// trying many logins is guessing passwords; a shop's counters each have their own address).
+    let addressFailures: Throttle
     /// Credentials checked recently (API clients send them with every request), by digest.
     private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
     /// Catalog files checked by a dry run and waiting for the admin's "Import", by token.
@@ -86,8 +86,10 @@ final class WebState: Sendable {
 
     init(
         databaseURL: String, location: String, idleTimeout: Duration, secureCookies: Bool, threads: NIOThreadPool,
-        logger: Logger
+        logger: Logger, freeFailuresPerLogin: Int = 5, freeFailuresPerAddress: Int = 20
     ) {
+        loginFailures = Throttle(free: freeFailuresPerLogin)
+        addressFailures = Throttle(free: freeFailuresPerAddress)
         self.databaseURL = databaseURL
         self.location = location
         self.idleTimeout = idleTimeout

@@ -141,13 +141,20 @@ public struct Prescriptions: Sendable {
 
     /// Prescriptions, newest first, optionally only those with `status` or for one patient.
     public func list(status: String? = nil, patient: String? = nil) throws -> [PrescriptionRecord] {
-        try connection.query(
+        if let status, !Self.statuses.contains(status) {
+            throw InventoryError(
+                .badInput, "--status: expected one of \(Self.statuses.joined(separator: ", ")), found '\(status)'")
+        }
+        return try connection.query(
             """
             \(unescaped: Self.select) WHERE (\(status)::text IS NULL OR p.status = \(status))
               AND (\(patient)::text IS NULL OR pa.reference = \(patient)) ORDER BY p.id DESC
             """
         ).map(Self.record)
     }
+
+    /// Every status a prescription can have (FHIR's request statuses), as the table's CHECK lists them.
+    public static let statuses = ["draft", "active", "on-hold", "revoked", "completed", "entered-in-error"]
 
     /// Cancels a prescription: it becomes revoked and its active reservations are released.
     public func cancel(_ number: String, key: String) throws -> PrescriptionRecord {

@@ -22,7 +22,7 @@ struct WebFixture {
     let admin: String
     let server: WebServer
 
-    init(idle: Duration = .seconds(1_800)) throws {
+    init(idle: Duration = .seconds(1_800), configure: (inout WebServer.Settings) -> Void = { _ in }) throws {
         url = try TestDatabase.fresh()
         let password = "pass-\(UUID().uuidString.prefix(8))"
         self.password = password
@@ -41,6 +41,7 @@ struct WebFixture {
         self.admin = try login("admin")
         var settings = WebServer.Settings(databaseURL: url)
         settings.idleTimeout = idle
+        configure(&settings)
         var logger = Logger(label: "cfit.serve.test")
         logger.logLevel = .warning
         server = try WebServer(settings, logger: logger)

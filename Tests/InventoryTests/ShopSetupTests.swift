@@ -14,7 +14,7 @@ struct ShopSetupTests {
         let locations = Locations(connection: f.connection)
         let annex = try locations.add(code: "annex", name: "Annex", kind: "stock", parent: "shop", key: "l1")
         #expect(annex.parent == "shop" && annex.active && annex.onHand == 0)
-        expectRefusal(.badInput, containing: "CODE: expected a new location code, found 'annex' already in use") {
+        expectRefusal(.conflict, containing: "CODE: expected a new location code, found 'annex' already in use") {
             _ = try locations.add(code: "annex", name: "Again", key: "l2")
         }
         expectRefusal(.badInput, containing: "CODE: expected lowercase letters, digits and -") {
@@ -46,7 +46,7 @@ struct ShopSetupTests {
             reference: "P-0100", name: "Dana Sample", born: try CalendarDay(parsing: "1958-04-02"), key: "p1")
         #expect(dana.born == "1958-04-02")
         _ = try people.add(reference: "P-0101", name: "Eli Other", key: "p2")
-        expectRefusal(.badInput, containing: "REF: expected a new patient reference, found 'P-0100' already in use") {
+        expectRefusal(.conflict, containing: "REF: expected a new patient reference, found 'P-0100' already in use") {
             _ = try people.add(reference: "P-0100", name: "Someone", key: "p3")
         }
         expectRefusal(.badInput, containing: "--name: expected the patient's name") {
