@@ -6,8 +6,8 @@ Signs in as a fitter and fits a leg; signs in as a pharmacist, fits, reserves ag
 prescription, hands the garment over, scans a box in on the stock page, recalls its lot and writes
 the units off, moves to the patients by access key, adds a patient and a prescription, and looks
 at what is due; signs in as an admin, adds a location and uploads a broken catalog and one the
-database already holds (CATALOG). Checks what each page shows and saves screenshots of the fit and
-stock pages. Exits non-zero, with the reason, on the first thing that is not as a person would expect.
+database already holds (CATALOG). Checks what each page shows and saves screenshots of the fit
+page's outcomes (a size, made to measure, both legs, a refusal, no line) and of the stock page. Exits non-zero, with the reason, on the first thing that is not as a person would expect.
 """
 import os
 import sys
@@ -115,10 +115,58 @@ def fit_leg():
     expect(driver.find_elements(By.CLASS_NAME, "gauge"), "a gauge for each measured point")
 
 
+def fit_form(style="AD", both=False, pressure_class="2", unit=None, abpi=None, points=()):
+    """Fills the fit page as a fitter would: style (and both legs) first, then the rest; posts it."""
+    driver.get(base + "/fit")
+    Select(driver.find_element(By.NAME, "style")).select_by_value(style)
+    if both:
+        driver.find_element(By.NAME, "both").click()
+    leaving = driver.find_element(By.NAME, "class")
+    driver.find_element(By.XPATH, "//button[text()='Show the points']").click()
+    wait_until_gone(leaving)
+    driver.find_element(By.NAME, "class").clear()
+    driver.find_element(By.NAME, "class").send_keys(pressure_class)
+    if unit:
+        Select(driver.find_element(By.NAME, "unit")).select_by_value(unit)
+    if abpi:
+        driver.find_element(By.NAME, "abpi").send_keys(abpi)
+    for name, value in points:
+        fields = driver.find_elements(By.NAME, name)
+        if fields:
+            fields[0].send_keys(value)
+    leaving = driver.find_element(By.NAME, "class")
+    driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
+    wait_until_gone(leaving)
+
+
 # A fitter fits a leg and is offered no reservation (the database would refuse it anyway).
 sign_in(fitter)
 fit_leg()
 expect(not driver.find_elements(By.XPATH, "//form[@action='/reserve']"), "no Reserve button for a fitter")
+
+# Each outcome of the fit page, as a person sees it. A calf above every size: made to measure, with
+# the reasons as a list (never the program's own debug text).
+fit_form(points=[("cB", "22"), ("cB1", "28"), ("cC", "52"), ("cD", "34"), ("lD", "41")])
+expect(shows("made to measure"), "a made-to-measure answer")
+reasons = driver.find_elements(By.CSS_SELECTOR, "ul.reasons li")
+expect(reasons and "cC" in reasons[0].text, "the reasons listed point by point")
+expect("CounterWeb" not in driver.page_source and "markup:" not in driver.page_source, "no debug text on the page")
+driver.save_screenshot(shots + "/fit-made-to-measure.png")
+# Both legs, in inches as read off a tape (fractions): a result per leg.
+fit_form(both=True, unit="in", points=[
+    ("left.cB", "8 5/8"), ("left.cB1", "10"), ("left.cC", "14 3/8"), ("left.cD", "13-3/8"), ("left.lD", "16"),
+    ("right.cB", "8½"), ("right.cB1", "10"), ("right.cC", "15"), ("right.cD", "13 3/8"), ("right.lD", "16")])
+expect(shows("Left leg") and shows("Right leg"), "a result for each leg")
+driver.save_screenshot(shots + "/fit-both-legs.png")
+# A refusal: an ABPI below 0.5 forbids compression; the form stays filled in.
+fit_form(abpi="0.4", points=[("cB", "22"), ("cB1", "28"), ("cC", "36"), ("cD", "34"), ("lD", "41")])
+expect(shows("ABPI 0.4"), "the ABPI refusal")
+expect(driver.find_element(By.NAME, "abpi").get_attribute("value") == "0.4", "the ABPI kept in the form")
+driver.save_screenshot(shots + "/fit-refused.png")
+# An empty list: no line offers this style in this class.
+fit_form(style="AT", pressure_class="4", points=[("cB", "22"), ("cC", "36"), ("cD", "34")])
+expect(shows("No line offers") or shows("no line offers"), "the answer that no line offers it")
+driver.save_screenshot(shots + "/fit-no-line.png")
 sign_out()
 
 # A pharmacist fits, reserves for a prescription and hands the garment over.

@@ -68,5 +68,8 @@ struct BrowserTests {
         }
         #expect(FileManager.default.fileExists(atPath: "\(shots)/fit.png"))
         #expect(FileManager.default.fileExists(atPath: "\(shots)/stock.png"))
+        for outcome in ["made-to-measure", "both-legs", "refused", "no-line"] {
+            #expect(FileManager.default.fileExists(atPath: "\(shots)/fit-\(outcome).png"), "\(outcome)")
+        }
     }
 }
