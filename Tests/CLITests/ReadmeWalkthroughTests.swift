@@ -62,9 +62,9 @@ struct ReadmeWalkthroughTests {
         }
     }
 
-    /// The commands of "Setting up a real shop", in order.
+    /// The commands of "Setting up a real shop" (docs/shop-and-chain.md, linked from the README), in order.
     static func shopCommands() throws -> [String] {
-        let readme = try String(contentsOfFile: "\(CFit.root)/README.md", encoding: .utf8)
+        let readme = try String(contentsOfFile: "\(CFit.root)/docs/shop-and-chain.md", encoding: .utf8)
         guard let section = readme.range(of: "## Setting up a real shop") else { return [] }
         let block =
             readme[section.upperBound...].components(separatedBy: "```sh\n").dropFirst().first?
