@@ -79,6 +79,7 @@ public struct WebServer: Sendable {
         let router = Router(context: WebContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ErrorMiddleware(logger: state.logger))
+        router.add(middleware: SameOriginMiddleware())
         PageRoutes.add(to: router, state: state)
         RecordPages.add(to: router, state: state)
         AdminPages.add(to: router, state: state)

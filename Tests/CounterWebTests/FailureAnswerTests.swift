@@ -133,4 +133,48 @@ struct FailureAnswerTests {
             #expect(try await browser.get("/patients?q=John+Smith").body.contains("P-JS1"))
         }
     }
+
+    @Test(
+        "a write a browser says comes from another site is refused before anything is read: 403 on the API and a page")
+    func crossSite() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let auth = API.basic(fixture.pharmacist, fixture.password)
+            let body = #"{"prescription": "RX-1001", "sku": "NW-CL-AD2-II-R-C-BE"}"#
+            let crossSite = try await API.call(
+                client, .post, "/api/v1/reservations", auth: auth, key: "xs-1", json: body,
+                extra: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(crossSite.status == .forbidden, "\(crossSite.body)")
+            #expect(API.object(crossSite.body)["reason"] as? String == "not-permitted")
+            let otherOrigin = try await API.call(
+                client, .post, "/api/v1/reservations", auth: auth, key: "xs-2", json: body,
+                extra: [HTTPField.Name("Origin")!: "https://evil.example"])
+            #expect(otherOrigin.status == .forbidden, "\(otherOrigin.body)")
+            // A browser's own page (same-origin) and a till (no such headers) are served.
+            let sameOrigin = try await API.call(
+                client, .post, "/api/v1/reservations", auth: auth, key: "xs-3", json: body,
+                extra: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
+            #expect(sameOrigin.status == .created, "\(sameOrigin.body)")
+            // Nothing was reserved by the refused calls.
+            let owner = try Connection(fixture.url)
+            defer { owner.close() }
+            #expect(try owner.query("SELECT count(*) AS n FROM reservation")[0].decode(Int.self, "n") == 1)
+        }
+        // Over a real socket: the test client names the server `localhost` in its Host header.
+        try await fixture.server.application().test(.live) { client in
+            let auth = API.basic(fixture.pharmacist, fixture.password)
+            let body = #"{"prescription": "RX-1002", "sku": "NW-CL-AG2-II-R-C-BE"}"#
+            let own = try await API.call(
+                client, .post, "/api/v1/reservations", auth: auth, key: "xs-4", json: body,
+                extra: [HTTPField.Name("Origin")!: "http://localhost"])
+            #expect(own.status != .forbidden, "\(own.body)")
+            let page = try await client.execute(
+                uri: "/logout", method: .post,
+                headers: [
+                    HTTPField.Name("Origin")!: "http://evil.example", .contentType: "application/x-www-form-urlencoded",
+                ],
+                body: ByteBuffer(string: "csrf=x"))
+            #expect(page.status == .forbidden && String(buffer: page.body).contains("Origin: expected this server"))
+        }
+    }
 }
