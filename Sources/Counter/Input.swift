@@ -1,4 +1,6 @@
 public import Fitting
+import Foundation
+public import Postgres
 
 /// Readers for what a person types, the same for every face: the command line's arguments, a
 /// web form and a JSON body all come here, so a style, a unit, a tape measurement, an ABPI or an
@@ -11,6 +13,35 @@ public import Fitting
 /// let key = try Input.idempotencyKey(nil, field: "key")          // throws: a form without its key
 /// ```
 public enum Input {
+    /// Text a person or a system gave: something besides blanks, and no NUL character (which
+    /// PostgreSQL cannot store); returned as given.
+    public static func text(_ text: String, field: String) throws(CounterError) -> String {
+        guard !text.contains("\u{0}") else {
+            throw .badInput(field, expected: "text without NUL characters", found: "a NUL character")
+        }
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw .badInput(field, expected: "text", found: text.isEmpty ? "nothing" : "only blanks")
+        }
+        return text
+    }
+
+    /// A whole number as typed (`6`, ` 6 `); its range is the operation's rule, checked there.
+    public static func wholeNumber(_ text: String, field: String) throws(CounterError) -> Int {
+        guard let value = Int(text.trimmingWhitespace()) else {
+            throw .badInput(field, expected: "a whole number", typed: text)
+        }
+        return value
+    }
+
+    /// A calendar day, `YYYY-MM-DD`, from 1900 to 2199.
+    public static func day(_ text: String, field: String) throws(CounterError) -> CalendarDay {
+        do {
+            return try CalendarDay(parsing: text.trimmingWhitespace())
+        } catch {
+            throw .badInput(field, expected: error.expected, typed: text)
+        }
+    }
+
     /// A style code, in any case and with blanks around it (`ad`, ` AD `).
     public static func style(_ text: String?, field: String = "style") throws(CounterError) -> Style {
         let typed = (text ?? "").trimmingWhitespace()
@@ -116,5 +147,50 @@ public enum Input {
     /// key never collide (`api:till-1:K42`).
     public static func scopedKey(_ key: String, face: String, login: String? = nil) -> String {
         login.map { "\(face):\($0):\(key)" } ?? "\(face):\(key)"
+    }
+}
+
+extension Input {
+    /// A request of type `T` from a JSON body, every problem named by its field: a missing field
+    /// (`sku: expected a value, found nothing`), a value of the wrong type, text that is not JSON.
+    public static func request<T: Decodable>(_ type: T.Type, json body: [UInt8]) throws(CounterError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw Self.problem(error)
+        } catch {
+            throw .badInput("body", expected: "a JSON object", found: "\(error)")
+        }
+    }
+
+    /// The field a decoding problem is about, and what was wrong with it.
+    static func problem(_ error: DecodingError) -> CounterError {
+        func field(_ path: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            let names = (path + (last.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return names.isEmpty ? "body" : names.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .badInput(field(context.codingPath, key), expected: "a value", found: "nothing")
+        case .valueNotFound(let type, let context):
+            return .badInput(field(context.codingPath), expected: Self.kind(of: type), found: "null")
+        case .typeMismatch(let type, let context):
+            return .badInput(field(context.codingPath), expected: Self.kind(of: type), found: "a value of another type")
+        case .dataCorrupted(let context):
+            return .badInput(
+                field(context.codingPath), expected: context.codingPath.isEmpty ? "a JSON object" : "a valid value",
+                found: context.debugDescription)
+        @unknown default:
+            return .badInput("body", expected: "a JSON object", found: "\(error)")
+        }
+    }
+
+    private static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Bool.Type: "true or false"
+        case is NumberText.Type, is Int.Type: "a whole number"
+        default: "a value of another type"
+        }
     }
 }

@@ -108,24 +108,19 @@ enum APIRoutes {
                 method: .post, path: "/api/v1/stock/receive", summary: "Receive units into a location (a lot optional)",
                 writes: true, parameters: [],
                 body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", .quantity),
-                    ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
-                    ("expires", false, "the lot's expiry, YYYY-MM-DD", .day),
+                    ("sku", true, "SKU, GTIN or scanned GS1 code (its lot and expiry fill those in)", "string"),
+                    ("quantity", true, "units", .quantity),
+                    ("location", false, "location code (default: this server's)", "string"),
+                    ("lot", false, "lot code", "string"), ("expires", false, "the lot's expiry, YYYY-MM-DD", .day),
                     ("reference", false, "delivery note or order", "string"),
+                    ("accept_expired", false, "book an expired lot in as expired stock, never offered", .boolean),
                 ], created: true
             ) { request, _, caller in
-                let body = try await jsonObject(request)
-                let (sku, quantity, location) = (
-                    try string(body, "sku"), try integer(body, "quantity"), try string(body, "location")
-                )
-                let (lot, reference) = (try optionalString(body, "lot"), try optionalString(body, "reference"))
-                let expires = try Web.day(try optionalString(body, "expires"), field: "expires")
-                let key = caller.key!
+                let receipt = try Input.request(ReceiveRequest.self, json: Array(buffer: try await Web.body(request)))
+                let (key, location) = (caller.key!, state.location)
                 return try Web.encode(
                     try await state.withConnection(caller.login) {
-                        try Stock(connection: $0).receive(
-                            sku: sku, quantity: quantity, location: location, lot: lot, expires: expires,
-                            reference: reference, key: key)
+                        try receipt.run(on: $0, location: location, key: key)
                     })
             },
             Operation(

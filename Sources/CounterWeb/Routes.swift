@@ -141,21 +141,19 @@ enum PageRoutes {
         router.post("/stock/receive") { request, _ in
             try await posted(request, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
-                let quantityText = fields["quantity"] ?? ""
-                guard let quantity = Int(quantityText) else {
-                    throw CounterError.badInput("quantity", expected: "a whole number", typed: quantityText)
-                }
-                let expires = try Web.day(fields["expires"], field: "expires")
-                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
-                let location = fields["location"] ?? ""
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
+                // A form's empty box is a field not given.
+                func given(_ name: String) -> String? { fields[name].flatMap { $0.isEmpty ? nil : $0 } }
+                let receipt = ReceiveRequest(
+                    sku: sku, quantity: NumberText(fields["quantity"] ?? ""), location: given("location"),
+                    lot: given("lot"), expires: given("expires"), reference: "received at the counter")
+                let location = state.location
                 let movement = try await state.withConnection(session.login) {
-                    try Stock(connection: $0).receive(
-                        sku: sku, quantity: quantity, location: location, lot: lot, expires: expires,
-                        reference: "received at the counter", key: "web:\(key)")
+                    try receipt.run(on: $0, location: location, key: "web:\(key)")
                 }
+                let quantity = movement.delta
                 return Web.redirect(
-                    "/stock?q=\(percent(sku))&done=\(percent("received \(quantity) into \(location) (movement \(movement.id))"))"
+                    "/stock?q=\(percent(sku))&done=\(percent("received \(quantity) into \(movement.location) (movement \(movement.id))"))"
                 )
             } page: {
                 Pages.stockRefused($0, $1, $2)

@@ -158,4 +158,139 @@ struct ParityTests {
             }
         }
     }
+
+    /// A receipt as a person enters it, and what every face must make of it.
+    struct Receipt: Sendable, CustomStringConvertible {
+        let name: String
+        var sku = "NW-CL-AD2-II-R-C-BE"
+        var quantity = "2"
+        var location = "shop"
+        var lot: String? = "L-PAR"
+        var expires: String? = "2030-01-31"
+        /// `ok`, or the layer's kind of error.
+        let outcome: String
+        /// The start of the message after the field's name (and with inputs named without `--`).
+        var words = ""
+        /// What the API says instead, where its JSON cannot carry what was typed (a number's type).
+        var apiWords: String?
+        var description: String { name }
+    }
+
+    static let receipts: [Receipt] = [
+        Receipt(name: "a delivery with its lot", outcome: "ok"),
+        Receipt(
+            name: "a raw scan as scanners send it", sku: "01020000000004591729073110LIV-A", quantity: "1", lot: nil,
+            expires: nil, outcome: "ok"),
+        Receipt(
+            name: "units that are not a number", quantity: "three", outcome: "bad-input",
+            words: "expected a whole number, found 'three'",
+            apiWords: "expected a whole number, found a value of another type"),
+        Receipt(
+            name: "no units", quantity: "0", outcome: "bad-input", words: "expected 1 to 2147483647 units, found 0"),
+        Receipt(
+            name: "an unknown article", sku: "NOPE-1", outcome: "not-found",
+            words: "expected a known SKU or GTIN, found 'NOPE-1'"),
+        Receipt(name: "an unknown location", location: "attic", outcome: "not-found", words: "expected one of"),
+        Receipt(
+            name: "an expiry without its lot", lot: nil, outcome: "bad-input",
+            words: "expected lot with it (expiry belongs to a lot), found no lot"),
+        Receipt(
+            name: "a day that does not exist", expires: "2030-02-30", outcome: "bad-input",
+            words: "expected a real calendar day"),
+        Receipt(
+            name: "a scan whose lot is not the one typed", sku: "01020000000004591729073110LIV-A", lot: "OTHER",
+            expires: nil, outcome: "bad-input", words: "expected the scanned lot LIV-A, found 'OTHER'"),
+    ]
+
+    /// The exit status and the HTTP status each kind has.
+    static func statuses(_ kind: String) -> (exit: Int32, http: HTTPResponse.Status) {
+        switch kind {
+        case "ok": (0, .ok)
+        case "not-found": (64, .notFound)
+        case "refused": (1, .conflict)
+        default: (64, .unprocessableContent)
+        }
+    }
+
+    /// The words after the field's name, with every input named plainly (`--lot` and `lot` alike).
+    static func words(_ line: String) -> String {
+        let plain = line.replacingOccurrences(of: "error: ", with: "").replacingOccurrences(of: "--", with: "")
+        return plain.range(of: ": ").map { String(plain[$0.upperBound...]) } ?? plain
+    }
+
+    @Test("receiving stock: the same outcome and the same words on each face")
+    func receiving() async throws {
+        let (url, environment) = try CFit.seededDatabase()
+        let password = "parity-\(UUID().uuidString.prefix(8))"
+        let login = "prc\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
+        let owner = try Connection(url)
+        _ = try Users(connection: owner).add(login, role: "pharmacy", password: password)
+        owner.close()
+        var logger = Logger(label: "cfit.serve.parity")
+        logger.logLevel = .critical
+        let server = try WebServer(WebServer.Settings(databaseURL: url), logger: logger)
+        try await server.application().test(.router) { client in
+            let browser = Browser(client)
+            #expect(try await browser.signIn(login, password) == .seeOther)
+            let auth = "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()
+            for (index, entry) in Self.receipts.enumerated() {
+                let expected = Self.statuses(entry.outcome)
+                var arguments = ["stock", "receive", entry.sku, entry.quantity, "--location", entry.location]
+                if let lot = entry.lot { arguments += ["--lot", lot] }
+                if let expires = entry.expires { arguments += ["--expires", expires] }
+                arguments += ["--idempotency-key", "cli-\(index)"]
+                let run = try CFit.run(arguments, environment: environment)
+                let cli = Answer(
+                    outcome: run.status == expected.exit ? entry.outcome : "exit \(run.status)",
+                    words: run.status == 0 ? "" : Self.words(run.firstErrorLine))
+
+                var body: [String: Any] = [
+                    "sku": entry.sku, "quantity": Int(entry.quantity) ?? entry.quantity,
+                    "location": entry.location,
+                ]
+                if let lot = entry.lot { body["lot"] = lot }
+                if let expires = entry.expires { body["expires"] = expires }
+                let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+                let response = try await client.execute(
+                    uri: "/api/v1/stock/receive", method: .post,
+                    headers: [
+                        .authorization: auth, .contentType: "application/json",
+                        HTTPField.Name("Idempotency-Key")!: "api-\(index)",
+                    ], body: ByteBuffer(string: json))
+                let problem =
+                    (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)))
+                    as? [String: Any]
+                let created = response.status == .created
+                let api = Answer(
+                    outcome: created || response.status == expected.http
+                        ? (created ? "ok" : entry.outcome)
+                        : "status \(response.status.code)",
+                    words: created ? "" : Self.words(problem?["detail"] as? String ?? String(buffer: response.body)))
+
+                let form = try await browser.get("/stock?q=NW-CL-AD2-II-R-C-BE")
+                var fields = [
+                    "csrf": Browser.token(form.body) ?? "", "key": "page-\(index)", "sku": entry.sku,
+                    "quantity": entry.quantity, "location": entry.location,
+                ]
+                if let lot = entry.lot { fields["lot"] = lot }
+                if let expires = entry.expires { fields["expires"] = expires }
+                let posted = try await browser.post("/stock/receive", fields)
+                let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
+                    Self.unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
+                }
+                let page = Answer(
+                    outcome: posted.status == .seeOther
+                        ? "ok"
+                        : posted.status == expected.http ? entry.outcome : "status \(posted.status.code)",
+                    words: error.map(Self.words) ?? "")
+
+                #expect(
+                    cli.outcome == entry.outcome && api.outcome == entry.outcome && page.outcome == entry.outcome,
+                    "\(entry): cli \(cli), api \(api), page \(page)")
+                #expect(cli.words == page.words, "\(entry): cli \(cli), page \(page)")
+                #expect(api.words == (entry.apiWords ?? cli.words), "\(entry): cli \(cli), api \(api)")
+                #expect(cli.words.hasPrefix(entry.words), "\(entry): \(cli)")
+            }
+        }
+    }
 }

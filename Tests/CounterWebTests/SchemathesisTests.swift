@@ -25,6 +25,11 @@ struct SchemathesisTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-m", "schemathesis.cli"] + arguments
+        // Its cache of crashes and reports goes to a folder of its own, not the package's.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("st-run-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        process.currentDirectoryURL = folder
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("st-\(UUID()).log")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)

@@ -130,7 +130,7 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
+            try reportingErrors(arguments: ["sku": scan == nil ? "SKU" : "--scan", "quantity": "QTY"]) {
                 let code: String
                 let quantityText: String
                 switch (scan, values.count) {
@@ -143,34 +143,11 @@ struct StockCommand: ParsableCommand {
                         "QTY", expected: scan == nil ? "SKU and QTY" : "only QTY with --scan",
                         found: values.isEmpty ? "nothing" : quoted(values.joined(separator: " ")))
                 }
-                let units = try Typed.wholeNumber("QTY")(quantityText)
-                var sku = code
-                var lotCode = lot
-                var expiry = expires
-                if looksScanned(code) {
-                    let read = try scanned(code, scan == nil ? "SKU" : "--scan")
-                    sku = read.gtin.gtin14
-                    if let scannedLot = read.lot {
-                        if let lot, lot != scannedLot {
-                            throw CLIError.badInput(
-                                "--lot", expected: "the scanned lot \(scannedLot)", found: quoted(lot))
-                        }
-                        lotCode = scannedLot
-                    }
-                    if let day = read.expiry {
-                        let scannedDay = try Typed.day("--scan")(day.description)
-                        if let expiry, expiry != scannedDay {
-                            throw CLIError.badInput(
-                                "--expires", expected: "the scanned expiry \(scannedDay)",
-                                found: quoted(expiry.description))
-                        }
-                        expiry = scannedDay
-                    }
-                }
-                let movement = try Stock(connection: database.connect()).receive(
-                    sku: sku, quantity: units, location: place.code, lot: lotCode, expires: expiry,
-                    acceptExpired: acceptExpired, key: write.key
-                )
+                // The application layer reads the code or scan, the units, the lot and the expiry.
+                let request = ReceiveRequest(
+                    sku: code, quantity: NumberText(quantityText), location: place.code, lot: lot,
+                    expires: expires?.description, acceptExpired: acceptExpired)
+                let movement = try request.run(on: database.connect(), location: place.code, key: write.key)
                 print(
                     json
                         ? try RecordJSON.render("movement", movement)
