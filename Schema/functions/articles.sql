@@ -14,7 +14,7 @@ DECLARE
     found_sku text := cfit_find_article(sku_or_gtin);
 BEGIN
     IF found_sku IS NULL THEN
-        PERFORM cfit_fail('not-found', format('SKU: expected a known SKU or GTIN, found ''%s''', sku_or_gtin));
+        PERFORM cfit_fail('not-found', 'sku', format('expected a known SKU or GTIN, found ''%s''', sku_or_gtin));
     END IF;
     RETURN found_sku;
 END

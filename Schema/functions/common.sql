@@ -11,17 +11,20 @@ CREATE OR REPLACE FUNCTION public.cfit_check_role(role_name text)
 AS $function$
 BEGIN
     IF role_name IS NULL OR role_name NOT IN ('fitter', 'pharmacy', 'admin') THEN
-        PERFORM cfit_fail('input', format('--role: expected fitter, pharmacy or admin, found ''%s''', role_name));
+        PERFORM cfit_fail('input', 'role', format('expected fitter, pharmacy or admin, found ''%s''', role_name));
     END IF;
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION public.cfit_fail(kind text, text text)
+CREATE OR REPLACE FUNCTION public.cfit_fail(kind text, field text, text text)
  RETURNS void
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-    RAISE EXCEPTION USING MESSAGE = text,
+    -- The input it is about travels apart from the words, as the error's column: each face names
+    -- it its own way (a flag, a form field, a JSON member). Other inputs the words mention are
+    -- written --name.
+    RAISE EXCEPTION USING MESSAGE = text, COLUMN = coalesce(field, ''),
         ERRCODE = CASE kind WHEN 'refused' THEN 'CFR01' WHEN 'conflict' THEN 'CFC01' WHEN 'not-found' THEN 'CFN01'
                    ELSE 'CFB01' END;
 END
@@ -47,7 +50,7 @@ AS $function$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles r WHERE r.rolname = login AND NOT r.rolsuper AND login NOT LIKE 'cfit\_%'
                    AND pg_has_role(r.oid, 'cfit_fitter', 'MEMBER')) THEN
-        PERFORM cfit_fail('input', format('NAME: expected a staff login (one listed among the users), found ''%s''', login));
+        PERFORM cfit_fail('input', 'name', format('expected a staff login (one listed among the users), found ''%s''', login));
     END IF;
 END
 $function$;
@@ -74,7 +77,7 @@ BEGIN
     IF today BETWEEN utc - 1 AND utc + 1 OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
         RETURN today;
     END IF;
-    PERFORM cfit_fail('input', format('today: expected the counter''s calendar day (%s ± 1), found %s', utc, today));
+    PERFORM cfit_fail('input', NULL, format('today: expected the counter''s calendar day (%s ± 1), found %s', utc, today));
 END
 $function$;
 
@@ -84,7 +87,7 @@ CREATE OR REPLACE FUNCTION public.cfit_units(quantity integer, field text, minim
 AS $function$
 BEGIN
     IF quantity IS NULL OR quantity < minimum THEN
-        PERFORM cfit_fail('input', format('%s: expected %s to 2147483647 units, found %s', field, minimum, coalesce(quantity::text, 'none')));
+        PERFORM cfit_fail('input', field, format('expected %s to 2147483647 units, found %s', minimum, coalesce(quantity::text, 'none')));
     END IF;
 END
 $function$;

@@ -29,19 +29,19 @@ BEGIN
     JOIN stock_balance b ON b.id = r.balance_id LEFT JOIN lot l ON l.id = b.lot_id
     WHERE r.id = reservation_id FOR UPDATE OF r;
     IF NOT FOUND THEN
-        PERFORM cfit_fail('not-found', format('RESERVATION: expected a reservation number, found ''%s''', reservation_id));
+        PERFORM cfit_fail('not-found', 'reservation', format('expected a reservation number, found ''%s''', reservation_id));
     END IF;
     IF held.status <> 'active' THEN
-        PERFORM cfit_fail('refused', format('reservation %s: is %s, not active', reservation_id, held.status));
+        PERFORM cfit_fail('refused', NULL, format('reservation %s: is %s, not active', reservation_id, held.status));
     END IF;
     IF held.rx_status <> 'active' THEN
-        PERFORM cfit_fail('refused', format('reservation %s: its prescription is %s', reservation_id, held.rx_status));
+        PERFORM cfit_fail('refused', NULL, format('reservation %s: its prescription is %s', reservation_id, held.rx_status));
     END IF;
     IF held.rx_expired THEN
-        PERFORM cfit_fail('refused', format('reservation %s: its prescription has expired', reservation_id));
+        PERFORM cfit_fail('refused', NULL, format('reservation %s: its prescription has expired', reservation_id));
     END IF;
     IF held.unusable IS NOT NULL THEN
-        PERFORM cfit_fail('refused', format('reservation %s: lot %s is %s and must not be handed over; release the reservation and reserve another unit',
+        PERFORM cfit_fail('refused', NULL, format('reservation %s: lot %s is %s and must not be handed over; release the reservation and reserve another unit',
             reservation_id, coalesce(held.lot, '-'), held.unusable));
     END IF;
     -- Same lock order as reserve: the prescription item, then the balance.
@@ -96,12 +96,12 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'taking garments back');
     result := cfit_key_claim(key, 'return', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
-    IF quantity IS NOT NULL THEN PERFORM cfit_units(quantity, '--quantity'); END IF;
+    IF quantity IS NOT NULL THEN PERFORM cfit_units(quantity, 'quantity'); END IF;
     today := cfit_today(today);
     place := cfit_location(location);
     SELECT d.prescription_item_id INTO item_id FROM dispense d WHERE d.id = dispense_id;
     IF item_id IS NULL THEN
-        PERFORM cfit_fail('not-found', format('DISPENSE: expected a dispense number, found ''%s''', dispense_id));
+        PERFORM cfit_fail('not-found', 'dispense', format('expected a dispense number, found ''%s''', dispense_id));
     END IF;
     -- Lock order: the prescription item, then the dispense, then the balance.
     SELECT p.id AS rx_id, p.number, p.status, p.valid_until < today AS expired INTO item
@@ -110,7 +110,7 @@ BEGIN
     FROM dispense d WHERE d.id = dispense_id FOR UPDATE;
     units := coalesce(quantity, handed.outstanding);
     IF units < 1 OR units > handed.outstanding THEN
-        PERFORM cfit_fail('refused', format('return: dispense %s has %s garment%s of %s not yet returned; %s cannot come back',
+        PERFORM cfit_fail('refused', NULL, format('return: dispense %s has %s garment%s of %s not yet returned; %s cannot come back',
             dispense_id, handed.outstanding, CASE WHEN handed.outstanding = 1 THEN '' ELSE 's' END, handed.sku, units));
     END IF;
     INSERT INTO stock_balance (sku, location_id, lot_id, state, on_hand) VALUES (handed.sku, place, handed.lot_id, 'returned', units)
@@ -119,7 +119,7 @@ BEGIN
     rx_status := item.status;
     IF reopen AND item.status = 'completed' THEN
         IF item.expired THEN
-            PERFORM cfit_fail('refused', format('--reopen: rx %s has expired; a replacement needs a new prescription', item.number));
+            PERFORM cfit_fail('refused', 'reopen', format('rx %s has expired; a replacement needs a new prescription', item.number));
         END IF;
         reopened := true;
         rx_status := 'active';

@@ -21,9 +21,9 @@ BEGIN
     stored := cfit_key_claim(key, 'fit.record', request);
     IF stored IS NOT NULL THEN RETURN stored; END IF;
     SELECT p.id, p.patient_id, p.status INTO hit FROM prescription p WHERE p.number = rx;
-    IF NOT FOUND THEN PERFORM cfit_fail('not-found', format('--rx: expected a prescription number, found ''%s''', rx)); END IF;
+    IF NOT FOUND THEN PERFORM cfit_fail('not-found', 'rx', format('expected a prescription number, found ''%s''', rx)); END IF;
     IF hit.status NOT IN ('active', 'draft') THEN
-        PERFORM cfit_fail('refused', format('rx %s: is %s; fittings are recorded against active prescriptions', rx, hit.status));
+        PERFORM cfit_fail('refused', NULL, format('rx %s: is %s; fittings are recorded against active prescriptions', rx, hit.status));
     END IF;
     INSERT INTO fitting (prescription_id, patient_id, style, class_code, unit, measurements, result, idempotency_key)
     VALUES (hit.id, hit.patient_id, style, class_code, unit, measurements, result, key) RETURNING id INTO fitting_id;

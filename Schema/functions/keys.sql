@@ -13,7 +13,7 @@ DECLARE
     stored idempotent_result;
 BEGIN
     IF key IS NULL OR key = '' OR length(key) > 200 THEN
-        PERFORM cfit_fail('input', format('--idempotency-key: expected 1 to 200 characters, found %s',
+        PERFORM cfit_fail('input', 'idempotency-key', format('expected 1 to 200 characters, found %s',
             CASE WHEN key IS NULL OR key = '' THEN 'an empty key' ELSE length(key) || ' characters' END));
     END IF;
     INSERT INTO idempotent_result (key, operation, request, result) VALUES (key, operation, request, 'null')
@@ -24,7 +24,7 @@ BEGIN
     SELECT * INTO stored FROM idempotent_result r WHERE r.key = cfit_key_claim.key;
     IF stored.request IS DISTINCT FROM request
        AND NOT (stored.request IS NULL AND stored.operation = operation) THEN
-        PERFORM cfit_fail('conflict', format('--idempotency-key: key ''%s'' was used for a different request: %s; this one is %s',
+        PERFORM cfit_fail('conflict', 'idempotency-key', format('key ''%s'' was used for a different request: %s; this one is %s',
             key, coalesce(stored.request, format('["%s", …]', stored.operation)), request));
     END IF;
     RETURN stored.result;

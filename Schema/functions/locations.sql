@@ -34,11 +34,11 @@ BEGIN
     SELECT l.id, l.active INTO place FROM location l WHERE l.code = cfit_location.code;
     IF place.id IS NULL THEN
         SELECT string_agg(l.code, ', ' ORDER BY l.code) INTO known FROM location l WHERE l.active;
-        PERFORM cfit_fail('not-found', format('--location: expected one of %s, found ''%s''',
+        PERFORM cfit_fail('not-found', 'location', format('expected one of %s, found ''%s''',
             coalesce(known, '(none yet: add a location first)'), code));
     END IF;
     IF NOT place.active THEN
-        PERFORM cfit_fail('refused', format('location %s: is disabled', code));
+        PERFORM cfit_fail('refused', NULL, format('location %s: is disabled', code));
     END IF;
     RETURN place.id;
 END
@@ -59,16 +59,16 @@ BEGIN
     result := cfit_key_claim(key, 'location.add', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
     IF code IS NULL OR code !~ '^[a-z0-9-]{1,40}$' THEN
-        PERFORM cfit_fail('input', format('CODE: expected lowercase letters, digits and - (at most 40), found ''%s''', code));
+        PERFORM cfit_fail('input', 'code', format('expected lowercase letters, digits and - (at most 40), found ''%s''', code));
     END IF;
     IF name IS NULL OR btrim(name) = '' OR length(name) > 200 THEN
-        PERFORM cfit_fail('input', format('--name: expected the location''s name (1 to 200 characters), found ''%s''', coalesce(name, '')));
+        PERFORM cfit_fail('input', 'name', format('expected the location''s name (1 to 200 characters), found ''%s''', coalesce(name, '')));
     END IF;
     IF kind NOT IN ('stock', 'quarantine', 'returns') THEN
-        PERFORM cfit_fail('input', format('--kind: expected stock, quarantine or returns, found ''%s''', kind));
+        PERFORM cfit_fail('input', 'kind', format('expected stock, quarantine or returns, found ''%s''', kind));
     END IF;
     IF EXISTS (SELECT FROM location l WHERE l.code = cfit_location_add.code) THEN
-        PERFORM cfit_fail('conflict', format('CODE: expected a new location code, found ''%s'' already in use', code));
+        PERFORM cfit_fail('conflict', 'code', format('expected a new location code, found ''%s'' already in use', code));
     END IF;
     IF parent IS NOT NULL THEN parent_id := cfit_location(parent); END IF;
     INSERT INTO location (code, name, kind, parent_id) VALUES (code, btrim(name), kind, parent_id);
@@ -95,11 +95,11 @@ BEGIN
     -- Lock the location's balances so no receipt lands while it is checked.
     SELECT coalesce(sum(on_hand), 0) INTO held FROM (SELECT on_hand FROM stock_balance WHERE location_id = place FOR UPDATE) b;
     IF held > 0 THEN
-        PERFORM cfit_fail('refused', format('location %s: holds %s units; move or write them off first (see its stock)',
+        PERFORM cfit_fail('refused', NULL, format('location %s: holds %s units; move or write them off first (see its stock)',
             code, held));
     END IF;
     IF EXISTS (SELECT FROM location c WHERE c.parent_id = place AND c.active) THEN
-        PERFORM cfit_fail('refused', format('location %s: has active locations inside it; disable them first', code));
+        PERFORM cfit_fail('refused', NULL, format('location %s: has active locations inside it; disable them first', code));
     END IF;
     UPDATE location SET active = false WHERE id = place;
     RETURN cfit_key_store(key, cfit_location_json(code));

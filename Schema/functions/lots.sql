@@ -15,7 +15,7 @@ BEGIN
     INSERT INTO lot (sku, code, expires_on) VALUES (sku, code, expires) ON CONFLICT ON CONSTRAINT lot_sku_code_key DO NOTHING;
     SELECT l.id, l.expires_on INTO hit FROM lot l WHERE l.sku = cfit_lot.sku AND l.code = cfit_lot.code FOR UPDATE;
     IF hit.expires_on IS NOT NULL AND expires IS NOT NULL AND hit.expires_on <> expires THEN
-        PERFORM cfit_fail('input', format('--expires: lot %s of %s is recorded as expiring %s, found %s; check the box (a lot has one expiry)',
+        PERFORM cfit_fail('input', 'expires', format('lot %s of %s is recorded as expiring %s, found %s; check the box (a lot has one expiry)',
             code, sku, hit.expires_on, expires));
     ELSIF hit.expires_on IS NULL AND expires IS NOT NULL THEN
         UPDATE lot SET expires_on = expires WHERE id = hit.id;
@@ -76,23 +76,23 @@ BEGIN
     result := cfit_key_claim(key, 'lot.' || status, request);
     IF result IS NOT NULL THEN RETURN result; END IF;
     IF reason IS NULL OR btrim(reason) = '' OR length(reason) > 500 THEN
-        PERFORM cfit_fail('input', format('--reason: expected why (1 to 500 characters), found ''%s''', coalesce(reason, '')));
+        PERFORM cfit_fail('input', 'reason', format('expected why (1 to 500 characters), found ''%s''', coalesce(reason, '')));
     END IF;
     IF sku IS NOT NULL THEN article := cfit_article(sku); END IF;
     SELECT count(*) INTO matches FROM lot l WHERE l.code = cfit_lot_status.code AND (article IS NULL OR l.sku = article);
     IF matches = 0 THEN
-        PERFORM cfit_fail('not-found', format('LOT: expected a lot received before%s, found ''%s''', coalesce(' of ' || article, ''), code));
+        PERFORM cfit_fail('not-found', 'lot', format('expected a lot received before%s, found ''%s''', coalesce(' of ' || article, ''), code));
     ELSIF matches > 1 THEN
-        PERFORM cfit_fail('input', format('--sku: expected the article, since lot %s exists for %s', code,
+        PERFORM cfit_fail('input', 'sku', format('expected the article, since lot %s exists for %s', code,
             (SELECT string_agg(l.sku, ', ' ORDER BY l.sku) FROM lot l WHERE l.code = cfit_lot_status.code)));
     END IF;
     SELECT l.id, l.sku, l.status INTO target FROM lot l
     WHERE l.code = cfit_lot_status.code AND (article IS NULL OR l.sku = article) FOR UPDATE;
     IF target.status = 'recalled' THEN
-        PERFORM cfit_fail('refused', format('lot %s of %s: is recalled; a recall is final', code, target.sku));
+        PERFORM cfit_fail('refused', NULL, format('lot %s of %s: is recalled; a recall is final', code, target.sku));
     END IF;
     IF status = 'approved' AND target.status = 'approved' THEN
-        PERFORM cfit_fail('refused', format('lot %s of %s: is not held', code, target.sku));
+        PERFORM cfit_fail('refused', NULL, format('lot %s of %s: is not held', code, target.sku));
     END IF;
     UPDATE lot SET status = cfit_lot_status.status WHERE id = target.id;
     INSERT INTO lot_event (lot_id, status, reason, idempotency_key) VALUES (target.id, status, btrim(reason), key);

@@ -19,8 +19,8 @@ BEGIN
     END IF;
     IF found_id IS NOT NULL THEN RETURN found_id; END IF;
     IF name IS NULL OR btrim(name) = '' THEN
-        PERFORM cfit_fail('not-found', format('%s: expected a known %s reference (or give %s-name to add one), found ''%s''',
-            flag, kind, flag, reference));
+        PERFORM cfit_fail('not-found', flag, format('expected a known %s reference (or give --%s-name to add one), found ''%s''',
+            kind, flag, reference));
     END IF;
     IF kind = 'patient' THEN
         INSERT INTO patient (reference, display_name) VALUES (reference, name)
@@ -47,20 +47,20 @@ BEGIN
     result := cfit_key_claim(key, kind || '.add', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
     IF reference IS NULL OR btrim(reference) <> reference OR reference = '' OR length(reference) > 100 THEN
-        PERFORM cfit_fail('input', format('REF: expected a reference of 1 to 100 characters without surrounding spaces, found ''%s''', coalesce(reference, '')));
+        PERFORM cfit_fail('input', 'reference', format('expected a reference of 1 to 100 characters without surrounding spaces, found ''%s''', coalesce(reference, '')));
     END IF;
     IF name IS NULL OR btrim(name) = '' OR length(name) > 200 THEN
-        PERFORM cfit_fail('input', format('--name: expected the %s''s name (1 to 200 characters), found ''%s''', kind, coalesce(name, '')));
+        PERFORM cfit_fail('input', 'name', format('expected the %s''s name (1 to 200 characters), found ''%s''', kind, coalesce(name, '')));
     END IF;
     IF kind = 'patient' THEN
         IF EXISTS (SELECT FROM patient p WHERE p.reference = cfit_party_add.reference) THEN
-            PERFORM cfit_fail('conflict', format('REF: expected a new patient reference, found ''%s'' already in use', reference));
+            PERFORM cfit_fail('conflict', 'reference', format('expected a new patient reference, found ''%s'' already in use', reference));
         END IF;
         INSERT INTO patient (reference, display_name, birth_date) VALUES (reference, btrim(name), born);
         RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name), 'born', born::text));
     END IF;
     IF EXISTS (SELECT FROM prescriber p WHERE p.reference = cfit_party_add.reference) THEN
-        PERFORM cfit_fail('conflict', format('REF: expected a new prescriber reference, found ''%s'' already in use', reference));
+        PERFORM cfit_fail('conflict', 'reference', format('expected a new prescriber reference, found ''%s'' already in use', reference));
     END IF;
     INSERT INTO prescriber (reference, display_name) VALUES (reference, btrim(name));
     RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name)));

@@ -34,9 +34,9 @@ BEGIN
     result := cfit_key_claim(key, 'rx.cancel', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
     SELECT p.id, p.status INTO hit FROM prescription p WHERE p.number = rx FOR UPDATE;
-    IF NOT FOUND THEN PERFORM cfit_fail('not-found', format('RX: expected a prescription number, found ''%s''', rx)); END IF;
+    IF NOT FOUND THEN PERFORM cfit_fail('not-found', 'rx', format('expected a prescription number, found ''%s''', rx)); END IF;
     IF hit.status NOT IN ('active', 'on-hold', 'draft') THEN
-        PERFORM cfit_fail('refused', format('rx %s: is %s; only an active, on-hold or draft prescription can be cancelled', rx, hit.status));
+        PERFORM cfit_fail('refused', NULL, format('rx %s: is %s; only an active, on-hold or draft prescription can be cancelled', rx, hit.status));
     END IF;
     FOR held IN
         SELECT r.id FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id
@@ -68,8 +68,8 @@ BEGIN
     result := cfit_key_claim(key, 'rx.new', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
     today := cfit_today(today);
-    patient_id := cfit_party('patient', patient, patient_name, '--patient');
-    prescriber_id := cfit_party('prescriber', prescriber, prescriber_name, '--prescriber');
+    patient_id := cfit_party('patient', patient, patient_name, 'patient');
+    prescriber_id := cfit_party('prescriber', prescriber, prescriber_name, 'prescriber');
     -- A given number must be new; a made-up one comes from the sequence, skipping numbers taken.
     LOOP
         IF number IS NULL THEN chosen := 'RX-' || nextval('prescription_number_seq'); END IF;
@@ -78,11 +78,11 @@ BEGIN
         ON CONFLICT ON CONSTRAINT prescription_number_key DO NOTHING RETURNING id INTO rx_id;
         EXIT WHEN rx_id IS NOT NULL;
         IF number IS NOT NULL THEN
-            PERFORM cfit_fail('conflict', format('--number: expected a prescription number not used before, found ''%s''', number));
+            PERFORM cfit_fail('conflict', 'number', format('expected a prescription number not used before, found ''%s''', number));
         END IF;
         tries := tries + 1;
         IF tries >= 1000 THEN
-            PERFORM cfit_fail('refused', 'rx new: expected a free prescription number, found none in 1000 tries');
+            PERFORM cfit_fail('refused', NULL, 'rx new: expected a free prescription number, found none in 1000 tries');
         END IF;
     END LOOP;
     INSERT INTO prescription_item (prescription_id, style, standard, class_label, side, quantity_prescribed)

@@ -14,10 +14,10 @@ DECLARE
 BEGIN
     SELECT r.status, r.balance_id, r.prescription_item_id INTO held FROM reservation r WHERE r.id = reservation_id FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM cfit_fail('not-found', format('RESERVATION: expected a reservation number, found ''%s''', reservation_id));
+        PERFORM cfit_fail('not-found', 'reservation', format('expected a reservation number, found ''%s''', reservation_id));
     END IF;
     IF held.status <> 'active' THEN
-        PERFORM cfit_fail('refused', format('reservation %s: is %s, not active', reservation_id, held.status));
+        PERFORM cfit_fail('refused', NULL, format('reservation %s: is %s, not active', reservation_id, held.status));
     END IF;
     UPDATE prescription_item SET quantity_reserved = quantity_reserved - 1 WHERE id = held.prescription_item_id;
     UPDATE stock_balance SET reserved = reserved - 1 WHERE id = held.balance_id;
@@ -87,23 +87,23 @@ BEGIN
            i.class_label, i.quantity_prescribed, i.quantity_reserved, i.quantity_dispensed
     INTO item FROM prescription p JOIN prescription_item i ON i.prescription_id = p.id WHERE p.number = rx FOR UPDATE OF i;
     IF NOT FOUND THEN
-        PERFORM cfit_fail('not-found', format('--rx: expected a prescription number, found ''%s''', rx));
+        PERFORM cfit_fail('not-found', 'rx', format('expected a prescription number, found ''%s''', rx));
     END IF;
-    IF item.status <> 'active' THEN PERFORM cfit_fail('refused', format('rx %s: is %s, not active', rx, item.status)); END IF;
-    IF item.expired THEN PERFORM cfit_fail('refused', format('rx %s: has expired', rx)); END IF;
-    IF item.early THEN PERFORM cfit_fail('refused', format('rx %s: is not valid yet', rx)); END IF;
+    IF item.status <> 'active' THEN PERFORM cfit_fail('refused', NULL, format('rx %s: is %s, not active', rx, item.status)); END IF;
+    IF item.expired THEN PERFORM cfit_fail('refused', NULL, format('rx %s: has expired', rx)); END IF;
+    IF item.early THEN PERFORM cfit_fail('refused', NULL, format('rx %s: is not valid yet', rx)); END IF;
     IF item.quantity_reserved + item.quantity_dispensed >= item.quantity_prescribed THEN
-        PERFORM cfit_fail('refused', format('rx %s: all %s prescribed garments are already reserved or dispensed', rx, item.quantity_prescribed));
+        PERFORM cfit_fail('refused', NULL, format('rx %s: all %s prescribed garments are already reserved or dispensed', rx, item.quantity_prescribed));
     END IF;
     SELECT a.style, pl.standard || ':' || a.class_label AS class_code, a.active INTO details
     FROM article a JOIN product_line pl ON pl.id = a.line_id WHERE a.sku = article;
     wanted := item.standard || ':' || item.class_label;
     IF details.style <> item.style OR details.class_code <> wanted THEN
-        PERFORM cfit_fail('refused', format('--sku: %s is %s %s; rx %s prescribes %s %s', article, details.style,
+        PERFORM cfit_fail('refused', 'sku', format('%s is %s %s; rx %s prescribes %s %s', article, details.style,
             details.class_code, rx, item.style, wanted));
     END IF;
     IF NOT details.active THEN
-        PERFORM cfit_fail('refused', format('--sku: %s is no longer in the catalog (inactive)', article));
+        PERFORM cfit_fail('refused', 'sku', format('%s is no longer in the catalog (inactive)', article));
     END IF;
     -- The earliest-expiring usable balance with a unit free. A concurrent reserver may take the
     -- chosen row's last unit while this waits for its lock; the row is then re-checked and not
@@ -132,7 +132,7 @@ BEGIN
               AND unusable_reason(b.state, l.status, l.expires_on, today) IS NULL
             GROUP BY loc.code) places;
         blocked := cfit_unusable_units(article, place, today);
-        PERFORM cfit_fail('refused', format('out of stock: %s has nothing available at %s%s%s', article, location,
+        PERFORM cfit_fail('refused', NULL, format('out of stock: %s has nothing available at %s%s%s', article, location,
             CASE WHEN blocked > 0 THEN format(' (%s on hand are expired, recalled, held or returned)', blocked) ELSE '' END,
             coalesce('; available at ' || elsewhere, '; none elsewhere either')));
     END IF;

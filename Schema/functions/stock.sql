@@ -25,13 +25,13 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'counting stock');
     result := cfit_key_claim(key, 'stock.count', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
-    PERFORM cfit_units(counted, 'QTY', 0);
+    PERFORM cfit_units(counted, 'quantity', 0);
     article := cfit_article(sku);
     place := cfit_location(location);
     IF lot IS NOT NULL THEN
         SELECT l.id INTO found_lot FROM lot l WHERE l.sku = article AND l.code = lot;
         IF found_lot IS NULL THEN
-            PERFORM cfit_fail('not-found', format('--lot: expected a lot of %s received before, found ''%s''', article, lot));
+            PERFORM cfit_fail('not-found', 'lot', format('expected a lot of %s received before, found ''%s''', article, lot));
         END IF;
         INSERT INTO stock_balance (sku, location_id, lot_id) VALUES (article, place, found_lot)
         ON CONFLICT ON CONSTRAINT stock_balance_place DO UPDATE SET on_hand = stock_balance.on_hand RETURNING id INTO balance;
@@ -55,13 +55,13 @@ BEGIN
         ELSIF cardinality(candidates) = 1 THEN
             balance := candidates[1];
         ELSE
-            PERFORM cfit_fail('input', format('--lot: expected the lot counted, since %s at %s is held in %s lots: %s; count each lot on its own',
+            PERFORM cfit_fail('input', 'lot', format('expected the lot counted, since %s at %s is held in %s lots: %s; count each lot on its own',
                 article, location, cardinality(candidates), listing));
         END IF;
     END IF;
     SELECT b.on_hand, b.reserved INTO shelf FROM stock_balance b WHERE b.id = balance FOR UPDATE;
     IF counted < shelf.reserved THEN
-        PERFORM cfit_fail('refused', format('count: %s at %s%s has %s reserved; a count of %s would leave reservations without stock (release them first)',
+        PERFORM cfit_fail('refused', NULL, format('count: %s at %s%s has %s reserved; a count of %s would leave reservations without stock (release them first)',
             article, location, coalesce(' lot ' || lot, ''), shelf.reserved, counted));
     END IF;
     IF counted = shelf.on_hand THEN
@@ -117,7 +117,7 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'receiving stock');
     result := cfit_key_claim(key, 'stock.receipt', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
-    PERFORM cfit_units(quantity, 'QTY');
+    PERFORM cfit_units(quantity, 'quantity');
     article := cfit_article(sku);
     place := cfit_location(location);
     IF lot IS NOT NULL THEN lot_id := cfit_lot(lot, article, expires); END IF;
@@ -148,21 +148,21 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'releasing returns');
     result := cfit_key_claim(key, 'stock.release-return', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
-    PERFORM cfit_units(quantity, 'QTY');
+    PERFORM cfit_units(quantity, 'quantity');
     article := cfit_article(sku);
     place := cfit_location(location);
     label := article || ' at ' || location || coalesce(' lot ' || lot, ' without a lot');
     SELECT b.id, b.lot_id INTO source FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
     WHERE b.sku = article AND b.location_id = place AND b.state = 'returned' AND l.code IS NOT DISTINCT FROM lot;
     IF NOT FOUND THEN
-        PERFORM cfit_fail('refused', format('release-return: %s has no returned units awaiting inspection', label));
+        PERFORM cfit_fail('refused', NULL, format('release-return: %s has no returned units awaiting inspection', label));
     END IF;
     INSERT INTO stock_balance (sku, location_id, lot_id) VALUES (article, place, source.lot_id)
     ON CONFLICT ON CONSTRAINT stock_balance_place DO UPDATE SET on_hand = stock_balance.on_hand RETURNING id INTO target;
     PERFORM 1 FROM stock_balance WHERE id IN (source.id, target) ORDER BY id FOR UPDATE;
     SELECT on_hand INTO waiting FROM stock_balance WHERE id = source.id;
     IF quantity > waiting THEN
-        PERFORM cfit_fail('refused', format('release-return: %s has %s returned unit%s awaiting inspection; %s asked',
+        PERFORM cfit_fail('refused', NULL, format('release-return: %s has %s returned unit%s awaiting inspection; %s asked',
             label, waiting, CASE WHEN waiting = 1 THEN '' ELSE 's' END, quantity));
     END IF;
     UPDATE stock_balance SET on_hand = on_hand - quantity WHERE id = source.id;
@@ -215,13 +215,13 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'transferring stock');
     result := cfit_key_claim(key, 'stock.transfer', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
-    PERFORM cfit_units(quantity, 'QTY');
+    PERFORM cfit_units(quantity, 'quantity');
     today := cfit_today(today);
     article := cfit_article(sku);
     source_place := cfit_location(from_location);
     target_place := cfit_location(to_location);
     IF unusable AND (SELECT kind FROM location WHERE id = target_place) = 'stock' THEN
-        PERFORM cfit_fail('input', format('--to: expected a quarantine or returns location for unusable units, found ''%s'' (a stock location)', to_location));
+        PERFORM cfit_fail('input', 'to', format('expected a quarantine or returns location for unusable units, found ''%s'' (a stock location)', to_location));
     END IF;
     -- Targets first (no source locks held), then every balance of the article at both places
     -- locked in id order, so transfers in opposite directions never deadlock.
@@ -257,7 +257,7 @@ BEGIN
                 refusal := refusal || format(' (%s more on hand are expired, recalled, held or returned: move those with --unusable to a quarantine or returns location)', blocked);
             END IF;
         END IF;
-        PERFORM cfit_fail('refused', refusal);
+        PERFORM cfit_fail('refused', NULL, refusal);
     END IF;
     RETURN cfit_key_store(key, movements);
 END
@@ -290,10 +290,10 @@ BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'writing stock off');
     result := cfit_key_claim(key, 'stock.write-off', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
-    PERFORM cfit_units(quantity, 'QTY');
+    PERFORM cfit_units(quantity, 'quantity');
     today := cfit_today(today);
     IF reason NOT IN ('expired', 'damaged', 'returned', 'recalled') THEN
-        PERFORM cfit_fail('input', format('--reason: expected expired, damaged, returned or recalled, found ''%s''', reason));
+        PERFORM cfit_fail('input', 'reason', format('expected expired, damaged, returned or recalled, found ''%s''', reason));
     END IF;
     article := cfit_article(sku);
     place := cfit_location(location);
@@ -304,15 +304,15 @@ BEGIN
       AND l.code IS NOT DISTINCT FROM lot
     FOR UPDATE OF b;
     IF NOT FOUND THEN
-        PERFORM cfit_fail('refused', format('write-off: %s has no %s', label,
+        PERFORM cfit_fail('refused', NULL, format('write-off: %s has no %s', label,
             CASE WHEN reason = 'returned' THEN 'returned units awaiting inspection' ELSE 'stock' END));
     END IF;
     IF reason IN ('expired', 'recalled') AND hit.unusable IS DISTINCT FROM reason THEN
-        PERFORM cfit_fail('refused', format('write-off: %s is %s, not %s; give the reason that applies (damaged for usable units)',
+        PERFORM cfit_fail('refused', NULL, format('write-off: %s is %s, not %s; give the reason that applies (damaged for usable units)',
             label, coalesce(hit.unusable, 'usable'), reason));
     END IF;
     IF quantity > hit.on_hand - hit.reserved THEN
-        PERFORM cfit_fail('refused', format('write-off: %s has %s unit%s not reserved; %s asked (release reservations first)',
+        PERFORM cfit_fail('refused', NULL, format('write-off: %s has %s unit%s not reserved; %s asked (release reservations first)',
             label, hit.on_hand - hit.reserved, CASE WHEN hit.on_hand - hit.reserved = 1 THEN '' ELSE 's' END, quantity));
     END IF;
     UPDATE stock_balance SET on_hand = on_hand - quantity WHERE id = hit.id;

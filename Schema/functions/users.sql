@@ -28,14 +28,14 @@ AS $function$
 BEGIN
     PERFORM cfit_require('cfit_admin', 'managing users');
     IF login !~ '^[a-z][a-z0-9_.-]{0,62}$' OR login LIKE 'cfit\_%' OR login LIKE 'pg\_%' THEN
-        PERFORM cfit_fail('input', format('NAME: expected a login of lowercase letters, digits, _ . or - starting with a letter (at most 63, not cfit_… or pg_…), found ''%s''', login));
+        PERFORM cfit_fail('input', 'name', format('expected a login of lowercase letters, digits, _ . or - starting with a letter (at most 63, not cfit_… or pg_…), found ''%s''', login));
     END IF;
     PERFORM cfit_check_role(role_name);
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
-        PERFORM cfit_fail('conflict', format('NAME: expected a new login, found ''%s'' already exists', login));
+        PERFORM cfit_fail('conflict', 'name', format('expected a new login, found ''%s'' already exists', login));
     END IF;
     IF verifier IS NULL OR verifier !~ '^SCRAM-SHA-256\$' THEN
-        PERFORM cfit_fail('input', 'password: expected a SCRAM-SHA-256 verifier made by the client, found something else');
+        PERFORM cfit_fail('input', NULL, 'password: expected a SCRAM-SHA-256 verifier made by the client, found something else');
     END IF;
     EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', login, verifier, 'cfit_' || role_name);
     INSERT INTO staff_credential (login, verifier) VALUES (cfit_user_add.login, cfit_user_add.verifier)
@@ -54,7 +54,7 @@ BEGIN
     PERFORM cfit_require('cfit_admin', 'managing users');
     PERFORM cfit_staff(login);
     IF login = session_user THEN
-        PERFORM cfit_fail('refused', format('user disable: %s is your own login; another admin must disable it', login));
+        PERFORM cfit_fail('refused', NULL, format('user disable: %s is your own login; another admin must disable it', login));
     END IF;
     EXECUTE format('ALTER ROLE %I NOLOGIN', login);
     RETURN cfit_user_json(login);
@@ -85,7 +85,7 @@ BEGIN
     END IF;
     PERFORM cfit_staff(login);
     IF verifier IS NULL OR verifier !~ '^SCRAM-SHA-256\$' THEN
-        PERFORM cfit_fail('input', 'password: expected a SCRAM-SHA-256 verifier made by the client, found something else');
+        PERFORM cfit_fail('input', NULL, 'password: expected a SCRAM-SHA-256 verifier made by the client, found something else');
     END IF;
     EXECUTE format('ALTER ROLE %I PASSWORD %L', login, verifier);
     INSERT INTO staff_credential (login, verifier) VALUES (cfit_user_password.login, cfit_user_password.verifier)

@@ -61,6 +61,16 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
         self.text = Self.markingInputs(rest)
     }
 
+    /// An error of `kind` about `field` (an input's own name, or `nil`), worded by `text` — which
+    /// may mention other inputs as `--name`. The database's operations raise theirs this way: the
+    /// field travels as the error's column, apart from the words.
+    public init(_ kind: Kind, field: String?, text: String, details: [String] = []) {
+        self.kind = kind
+        self.details = details
+        self.field = field.flatMap { $0.isEmpty ? nil : $0 }
+        self.text = Self.markingInputs(Substring(text))
+    }
+
     /// The message with the field and every mentioned input named by `naming`: the CLI passes
     /// `{ "--" + $0 }`, a web form its labels.
     public func worded(naming: (String) -> String) -> String {

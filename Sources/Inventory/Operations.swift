@@ -58,14 +58,15 @@ enum Operations {
 
 extension InventoryError {
     /// The inventory error an operation raised: CFR01 a rule refusing, CFB01 bad input, CFN01 a
-    /// reference to nothing, CFC01 a request that conflicts with an earlier one, 42501 a role that
-    /// may not do it; `nil` for any other database error.
+    /// reference to nothing, CFC01 a request that conflicts with an earlier one — each with the
+    /// input it is about as the error's column — or 42501, a role that may not do it; `nil` for any
+    /// other database error.
     public init?(_ error: PostgresError) {
         switch error.sqlState?.code {
-        case "CFR01": self.init(.refused, error.message)
-        case "CFB01": self.init(.badInput, error.message)
-        case "CFC01": self.init(.conflict, error.message)
-        case "CFN01": self.init(.notFound, error.message)
+        case "CFR01": self.init(.refused, field: error.column, text: error.message)
+        case "CFB01": self.init(.badInput, field: error.column, text: error.message)
+        case "CFC01": self.init(.conflict, field: error.column, text: error.message)
+        case "CFN01": self.init(.notFound, field: error.column, text: error.message)
         case "42501" where error.message.hasPrefix("permission denied:"):
             self.init(.notPermitted, error.message)
         case "42501":

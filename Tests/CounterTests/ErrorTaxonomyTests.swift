@@ -109,4 +109,26 @@ struct ErrorTaxonomyTests {
         struct Odd: Error {}
         #expect(CounterError(classifying: Odd()).kind == .internal)
     }
+
+    @Test("the database's refusals carry their input as the error's column, never a flag at the start of the words")
+    func structuredField() throws {
+        let connection = try Connection(try TestDatabase.fresh())
+        defer { connection.close() }
+        do {
+            _ = try connection.query("SELECT cfit_location('attic') AS id")
+            Issue.record("expected the unknown location to be refused")
+        } catch {
+            #expect(error.sqlState?.code == "CFN01" && error.column == "location", "\(error)")
+            #expect(error.message.hasPrefix("expected one of"), "\(error.message)")
+            let classified = CounterError(classifying: error)
+            #expect(classified.kind == .notFound && classified.field == "location")
+            #expect(classified.worded { "--" + $0 }.hasPrefix("--location: expected one of"))
+        }
+        // Every call of cfit_fail in the function files names its field apart (or NULL).
+        for script in InventorySchema.functions {
+            for line in script.sql.split(separator: "\n") where line.contains("cfit_fail('") {
+                #expect(!line.contains("format('--") && !line.contains("', '--"), "\(script.name): \(line)")
+            }
+        }
+    }
 }
