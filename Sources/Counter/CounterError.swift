@@ -1,3 +1,5 @@
+import Inventory
+
 /// Why the counter's work did not happen — the one taxonomy every face maps: the command line to
 /// its exit statuses, the web to HTTP statuses and problem details. The input it is about is kept
 /// apart from the words, so that each face names it in its own terms: the command line as a flag
@@ -110,22 +112,7 @@ public struct CounterError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The message with the field and every mentioned input named by `naming`: the command line
     /// passes `{ "--" + $0 }`, a web form its own field names.
     public func worded(naming: (String) -> String) -> String {
-        var out = field.map { naming($0) + ": " } ?? ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            let after = rest.index(after: open)
-            if rest[after...].hasPrefix("{") {
-                out += "{"
-                rest = rest[rest.index(after: after)...]
-            } else if let close = rest[after...].firstIndex(of: "}") {
-                out += naming(String(rest[after..<close]))
-                rest = rest[rest.index(after: close)...]
-            } else {
-                break
-            }
-        }
-        return out + rest
+        InventoryError.wording(field: field, text: text, naming: naming)
     }
 
     /// The message with inputs by their own names: `location: expected one of shop, found 'x'`.

@@ -59,7 +59,7 @@ public struct Articles: Sendable {
                 """
             ] + Stock.balanceQueries(sku: code, location: nil, today: .today()))
         guard results[0].count > 0 else {
-            throw InventoryError.unknown("--sku", "a known SKU or GTIN", code)
+            throw InventoryError.unknown("sku", "a known SKU or GTIN", code)
         }
         var article = try Self.record(results[0][0])
         article.stock = try Stock.balanceRecords(results[1...], sku: code, location: nil)

@@ -23,7 +23,8 @@ public struct ArticlesInput: Sendable {
             let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else {
                 throw InventoryError(
-                    .unreadable, "articles \(path): expected a readable file, found \(String(cString: strerror(errno)))"
+                    .unreadable, field: nil,
+                    text: "articles \(path): expected a readable file, found \(String(cString: strerror(errno)))"
                 )
             }
             let file = BlockReader(descriptor: descriptor, path: path)
@@ -77,7 +78,8 @@ private final class BlockReader: Sendable {
                 close(descriptor)
                 descriptor = -1
                 if let failure {
-                    throw InventoryError(.unreadable, "articles \(path): expected a readable file, found \(failure)")
+                    throw InventoryError(
+                        .unreadable, field: nil, text: "articles \(path): expected a readable file, found \(failure)")
                 }
                 return nil
             }

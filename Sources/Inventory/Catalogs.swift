@@ -94,8 +94,7 @@ public struct Catalogs: Sendable {
             catalog = try CatalogDecoder().decode(json)
         } catch {
             throw InventoryError(
-                .badData,
-                "catalog \(fileName): \(error.issues[0])",
+                .badData, field: nil, text: "catalog \(fileName): \(error.issues[0])",
                 details: error.issues.dropFirst().map(\.description)
             )
         }
@@ -191,8 +190,9 @@ public struct Catalogs: Sendable {
             )
             if owner.count > 0, try owner[0].decode(String.self, "name") != name {
                 throw InventoryError(
-                    .badData,
-                    "line \"\(line.id)\", key \"id\": expected an id unique across all manufacturers, found it already used by \(try owner[0].decode(String.self, "name"))"
+                    .badData, field: nil,
+                    text:
+                        "line \"\(line.id)\", key \"id\": expected an id unique across all manufacturers, found it already used by \(try owner[0].decode(String.self, "name"))"
                 )
             }
             try tx.execute(
@@ -355,8 +355,9 @@ public struct Catalogs: Sendable {
         } catch {
             guard error.sqlState == .uniqueViolation else { throw error }
             throw InventoryError(
-                .badData,
-                "articles: expected GTINs not used by other SKUs, found a GTIN already in the database (\(error.detail ?? error.message))"
+                .badData, field: nil,
+                text:
+                    "articles: expected GTINs not used by other SKUs, found a GTIN already in the database (\(error.detail ?? error.message))"
             )
         }
         if summary.deactivated.isEmpty { return read }
@@ -446,7 +447,9 @@ public struct Catalogs: Sendable {
             let id = try row.decode(String.self, "id")
             guard let standard = PressureStandard(rawValue: try row.decode(String.self, "standard")),
                 let unit = LengthUnit(rawValue: try row.decode(String.self, "unit"))
-            else { throw InventoryError(.badData, "database: line \(id) has an unknown standard or unit") }
+            else {
+                throw InventoryError(.badData, field: nil, text: "database: line \(id) has an unknown standard or unit")
+            }
             return ProductLine(
                 id: id,
                 name: try row.decode(String.self, "name"),
@@ -532,9 +535,11 @@ private final class ArticlePass: Sequence, IteratorProtocol {
             case .syntax(let syntax):
                 failure = problem([ArticleDecoder.issue(syntax)])
             case .encoding(let invalid):
-                failure = InventoryError(.badData, "articles \(name): \(invalid)")
+                failure = InventoryError(.badData, field: nil, text: "articles \(name): \(invalid)")
             case .read(let read):
-                failure = read as? InventoryError ?? InventoryError(.unreadable, "articles \(name): \(read)")
+                failure =
+                    read as? InventoryError
+                    ?? InventoryError(.unreadable, field: nil, text: "articles \(name): \(read)")
             }
             return nil
         }
@@ -555,6 +560,8 @@ private final class ArticlePass: Sequence, IteratorProtocol {
     }
 
     private func problem(_ issues: [ArticleIssue]) -> InventoryError {
-        InventoryError(.badData, "articles \(name): \(issues[0])", details: issues.dropFirst().map(\.description))
+        InventoryError(
+            .badData, field: nil, text: "articles \(name): \(issues[0])", details: issues.dropFirst().map(\.description)
+        )
     }
 }

@@ -98,10 +98,11 @@ public struct Dispensing: Sendable {
         reopen: Bool = false,
         key: String
     ) throws -> ReturnRecord {
-        if let quantity { try InventoryError.checkUnits(quantity, "--quantity") }
+        if let quantity { try InventoryError.checkUnits(quantity, "quantity") }
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty, reason.count <= 500 else {
             throw InventoryError(
-                .badInput, "--reason: expected why the garment came back (1 to 500 characters), found '\(reason)'")
+                .badInput, field: "reason",
+                text: "expected why the garment came back (1 to 500 characters), found '\(reason)'")
         }
         let request = [String(id), quantity.map(String.init), reason, location, reopen ? "reopen" : nil]
         return try Operations.call(
@@ -134,8 +135,9 @@ public struct Dispensing: Sendable {
                 "\(try $0.decode(Int64.self, "id")) (lot \(try $0.decode(String?.self, "lot") ?? "-"), \(try $0.decode(Int.self, "outstanding")) out)"
             }
             throw InventoryError(
-                .badInput,
-                "DISPENSE: expected the dispense to undo, since rx \(rx) has \(rows.count) dispenses of \(article): \(choices.joined(separator: ", "))"
+                .badInput, field: "dispense",
+                text:
+                    "expected the dispense to undo, since rx \(rx) has \(rows.count) dispenses of \(article): \(choices.joined(separator: ", "))"
             )
         }
         return try rows[0].decode(Int64.self, "id")

@@ -36,9 +36,9 @@ public struct Due: Sendable {
     /// over more than `replacementDays` ago, active prescriptions whose last day comes, and
     /// patients with an active prescription last measured more than `remeasureDays` ago.
     public func list(within days: Int, replacementDays: Int = 182, remeasureDays: Int = 182) throws -> [DueItem] {
-        try InventoryError.checkUnits(days, "--within", allowZero: true)
-        try InventoryError.checkUnits(replacementDays, "--replace-after")
-        try InventoryError.checkUnits(remeasureDays, "--remeasure-after")
+        try InventoryError.checkUnits(days, "within", allowZero: true)
+        try InventoryError.checkUnits(replacementDays, "replace-after")
+        try InventoryError.checkUnits(remeasureDays, "remeasure-after")
         let horizon = today.adding(days: days)
         return try connection.query(
             """

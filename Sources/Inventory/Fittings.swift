@@ -178,7 +178,7 @@ extension Fittings {
     public func show(_ id: Int64) throws -> FittingRecord {
         let patient = try connection.query(
             "SELECT pa.reference FROM fitting f JOIN patient pa ON pa.id = f.patient_id WHERE f.id = \(id)")
-        guard patient.count > 0 else { throw InventoryError.unknown("--fitting", "a fitting number", String(id)) }
+        guard patient.count > 0 else { throw InventoryError.unknown("fitting", "a fitting number", String(id)) }
         let all = try history(patient: try patient[0].decode(String.self, "reference"))
         return all.first { $0.id == id }!
     }
@@ -311,10 +311,10 @@ extension Fittings {
     /// needed made-to-measure), with the toe and colour ordered.
     public func order(_ id: Int64, line: String?, toe: String, color: String) throws -> MadeToMeasureOrder {
         guard ["open", "closed"].contains(toe) else {
-            throw InventoryError(.badInput, "--toe: expected open or closed, found '\(toe)'")
+            throw InventoryError(.badInput, field: "toe", text: "expected open or closed, found '\(toe)'")
         }
         guard !color.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw InventoryError(.badInput, "--color: expected a colour, found an empty one")
+            throw InventoryError(.badInput, field: "color", text: "expected a colour, found an empty one")
         }
         let fitting = try show(id)
         let needing = Set(fitting.results.filter { $0.outcome != "standard" }.map(\.line)).sorted()
@@ -322,25 +322,31 @@ extension Fittings {
         if let line {
             guard fitting.results.contains(where: { $0.line == line }) else {
                 throw InventoryError(
-                    .badInput,
-                    "--line: expected a line of fitting \(id) (\(Set(fitting.results.map(\.line)).sorted().joined(separator: ", "))), found '\(line)'"
+                    .badInput, field: "line",
+                    text:
+                        "expected a line of fitting \(id) (\(Set(fitting.results.map(\.line)).sorted().joined(separator: ", "))), found '\(line)'"
                 )
             }
             chosen = line
         } else {
             guard needing.count == 1 else {
-                throw InventoryError(
-                    needing.isEmpty ? .refused : .badInput,
-                    needing.isEmpty
-                        ? "fitting \(id): every line had a ready-made size; give --line to order made-to-measure anyway"
-                        : "--line: expected the line to order, since fitting \(id) needs made-to-measure in \(needing.joined(separator: ", "))"
-                )
+                throw needing.isEmpty
+                    ? InventoryError(
+                        .refused, field: nil,
+                        text:
+                            "fitting \(id): every line had a ready-made size; give --line to order made-to-measure anyway"
+                    )
+                    : InventoryError(
+                        .badInput, field: "line",
+                        text:
+                            "expected the line to order, since fitting \(id) needs made-to-measure in \(needing.joined(separator: ", "))"
+                    )
             }
             chosen = needing[0]
         }
         guard let productLine = try Catalogs.productLines(ids: [chosen], on: connection).first,
             let from = LengthUnit(rawValue: fitting.unit)
-        else { throw InventoryError.unknown("--line", "a line in the catalog", chosen) }
+        else { throw InventoryError.unknown("line", "a line in the catalog", chosen) }
         let details = try connection.query(
             """
             SELECT pa.display_name, i.side, i.standard || ':' || i.class_label AS class_code

@@ -3,7 +3,14 @@
 /// ``Kind/refused`` is a rule saying no (out of stock, prescription not active, quantity
 /// exceeded); ``Kind/badInput`` is input that names nothing real or breaks the format;
 /// ``Kind/badData`` is a file whose content is wrong; ``Kind/unreadable`` a file that cannot be
-/// read. None of them changed anything.
+/// read. None of them changed anything. The input an error is about travels apart from its words
+/// (from the database, as the error's column), so each face names it its own way.
+///
+/// ```swift
+/// let error = InventoryError(.badInput, field: "expires", text: "expected --lot with it, found no --lot")
+/// error.worded { "--" + $0 }    // "--expires: expected --lot with it, found no --lot"
+/// error.message                 // "expires: expected lot with it, found no lot"
+/// ```
 public struct InventoryError: Error, Sendable, CustomStringConvertible {
     /// The broad reason, which the CLI turns into its exit status.
     public enum Kind: Sendable, Hashable {
@@ -35,32 +42,6 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
     /// Further lines (e.g. every issue of an import file).
     public let details: [String]
 
-    /// An error of `kind` from a message in the operations' convention: a leading `--name: `
-    /// (or `NAME: ` for an input the command line takes positionally) is the field, and `--name`
-    /// anywhere else mentions another input. The database's operations and this module write
-    /// their messages this way, once; every face reads the field apart from the words.
-    ///
-    /// ```swift
-    /// let error = InventoryError(.badInput, "--lot: expected a lot received before, found 'X'")
-    /// error.field                        // "lot"
-    /// error.worded { "--" + $0 }         // "--lot: expected a lot received before, found 'X'"
-    /// error.message                      // "lot: expected a lot received before, found 'X'"
-    /// ```
-    public init(_ kind: Kind, _ message: String, details: [String] = []) {
-        self.kind = kind
-        self.details = details
-        var rest = Substring(message)
-        var field: String?
-        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix(": "),
-            let name = Self.fieldName(rest[..<colon])
-        {
-            field = name
-            rest = rest[rest.index(colon, offsetBy: 2)...]
-        }
-        self.field = field
-        self.text = Self.markingInputs(rest)
-    }
-
     /// An error of `kind` about `field` (an input's own name, or `nil`), worded by `text` — which
     /// may mention other inputs as `--name`. The database's operations raise theirs this way: the
     /// field travels as the error's column, apart from the words.
@@ -74,6 +55,13 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
     /// The message with the field and every mentioned input named by `naming`: the CLI passes
     /// `{ "--" + $0 }`, a web form its labels.
     public func worded(naming: (String) -> String) -> String {
+        Self.wording(field: field, text: text, naming: naming)
+    }
+
+    /// `field: text` with the field and each `{name}` mention of `text` named by `naming` and each
+    /// doubled `{{` read as one brace: how every error that keeps inputs apart from its words (this
+    /// one and the application layer's) is worded for a face.
+    public static func wording(field: String?, text: String, naming: (String) -> String) -> String {
         var out = field.map { naming($0) + ": " } ?? ""
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "{") {
@@ -123,37 +111,28 @@ public struct InventoryError: Error, Sendable, CustomStringConvertible {
         return out
     }
 
-    /// The field a message's leading `--name` or `NAME` stands for (`QTY` is `quantity`, `REF`
-    /// `reference`), or `nil` when the message starts with something else.
-    private static func fieldName(_ prefix: Substring) -> String? {
-        if prefix.hasPrefix("--"), case let name = prefix.dropFirst(2), isInputName(name) { return String(name) }
-        guard prefix.count >= 2, prefix.allSatisfy({ $0.isASCII && $0.isUppercase }) else { return nil }
-        switch prefix {
-        case "QTY": return "quantity"
-        case "REF": return "reference"
-        default: return prefix.lowercased()
-        }
-    }
-
     /// Whether `name` reads as an input's name: a lower-case letter, then letters, digits and dashes.
     private static func isInputName(_ name: Substring) -> Bool {
         guard let first = name.first, first.isLowercase, first.isASCII else { return false }
         return name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" } && name.last != "-"
     }
 
-    static func refused(_ message: String) -> InventoryError { InventoryError(.refused, message) }
+    /// A rule refusing, about `field` when it is about one input.
+    static func refused(field: String? = nil, _ text: String) -> InventoryError {
+        InventoryError(.refused, field: field, text: text)
+    }
 
     /// `field` should hold a whole number of units from 1 to 2 147 483 647 (what the database's
     /// `integer` holds); throws naming the field otherwise.
     static func checkUnits(_ value: Int, _ field: String, allowZero: Bool = false) throws {
         guard value >= (allowZero ? 0 : 1), value <= Int(Int32.max) else {
             throw InventoryError(
-                .badInput,
-                "\(field): expected \(allowZero ? "0" : "1") to \(Int32.max) units, found \(value)")
+                .badInput, field: field, text: "expected \(allowZero ? "0" : "1") to \(Int32.max) units, found \(value)"
+            )
         }
     }
 
     static func unknown(_ field: String, _ what: String, _ value: String) -> InventoryError {
-        InventoryError(.notFound, "\(field): expected \(what), found '\(value)'")
+        InventoryError(.notFound, field: field, text: "expected \(what), found '\(value)'")
     }
 }

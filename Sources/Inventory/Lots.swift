@@ -120,10 +120,11 @@ public struct Lots: Sendable {
         }
         guard rows.count == 1 else {
             if rows.count == 0 {
-                throw InventoryError.unknown("LOT", "a lot received before\(sku.map { " of \($0)" } ?? "")", code)
+                throw InventoryError.unknown("lot", "a lot received before\(sku.map { " of \($0)" } ?? "")", code)
             }
             throw InventoryError(
-                .badInput, "--sku: expected the article, since lot \(code) exists for \(rows.count) articles")
+                .badInput, field: "sku",
+                text: "expected the article, since lot \(code) exists for \(rows.count) articles")
         }
         let json = try rows[0].decode(String.self, "result")
         return try Operations.decoder.decode(LotRecord.self, from: Data(json.utf8))

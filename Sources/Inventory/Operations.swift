@@ -68,9 +68,11 @@ extension InventoryError {
         case "CFC01": self.init(.conflict, field: error.column, text: error.message)
         case "CFN01": self.init(.notFound, field: error.column, text: error.message)
         case "42501" where error.message.hasPrefix("permission denied:"):
-            self.init(.notPermitted, error.message)
+            self.init(.notPermitted, field: nil, text: error.message)
         case "42501":
-            self.init(.notPermitted, "permission denied: your login's role may not do this (\(error.message))")
+            self.init(
+                .notPermitted, field: nil,
+                text: "permission denied: your login's role may not do this (\(error.message))")
         default: return nil
         }
     }

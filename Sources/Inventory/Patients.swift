@@ -114,7 +114,7 @@ extension Patients {
         let found = try connection.query(
             "SELECT reference, display_name, birth_date FROM patient WHERE reference = \(reference)")
         guard found.count > 0 else {
-            throw InventoryError.unknown("REF", "a known patient reference", reference)
+            throw InventoryError.unknown("reference", "a known patient reference", reference)
         }
         let patient = PatientRecord(
             reference: reference, name: try found[0].decode(String.self, "display_name"),

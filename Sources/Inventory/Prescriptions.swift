@@ -108,16 +108,16 @@ public struct Prescriptions: Sendable {
     /// Records a prescription; an unknown patient or prescriber is created when a name is given and
     /// refused otherwise.
     public func create(_ new: NewPrescription, key: String) throws -> PrescriptionRecord {
-        try InventoryError.checkUnits(new.quantity, "--quantity")
+        try InventoryError.checkUnits(new.quantity, "quantity")
         guard ["left", "right", "both"].contains(new.side) else {
-            throw InventoryError(.badInput, "--side: expected left, right or both, found '\(new.side)'")
+            throw InventoryError(.badInput, field: "side", text: "expected left, right or both, found '\(new.side)'")
         }
-        if let number = new.number { try Stock.checkCode(number, "--number") }
-        try Stock.checkCode(new.patient, "--patient")
-        try Stock.checkCode(new.prescriber, "--prescriber")
+        if let number = new.number { try Stock.checkCode(number, "number") }
+        try Stock.checkCode(new.patient, "patient")
+        try Stock.checkCode(new.prescriber, "prescriber")
         if let validUntil = new.validUntil, validUntil < today {
             throw InventoryError(
-                .badInput, "--valid-until: expected today (\(today)) or a later day, found \(validUntil)")
+                .badInput, field: "valid-until", text: "expected today (\(today)) or a later day, found \(validUntil)")
         }
         let request = [
             new.number, new.patient, new.patientName, new.prescriber, new.prescriberName, new.style.rawValue,
@@ -143,7 +143,8 @@ public struct Prescriptions: Sendable {
     public func list(status: String? = nil, patient: String? = nil) throws -> [PrescriptionRecord] {
         if let status, !Self.statuses.contains(status) {
             throw InventoryError(
-                .badInput, "--status: expected one of \(Self.statuses.joined(separator: ", ")), found '\(status)'")
+                .badInput, field: "status",
+                text: "expected one of \(Self.statuses.joined(separator: ", ")), found '\(status)'")
         }
         return try connection.query(
             """
@@ -174,7 +175,7 @@ public struct Prescriptions: Sendable {
 
     static func load(number: String, on connection: Connection) throws -> PrescriptionRecord {
         let rows = try connection.query("\(unescaped: select) WHERE p.number = \(number)")
-        guard rows.count > 0 else { throw InventoryError.unknown("RX", "a prescription number", number) }
+        guard rows.count > 0 else { throw InventoryError.unknown("rx", "a prescription number", number) }
         return try record(rows[0])
     }
 

@@ -92,7 +92,7 @@ public struct Reservations: Sendable {
             WHERE r.id = \(id)
             """
         )
-        guard rows.count > 0 else { throw InventoryError.unknown("--reservation", "a reservation number", String(id)) }
+        guard rows.count > 0 else { throw InventoryError.unknown("reservation", "a reservation number", String(id)) }
         return try record(rows[0])
     }
 

@@ -31,12 +31,14 @@ public struct Seeding: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw InventoryError(.unreadable, "--from: expected a readable folder of seed files, found '\(directory)'")
+            throw InventoryError(
+                .unreadable, field: "from", text: "expected a readable folder of seed files, found '\(directory)'")
         }
         let files = names.filter { $0.hasSuffix(".json") }.sorted()
         guard !files.isEmpty else {
             throw InventoryError(
-                .badData, "--from: expected a folder with catalog files (Seeds/), found none in '\(directory)'")
+                .badData, field: "from",
+                text: "expected a folder with catalog files (Seeds/), found none in '\(directory)'")
         }
         let today = CalendarDay.today()
         let stockRows = try table(directory, "stock.csv").map { try StockRow($0, today: today) }
@@ -89,7 +91,7 @@ public struct Seeding: Sendable {
 
     private func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InventoryError(.unreadable, "--from: expected a readable file, found none at '\(path)'")
+            throw InventoryError(.unreadable, field: "from", text: "expected a readable file, found none at '\(path)'")
         }
         return [UInt8](data)
     }
@@ -98,13 +100,13 @@ public struct Seeding: Sendable {
     private func table(_ directory: String, _ name: String) throws -> [SeedRow] {
         let bytes = try read("\(directory)/\(name)")
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw InventoryError(.badData, "\(name): expected UTF-8 text, found bytes that are not")
+            throw InventoryError(.badData, field: nil, text: "\(name): expected UTF-8 text, found bytes that are not")
         }
         let rows: [CSVReader.Row]
         do {
             rows = try CSVReader.rows(text)
         } catch {
-            throw InventoryError(.badData, "\(name): \(error)")
+            throw InventoryError(.badData, field: nil, text: "\(name): \(error)")
         }
         guard let header = rows.first?.fields else { return [] }
         return rows.dropFirst().enumerated().map { offset, row in
@@ -123,7 +125,8 @@ private struct SeedRow {
 
     func error(_ column: String, _ expected: String) -> InventoryError {
         InventoryError(
-            .badData, "\(file) row \(number), column \(column): expected \(expected), found '\(values[column] ?? "")'")
+            .badData, field: nil,
+            text: "\(file) row \(number), column \(column): expected \(expected), found '\(values[column] ?? "")'")
     }
 
     /// A required, non-empty value.

@@ -119,15 +119,16 @@ public struct Stock: Sendable {
         reference: String? = nil,
         key: String
     ) throws -> MovementRecord {
-        try InventoryError.checkUnits(quantity, "--quantity")
-        if let lot { try Self.checkCode(lot, "--lot") }
+        try InventoryError.checkUnits(quantity, "quantity")
+        if let lot { try Self.checkCode(lot, "lot") }
         if expires != nil && lot == nil {
             throw InventoryError(
-                .badInput, "--expires: expected --lot with it (expiry belongs to a lot), found no --lot")
+                .badInput, field: "expires", text: "expected --lot with it (expiry belongs to a lot), found no --lot")
         }
         if let expires, expires < today, !acceptExpired {
             throw InventoryError.refused(
-                "--expires: lot \(lot ?? "") expired on \(expires) (today is \(today)); give --accept-expired to book it in as expired stock, never offered"
+                field: "expires",
+                "lot \(lot ?? "") expired on \(expires) (today is \(today)); give --accept-expired to book it in as expired stock, never offered"
             )
         }
         let request = ["\(quantity)", sku, location, lot, expires?.description, acceptExpired ? "expired ok" : nil]
@@ -149,8 +150,8 @@ public struct Stock: Sendable {
     public func count(sku: String, counted: Int, location: String, lot: String? = nil, key: String) throws
         -> MovementRecord?
     {
-        try InventoryError.checkUnits(counted, "--quantity", allowZero: true)
-        if let lot { try Self.checkCode(lot, "--lot") }
+        try InventoryError.checkUnits(counted, "quantity", allowZero: true)
+        if let lot { try Self.checkCode(lot, "lot") }
         let request = ["\(counted)", sku, location, lot]
         return try Operations.call(
             connection,
@@ -176,9 +177,9 @@ public struct Stock: Sendable {
         unusable: Bool = false,
         key: String
     ) throws -> [MovementRecord] {
-        try InventoryError.checkUnits(quantity, "--quantity")
+        try InventoryError.checkUnits(quantity, "quantity")
         guard from != to else {
-            throw InventoryError(.badInput, "--to: expected a location other than --from, found '\(to)'")
+            throw InventoryError(.badInput, field: "to", text: "expected a location other than --from, found '\(to)'")
         }
         let request = ["\(quantity)", sku, from, to, unusable ? "unusable" : nil]
         return try Operations.call(
@@ -205,8 +206,8 @@ public struct Stock: Sendable {
         note: String? = nil,
         key: String
     ) throws -> MovementRecord {
-        try InventoryError.checkUnits(quantity, "--quantity")
-        if let lot { try Self.checkCode(lot, "--lot") }
+        try InventoryError.checkUnits(quantity, "quantity")
+        if let lot { try Self.checkCode(lot, "lot") }
         let request = ["\(quantity)", sku, location, lot, reason.rawValue, note]
         return try Operations.call(
             connection,
@@ -223,8 +224,8 @@ public struct Stock: Sendable {
     public func releaseReturn(sku: String, quantity: Int, location: String, lot: String?, key: String) throws
         -> [MovementRecord]
     {
-        try InventoryError.checkUnits(quantity, "--quantity")
-        if let lot { try Self.checkCode(lot, "--lot") }
+        try InventoryError.checkUnits(quantity, "quantity")
+        if let lot { try Self.checkCode(lot, "lot") }
         let request = ["\(quantity)", sku, location, lot]
         return try Operations.call(
             connection,
@@ -271,11 +272,11 @@ public struct Stock: Sendable {
     {
         let found = results[results.startIndex][0]
         if let sku, try found.decode(String?.self, "sku") == nil {
-            throw InventoryError.unknown("--sku", "a known SKU or GTIN", sku)
+            throw InventoryError.unknown("sku", "a known SKU or GTIN", sku)
         }
         if let location, try found.decode(Int64?.self, "location") == nil {
             let known = try found.decode(String?.self, "known") ?? "(none yet: add a location first)"
-            throw InventoryError.unknown("--location", "one of \(known)", location)
+            throw InventoryError.unknown("location", "one of \(known)", location)
         }
         return try results[results.index(after: results.startIndex)].map { row in
             BalanceRecord(
@@ -304,8 +305,8 @@ public struct Stock: Sendable {
 
     /// Sets the minimum (and optionally the reorder quantity) of `sku` at `location`.
     public func setMinimum(sku: String, minimum: Int, reorderQuantity: Int? = nil, location: String) throws {
-        try InventoryError.checkUnits(minimum, "--quantity", allowZero: true)
-        if let reorderQuantity { try InventoryError.checkUnits(reorderQuantity, "--reorder") }
+        try InventoryError.checkUnits(minimum, "quantity", allowZero: true)
+        if let reorderQuantity { try InventoryError.checkUnits(reorderQuantity, "reorder") }
         let _: Bool = try Operations.call(
             connection,
             """
@@ -365,8 +366,8 @@ public struct Stock: Sendable {
     static func checkCode(_ code: String, _ field: String) throws {
         guard !code.isEmpty, code.count <= 100, code.trimmingCharacters(in: .whitespaces) == code else {
             throw InventoryError(
-                .badInput,
-                "\(field): expected a code of 1 to 100 characters without surrounding spaces, found '\(code)'")
+                .badInput, field: field,
+                text: "expected a code of 1 to 100 characters without surrounding spaces, found '\(code)'")
         }
     }
 
@@ -374,7 +375,7 @@ public struct Stock: Sendable {
     static func article(_ skuOrGTIN: String, on connection: Connection) throws -> String {
         let found = try connection.query("SELECT cfit_find_article(\(skuOrGTIN)) AS sku")[0]
         guard let sku = try found.decode(String?.self, "sku") else {
-            throw InventoryError.unknown("--sku", "a known SKU or GTIN", skuOrGTIN)
+            throw InventoryError.unknown("sku", "a known SKU or GTIN", skuOrGTIN)
         }
         return sku
     }

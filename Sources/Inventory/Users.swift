@@ -31,7 +31,7 @@ public struct Users: Sendable {
     /// Adds login `name` with `role` and `password` (hashed here; only its SCRAM verifier is sent).
     public func add(_ name: String, role: String, password: String) throws -> UserRecord {
         guard !password.isEmpty else {
-            throw InventoryError(.badInput, "--password: expected a password, found an empty one")
+            throw InventoryError(.badInput, field: "password", text: "expected a password, found an empty one")
         }
         let verifier = try connection.encryptPassword(password, user: name)
         return try Operations.call(connection, "SELECT cfit_user_add(\(name), \(role), \(verifier))::text AS result")
@@ -41,7 +41,7 @@ public struct Users: Sendable {
     /// and the one `cfit serve` checks sign-ins against.
     public func setPassword(_ name: String, password: String) throws -> UserRecord {
         guard !password.isEmpty else {
-            throw InventoryError(.badInput, "--password: expected a password, found an empty one")
+            throw InventoryError(.badInput, field: "password", text: "expected a password, found an empty one")
         }
         let verifier = try connection.encryptPassword(password, user: name)
         return try Operations.call(connection, "SELECT cfit_user_password(\(name), \(verifier))::text AS result")

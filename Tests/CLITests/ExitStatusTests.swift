@@ -15,11 +15,15 @@ struct ExitStatusTests {
             "a CLI error keeps its own status", CLIError.badInput("--cB", expected: "a number", found: "'x'"), 64,
             "--cB:"
         ),
-        ("a rule's refusal", InventoryError(.refused, "out of stock: X"), 1, "out of stock"),
-        ("bad input named by Inventory", InventoryError(.badInput, "--lot: expected a lot"), 64, "--lot:"),
-        ("bad data in a file", InventoryError(.badData, "stock.csv row 3, column style: expected AD"), 65, "stock.csv"),
+        ("a rule's refusal", InventoryError(.refused, field: nil, text: "out of stock: X"), 1, "out of stock"),
+        ("bad input named by Inventory", InventoryError(.badInput, field: "lot", text: "expected a lot"), 64, "--lot:"),
         (
-            "a file that cannot be read", InventoryError(.unreadable, "--from: expected a readable folder"), 66,
+            "bad data in a file",
+            InventoryError(.badData, field: nil, text: "stock.csv row 3, column style: expected AD"), 65, "stock.csv"
+        ),
+        (
+            "a file that cannot be read",
+            InventoryError(.unreadable, field: "from", text: "expected a readable folder"), 66,
             "--from:"
         ),
         ("the server cannot be reached", PostgresError(.connection, "could not connect"), 69, "database:"),

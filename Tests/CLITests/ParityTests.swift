@@ -86,8 +86,11 @@ struct ParityTests {
             .replacingOccurrences(of: "&amp;", with: "&")
     }
 
-    @Test("every case: the same outcome and the same words on each face")
-    func parity() async throws {
+    /// A seeded database, a pharmacist's login and the three faces over it: `body` gets the command
+    /// line's environment, the API's credentials, a browser signed in to the pages and the client.
+    static func withFaces(
+        _ body: @escaping @Sendable ([String: String], String, Browser, any TestClientProtocol) async throws -> Void
+    ) async throws {
         let (url, environment) = try CFit.seededDatabase()
         let password = "parity-\(UUID().uuidString.prefix(8))"
         let login = "par\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
@@ -97,11 +100,17 @@ struct ParityTests {
         var logger = Logger(label: "cfit.serve.parity")
         logger.logLevel = .critical
         let server = try WebServer(WebServer.Settings(databaseURL: url), logger: logger)
-
         try await server.application().test(.router) { client in
             let browser = Browser(client)
             #expect(try await browser.signIn(login, password) == .seeOther)
-            let auth = "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()
+            try await body(
+                environment, "Basic " + Data("\(login):\(password)".utf8).base64EncodedString(), browser, client)
+        }
+    }
+
+    @Test("every case: the same outcome and the same words on each face")
+    func parity() async throws {
+        try await Self.withFaces { environment, auth, browser, client in
             for (index, entry) in Self.cases.enumerated() {
                 // The command line.
                 var arguments = ["fit", "--style", entry.style, "--class", entry.pressureClass, "--unit", entry.unit]
@@ -220,19 +229,7 @@ struct ParityTests {
 
     @Test("receiving stock: the same outcome and the same words on each face")
     func receiving() async throws {
-        let (url, environment) = try CFit.seededDatabase()
-        let password = "parity-\(UUID().uuidString.prefix(8))"
-        let login = "prc\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
-        let owner = try Connection(url)
-        _ = try Users(connection: owner).add(login, role: "pharmacy", password: password)
-        owner.close()
-        var logger = Logger(label: "cfit.serve.parity")
-        logger.logLevel = .critical
-        let server = try WebServer(WebServer.Settings(databaseURL: url), logger: logger)
-        try await server.application().test(.router) { client in
-            let browser = Browser(client)
-            #expect(try await browser.signIn(login, password) == .seeOther)
-            let auth = "Basic " + Data("\(login):\(password)".utf8).base64EncodedString()
+        try await Self.withFaces { environment, auth, browser, client in
             for (index, entry) in Self.receipts.enumerated() {
                 let expected = Self.statuses(entry.outcome)
                 var arguments = ["stock", "receive", entry.sku, entry.quantity, "--location", entry.location]

@@ -84,7 +84,7 @@ func expectRefusal(
         #expect(error.kind == kind, sourceLocation: sourceLocation)
         // `text` is written as the operations write messages (`--lot: …`, `SKU: …`): the same
         // field, and the rest of the words; without a field, any part of the words.
-        let expected = InventoryError(kind, text)
+        let expected = expectedError(kind, text)
         if expected.field != nil {
             #expect(error.field == expected.field, "\(error.message)", sourceLocation: sourceLocation)
         }
@@ -92,4 +92,20 @@ func expectRefusal(
     } catch {
         Issue.record("expected an InventoryError, got \(error)", sourceLocation: sourceLocation)
     }
+}
+
+/// The error a test's `text` describes, written as a person reads the command line's messages
+/// (`--lot: …`, `SKU: …`, or words without a field): the leading name is the field.
+func expectedError(_ kind: InventoryError.Kind, _ text: String) -> InventoryError {
+    guard let colon = text.range(of: ": ") else { return InventoryError(kind, field: nil, text: text) }
+    let head = text[..<colon.lowerBound]
+    let rest = String(text[colon.upperBound...])
+    if head.hasPrefix("--"), head.dropFirst(2).allSatisfy({ $0.isLowercase || $0 == "-" || $0.isNumber }) {
+        return InventoryError(kind, field: String(head.dropFirst(2)), text: rest)
+    }
+    if head.count >= 2, head.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+        let names = ["QTY": "quantity", "REF": "reference"]
+        return InventoryError(kind, field: names[String(head)] ?? head.lowercased(), text: rest)
+    }
+    return InventoryError(kind, field: nil, text: text)
 }
