@@ -165,8 +165,10 @@ enum PageRoutes {
                 return Web.redirect("/login")
             }
             var entry = FitPage.Entry()
-            if let style = (try Web.query(request, "style")).flatMap(Style.init(rawValue:)) {
-                entry.style = style
+            // A style in the address is read like any other (an unknown one is said, not replaced).
+            var problem: String?
+            if let typed = try Web.query(request, "style") {
+                do { entry.style = try Input.style(typed) } catch { problem = Web.describe(error).message }
             }
             entry.bothLegs = (try Web.query(request, "both")) == "1"
             do {
@@ -176,7 +178,8 @@ enum PageRoutes {
                 return Web.page(
                     Pages.layout(
                         "Fit", session: session, current: "/fit",
-                        FitPage.form(session: session, lines: lines, entry: entry, error: nil)))
+                        FitPage.form(session: session, lines: lines, entry: entry, error: problem)),
+                    status: problem == nil ? .ok : .unprocessableContent)
             } catch {
                 return Web.page(
                     Pages.layout("Fit", session: session, current: "/fit", Pages.message(Web.describe(error).message)),

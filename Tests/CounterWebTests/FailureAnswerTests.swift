@@ -41,6 +41,11 @@ struct FailureAnswerTests {
 
             let browser = Browser(client)
             #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let unknownStyle = try await browser.get("/fit?style=XX")
+            #expect(
+                unknownStyle.status == .unprocessableContent
+                    && unknownStyle.body.contains("style: expected AD, AF, AG or AT, found &#39;XX&#39;"))
+            #expect(try await browser.get("/fit?style=ag").body.contains("value=\"AG\" selected"))
             let page = try await browser.get("/patients?q=Ada%00")
             #expect(page.status == .unprocessableContent && page.body.contains("q: expected text without NUL"))
         }
