@@ -268,8 +268,8 @@ enum APIRoutes {
             router.on(RouterPath(path), method: operation.method) { request, context in
                 do {
                     let caller = try await authenticate(
-                        request, state: state, writes: operation.writes, keyed: operation.keyed,
-                        from: context.clientAddress)
+                        request, session: context.session, state: state, writes: operation.writes,
+                        keyed: operation.keyed, from: context.clientAddress)
                     let body = try await operation.handler(request, context, caller)
                     return Web.json(body, status: operation.created ? .created : .ok)
                 } catch {
@@ -304,7 +304,8 @@ enum APIRoutes {
     /// The caller: HTTP Basic credentials, checked like a sign-in, or a page session (whose
     /// writes must carry its CSRF token in `X-CSRF-Token`). A write needs an `Idempotency-Key`.
     static func authenticate(
-        _ request: Request, state: WebState, writes: Bool, keyed: Bool = true, from address: String? = nil
+        _ request: Request, session: Session?, state: WebState, writes: Bool, keyed: Bool = true,
+        from address: String? = nil
     ) async throws -> Caller {
         var login: String
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
@@ -317,7 +318,7 @@ enum APIRoutes {
             login = String(text[..<colon])
             _ = try await state.signIn(
                 login: login, password: String(text[text.index(after: colon)...]), from: address)
-        } else if let session = state.session(request.cookies[Web.sessionCookie]?.value) {
+        } else if let session {
             login = session.login
             if writes {
                 let token = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""

@@ -9,15 +9,15 @@ import Postgres
 /// before anything is stored, staff logins and their roles, locations.
 enum AdminPages {
     static func add(to router: Router<WebContext>, state: WebState) {
-        router.get("/admin") { request, _ in
-            try await RecordPages.page(request, state: state, title: "Admin", current: "/admin") {
+        router.get("/admin") { request, context in
+            try await RecordPages.page(request, context: context, state: state, title: "Admin", current: "/admin") {
                 session, connection in
                 try desk(session: session, connection: connection, notice: (try Web.query(request, "done")))
             }
         }
 
-        router.post("/admin/catalog") { request, _ in
-            guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+        router.post("/admin/catalog") { request, context in
+            guard let session = context.session else {
                 return Web.redirect("/login")
             }
             let body = Array(buffer: try await Web.body(request, limit: 64 << 20))
@@ -60,8 +60,8 @@ enum AdminPages {
             }
         }
 
-        router.post("/admin/catalog/confirm") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/admin/catalog/confirm") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let token = fields["upload"] ?? ""
                 guard let upload = state.uploads.withLock({ $0.removeValue(forKey: token) }),
                     upload.login == session.login
@@ -79,8 +79,8 @@ enum AdminPages {
             }
         }
 
-        router.post("/admin/users") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/admin/users") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let name = fields["name"] ?? ""
                 let done: String
                 switch fields["action"] {
@@ -108,8 +108,8 @@ enum AdminPages {
             }
         }
 
-        router.post("/admin/locations") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/admin/locations") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let (code, name, kind) = (fields["code"] ?? "", fields["name"] ?? "", fields["kind"] ?? "stock")
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
                 _ = try await state.withConnection(session.login) {

@@ -10,7 +10,9 @@ enum FittingPages {
     static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/fittings/:id") { request, context in
             let idText = context.parameters.get("id") ?? ""
-            return try await RecordPages.page(request, state: state, title: "Fitting", current: "/patients") {
+            return try await RecordPages.page(
+                request, context: context, state: state, title: "Fitting", current: "/patients"
+            ) {
                 _, connection in
                 let id = try APIRoutes.number(idText, "fitting")
                 return fitting(try Fittings(connection: connection).show(id))
@@ -22,7 +24,9 @@ enum FittingPages {
             let line = try Web.query(request, "line").flatMap { $0.isEmpty ? nil : $0 }
             let toe = try Web.query(request, "toe") ?? "closed"
             let color = try Web.query(request, "color") ?? "beige"
-            return try await RecordPages.page(request, state: state, title: "Order sheet", current: "/patients") {
+            return try await RecordPages.page(
+                request, context: context, state: state, title: "Order sheet", current: "/patients"
+            ) {
                 _, connection in
                 let id = try APIRoutes.number(idText, "fitting")
                 return sheet(try Fittings(connection: connection).order(id, line: line, toe: toe, color: color))

@@ -13,9 +13,10 @@ enum PatientPages {
     static let listLimit = 200
 
     static func add(to router: Router<WebContext>, state: WebState) {
-        router.get("/due") { request, _ in
+        router.get("/due") { request, context in
             let withinText = (try Web.query(request, "within")) ?? "30"
-            return try await RecordPages.page(request, state: state, title: "Due", current: "/due") { _, connection in
+            return try await RecordPages.page(request, context: context, state: state, title: "Due", current: "/due") {
+                _, connection in
                 guard let within = Int(withinText), (0...3_650).contains(within) else {
                     throw CounterError.badInput(
                         "within", expected: "a number of days from 0 to 3650", typed: withinText)
@@ -25,9 +26,11 @@ enum PatientPages {
             }
         }
 
-        router.get("/patients") { request, _ in
+        router.get("/patients") { request, context in
             let search = (try Web.query(request, "q"))?.trimmingCharacters(in: .whitespaces) ?? ""
-            return try await RecordPages.page(request, state: state, title: "Patients", current: "/patients") {
+            return try await RecordPages.page(
+                request, context: context, state: state, title: "Patients", current: "/patients"
+            ) {
                 session, connection in
                 let found = try Patients(connection: connection).list(
                     search: search.isEmpty ? nil : search, limit: listLimit + 1)
@@ -35,8 +38,8 @@ enum PatientPages {
             }
         }
 
-        router.post("/patients") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/patients") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let (reference, name) = (field(fields, "reference"), field(fields, "name"))
                 let born = try day(fields, "born")
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
@@ -53,10 +56,10 @@ enum PatientPages {
             }
         }
 
-        router.get("/prescriptions/new") { request, _ in
+        router.get("/prescriptions/new") { request, context in
             let entered = ["patient": (try Web.query(request, "patient")) ?? ""]
             return try await RecordPages.page(
-                request, state: state, title: "New prescription", current: "/prescriptions"
+                request, context: context, state: state, title: "New prescription", current: "/prescriptions"
             ) { session, connection in
                 newPrescription(
                     session, prescribers: try Patients(connection: connection).prescribers(), entered: entered,
@@ -64,8 +67,8 @@ enum PatientPages {
             }
         }
 
-        router.post("/prescriptions/new") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/prescriptions/new") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let new = try prescription(fields)
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let record = try await state.withConnection(session.login) {
@@ -81,8 +84,8 @@ enum PatientPages {
             }
         }
 
-        router.post("/prescriptions/cancel") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/prescriptions/cancel") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let number = field(fields, "rx")
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let record = try await state.withConnection(session.login) {

@@ -11,7 +11,9 @@ enum PrescriptionPage {
         router.get("/prescriptions/:number") { request, context in
             let number = try Web.path(context, "number")
             let notice: String? = (try Web.query(request, "done"))
-            return try await RecordPages.page(request, state: state, title: "Prescription", current: "/prescriptions") {
+            return try await RecordPages.page(
+                request, context: context, state: state, title: "Prescription", current: "/prescriptions"
+            ) {
                 session, connection in
                 let rx = try Prescriptions(connection: connection).show(number)
                 let reservations = try Reservations(connection: connection).list(rx: number, status: "active")
@@ -22,8 +24,8 @@ enum PrescriptionPage {
             }
         }
 
-        router.post("/reservations/release") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/reservations/release") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let id = try APIRoutes.number(fields["reservation"], "reservation")
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let released = try await state.withConnection(session.login) {
@@ -37,8 +39,8 @@ enum PrescriptionPage {
             }
         }
 
-        router.post("/dispenses/return") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/dispenses/return") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let id = try APIRoutes.number(fields["dispense"], "dispense")
                 let quantityText = fields["quantity"] ?? ""
                 let quantity = quantityText.isEmpty ? nil : try StockOperations.whole(quantityText, "quantity")

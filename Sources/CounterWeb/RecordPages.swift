@@ -16,8 +16,8 @@ enum RecordPages {
     static func time(_ date: Date) -> String { dateFormat.string(from: date) }
 
     static func add(to router: Router<WebContext>, state: WebState) {
-        router.get("/prescriptions") { request, _ in
-            try await page(request, state: state, title: "Prescriptions", current: "/prescriptions") {
+        router.get("/prescriptions") { request, context in
+            try await page(request, context: context, state: state, title: "Prescriptions", current: "/prescriptions") {
                 session, connection in
                 let status = (try Web.query(request, "status")).flatMap { $0.isEmpty ? nil : $0 } ?? "active"
                 let records = try Prescriptions(connection: connection).list(status: status == "all" ? nil : status)
@@ -47,7 +47,7 @@ enum RecordPages {
         router.get("/patients/:reference") { request, context in
             let reference = try Web.path(context, "reference")
             let notice = (try Web.query(request, "done"))
-            return try await page(request, state: state, title: "Patient", current: "/patients") {
+            return try await page(request, context: context, state: state, title: "Patient", current: "/patients") {
                 session, connection in
                 let history = try Patients(connection: connection).show(reference)
                 let prescriptions: [HTML] = history.prescriptions.map { rx in
@@ -85,8 +85,9 @@ enum RecordPages {
             }
         }
 
-        router.get("/stock/low") { request, _ in
-            try await page(request, state: state, title: "Low stock", current: "/stock/low") { _, connection in
+        router.get("/stock/low") { request, context in
+            try await page(request, context: context, state: state, title: "Low stock", current: "/stock/low") {
+                _, connection in
                 let low = try Stock(connection: connection).low()
                 let rows: [HTML] = low.map { item in
                     "<tr><td><a href=\"/stock?q=\(PageRoutes.percent(item.sku))\">\(item.sku)</a></td><td>\(item.location)</td><td>\(item.available)</td><td>\(item.minimum)</td><td>\(item.suggestedOrder)</td></tr>"
@@ -99,9 +100,10 @@ enum RecordPages {
             }
         }
 
-        router.get("/stock/history") { request, _ in
+        router.get("/stock/history") { request, context in
             let sku = (try Web.query(request, "sku")) ?? ""
-            return try await page(request, state: state, title: "History", current: "/stock") { _, connection in
+            return try await page(request, context: context, state: state, title: "History", current: "/stock") {
+                _, connection in
                 let movements = try Stock(connection: connection).history(
                     sku: try PageRoutes.articleCode(sku, field: "sku"))
                 let rows: [HTML] = movements.map { movement in
@@ -119,10 +121,10 @@ enum RecordPages {
     /// A read-only page of a signed-in person: `body` runs on one of their connections; a refusal
     /// is shown as a plain message.
     static func page(
-        _ request: Request, state: WebState, title: String, current: String,
+        _ request: Request, context: WebContext, state: WebState, title: String, current: String,
         _ body: @Sendable @escaping (Session, Connection) throws -> HTML
     ) async throws -> Response {
-        guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+        guard let session = context.session else {
             return Web.redirect("/login")
         }
         do {

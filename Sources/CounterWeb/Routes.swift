@@ -25,8 +25,8 @@ enum PageRoutes {
             }
         }
 
-        router.get("/") { request, _ in
-            state.session(request.cookies[Web.sessionCookie]?.value) == nil
+        router.get("/") { request, context in
+            context.session == nil
                 ? Web.redirect("/login") : Web.redirect("/fit")
         }
 
@@ -69,9 +69,9 @@ enum PageRoutes {
             }
         }
 
-        router.post("/logout") { request, _ in
+        router.post("/logout") { request, context in
             let fields = try await Web.form(request)
-            if let session = state.session(request.cookies[Web.sessionCookie]?.value), checkCSRF(fields, session) {
+            if let session = context.session, checkCSRF(fields, session) {
                 state.endSession(session.id)
             }
             var response = Web.redirect("/login")
@@ -79,8 +79,8 @@ enum PageRoutes {
             return response
         }
 
-        router.get("/stock") { request, _ in
-            guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+        router.get("/stock") { request, context in
+            guard let session = context.session else {
                 return Web.redirect("/login")
             }
             let query = (try Web.query(request, "q"))?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -138,8 +138,8 @@ enum PageRoutes {
             }
         }
 
-        router.post("/stock/receive") { request, _ in
-            try await posted(request, state: state) { session, fields in
+        router.post("/stock/receive") { request, context in
+            try await posted(request, context: context, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
                 // A form's empty box is a field not given.
@@ -160,8 +160,8 @@ enum PageRoutes {
             }
         }
 
-        router.get("/fit") { request, _ in
-            guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+        router.get("/fit") { request, context in
+            guard let session = context.session else {
                 return Web.redirect("/login")
             }
             var entry = FitPage.Entry()
@@ -187,8 +187,8 @@ enum PageRoutes {
             }
         }
 
-        router.post("/fit") { request, _ in
-            guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+        router.post("/fit") { request, context in
+            guard let session = context.session else {
                 return Web.redirect("/login")
             }
             let fields = try await Web.form(request)
@@ -254,8 +254,8 @@ enum PageRoutes {
             }
         }
 
-        router.post("/reserve") { request, _ in
-            try await posted(request, state: state) { session, fields in
+        router.post("/reserve") { request, context in
+            try await posted(request, context: context, state: state) { session, fields in
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let (rx, sku, location) = (fields["rx"] ?? "", fields["sku"] ?? "", state.location)
                 let reservation = try await state.withConnection(session.login) {
@@ -275,8 +275,8 @@ enum PageRoutes {
             }
         }
 
-        router.post("/dispense") { request, _ in
-            try await posted(request, state: state) { session, fields in
+        router.post("/dispense") { request, context in
+            try await posted(request, context: context, state: state) { session, fields in
                 let key = try Input.idempotencyKey(fields["key"], field: "key")
                 let idText = fields["reservation"] ?? ""
                 guard let id = Int64(idText) else {
@@ -300,11 +300,11 @@ enum PageRoutes {
     /// A posted form of a signed-in person: the session and its CSRF token checked, then `body`;
     /// a refusal is the page `page` makes with the message.
     static func posted(
-        _ request: Request, state: WebState,
+        _ request: Request, context: WebContext, state: WebState,
         _ body: (Session, [String: String]) async throws -> Response,
         page: (Session, [String: String], String) -> HTML
     ) async throws -> Response {
-        guard let session = state.session(request.cookies[Web.sessionCookie]?.value) else {
+        guard let session = context.session else {
             return Web.redirect("/login")
         }
         let fields = try await Web.form(request)

@@ -8,8 +8,8 @@ import Postgres
 /// the patients to contact.
 enum StockOperations {
     static func add(to router: Router<WebContext>, state: WebState) {
-        router.post("/stock/count") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/stock/count") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let counted = try whole(fields["counted"], "counted")
                 let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
@@ -27,8 +27,8 @@ enum StockOperations {
             }
         }
 
-        router.post("/stock/transfer") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/stock/transfer") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let quantity = try whole(fields["quantity"], "quantity")
                 let (from, to, key) = (
@@ -47,8 +47,8 @@ enum StockOperations {
 
         // Returned garments that passed inspection go back on the shelf; units that cannot be
         // sold (failed inspection, expired, recalled, damaged) are written off with their reason.
-        router.post("/stock/release-return") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/stock/release-return") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let quantity = try whole(fields["quantity"], "quantity")
                 let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
@@ -64,8 +64,8 @@ enum StockOperations {
             }
         }
 
-        router.post("/stock/write-off") { request, _ in
-            try await PageRoutes.posted(request, state: state) { session, fields in
+        router.post("/stock/write-off") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let sku = fields["sku"] ?? ""
                 let quantity = try whole(fields["quantity"], "quantity")
                 guard let reason = WriteOffReason(rawValue: fields["reason"] ?? "") else {
@@ -91,7 +91,8 @@ enum StockOperations {
             let code = try Web.path(context, "code")
             let sku: String? = (try Web.query(request, "sku")).flatMap { $0.isEmpty ? nil : $0 }
             let notice: String? = (try Web.query(request, "done"))
-            return try await RecordPages.page(request, state: state, title: "Lot", current: "/stock") {
+            return try await RecordPages.page(request, context: context, state: state, title: "Lot", current: "/stock")
+            {
                 session, connection in
                 lotPage(session, try Lots(connection: connection).show(code, sku: sku), notice: notice)
             }
@@ -99,7 +100,7 @@ enum StockOperations {
 
         router.post("/lots/:code/status") { request, context in
             let code = try Web.path(context, "code")
-            return try await PageRoutes.posted(request, state: state) { session, fields in
+            return try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let sku = fields["sku"].flatMap { $0.isEmpty ? nil : $0 }
                 guard let status = Lots.Status(rawValue: fields["status"] ?? "") else {
                     throw CounterError.badInput(

@@ -63,6 +63,9 @@ struct WebContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     /// The client's address; `nil` when the server does not know it (a test's in-memory client).
     let remoteAddress: SocketAddress?
+    /// The signed-in person's session, found from the session cookie by ``SessionMiddleware``
+    /// before any route runs; `nil` when the request carries none that is current.
+    var session: Session?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -80,6 +80,7 @@ public struct WebServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ErrorMiddleware(logger: state.logger))
         router.add(middleware: SameOriginMiddleware())
+        router.add(middleware: SessionMiddleware(state: state))
         PageRoutes.add(to: router, state: state)
         RecordPages.add(to: router, state: state)
         AdminPages.add(to: router, state: state)
