@@ -13,12 +13,19 @@ public import Postgres
 /// let key = try Input.idempotencyKey(nil, field: "key")          // throws: a form without its key
 /// ```
 public enum Input {
-    /// Text a person or a system gave: something besides blanks, and no NUL character (which
-    /// PostgreSQL cannot store); returned as given.
-    public static func text(_ text: String, field: String) throws(CounterError) -> String {
+    /// Any text a face received — a form field, a query, a path, a JSON string — refused by
+    /// `field` when it holds a NUL character, which PostgreSQL cannot store; returned as given.
+    public static func withoutNUL(_ text: String, field: String) throws(CounterError) -> String {
         guard !text.contains("\u{0}") else {
             throw .badInput(field, expected: "text without NUL characters", found: "a NUL character")
         }
+        return text
+    }
+
+    /// Text a person or a system gave: something besides blanks, and no NUL character (which
+    /// PostgreSQL cannot store); returned as given.
+    public static func text(_ text: String, field: String) throws(CounterError) -> String {
+        _ = try withoutNUL(text, field: field)
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw .badInput(field, expected: "text", found: text.isEmpty ? "nothing" : "only blanks")
         }

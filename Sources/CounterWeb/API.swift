@@ -273,9 +273,7 @@ enum APIRoutes {
                     let body = try await operation.handler(request, context, caller)
                     return Web.json(body, status: operation.created ? .created : .ok)
                 } catch {
-                    if Web.describe(error).status == .internalServerError {
-                        state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-                    }
+                    _ = Web.failure(error, request, logger: state.logger)
                     return problem(error)
                 }
             }
@@ -392,9 +390,7 @@ enum APIRoutes {
         guard let text = value as? String else {
             throw CounterError.badInput(name, expected: "a string", typed: "\(value)")
         }
-        guard !text.contains("\u{0}") else {
-            throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
-        }
+        _ = try Input.withoutNUL(text, field: name)
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw CounterError.badInput(name, expected: "text, or the field left out", found: "only blanks")
         }

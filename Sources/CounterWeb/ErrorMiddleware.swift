@@ -19,15 +19,9 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw error
         } catch {
-            let failure = Web.describe(error)
-            if failure.status == .internalServerError {
-                logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            }
+            let failure = Web.failure(error, request, logger: logger)
             if request.uri.path.hasPrefix("/api/") { return APIRoutes.problem(error) }
-            var response = Web.page(
-                Pages.layout("Not done", session: nil, Pages.message(failure.message)), status: failure.status)
-            if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
-            return response
+            return Web.page(Pages.layout("Not done", session: nil, Pages.message(failure.message)), failure: failure)
         }
     }
 }

@@ -24,11 +24,7 @@ enum FitAPI {
             guard let value = members.last(where: { $0.key == name })?.value else { return nil }
             switch value {
             case .null: return nil
-            case .string(let text):
-                guard !text.contains("\u{0}") else {
-                    throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
-                }
-                return text
+            case .string(let text): return try Input.withoutNUL(text, field: name)
             case .number(let text) where name == "abpi": return text
             default: throw CounterError.badInput(name, expected: "a string", found: value.kindDescription)
             }

@@ -131,13 +131,10 @@ enum RecordPages {
             let html = try await state.withConnection(session.login) { try body(session, $0) }
             return Web.page(Pages.layout(title, session: session, current: current, html))
         } catch {
-            let failure = Web.describe(error)
-            let (status, message) = (failure.status, failure.message)
-            if status == .internalServerError {
-                state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            }
+            let failure = Web.failure(error, request, logger: state.logger)
             return Web.page(
-                Pages.layout(title, session: session, current: current, Pages.message(message)), status: status)
+                Pages.layout(title, session: session, current: current, Pages.message(failure.message)),
+                failure: failure)
         }
     }
 }

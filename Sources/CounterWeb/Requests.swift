@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Inventory
+import Logging
 import NIOCore
 import Postgres
 
@@ -27,8 +28,9 @@ enum Web {
     /// a NUL character is refused by name.
     static func form(_ request: Request) async throws -> [String: String] {
         let fields = formFields(String(buffer: try await body(request)))
-        for (name, value) in fields where value.contains("\u{0}") || name.contains("\u{0}") {
-            throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
+        for (name, value) in fields {
+            _ = try Input.withoutNUL(name, field: name)
+            _ = try Input.withoutNUL(value, field: name)
         }
         return fields
     }
@@ -40,11 +42,7 @@ enum Web {
         for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard decodeFormPart(parts[0]) == name else { continue }
-            let value = parts.count > 1 ? decodeFormPart(parts[1]) : ""
-            guard !value.contains("\u{0}") else {
-                throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
-            }
-            return value
+            return try Input.withoutNUL(parts.count > 1 ? decodeFormPart(parts[1]) : "", field: name)
         }
         return nil
     }
@@ -52,11 +50,7 @@ enum Web {
     /// The path parameter `name`, percent-decoded; a NUL character is refused by name.
     static func path(_ context: WebContext, _ name: String) throws -> String {
         let raw = context.parameters.get(name) ?? ""
-        let value = raw.removingPercentEncoding ?? raw
-        guard !value.contains("\u{0}") else {
-            throw CounterError.badInput(name, expected: "text without NUL characters", found: "a NUL character")
-        }
-        return value
+        return try Input.withoutNUL(raw.removingPercentEncoding ?? raw, field: name)
     }
 
     /// One name or value of a form or query: `+` is a space, then percent-decoding.
@@ -91,11 +85,7 @@ enum Web {
     /// empty or missing; otherwise a refusal naming `field`.
     static func day(_ text: String?, field: String) throws -> CalendarDay? {
         guard let text, !text.isEmpty else { return nil }
-        do {
-            return try CalendarDay(parsing: text)
-        } catch {
-            throw CounterError.badInput(field, expected: error.expected, typed: text)
-        }
+        return try Input.day(text, field: field)
     }
 
     static func redirect(_ location: String) -> Response {
@@ -129,6 +119,23 @@ enum Web {
         let message: String
         var details: [String] = []
         var retryAfter: Int?
+    }
+
+    /// The answer to `error` for `request`, written to `logger` when it is a fault of ours
+    /// (`internal`): every route answers failures through this, so each is logged once, alike.
+    static func failure(_ error: any Error, _ request: Request, logger: Logger) -> Failure {
+        let failure = describe(error)
+        if failure.status == .internalServerError {
+            logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+        }
+        return failure
+    }
+
+    /// A page answering `failure`: its status, and `Retry-After` when it has one.
+    static func page(_ html: HTML, failure: Failure) -> Response {
+        var response = page(html, status: failure.status)
+        if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 
     /// The answer to `error`, never a stack trace: each kind of the application layer's errors

@@ -243,14 +243,12 @@ enum PageRoutes {
                         \(FitPage.results(session: session, report: report, stock: stock, location: location, prescription: entry.prescription))
                         """))
             case .failure(let error):
-                let failure = Web.describe(error)
-                var response = Web.page(
+                let failure = Web.failure(error, request, logger: state.logger)
+                return Web.page(
                     Pages.layout(
                         "Fit", session: session, current: "/fit",
                         FitPage.form(session: session, lines: lines, entry: entry, error: failure.message)),
-                    status: failure.status)
-                if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
-                return response
+                    failure: failure)
             }
         }
 
@@ -312,16 +310,11 @@ enum PageRoutes {
         do {
             return try await body(session, fields)
         } catch {
-            let failure = Web.describe(error)
-            let (status, message) = (failure.status, failure.message)
-            if status == .internalServerError {
-                state.logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            } else {
+            let failure = Web.failure(error, request, logger: state.logger)
+            if failure.status != .internalServerError {
                 state.logger.info("refused", metadata: ["login": "\(session.login)", "path": "\(request.uri.path)"])
             }
-            var response = Web.page(page(session, fields, message), status: status)
-            if let seconds = failure.retryAfter { response.headers[.retryAfter] = String(seconds) }
-            return response
+            return Web.page(page(session, fields, failure.message), failure: failure)
         }
     }
 

@@ -120,10 +120,7 @@ enum StockOperations {
     }
 
     static func whole(_ text: String?, _ field: String) throws -> Int {
-        guard let text, let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-            throw CounterError.badInput(field, expected: "a whole number", typed: text ?? "")
-        }
-        return value
+        try Input.wholeNumber(text ?? "", field: field)
     }
 
     static func lotPage(_ session: Session, _ lot: LotRecord, notice: String?) -> HTML {
