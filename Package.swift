@@ -55,14 +55,18 @@ let package = Package(
         ),
         .target(
             name: "Counter",
-            dependencies: ["Fitting", "Inventory", "Postgres"],
+            dependencies: [
+                "Fitting", "Inventory", "Postgres", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
-        // `cfit serve`: pages and the HTTP API over the same application layer.
+        // `cfit serve`: pages and the HTTP API over the same application layer. Both faces depend
+        // on Counter (and Fitting for the values they show), never on Inventory or Postgres.
         .target(
             name: "CounterWeb",
             dependencies: [
-                "Counter", "Fitting", "Inventory", "Postgres",
+                "Counter", "Fitting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -78,8 +82,6 @@ let package = Package(
                 "Counter",
                 "CounterWeb",
                 "Fitting",
-                "Inventory",
-                "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

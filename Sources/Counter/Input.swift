@@ -26,7 +26,7 @@ public enum Input {
     /// PostgreSQL cannot store); returned as given.
     public static func text(_ text: String, field: String) throws(CounterError) -> String {
         _ = try withoutNUL(text, field: field)
-        guard text.contains(where: { !$0.isWhitespace }) else {
+        guard hasContent(text) else {
             throw .badInput(field, expected: "text", found: text.isEmpty ? "nothing" : "only blanks")
         }
         return text
@@ -199,5 +199,100 @@ extension Input {
         case is NumberText.Type, is Int.Type: "a whole number"
         default: "a value of another type"
         }
+    }
+}
+
+extension Input {
+    /// Optional text a person or a system gave: `nil` when not given, else text as
+    /// ``text(_:field:)`` reads it — blanks are refused, since a field given must say something
+    /// (a form's empty field is "not given", and its face passes `nil`).
+    public static func optional(_ text: String?, field: String) throws(CounterError) -> String? {
+        guard let text else { return nil }
+        _ = try withoutNUL(text, field: field)
+        guard hasContent(text) else {
+            throw .badInput(
+                field, expected: "text, or the field left out", found: text.isEmpty ? "nothing" : "only blanks")
+        }
+        return text
+    }
+
+    /// One of a closed set of values (`expired`, `on-hold` …), exactly as the set spells it (as the
+    /// API's document says); the refusal lists the values.
+    public static func oneOf<T: RawRepresentable & CaseIterable>(_ text: String?, field: String, as type: T.Type)
+        throws(CounterError) -> T where T.RawValue == String
+    {
+        let typed = text ?? ""
+        guard let value = T(rawValue: typed) else {
+            let names = T.allCases.map(\.rawValue)
+            throw .badInput(
+                field, expected: names.dropLast().joined(separator: ", ") + " or " + (names.last ?? ""),
+                found: typed.isEmpty ? "none" : "'\(typed)'")
+        }
+        return value
+    }
+
+    /// The article a code names (see ``articleCode(_:field:referenceYear:)``), read against this
+    /// year, after checking it is text.
+    static func article(_ text: String, field: String, today: CalendarDay) throws(CounterError) -> String {
+        try articleCode(try self.text(text, field: field), field: field, referenceYear: today.year)
+    }
+
+    /// A record's number (a reservation, a dispense, a fitting), as typed.
+    public static func recordNumber(_ text: String, field: String) throws(CounterError) -> Int64 {
+        guard let value = Int64(text.trimmingWhitespace()), value > 0 else {
+            throw .badInput(field, expected: "a positive whole number", typed: text)
+        }
+        return value
+    }
+}
+
+extension Input {
+    /// A whole number of `units` (days, articles …) within `range`, as typed; `default` when not
+    /// given or blank.
+    public static func count(
+        _ text: String?, field: String, default value: Int, range: ClosedRange<Int>, units: String = "days"
+    ) throws(CounterError) -> Int {
+        guard let typed = try optional(text, field: field) else { return value }
+        guard let number = Int(typed.trimmingWhitespace()), range.contains(number) else {
+            throw .badInput(
+                field, expected: "a whole number of \(units) from \(range.lowerBound) to \(range.upperBound)",
+                typed: typed)
+        }
+        return number
+    }
+}
+
+extension Input {
+    /// A code a shop gives a record — a patient's or a prescriber's reference, a prescription's
+    /// number, a lot, a location: 1 to 100 characters, no blanks around it.
+    public static func code(_ text: String, field: String) throws(CounterError) -> String {
+        _ = try withoutNUL(text, field: field)
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, scalars.count <= 100, !blanks.contains(first),
+            !blanks.contains(last)
+        else {
+            throw .badInput(
+                field, expected: "a code of 1 to 100 characters without surrounding spaces", typed: text)
+        }
+        return text
+    }
+
+    /// An optional code (see ``code(_:field:)``): `nil` when not given.
+    public static func optionalCode(_ text: String?, field: String) throws(CounterError) -> String? {
+        guard let text else { return nil }
+        return try code(text, field: field)
+    }
+}
+
+extension Input {
+    /// A tolerance that widens a chart's ranges: 0, or a length up to 10 cm, in `unit`.
+    public static func tolerance(_ text: String, unit: LengthUnit, field: String) throws(CounterError) -> Length {
+        if let zero = try? ScaledDecimal.parse(text, scale: unit.micrometres), zero == 0 {
+            return Length(micrometres: 0)
+        }
+        guard let value = try? Length.parse(text, unit: unit), value.micrometres <= 100_000 else {
+            throw .badInput(field, expected: "a length from 0 to 10 cm in \(unit.rawValue)", typed: text)
+        }
+        return value
     }
 }

@@ -47,3 +47,15 @@ extension FitSession {
         return offers
     }
 }
+
+extension FitSession {
+    /// The lines a fitting uses: every line, or only the one `line` names (bad input naming the
+    /// lines there are when none has that id).
+    public static func lines(_ lines: [ProductLine], only line: String?) throws(CounterError) -> [ProductLine] {
+        guard let line else { return lines }
+        guard let found = lines.first(where: { $0.id == line }) else {
+            throw .badInput("line", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: "'\(line)'")
+        }
+        return [found]
+    }
+}

@@ -1,5 +1,4 @@
 import Fitting
-public import Inventory
 public import Postgres
 
 /// Units received into a location — a delivery as typed at the counter, scanned off the box, or
@@ -78,14 +77,6 @@ public struct ReceiveRequest: Sendable, Decodable, Hashable {
             sku: article, quantity: units, location: place ?? defaultLocation, lot: lotCode, expires: expiry,
             reference: try reference.map { (text) throws(CounterError) in try Input.text(text, field: "reference") },
             acceptExpired: acceptExpired ?? false)
-    }
-
-    /// Reads the request and books the receipt in one transaction, once per `key`.
-    public func run(on connection: Connection, location: String, key: String) throws -> MovementRecord {
-        let receipt = try read(defaultLocation: location)
-        return try Stock(connection: connection).receive(
-            sku: receipt.sku, quantity: receipt.quantity, location: receipt.location, lot: receipt.lot,
-            expires: receipt.expires, acceptExpired: receipt.acceptExpired, reference: receipt.reference, key: key)
     }
 
     /// A receipt read and checked: what the inventory books.

@@ -2,8 +2,6 @@ import Counter
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Inventory
-import Postgres
 
 /// The HTTP API for the pharmacy's other systems (the till, the web shop): the same operations as
 /// the command line with the same JSON as its `--json`, idempotency keys in `Idempotency-Key`,
@@ -19,7 +17,7 @@ enum APIRoutes {
         /// Whether it changes something (then it needs an `Idempotency-Key`).
         let writes: Bool
         let parameters: [(name: String, in: String, description: String)]
-        let body: [(name: String, required: Bool, description: String, type: FieldSchema)]
+        let body: [RequestField]
         let created: Bool
         /// Whether a write needs an `Idempotency-Key` (a catalog import is idempotent by content).
         var keyed = true
@@ -45,9 +43,8 @@ enum APIRoutes {
                 summary: "An article (SKU, GTIN or GS1 code) with its stock",
                 writes: false, parameters: [("code", "path", "SKU, GTIN or scanned GS1 code")], body: [], created: false
             ) { _, context, caller in
-                let code = try PageRoutes.articleCode(try Web.path(context, "code"), field: "code")
-                return try Web.encode(
-                    try await state.withConnection(caller.login) { try Articles(connection: $0).show(code) })
+                let code = try Web.path(context, "code")
+                return try Web.encode(try await state.withDesk(caller.login) { try $0.article(code) })
             },
             Operation(
                 method: .get, path: "/api/v1/stock", summary: "Balances, of one article or every article with stock",
@@ -56,126 +53,79 @@ enum APIRoutes {
                     ("sku", "query", "SKU or GTIN (optional)"), ("location", "query", "location code (optional)"),
                 ], body: [], created: false, returns: .array
             ) { request, _, caller in
-                let sku = (try query(request, "sku"))
-                let location = (try query(request, "location"))
+                let (sku, location) = (try query(request, "sku"), try query(request, "location"))
                 return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try Stock(connection: $0).balances(sku: sku, location: location)
-                    })
+                    try await state.withDesk(caller.login) { try $0.balances(sku: sku, location: location) })
             },
             Operation(
                 method: .post, path: "/api/v1/reservations", summary: "Reserve one unit for a prescription",
                 writes: true, parameters: [],
-                body: [
-                    ("prescription", true, "prescription number", "string"), ("sku", true, "SKU or GTIN", "string"),
-                    ("location", false, "location code (default: this server's)", "string"),
-                ], created: true
+                body: ReserveRequest.fields, created: true
             ) { request, _, caller in
-                let body = try await jsonObject(request)
-                let rx = try string(body, "prescription")
-                let sku = try string(body, "sku")
-                let location = try optionalString(body, "location") ?? state.location
+                let reserve = try await decoded(ReserveRequest.self, request)
                 let key = caller.key!
-                return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try Reservations(connection: $0).reserve(rx: rx, sku: sku, location: location, key: key)
-                    })
+                return try Web.encode(try await state.withDesk(caller.login) { try reserve.run(on: $0, key: key) })
             },
             Operation(
                 method: .post, path: "/api/v1/reservations/{id}/dispense",
                 summary: "Hand the reserved unit over (dispense it)", writes: true,
                 parameters: [("id", "path", "reservation number")], body: [], created: true
             ) { _, context, caller in
-                let id = try number(try Web.path(context, "id"), "id")
-                let key = caller.key!
+                let (id, key) = (try Web.path(context, "id"), caller.key!)
                 return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try Dispensing(connection: $0).dispense(reservation: id, key: key)
-                    })
+                    try await state.withDesk(caller.login) { try $0.dispense(reservation: id, key: key) })
             },
             Operation(
                 method: .post, path: "/api/v1/reservations/{id}/release", summary: "Give a reserved unit back to stock",
                 writes: true, parameters: [("id", "path", "reservation number")], body: [], created: false
             ) { _, context, caller in
-                let id = try number(try Web.path(context, "id"), "id")
-                let key = caller.key!
+                let (id, key) = (try Web.path(context, "id"), caller.key!)
                 return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try Reservations(connection: $0).release(id, key: key)
-                    })
+                    try await state.withDesk(caller.login) { try $0.release(reservation: id, key: key) })
             },
             Operation(
                 method: .post, path: "/api/v1/stock/receive", summary: "Receive units into a location (a lot optional)",
                 writes: true, parameters: [],
-                body: [
-                    ("sku", true, "SKU, GTIN or scanned GS1 code (its lot and expiry fill those in)", "string"),
-                    ("quantity", true, "units", .quantity),
-                    ("location", false, "location code (default: this server's)", "string"),
-                    ("lot", false, "lot code", "string"), ("expires", false, "the lot's expiry, YYYY-MM-DD", .day),
-                    ("reference", false, "delivery note or order", "string"),
-                    ("accept_expired", false, "book an expired lot in as expired stock, never offered", .boolean),
-                ], created: true
+                body: ReceiveRequest.fields, created: true
             ) { request, _, caller in
-                let receipt = try Input.request(ReceiveRequest.self, json: Array(buffer: try await Web.body(request)))
-                let (key, location) = (caller.key!, state.location)
-                return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try receipt.run(on: $0, location: location, key: key)
-                    })
+                let receipt = try await decoded(ReceiveRequest.self, request)
+                let key = caller.key!
+                return try Web.encode(try await state.withDesk(caller.login) { try receipt.run(on: $0, key: key) })
             },
             Operation(
                 method: .post, path: "/api/v1/stock/count", summary: "Record a count; the difference is booked",
                 writes: true, parameters: [],
-                body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("counted", true, "units counted", .count),
-                    ("location", true, "location code", "string"), ("lot", false, "lot code", "string"),
-                ], created: false
+                body: CountRequest.fields, created: false
             ) { request, _, caller in
-                let body = try await jsonObject(request)
-                let (sku, counted, location) = (
-                    try string(body, "sku"), try integer(body, "counted", allowZero: true), try string(body, "location")
-                )
-                let lot = try optionalString(body, "lot")
+                let count = try await decoded(CountRequest.self, request)
                 let key = caller.key!
-                let movement = try await state.withConnection(caller.login) {
-                    try Stock(connection: $0).count(sku: sku, counted: counted, location: location, lot: lot, key: key)
-                }
+                let movement = try await state.withDesk(caller.login) { try count.run(on: $0, key: key) }
                 return try Web.encode(["movement": movement])
             },
             Operation(
                 method: .post, path: "/api/v1/stock/transfer", summary: "Move units between locations",
                 writes: true, parameters: [],
-                body: [
-                    ("sku", true, "SKU or GTIN", "string"), ("quantity", true, "units", .quantity),
-                    ("from", true, "location code", "string"), ("to", true, "location code", "string"),
-                ], created: true
+                body: TransferRequest.fields, created: true
             ) { request, _, caller in
-                let body = try await jsonObject(request)
-                let (sku, quantity) = (try string(body, "sku"), try integer(body, "quantity"))
-                let (from, to) = (try string(body, "from"), try string(body, "to"))
+                let transfer = try await decoded(TransferRequest.self, request)
                 let key = caller.key!
-                return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try Stock(connection: $0).transfer(sku: sku, quantity: quantity, from: from, to: to, key: key)
-                    })
+                return try Web.encode(try await state.withDesk(caller.login) { try transfer.run(on: $0, key: key) })
             },
             Operation(
                 method: .get, path: "/api/v1/stock/low", summary: "What is below its minimum, with suggested orders",
                 writes: false, parameters: [("location", "query", "location code (optional)")], body: [],
                 created: false, returns: .array
             ) { request, _, caller in
-                let location = (try query(request, "location"))
-                return try Web.encode(
-                    try await state.withConnection(caller.login) { try Stock(connection: $0).low(location: location) })
+                let location = try query(request, "location")
+                return try Web.encode(try await state.withDesk(caller.login) { try $0.low(location: location) })
             },
             Operation(
                 method: .get, path: "/api/v1/stock/history", summary: "An article's ledger, oldest first",
                 writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false, returns: .array,
                 requiredQuery: ["sku"]
             ) { request, _, caller in
-                let sku = try PageRoutes.articleCode((try query(request, "sku")) ?? "", field: "sku")
-                return try Web.encode(
-                    try await state.withConnection(caller.login) { try Stock(connection: $0).history(sku: sku) })
+                let sku = try query(request, "sku") ?? ""
+                return try Web.encode(try await state.withDesk(caller.login) { try $0.history(sku: sku) })
             },
             Operation(
                 method: .get, path: "/api/v1/lots/{code}",
@@ -184,32 +134,19 @@ enum APIRoutes {
                 parameters: [("code", "path", "lot code"), ("sku", "query", "SKU, when the code is not unique")],
                 body: [], created: false
             ) { request, context, caller in
-                let code = try Web.path(context, "code")
-                let sku = (try query(request, "sku"))
-                return try Web.encode(
-                    try await state.withConnection(caller.login) { try Lots(connection: $0).show(code, sku: sku) })
+                let (code, sku) = (try Web.path(context, "code"), try query(request, "sku"))
+                return try Web.encode(try await state.withDesk(caller.login) { try $0.lot(code, sku: sku) })
             },
             Operation(
                 method: .post, path: "/api/v1/lots/{code}/status", summary: "Hold, release (approved) or recall a lot",
                 writes: true, parameters: [("code", "path", "lot code")],
-                body: [
-                    ("status", true, "approved, on-hold or recalled", .oneOf(["approved", "on-hold", "recalled"])),
-                    ("reason", true, "why", "string"),
-                    ("sku", false, "SKU, when the code is not unique", "string"),
-                ], created: false
+                body: LotStatusRequest.fields, created: false
             ) { request, context, caller in
                 let code = try Web.path(context, "code")
-                let body = try await jsonObject(request)
-                let statusText = try string(body, "status")
-                guard let status = Lots.Status(rawValue: statusText) else {
-                    throw CounterError.badInput("status", expected: "approved, on-hold or recalled", typed: statusText)
-                }
-                let (reason, sku) = (try string(body, "reason"), try optionalString(body, "sku"))
+                let change = try await decoded(LotStatusRequest.self, request)
                 let key = caller.key!
                 return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try Lots(connection: $0).setStatus(code, sku: sku, to: status, reason: reason, key: key)
-                    })
+                    try await state.withDesk(caller.login) { try change.run(on: $0, code: code, key: key) })
             },
             Operation(
                 method: .get, path: "/api/v1/prescriptions", summary: "Prescriptions, by status or patient",
@@ -219,12 +156,9 @@ enum APIRoutes {
                     ("patient", "query", "patient reference (optional)"),
                 ], body: [], created: false, returns: .array
             ) { request, _, caller in
-                let status = (try query(request, "status"))
-                let patient = (try query(request, "patient"))
+                let (status, patient) = (try query(request, "status"), try query(request, "patient"))
                 return try Web.encode(
-                    try await state.withConnection(caller.login) {
-                        try Prescriptions(connection: $0).list(status: status, patient: patient)
-                    })
+                    try await state.withDesk(caller.login) { try $0.prescriptions(status: status, patient: patient) })
             },
             Operation(
                 method: .get, path: "/api/v1/patients/{reference}",
@@ -232,21 +166,14 @@ enum APIRoutes {
                 parameters: [("reference", "path", "patient reference")], body: [], created: false
             ) { _, context, caller in
                 let reference = try Web.path(context, "reference")
-                return try Web.encode(
-                    try await state.withConnection(caller.login) { try Patients(connection: $0).show(reference) })
+                return try Web.encode(try await state.withDesk(caller.login) { try $0.patient(reference) })
             },
             Operation(
                 method: .post, path: "/api/v1/fit",
                 summary: "Fit legs against the database's lines, with stock (the JSON of cfit fit --json)",
                 writes: false,
                 parameters: [],
-                body: [
-                    ("style", true, "AD, AF, AG or AT", .oneOf(["AD", "AF", "AG", "AT"])),
-                    ("class", true, "class, e.g. 2 or RAL:2", "string"),
-                    ("unit", false, "cm (default) or in", .oneOf(["cm", "in"])),
-                    ("legs", true, "{\"leg\": {\"cB\": 22, …}} or {\"left\": {…}, \"right\": {…}}", "object"),
-                    ("abpi", false, "ankle-brachial pressure index", "string"),
-                ], created: false, returns: .array
+                body: FitQuery.fields, created: false, returns: .array
             ) { request, _, caller in
                 return try await FitAPI.fit(
                     Array(buffer: try await Web.body(request)), state: state, login: caller.login)
@@ -310,7 +237,7 @@ enum APIRoutes {
             guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
                 let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
             else {
-                throw WebState.Refusal(
+                throw StaffSignIn.Refusal(
                     message: "Authorization: expected Basic credentials (login:password)", retryAfter: nil)
             }
             login = String(text[..<colon])
@@ -325,7 +252,7 @@ enum APIRoutes {
                 }
             }
         } else {
-            throw WebState.Refusal(message: "sign in: HTTP Basic credentials or a session cookie", retryAfter: nil)
+            throw StaffSignIn.Refusal(message: "sign in: HTTP Basic credentials or a session cookie", retryAfter: nil)
         }
         guard writes, keyed else { return Caller(login: login, key: nil) }
         let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
@@ -369,64 +296,22 @@ enum APIRoutes {
         return value
     }
 
-    static func jsonObject(_ request: Request) async throws -> [String: Any] {
-        let body = try await Web.body(request)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
-            throw CounterError.badInput(
-                "body", expected: "a JSON object", typed: String(String(buffer: body).prefix(80)))
-        }
-        return object
-    }
-
-    static func string(_ object: [String: Any], _ name: String) throws -> String {
-        guard let value = try optionalString(object, name) else {
-            throw CounterError.badInput(name, expected: "a string", typed: "")
-        }
-        return value
-    }
-
-    static func optionalString(_ object: [String: Any], _ name: String) throws -> String? {
-        guard let value = object[name], !(value is NSNull) else { return nil }
-        guard let text = value as? String else {
-            throw CounterError.badInput(name, expected: "a string", typed: "\(value)")
-        }
-        _ = try Input.withoutNUL(text, field: name)
-        guard text.contains(where: { !$0.isWhitespace }) else {
-            throw CounterError.badInput(name, expected: "text, or the field left out", found: "only blanks")
-        }
-        return text
-    }
-
-    static func integer(_ object: [String: Any], _ name: String, allowZero: Bool = false) throws -> Int {
-        guard let value = object[name], !(value is NSNull) else {
-            throw CounterError.badInput(name, expected: "a whole number", typed: "")
-        }
-        // JSON true and false come as NSNumber too, of type "c".
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c",
-            let whole = Int(exactly: number.doubleValue), allowZero || whole != 0
-        else {
-            throw CounterError.badInput(
-                name, expected: allowZero ? "a whole number" : "a whole number other than 0", typed: "\(value)")
-        }
-        return whole
-    }
-
-    static func number(_ text: String?, _ name: String) throws -> Int64 {
-        guard let text, let value = Int64(text), value > 0 else {
-            throw CounterError.badInput(name, expected: "a positive whole number", typed: text ?? "")
-        }
-        return value
+    /// The request a JSON body describes, decoded by the layer (every problem named by its field).
+    static func decoded<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try Input.request(T.self, json: Array(buffer: try await Web.body(request)))
     }
 
     /// The schema of a parameter, by its name: the same names mean the same values in every
     /// operation (a record's number, a bounded count of days, a closed set).
-    static func parameterSchema(_ name: String, in place: String) -> FieldSchema {
+    static func parameterSchema(_ name: String, in place: String, path: String) -> FieldKind {
         switch name {
         case "id": .recordNumber
+        case "code" where path.hasPrefix("/api/v1/articles/"): .text
+        case "reference", "number", "patient", "location", "code": .code
         case "limit": .integer(minimum: 1, maximum: 1_000)
         case "within": .integer(minimum: 0, maximum: 36_500)
         case "replace_after", "remeasure_after": .integer(minimum: 1, maximum: 36_500)
-        case "status" where place == "query": .oneOf(Prescriptions.statuses)
+        case "status" where place == "query": .oneOf(Desk.prescriptionStatuses)
         case "dry_run": .oneOf(["true", "false"])
         case "toe": .oneOf(["closed", "open"])
         default: .text
@@ -451,7 +336,7 @@ enum APIRoutes {
             var parameters: [[String: Any]] = operation.parameters.map {
                 [
                     "name": $0.name, "in": $0.in, "required": required($0), "description": $0.description,
-                    "schema": parameterSchema($0.name, in: $0.in).json(),
+                    "schema": parameterSchema($0.name, in: $0.in, path: operation.path).json(),
                 ]
             }
             if operation.writes && operation.keyed {
@@ -467,7 +352,7 @@ enum APIRoutes {
                 let properties = Dictionary(
                     uniqueKeysWithValues: operation.body.map {
                         // An optional field may be left out or be null: both mean "not given".
-                        let schema = $0.required ? $0.type.json() : FieldSchema.nullable($0.type.json())
+                        let schema = $0.required ? $0.kind.json() : FieldKind.nullable($0.kind.json())
                         return ($0.name, schema.merging(["description": $0.description]) { first, _ in first })
                     })
                 entry["requestBody"] = [

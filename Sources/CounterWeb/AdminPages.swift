@@ -2,8 +2,6 @@ import Counter
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Inventory
-import Postgres
 
 /// The admin desk: catalog files uploaded and checked whole (every problem with its line and field)
 /// before anything is stored, staff logins and their roles, locations.
@@ -11,8 +9,8 @@ enum AdminPages {
     static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/admin") { request, context in
             try await RecordPages.page(request, context: context, state: state, title: "Admin", current: "/admin") {
-                session, connection in
-                try desk(session: session, connection: connection, notice: (try Web.query(request, "done")))
+                session, desk in
+                try admin(session: session, desk: desk, notice: (try Web.query(request, "done")))
             }
         }
 
@@ -36,9 +34,7 @@ enum AdminPages {
                 login: session.login, catalog: catalog.bytes, catalogName: catalog.fileName ?? "catalog.json",
                 articles: articles?.bytes, articlesName: articles?.fileName ?? "articles.csv", received: .now)
             do {
-                let summary = try await state.withConnection(session.login) {
-                    try importing(upload, dryRun: true, on: $0)
-                }
+                let summary = try await state.withDesk(session.login) { try importing(upload, dryRun: true, on: $0) }
                 let token = Token.make()
                 state.uploads.withLock { table in
                     table = table.filter { ContinuousClock.now - $0.value.received < .seconds(3_600) }
@@ -68,9 +64,7 @@ enum AdminPages {
                 else {
                     throw CounterError.badInput("upload", expected: "a file checked in the last hour", typed: token)
                 }
-                let summary = try await state.withConnection(session.login) {
-                    try importing(upload, dryRun: false, on: $0)
-                }
+                let summary = try await state.withDesk(session.login) { try importing(upload, dryRun: false, on: $0) }
                 return Web.redirect(
                     "/admin?done=\(PageRoutes.percent("imported \(upload.catalogName): \(summary.lines.count) lines, \(summary.articlesAdded) articles added, \(summary.articlesChanged) changed, \(summary.articlesDeactivated) deactivated"))"
                 )
@@ -86,20 +80,16 @@ enum AdminPages {
                 switch fields["action"] {
                 case "role":
                     let role = fields["role"] ?? ""
-                    _ = try await state.withConnection(session.login) {
-                        try Users(connection: $0).setRole(name, role: role)
-                    }
+                    _ = try await state.withDesk(session.login) { try $0.setRole(name, role: role) }
                     state.revoke(name)  // signed in again, they see what the new role may do
                     done = "\(name) is now \(role)"
                 case "disable":
-                    _ = try await state.withConnection(session.login) { try Users(connection: $0).disable(name) }
+                    _ = try await state.withDesk(session.login) { try $0.disableUser(name) }
                     state.revoke(name)  // PostgreSQL would leave their open connections alone
                     done = "\(name) can no longer sign in"
                 default:
                     let (role, password) = (fields["role"] ?? "", fields["password"] ?? "")
-                    _ = try await state.withConnection(session.login) {
-                        try Users(connection: $0).add(name, role: role, password: password)
-                    }
+                    _ = try await state.withDesk(session.login) { try $0.addUser(name, role: role, password: password) }
                     done = "\(name) added as \(role)"
                 }
                 return Web.redirect("/admin?done=\(PageRoutes.percent(done))")
@@ -110,23 +100,22 @@ enum AdminPages {
 
         router.post("/admin/locations") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let (code, name, kind) = (fields["code"] ?? "", fields["name"] ?? "", fields["kind"] ?? "stock")
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                _ = try await state.withConnection(session.login) {
-                    try Locations(connection: $0).add(code: code, name: name, kind: kind, key: "web:\(key)")
-                }
-                return Web.redirect("/admin?done=\(PageRoutes.percent("location \(code) added"))")
+                let location = LocationRequest(
+                    code: fields.text("code"), name: fields.text("name"), kind: fields.given("kind"),
+                    parent: fields.given("parent"))
+                let key = try fields.key()
+                let added = try await state.withDesk(session.login) { try location.run(on: $0, key: key) }
+                return Web.redirect("/admin?done=\(PageRoutes.percent("location \(added.code) added"))")
             } page: { session, _, message in
                 Pages.layout("Admin", session: session, current: "/admin", Pages.message(message))
             }
         }
     }
 
-    static func importing(_ upload: WebState.Upload, dryRun: Bool, on connection: Connection) throws -> ImportSummary {
-        try Catalogs(connection: connection).importCatalog(
-            json: upload.catalog, fileName: upload.catalogName,
-            articlesInput: upload.articles.map { .bytes($0, name: upload.articlesName ?? "articles.csv") },
-            dryRun: dryRun)
+    static func importing(_ upload: WebState.Upload, dryRun: Bool, on desk: Desk) throws -> ImportSummary {
+        try desk.importCatalog(
+            json: upload.catalog, fileName: upload.catalogName, articles: upload.articles,
+            articlesFileName: upload.articlesName ?? "articles.csv", dryRun: dryRun)
     }
 
     static func report(_ summary: ImportSummary) -> HTML {
@@ -154,9 +143,8 @@ enum AdminPages {
             status: .unprocessableContent)
     }
 
-    static func desk(session: Session, connection: Connection, notice: String?) throws -> HTML {
-        let users = try Users(connection: connection).list()
-        let locations = try Locations(connection: connection).list()
+    static func admin(session: Session, desk: Desk, notice: String?) throws -> HTML {
+        let (users, locations) = (try desk.users(), try desk.locations())
         let userRows: [HTML] = users.map { user in
             """
             <tr><td>\(user.name)</td><td>\(user.role ?? "—")</td><td>\(user.canLogin ? "yes" : "no")</td><td>

@@ -1,7 +1,6 @@
 import Counter
 import Fitting
 import Foundation
-import Inventory
 
 /// The fit page: style and class, exactly the points the style needs, one or both legs; then each
 /// line's result with where each measurement sits in its range, made-to-measure reasons, the ABPI

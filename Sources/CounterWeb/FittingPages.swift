@@ -1,35 +1,30 @@
+import Counter
 import Fitting
 import Foundation
 import Hummingbird
-import Inventory
-import Postgres
 
 /// A recorded fitting — each point with its change since the patient's previous fitting, what each
 /// line answered — and its made-to-measure order sheet, ready to print.
 enum FittingPages {
     static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/fittings/:id") { request, context in
-            let idText = context.parameters.get("id") ?? ""
+            let id = try Web.path(context, "id")
             return try await RecordPages.page(
                 request, context: context, state: state, title: "Fitting", current: "/patients"
             ) {
-                _, connection in
-                let id = try APIRoutes.number(idText, "fitting")
-                return fitting(try Fittings(connection: connection).show(id))
+                _, desk in fitting(try desk.fitting(id))
             }
         }
 
         router.get("/fittings/:id/order") { request, context in
-            let idText = context.parameters.get("id") ?? ""
-            let line = try Web.query(request, "line").flatMap { $0.isEmpty ? nil : $0 }
-            let toe = try Web.query(request, "toe") ?? "closed"
-            let color = try Web.query(request, "color") ?? "beige"
+            let id = try Web.path(context, "id")
+            let (line, toe, color) = (
+                try Web.given(request, "line"), try Web.given(request, "toe"), try Web.given(request, "color")
+            )
             return try await RecordPages.page(
                 request, context: context, state: state, title: "Order sheet", current: "/patients"
             ) {
-                _, connection in
-                let id = try APIRoutes.number(idText, "fitting")
-                return sheet(try Fittings(connection: connection).order(id, line: line, toe: toe, color: color))
+                _, desk in sheet(try desk.order(fitting: id, line: line, toe: toe, color: color))
             }
         }
     }

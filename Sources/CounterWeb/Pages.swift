@@ -1,6 +1,5 @@
 import Counter
 import Fitting
-import Inventory
 
 /// The pages, as HTML: small, fast on a tablet, keyboard-first, nothing from elsewhere.
 enum Pages {

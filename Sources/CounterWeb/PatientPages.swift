@@ -2,8 +2,6 @@ import Counter
 import Fitting
 import Foundation
 import Hummingbird
-import Inventory
-import Postgres
 
 /// Patients and new prescriptions, and what is due: finding a patient, adding one, recording a
 /// prescription (creating its patient and prescriber when they are new), cancelling one, and the
@@ -14,15 +12,9 @@ enum PatientPages {
 
     static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/due") { request, context in
-            let withinText = (try Web.query(request, "within")) ?? "30"
+            let asked = DueRequest(within: try Web.given(request, "within"))
             return try await RecordPages.page(request, context: context, state: state, title: "Due", current: "/due") {
-                _, connection in
-                guard let within = Int(withinText), (0...3_650).contains(within) else {
-                    throw CounterError.badInput(
-                        "within", expected: "a number of days from 0 to 3650", typed: withinText)
-                }
-                let today = CalendarDay.today()
-                return due(try Due(connection: connection, today: today).list(within: within), within, today)
+                _, desk in due(try asked.run(on: desk), try asked.days(), desk.today)
             }
         }
 
@@ -31,21 +23,18 @@ enum PatientPages {
             return try await RecordPages.page(
                 request, context: context, state: state, title: "Patients", current: "/patients"
             ) {
-                session, connection in
-                let found = try Patients(connection: connection).list(
-                    search: search.isEmpty ? nil : search, limit: listLimit + 1)
+                session, desk in
+                let found = try desk.patients(search: search.isEmpty ? nil : search, limit: listLimit + 1)
                 return patients(session, search: search, found: found)
             }
         }
 
         router.post("/patients") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let (reference, name) = (field(fields, "reference"), field(fields, "name"))
-                let born = try day(fields, "born")
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                let patient = try await state.withConnection(session.login) {
-                    try Patients(connection: $0).add(reference: reference, name: name, born: born, key: "web:\(key)")
-                }
+                let added = PatientRequest(
+                    reference: fields.text("reference"), name: fields.text("name"), born: fields.given("born"))
+                let key = try fields.key()
+                let patient = try await state.withDesk(session.login) { try added.run(on: $0, key: key) }
                 return Web.redirect(
                     "/patients/\(PageRoutes.percent(patient.reference))?done=\(PageRoutes.percent("patient \(patient.reference) added"))"
                 )
@@ -60,20 +49,18 @@ enum PatientPages {
             let entered = ["patient": (try Web.query(request, "patient")) ?? ""]
             return try await RecordPages.page(
                 request, context: context, state: state, title: "New prescription", current: "/prescriptions"
-            ) { session, connection in
+            ) { session, desk in
                 newPrescription(
-                    session, prescribers: try Patients(connection: connection).prescribers(), entered: entered,
+                    session, prescribers: try desk.prescribers(), entered: entered,
                     error: nil)
             }
         }
 
         router.post("/prescriptions/new") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let new = try prescription(fields)
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                let record = try await state.withConnection(session.login) {
-                    try Prescriptions(connection: $0).create(new, key: "web:\(key)")
-                }
+                let new = prescription(fields)
+                let key = try fields.key()
+                let record = try await state.withDesk(session.login) { try new.run(on: $0, key: key) }
                 return Web.redirect(
                     "/prescriptions/\(PageRoutes.percent(record.number))?done=\(PageRoutes.percent("prescription \(record.number) recorded: \(record.quantityPrescribed) × \(record.style) \(record.pressureClass) for \(record.patientName)"))"
                 )
@@ -86,11 +73,8 @@ enum PatientPages {
 
         router.post("/prescriptions/cancel") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let number = field(fields, "rx")
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                let record = try await state.withConnection(session.login) {
-                    try Prescriptions(connection: $0).cancel(number, key: "web:\(key)")
-                }
+                let (number, key) = (fields.text("rx"), try fields.key())
+                let record = try await state.withDesk(session.login) { try $0.cancel(prescription: number, key: key) }
                 return Web.redirect(
                     "/prescriptions/\(PageRoutes.percent(record.number))?done=\(PageRoutes.percent("prescription \(record.number) cancelled"))"
                 )
@@ -100,39 +84,14 @@ enum PatientPages {
         }
     }
 
-    /// A form field, trimmed; empty when missing.
-    static func field(_ fields: [String: String], _ name: String) -> String {
-        (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
-    }
-
-    /// An optional day field (`YYYY-MM-DD`, as a date input sends it).
-    static func day(_ fields: [String: String], _ name: String) throws -> CalendarDay? {
-        try Web.day(field(fields, name), field: name)
-    }
-
-    /// The prescription a posted form describes; each field checked with its name.
-    static func prescription(_ fields: [String: String]) throws -> NewPrescription {
-        let styleText = field(fields, "style")
-        guard let style = Style(rawValue: styleText.uppercased()) else {
-            throw CounterError.badInput("style", expected: "AD, AF, AG or AT", typed: styleText)
-        }
-        let classText = field(fields, "class")
-        let pressureClass: PressureClass
-        do {
-            pressureClass = try PressureClass.parse(classText, defaultStandard: .RAL)
-        } catch {
-            throw CounterError.badInput("class", expected: "a class such as 2, RAL:2 or US:20-30", typed: classText)
-        }
-        let quantity = try StockOperations.whole(field(fields, "quantity"), "quantity")
-        func optional(_ name: String) -> String? {
-            let text = field(fields, name)
-            return text.isEmpty ? nil : text
-        }
-        return NewPrescription(
-            number: optional("number"), patient: field(fields, "patient"), patientName: optional("patient_name"),
-            prescriber: field(fields, "prescriber"), prescriberName: optional("prescriber_name"), style: style,
-            pressureClass: pressureClass, side: field(fields, "side"), quantity: quantity,
-            validUntil: try day(fields, "valid_until"), diagnosis: optional("diagnosis"))
+    /// The prescription a posted form describes, for the layer to read.
+    static func prescription(_ fields: [String: String]) -> PrescriptionRequest {
+        PrescriptionRequest(
+            number: fields.given("number"), patient: fields.text("patient"), patientName: fields.given("patient_name"),
+            prescriber: fields.text("prescriber"), prescriberName: fields.given("prescriber_name"),
+            style: fields.text("style"), pressureClass: fields.text("class"),
+            quantity: NumberText(fields.text("quantity")), side: fields.given("side"),
+            validUntil: fields.given("valid_until"), diagnosis: fields.given("diagnosis"))
     }
 
     static let reasons = [

@@ -1,8 +1,6 @@
 import Counter
 import Foundation
 import Hummingbird
-import Inventory
-import Postgres
 
 /// One prescription at the counter: its reservations (hand over or release each) and the garments
 /// handed over for it (take one back, as a return awaiting inspection).
@@ -14,23 +12,18 @@ enum PrescriptionPage {
             return try await RecordPages.page(
                 request, context: context, state: state, title: "Prescription", current: "/prescriptions"
             ) {
-                session, connection in
-                let rx = try Prescriptions(connection: connection).show(number)
-                let reservations = try Reservations(connection: connection).list(rx: number, status: "active")
-                let handedOver = try Patients(connection: connection).show(rx.patient).dispenses.filter {
-                    $0.prescription == number
-                }
-                return page(session, rx, reservations, handedOver, notice: notice, location: state.location)
+                session, desk in
+                let here = try desk.prescriptionAtCounter(number)
+                return page(
+                    session, here.prescription, here.reservations, here.handedOver, notice: notice,
+                    location: desk.location)
             }
         }
 
         router.post("/reservations/release") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let id = try APIRoutes.number(fields["reservation"], "reservation")
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                let released = try await state.withConnection(session.login) {
-                    try Reservations(connection: $0).release(id, key: "web:\(key)")
-                }
+                let (id, key) = (fields.text("reservation"), try fields.key())
+                let released = try await state.withDesk(session.login) { try $0.release(reservation: id, key: key) }
                 return Web.redirect(
                     "/prescriptions/\(PageRoutes.percent(released.prescription))?done=\(PageRoutes.percent("reservation \(id) released: \(released.sku) is back in stock"))"
                 )
@@ -41,15 +34,14 @@ enum PrescriptionPage {
 
         router.post("/dispenses/return") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let id = try APIRoutes.number(fields["dispense"], "dispense")
-                let quantityText = fields["quantity"] ?? ""
-                let quantity = quantityText.isEmpty ? nil : try StockOperations.whole(quantityText, "quantity")
-                let (reason, location) = (fields["reason"] ?? "", fields["location"] ?? state.location)
-                let (rx, key) = (fields["rx"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
-                let taken = try await state.withConnection(session.login) {
-                    try Dispensing(connection: $0).takeBack(
-                        dispense: id, quantity: quantity, reason: reason, location: location, key: "web:\(key)")
+                let taking = ReturnRequest(
+                    reason: fields.text("reason"), quantity: fields.given("quantity").map { NumberText($0) },
+                    location: fields.given("location"))
+                let (dispense, rx, key) = (fields.text("dispense"), fields.text("rx"), try fields.key())
+                let taken = try await state.withDesk(session.login) {
+                    try taking.run(on: $0, dispense: .number(dispense), key: key)
                 }
+                let location = taken.location
                 return Web.redirect(
                     "/prescriptions/\(PageRoutes.percent(rx))?done=\(PageRoutes.percent("taken back \(taken.quantity) into \(location), to inspect before use"))"
                 )

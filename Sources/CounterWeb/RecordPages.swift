@@ -1,7 +1,6 @@
+import Counter
 import Foundation
 import Hummingbird
-import Inventory
-import Postgres
 
 /// Prescriptions, a patient's history, low stock and an article's ledger: read-only pages over the
 /// records (the database decides what each role may read).
@@ -18,9 +17,9 @@ enum RecordPages {
     static func add(to router: Router<WebContext>, state: WebState) {
         router.get("/prescriptions") { request, context in
             try await page(request, context: context, state: state, title: "Prescriptions", current: "/prescriptions") {
-                session, connection in
+                session, desk in
                 let status = (try Web.query(request, "status")).flatMap { $0.isEmpty ? nil : $0 } ?? "active"
-                let records = try Prescriptions(connection: connection).list(status: status == "all" ? nil : status)
+                let records = try desk.prescriptions(status: status == "all" ? nil : status, patient: nil)
                 let rows: [HTML] = records.map { rx in
                     """
                     <tr><td><a href="/patients/\(PageRoutes.percent(rx.patient))">\(rx.patientName)</a></td><td><a href="/prescriptions/\(PageRoutes.percent(rx.number))">\(rx.number)</a></td>
@@ -48,8 +47,8 @@ enum RecordPages {
             let reference = try Web.path(context, "reference")
             let notice = (try Web.query(request, "done"))
             return try await page(request, context: context, state: state, title: "Patient", current: "/patients") {
-                session, connection in
-                let history = try Patients(connection: connection).show(reference)
+                session, desk in
+                let history = try desk.patient(reference)
                 let prescriptions: [HTML] = history.prescriptions.map { rx in
                     "<tr><td><a href=\"/prescriptions/\(PageRoutes.percent(rx.number))\">\(rx.number)</a></td><td>\(rx.style) \(rx.pressureClass)</td><td>\(rx.quantityDispensed) of \(rx.quantityPrescribed)</td><td>\(rx.status)</td></tr>"
                 }
@@ -87,8 +86,8 @@ enum RecordPages {
 
         router.get("/stock/low") { request, context in
             try await page(request, context: context, state: state, title: "Low stock", current: "/stock/low") {
-                _, connection in
-                let low = try Stock(connection: connection).low()
+                _, desk in
+                let low = try desk.low(location: nil)
                 let rows: [HTML] = low.map { item in
                     "<tr><td><a href=\"/stock?q=\(PageRoutes.percent(item.sku))\">\(item.sku)</a></td><td>\(item.location)</td><td>\(item.available)</td><td>\(item.minimum)</td><td>\(item.suggestedOrder)</td></tr>"
                 }
@@ -103,9 +102,8 @@ enum RecordPages {
         router.get("/stock/history") { request, context in
             let sku = (try Web.query(request, "sku")) ?? ""
             return try await page(request, context: context, state: state, title: "History", current: "/stock") {
-                _, connection in
-                let movements = try Stock(connection: connection).history(
-                    sku: try PageRoutes.articleCode(sku, field: "sku"))
+                _, desk in
+                let movements = try desk.history(sku: sku)
                 let rows: [HTML] = movements.map { movement in
                     "<tr><td>\(time(movement.occurredAt))</td><td>\(movement.location)</td><td>\(movement.lot ?? "—")</td><td>\(movement.delta > 0 ? "+\(movement.delta)" : "\(movement.delta)")</td><td>\(movement.onHandAfter)</td><td>\(movement.reason)</td><td>\(movement.reference ?? "")</td><td>\(movement.actor)</td></tr>"
                 }
@@ -122,13 +120,13 @@ enum RecordPages {
     /// is shown as a plain message.
     static func page(
         _ request: Request, context: WebContext, state: WebState, title: String, current: String,
-        _ body: @Sendable @escaping (Session, Connection) throws -> HTML
+        _ body: @Sendable @escaping (Session, Desk) throws -> HTML
     ) async throws -> Response {
         guard let session = context.session else {
             return Web.redirect("/login")
         }
         do {
-            let html = try await state.withConnection(session.login) { try body(session, $0) }
+            let html = try await state.withDesk(session.login) { try body(session, $0) }
             return Web.page(Pages.layout(title, session: session, current: current, html))
         } catch {
             let failure = Web.failure(error, request, logger: state.logger)

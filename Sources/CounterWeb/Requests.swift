@@ -2,10 +2,8 @@ import Counter
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Inventory
 import Logging
 import NIOCore
-import Postgres
 
 /// Reading requests and making responses, shared by the pages and the API.
 enum Web {
@@ -45,6 +43,13 @@ enum Web {
             return try Input.withoutNUL(parts.count > 1 ? decodeFormPart(parts[1]) : "", field: name)
         }
         return nil
+    }
+
+    /// A query parameter a page may leave empty: `nil` when absent, empty or only blanks (a form's
+    /// empty box sent by GET).
+    static func given(_ request: Request, _ name: String) throws -> String? {
+        guard let value = try query(request, name), value.contains(where: { !$0.isWhitespace }) else { return nil }
+        return value
     }
 
     /// The path parameter `name`, percent-decoded; a NUL character is refused by name.
@@ -143,7 +148,7 @@ enum Web {
     /// conflicting request 409,
     /// busy 409 and unavailable 503 (both with `Retry-After`), too large 413, internal 500.
     static func describe(_ error: any Error) -> Failure {
-        if let refusal = error as? WebState.Refusal {
+        if let refusal = error as? StaffSignIn.Refusal {
             return refusal.retryAfter == nil
                 ? Failure(status: .unauthorized, reason: "unauthorized", message: refusal.message)
                 : Failure(
@@ -169,5 +174,23 @@ enum Web {
         return Failure(
             status: status, reason: fileFault ? "bad-input" : error.kind.rawValue, message: message,
             details: fileFault ? error.details : [], retryAfter: error.retryAfter)
+    }
+}
+
+extension [String: String] {
+    /// A form field as typed; empty when the form did not send it (the layer says what it expected).
+    func text(_ name: String) -> String { self[name] ?? "" }
+
+    /// A form field that may be left empty: `nil` when empty or only blanks, which a form sends
+    /// for "not given".
+    func given(_ name: String) -> String? {
+        guard let value = self[name], value.contains(where: { !$0.isWhitespace }) else { return nil }
+        return value
+    }
+
+    /// The form's idempotency key (every form renders one; a form without it is refused), scoped
+    /// to the pages.
+    func key() throws -> String {
+        Input.scopedKey(try Input.idempotencyKey(self["key"], field: "key"), face: "web")
     }
 }

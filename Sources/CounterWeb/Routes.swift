@@ -3,9 +3,7 @@ import Fitting
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Inventory
 import NIOCore
-import Postgres
 
 /// The pages: sign in and out, fit, stock; every form posts with the session's CSRF token.
 enum PageRoutes {
@@ -13,9 +11,7 @@ enum PageRoutes {
         // For a load balancer or a monitor: 200 when the database answers, 503 when it does not.
         router.get("/healthz") { _, _ in
             do {
-                _ = try await state.blocking { [gatekeeper = state.gatekeeper] in
-                    try gatekeeper.withConnection { try Users(connection: $0).currentLogin() }
-                }
+                try await state.staff.check()
                 return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
             } catch {
                 state.logger.warning("health check: the database does not answer", metadata: ["error": "\(error)"])
@@ -58,7 +54,7 @@ enum PageRoutes {
                 response.setCookie(sessionCookie(session.id, state: state))
                 response.setCookie(Cookie(name: Web.loginCookie, value: "", maxAge: 0, path: "/", sameSite: .strict))
                 return response
-            } catch let refusal as WebState.Refusal {
+            } catch let refusal as StaffSignIn.Refusal {
                 let token = Token.make()
                 var response = Web.page(
                     Pages.login(csrf: token, login: login, error: refusal.message),
@@ -91,38 +87,18 @@ enum PageRoutes {
                         session: session, query: "", article: nil, error: nil, notice: notice, formKey: Token.make()))
             }
             do {
-                let code = try articleCode(query)
-                let typed = !GS1Scan.looksScanned(query)
-                // A code finds its article; words typed in the same field search the catalog (one
-                // match is shown as if its code had been typed).
-                let (found, matches) = try await state.withConnection(session.login) {
-                    connection -> (ArticleRecord?, [ArticleRecord]) in
-                    let articles = Articles(connection: connection)
-                    do {
-                        return (try articles.show(code), [])
-                    } catch let error as InventoryError where error.kind == .notFound && typed {
-                        let matches = try articles.search(query, limit: Pages.searchLimit + 1)
-                        if matches.count == 1 { return (try articles.show(matches[0].sku), []) }
-                        // One word that finds nothing was meant as a code: say what was wrong with it.
-                        if matches.isEmpty && !query.contains(where: \.isWhitespace) { throw error }
-                        return (nil, matches)
-                    }
+                let finding = try await state.withDesk(session.login) {
+                    try $0.findArticle(query, limit: Pages.searchLimit)
                 }
-                guard let article = found else {
-                    if matches.isEmpty {
-                        throw CounterError.badInput(
-                            "q", expected: "a SKU, GTIN, scanned code or words describing an article", typed: query)
-                    }
+                guard let article = finding.article else {
                     return Web.page(
                         Pages.stock(
                             session: session, query: query, article: nil, error: nil, notice: notice,
-                            formKey: Token.make(), matches: matches))
+                            formKey: Token.make(), matches: finding.matches))
                 }
                 // A scanned box's lot and expiry fill in the receive form.
-                let box =
-                    GS1Scan.looksScanned(query) ? try? GS1Scan(query, referenceYear: CalendarDay.today().year) : nil
                 let scanned = Pages.Scanned(
-                    lot: box?.lot, expires: box?.expiry.map { "\($0)" }, location: state.location)
+                    lot: finding.scannedLot, expires: finding.scannedExpiry.map { "\($0)" }, location: state.location)
                 return Web.page(
                     Pages.stock(
                         session: session, query: query, article: article, error: nil, notice: notice,
@@ -140,17 +116,11 @@ enum PageRoutes {
 
         router.post("/stock/receive") { request, context in
             try await posted(request, context: context, state: state) { session, fields in
-                let sku = fields["sku"] ?? ""
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                // A form's empty box is a field not given.
-                func given(_ name: String) -> String? { fields[name].flatMap { $0.isEmpty ? nil : $0 } }
+                let (sku, key) = (fields.text("sku"), try fields.key())
                 let receipt = ReceiveRequest(
-                    sku: sku, quantity: NumberText(fields["quantity"] ?? ""), location: given("location"),
-                    lot: given("lot"), expires: given("expires"), reference: "received at the counter")
-                let location = state.location
-                let movement = try await state.withConnection(session.login) {
-                    try receipt.run(on: $0, location: location, key: "web:\(key)")
-                }
+                    sku: sku, quantity: NumberText(fields.text("quantity")), location: fields.given("location"),
+                    lot: fields.given("lot"), expires: fields.given("expires"), reference: "received at the counter")
+                let movement = try await state.withDesk(session.login) { try receipt.run(on: $0, key: key) }
                 let quantity = movement.delta
                 return Web.redirect(
                     "/stock?q=\(percent(sku))&done=\(percent("received \(quantity) into \(movement.location) (movement \(movement.id))"))"
@@ -172,9 +142,7 @@ enum PageRoutes {
             }
             entry.bothLegs = (try Web.query(request, "both")) == "1"
             do {
-                let lines = try await state.withConnection(session.login) {
-                    try Catalogs(connection: $0).productLines()
-                }
+                let lines = try await state.withDesk(session.login) { try $0.productLines() }
                 return Web.page(
                     Pages.layout(
                         "Fit", session: session, current: "/fit",
@@ -209,24 +177,18 @@ enum PageRoutes {
             }
             let entered = entry
             let (lines, outcome): ([ProductLine], Result<(FitReport, [LegLine: [ArticleStock]], Int64?), any Error>) =
-                try await state.withConnection(session.login) { connection in
-                    let lines = try Catalogs(connection: connection).productLines()
+                try await state.withDesk(session.login) { desk in
+                    let lines = try desk.productLines()
                     let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], Int64?) in
                         let recordKey = try read.get()
                         let abpi = try Input.abpi(entered.abpi)
-                        let (report, legs, stock) = try FitAPI.fitted(
+                        let (report, legs, stock) = try desk.fit(
                             { try FitPage.legs(fields, entry: entered, lines: lines) }, lines: lines,
-                            style: entered.style, classText: entered.classText, unit: entered.unit, abpi: abpi,
-                            location: location, on: connection)
+                            style: entered.style, classText: entered.classText, unit: entered.unit, abpi: abpi)
                         // Recorded against the prescription, when one was given (once per form).
-                        var recorded: Int64?
-                        if !entered.prescription.isEmpty {
-                            let fitting = RecordedFitting(report, legs: legs)
-                            recorded = try Fittings(connection: connection).record(
-                                rx: entered.prescription, style: entered.style, pressureClass: fitting.pressureClass,
-                                unit: entered.unit, measurements: fitting.measurementsJSON, result: fitting.resultJSON,
-                                key: recordKey)
-                        }
+                        let recorded =
+                            entered.prescription.isEmpty
+                            ? nil : try desk.record(report, legs: legs, rx: entered.prescription, key: recordKey)
                         return (report, stock, recorded)
                     }
                     return (lines, result)
@@ -254,11 +216,9 @@ enum PageRoutes {
 
         router.post("/reserve") { request, context in
             try await posted(request, context: context, state: state) { session, fields in
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                let (rx, sku, location) = (fields["rx"] ?? "", fields["sku"] ?? "", state.location)
-                let reservation = try await state.withConnection(session.login) {
-                    try Reservations(connection: $0).reserve(rx: rx, sku: sku, location: location, key: "web:\(key)")
-                }
+                let (rx, key) = (fields.text("rx"), try fields.key())
+                let reserve = ReserveRequest(prescription: rx, sku: fields.text("sku"))
+                let reservation = try await state.withDesk(session.login) { try reserve.run(on: $0, key: key) }
                 return Web.page(
                     Pages.layout(
                         "Reserved", session: session,
@@ -275,14 +235,8 @@ enum PageRoutes {
 
         router.post("/dispense") { request, context in
             try await posted(request, context: context, state: state) { session, fields in
-                let key = try Input.idempotencyKey(fields["key"], field: "key")
-                let idText = fields["reservation"] ?? ""
-                guard let id = Int64(idText) else {
-                    throw CounterError.badInput("reservation", expected: "a reservation number", typed: idText)
-                }
-                let dispense = try await state.withConnection(session.login) {
-                    try Dispensing(connection: $0).dispense(reservation: id, key: "web:\(key)")
-                }
+                let (id, key) = (fields.text("reservation"), try fields.key())
+                let dispense = try await state.withDesk(session.login) { try $0.dispense(reservation: id, key: key) }
                 return Web.page(
                     Pages.layout(
                         "Dispensed", session: session,
@@ -350,8 +304,4 @@ enum PageRoutes {
 
     static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
-    /// The article a scan or a typed code names: a GS1 code's GTIN, else the code as typed.
-    static func articleCode(_ text: String, field: String = "q") throws -> String {
-        try Input.articleCode(text, field: field, referenceYear: CalendarDay.today().year)
-    }
 }

@@ -1,8 +1,6 @@
 import Counter
 import Foundation
 import Hummingbird
-import Inventory
-import Postgres
 
 /// The stock room's other operations: count, transfer, and a lot's hold, release and recall with
 /// the patients to contact.
@@ -10,14 +8,13 @@ enum StockOperations {
     static func add(to router: Router<WebContext>, state: WebState) {
         router.post("/stock/count") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let sku = fields["sku"] ?? ""
-                let counted = try whole(fields["counted"], "counted")
-                let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
-                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
-                let movement = try await state.withConnection(session.login) {
-                    try Stock(connection: $0).count(
-                        sku: sku, counted: counted, location: location, lot: lot, key: "web:\(key)")
-                }
+                let (sku, location, key) = (
+                    fields.text("sku"), fields.given("location") ?? state.location, try fields.key()
+                )
+                let count = CountRequest(
+                    sku: sku, counted: NumberText(fields.text("counted")), location: location, lot: fields.given("lot"))
+                let movement = try await state.withDesk(session.login) { try count.run(on: $0, key: key) }
+                let counted = count.counted.text
                 let done =
                     movement.map { "counted \(counted) at \(location): \($0.delta > 0 ? "+" : "")\($0.delta) recorded" }
                     ?? "counted \(counted) at \(location): as recorded, nothing to correct"
@@ -29,16 +26,13 @@ enum StockOperations {
 
         router.post("/stock/transfer") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let sku = fields["sku"] ?? ""
-                let quantity = try whole(fields["quantity"], "quantity")
-                let (from, to, key) = (
-                    fields["from"] ?? "", fields["to"] ?? "", try Input.idempotencyKey(fields["key"], field: "key")
-                )
-                _ = try await state.withConnection(session.login) {
-                    try Stock(connection: $0).transfer(
-                        sku: sku, quantity: quantity, from: from, to: to, key: "web:\(key)")
-                }
-                let done = "moved \(quantity) from \(from) to \(to)"
+                let (sku, key) = (fields.text("sku"), try fields.key())
+                let transfer = TransferRequest(
+                    sku: sku, quantity: NumberText(fields.text("quantity")), from: fields.given("from"),
+                    to: fields.text("to"))
+                let moved = try await state.withDesk(session.login) { try transfer.run(on: $0, key: key) }
+                let done =
+                    "moved \(moved.last?.delta ?? 0) from \(moved.first?.location ?? "") to \(moved.last?.location ?? "")"
                 return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
             } page: {
                 Pages.stockRefused($0, $1, $2)
@@ -49,15 +43,13 @@ enum StockOperations {
         // sold (failed inspection, expired, recalled, damaged) are written off with their reason.
         router.post("/stock/release-return") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let sku = fields["sku"] ?? ""
-                let quantity = try whole(fields["quantity"], "quantity")
-                let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
-                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
-                _ = try await state.withConnection(session.login) {
-                    try Stock(connection: $0).releaseReturn(
-                        sku: sku, quantity: quantity, location: location, lot: lot, key: "web:\(key)")
-                }
-                let done = "\(quantity) returned at \(location) passed inspection: back in stock"
+                let (sku, key) = (fields.text("sku"), try fields.key())
+                let release = ReleaseReturnRequest(
+                    sku: sku, quantity: NumberText(fields.text("quantity")), location: fields.given("location"),
+                    lot: fields.given("lot"))
+                let moved = try await state.withDesk(session.login) { try release.run(on: $0, key: key) }
+                let done =
+                    "\(moved.last?.delta ?? 0) returned at \(moved.last?.location ?? "") passed inspection: back in stock"
                 return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
             } page: {
                 Pages.stockRefused($0, $1, $2)
@@ -66,21 +58,12 @@ enum StockOperations {
 
         router.post("/stock/write-off") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let sku = fields["sku"] ?? ""
-                let quantity = try whole(fields["quantity"], "quantity")
-                guard let reason = WriteOffReason(rawValue: fields["reason"] ?? "") else {
-                    throw CounterError.badInput(
-                        "reason", expected: "expired, damaged, returned or recalled", typed: fields["reason"] ?? "")
-                }
-                let (location, key) = (fields["location"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
-                let lot = fields["lot"].flatMap { $0.isEmpty ? nil : $0 }
-                let note = fields["note"].flatMap { $0.isEmpty ? nil : $0 }
-                _ = try await state.withConnection(session.login) {
-                    try Stock(connection: $0).writeOff(
-                        sku: sku, quantity: quantity, location: location, lot: lot, reason: reason, note: note,
-                        key: "web:\(key)")
-                }
-                let done = "wrote off \(quantity) at \(location) (\(reason.rawValue))"
+                let (sku, key) = (fields.text("sku"), try fields.key())
+                let writeOff = WriteOffRequest(
+                    sku: sku, quantity: NumberText(fields.text("quantity")), location: fields.given("location"),
+                    lot: fields.given("lot"), reason: fields.text("reason"), note: fields.given("note"))
+                let movement = try await state.withDesk(session.login) { try writeOff.run(on: $0, key: key) }
+                let done = "wrote off \(-movement.delta) at \(movement.location) (\(writeOff.reason))"
                 return Web.redirect("/stock?q=\(PageRoutes.percent(sku))&done=\(PageRoutes.percent(done))")
             } page: {
                 Pages.stockRefused($0, $1, $2)
@@ -93,23 +76,18 @@ enum StockOperations {
             let notice: String? = (try Web.query(request, "done"))
             return try await RecordPages.page(request, context: context, state: state, title: "Lot", current: "/stock")
             {
-                session, connection in
-                lotPage(session, try Lots(connection: connection).show(code, sku: sku), notice: notice)
+                session, desk in
+                lotPage(session, try desk.lot(code, sku: sku), notice: notice)
             }
         }
 
         router.post("/lots/:code/status") { request, context in
             let code = try Web.path(context, "code")
             return try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let sku = fields["sku"].flatMap { $0.isEmpty ? nil : $0 }
-                guard let status = Lots.Status(rawValue: fields["status"] ?? "") else {
-                    throw CounterError.badInput(
-                        "status", expected: "approved, on-hold or recalled", typed: fields["status"] ?? "")
-                }
-                let (reason, key) = (fields["reason"] ?? "", try Input.idempotencyKey(fields["key"], field: "key"))
-                let lot = try await state.withConnection(session.login) {
-                    try Lots(connection: $0).setStatus(code, sku: sku, to: status, reason: reason, key: "web:\(key)")
-                }
+                let change = LotStatusRequest(
+                    status: fields.text("status"), reason: fields.text("reason"), sku: fields.given("sku"))
+                let key = try fields.key()
+                let lot = try await state.withDesk(session.login) { try change.run(on: $0, code: code, key: key) }
                 return Web.redirect(
                     "/lots/\(PageRoutes.percent(code))?sku=\(PageRoutes.percent(lot.sku))&done=\(PageRoutes.percent("lot \(code) is now \(lot.status)"))"
                 )
@@ -117,10 +95,6 @@ enum StockOperations {
                 Pages.layout("Lot", session: session, current: "/stock", Pages.message(message))
             }
         }
-    }
-
-    static func whole(_ text: String?, _ field: String) throws -> Int {
-        try Input.wholeNumber(text ?? "", field: field)
     }
 
     static func lotPage(_ session: Session, _ lot: LotRecord, notice: String?) -> HTML {

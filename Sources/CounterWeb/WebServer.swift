@@ -1,10 +1,10 @@
+import Counter
 import Foundation
 import Hummingbird
 import HummingbirdTLS
 public import Logging
 import NIOPosix
 import NIOSSL
-import Postgres
 
 /// `cfit serve`: the counter, the stock room and the API over HTTP, on Hummingbird.
 ///

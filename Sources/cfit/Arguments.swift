@@ -1,15 +1,14 @@
 import ArgumentParser
-import Postgres
+import Counter
 import Synchronization
 
-/// Values typed on the command line, read once by ArgumentParser as typed values, so that no
-/// command parses numbers or days by hand. Each reader names its field, so a value that is not
-/// one reads `error: QTY: expected a whole number, found 'three'` like every other refusal; the
-/// range a value must lie in is the operation's rule, checked where the rule lives.
+/// The command line's own settings typed as numbers (`--idle-minutes`), read by ArgumentParser with
+/// the field named like every other refusal: `error: --idle-minutes: expected a whole number,
+/// found 'ten'`. What an operation is given (units, days, record numbers) is passed on as typed
+/// and read by the application layer, the same for every face.
 ///
 /// ```swift
-/// @Argument(help: "Units counted.", transform: Typed.wholeNumber("QTY")) var quantity: Int
-/// @Option(transform: Typed.day("--expires")) var expires: CalendarDay?
+/// @Option(transform: Typed.wholeNumber("--idle-minutes")) var idleMinutes = 30
 /// ```
 enum Typed {
     /// Reads a whole number (units, days, a record's number).
@@ -19,27 +18,6 @@ enum Typed {
                 throw refusing(CLIError.badInput(field, expected: "a whole number", found: quoted(text)))
             }
             return value
-        }
-    }
-
-    /// Reads a record's number (a reservation, a dispense, a fitting).
-    static func recordNumber(_ field: String) -> @Sendable (String) throws -> Int64 {
-        { text in
-            guard let value = Int64(text) else {
-                throw refusing(CLIError.badInput(field, expected: "a whole number", found: quoted(text)))
-            }
-            return value
-        }
-    }
-
-    /// Reads a calendar day, `YYYY-MM-DD`, from 1900 to 2199.
-    static func day(_ field: String) -> @Sendable (String) throws -> CalendarDay {
-        { text in
-            do {
-                return try CalendarDay(parsing: text)
-            } catch {
-                throw refusing(CLIError(status: .badInput, message: "\(field): \(error)"))
-            }
         }
     }
 

@@ -2,8 +2,6 @@ import ArgumentParser
 import Counter
 import Fitting
 import Foundation
-import Inventory
-import Postgres
 
 /// An error the CLI reports as one line on stderr, with its own exit status.
 ///
@@ -58,7 +56,8 @@ extension CLIError {
         }
         let error = CounterError(classifying: error)
         self.init(
-            status: Self.status(error.kind), message: error.worded { arguments[$0] ?? "--\($0)" },
+            status: Self.status(error.kind),
+            message: error.worded { arguments[$0] ?? "--" + $0.replacingOccurrences(of: "_", with: "-") },
             details: error.details)
     }
 

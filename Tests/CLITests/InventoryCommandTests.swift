@@ -96,9 +96,10 @@ struct InventoryCommandTests {
         #expect(
             badDay.firstErrorLine == "error: --expires: expected a real calendar day YYYY-MM-DD, found '2027-02-30'")
         let badNumber = try cfit(["dispense", "first"])
-        #expect(badNumber.firstErrorLine == "error: RESERVATION: expected a whole number, found 'first'")
+        #expect(badNumber.firstErrorLine == "error: RESERVATION: expected a positive whole number, found 'first'")
         let badDays = try cfit(["due", "--within", "soon"])
-        #expect(badDays.firstErrorLine == "error: --within: expected a whole number, found 'soon'")
+        #expect(
+            badDays.firstErrorLine == "error: --within: expected a whole number of days from 0 to 36500, found 'soon'")
         let down = try CFit.run(
             ["stock", "show"], environment: ["DATABASE_URL": "postgresql:///x?host=/nonexistent-dir"])
         #expect(down.status == 69)

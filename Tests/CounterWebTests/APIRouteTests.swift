@@ -88,7 +88,7 @@ struct APIRouteTests {
                 broken.status == .unprocessableContent && Self.object(broken.body)["reason"] as? String == "bad-input")
             let missing = try await Self.call(
                 client, .post, "/api/v1/reservations", auth: auth, key: "m-1", json: #"{"sku": "x"}"#)
-            #expect(Self.object(missing.body)["detail"] as? String == "prescription: expected a string, found nothing")
+            #expect(Self.object(missing.body)["detail"] as? String == "prescription: expected a value, found nothing")
             let refused = try await Self.call(
                 client, .post, "/api/v1/reservations", auth: auth, key: "r-1",
                 json: #"{"prescription": "RX-1002", "sku": "NW-CL-AD2-II-R-C-BE"}"#)

@@ -1,3 +1,4 @@
+import Counter
 import Foundation
 import HTTPTypes
 import HummingbirdTesting

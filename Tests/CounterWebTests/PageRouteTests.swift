@@ -104,12 +104,12 @@ struct PageRouteTests {
 
     @Test("a session idle longer than the limit has ended; signing out ends one at once")
     func expiryAndLogout() async throws {
-        let fixture = try WebFixture(idle: .milliseconds(800))
+        let fixture = try WebFixture(idle: .seconds(3))
         try await fixture.test { client in
             let browser = Browser(client)
             #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
             #expect(try await browser.get("/stock").status == .ok)
-            try await Task.sleep(for: .milliseconds(1_200))
+            try await Task.sleep(for: .milliseconds(3_500))
             #expect(try await browser.get("/stock").headers[.location] == "/login")
             #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
             let page = try await browser.get("/stock")

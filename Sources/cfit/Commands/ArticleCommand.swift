@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit article`: the catalog's articles, found by SKU, GTIN or a scan.
 struct ArticleCommand: ParsableCommand {
@@ -17,8 +17,8 @@ struct ArticleCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["sku": "SKU"]) {
-                let a = try Articles(connection: database.connect()).show(try articleCode(code, "CODE"))
+            try reportingErrors(arguments: ["sku": "CODE", "code": "CODE"]) {
+                let a = try database.desk().article(code)
                 if json {
                     print(try RecordJSON.render("article", a))
                     return
@@ -55,7 +55,7 @@ struct ArticleCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let found = try Articles(connection: database.connect()).list(
+                let found = try database.desk().articles(
                     line: line, style: style, pressureClass: pressureClass, size: size)
                 if json {
                     print(try RecordJSON.render(nil, found))
@@ -78,19 +78,14 @@ struct ArticleCommand: ParsableCommand {
             abstract: "Find articles by words of their SKU, GTIN, line, style, class, size, length, toe or colour.")
         @Argument(help: "Words, all of which must match (any case): classic AD2 beige.") var words: [String]
         @Option(
-            help: ArgumentHelp("At most this many (default 50).", valueName: "N"),
-            transform: Typed.wholeNumber("--limit"))
-        var limit = 50
+            help: ArgumentHelp("At most this many (default 50, at most 1000).", valueName: "N"))
+        var limit: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
-                guard limit > 0 else {
-                    throw CLIError.badInput("--limit", expected: "a number above 0", found: "\(limit)")
-                }
-                let found = try Articles(connection: database.connect()).search(
-                    words.joined(separator: " "), limit: limit)
+            try reportingErrors(arguments: ["search": "WORDS"]) {
+                let found = try database.desk().searchArticles(words.joined(separator: " "), limit: limit)
                 if json {
                     print(try RecordJSON.render(nil, found))
                     return

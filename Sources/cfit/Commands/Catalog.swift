@@ -1,7 +1,7 @@
 import ArgumentParser
+import Counter
 import Fitting
 import Foundation
-import Inventory
 
 /// `cfit catalog`: the admin's catalog files in the database.
 struct CatalogCommand: ParsableCommand {
@@ -32,7 +32,6 @@ struct CatalogCommand: ParsableCommand {
                 guard let bytes = FileManager.default.contents(atPath: catalog) else {
                     throw CLIError(status: .noInput, message: "CATALOG: expected a readable file, found '\(catalog)'")
                 }
-                var input: ArticlesInput?
                 if let articles {
                     // Read in blocks during the import: only readability is checked here.
                     var directory: ObjCBool = false
@@ -42,17 +41,12 @@ struct CatalogCommand: ParsableCommand {
                         throw CLIError(
                             status: .noInput, message: "ARTICLES: expected a readable file, found '\(articles)'")
                     }
-                    input = .file(path: articles)
                 }
                 let progress = Progress(label: "importing \(URL(fileURLWithPath: catalog).lastPathComponent)")
                 defer { progress.finish() }
-                let summary = try Catalogs(connection: database.connect()).importCatalog(
-                    json: [UInt8](bytes),
-                    fileName: URL(fileURLWithPath: catalog).lastPathComponent,
-                    articlesInput: input,
-                    dryRun: dryRun,
-                    progress: progress.update
-                )
+                let summary = try database.desk().importCatalog(
+                    json: [UInt8](bytes), fileName: URL(fileURLWithPath: catalog).lastPathComponent,
+                    articlesPath: articles, dryRun: dryRun, progress: progress.update)
                 progress.finish()
                 if json {
                     print(try RecordJSON.render(nil, summary))
@@ -107,7 +101,7 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let lines = try Catalogs(connection: database.connect()).productLines()
+                let lines = try database.desk().productLines()
                 if json {
                     print(
                         JSONValue.array(
@@ -146,7 +140,7 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let lines = try Catalogs(connection: database.connect()).productLines()
+                let lines = try database.desk().productLines()
                 guard let found = lines.first(where: { $0.id == line }) else {
                     throw CLIError.badInput(
                         "LINE", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: quoted(line))

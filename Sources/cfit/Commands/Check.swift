@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit check`: do the books add up?
 struct Check: ParsableCommand {
@@ -14,7 +14,7 @@ struct Check: ParsableCommand {
     func run() throws {
         var mismatches = false
         try reportingErrors {
-            let report = try Checks(connection: database.connect()).run()
+            let report = try database.desk().check()
             mismatches = !report.problems.isEmpty
             if json {
                 print(try RecordJSON.render(nil, report))

@@ -1,8 +1,7 @@
 import ArgumentParser
+import Counter
 import Fitting
 import Foundation
-import Inventory
-import Postgres
 
 /// `cfit db`: the database's server and schema.
 struct DB: ParsableCommand {
@@ -25,20 +24,17 @@ struct DB: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 try refuseURL(database, "start")
-                let server = LocalServer()
-                try server.start()
-                let applied = try InventorySchema.migrator.apply(Connection(server.url, lockTimeout: nil)).names
-                let status = try server.status()
+                let (applied, status) = try EmbeddedServer.start()
                 if json {
                     print(
                         JSONValue.object([
-                            ("server", .string(status.description)), ("home", .string(server.home)),
+                            ("server", .string(status)), ("home", .string(EmbeddedServer.home)),
                             ("applied", .array(applied.map { .string($0) })),
                         ]).serialized(pretty: true)
                     )
                     return
                 }
-                print("local database running: \(status), data in \(server.dataDirectory)")
+                print("local database running: \(status), data in \(EmbeddedServer.dataDirectory)")
                 if !applied.isEmpty { print("applied \(applied.joined(separator: ", "))") }
             }
         }
@@ -52,12 +48,10 @@ struct DB: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 try refuseURL(database, "stop")
-                let server = LocalServer()
-                try server.stop()
-                let status = try server.status()
+                let status = try EmbeddedServer.stop()
                 print(
                     json
-                        ? JSONValue.object([("server", .string(status.description))]).serialized(pretty: true)
+                        ? JSONValue.object([("server", .string(status))]).serialized(pretty: true)
                         : "local database: \(status)")
             }
         }
@@ -70,25 +64,21 @@ struct DB: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                var server: (status: LocalServer.Status, home: String)?
+                var server: (status: String, home: String)?
                 let url: String?
                 if let explicit = database.explicitURL {
                     url = explicit
                 } else {
-                    let local = LocalServer()
-                    let status = try local.status()
-                    server = (status, local.home)
-                    if case .running = status { url = local.url } else { url = nil }
+                    let local = try EmbeddedServer.status()
+                    server = (local.status, EmbeddedServer.home)
+                    url = local.url
                 }
-                var migrations: [Migrator.Entry] = []
-                if let url {
-                    migrations = try InventorySchema.migrator.status(Connection(url))
-                }
-                let pending = migrations.filter { $0.appliedAt == nil }.count
+                let migrations = try url.map { try Schema.status(url: $0) } ?? []
+                let pending = migrations.filter { !$0.applied }.count
                 if json {
                     var members: [(key: String, value: JSONValue)] = []
                     if let server {
-                        members.append(("server", .string(server.status.description)))
+                        members.append(("server", .string(server.status)))
                         members.append(("home", .string(server.home)))
                     } else {
                         members.append(("server", .string("external")))
@@ -99,9 +89,9 @@ struct DB: ParsableCommand {
                             .array(
                                 migrations.map { entry in
                                     .object([
-                                        ("version", .integer(entry.migration.version)),
-                                        ("name", .string(entry.migration.name)),
-                                        ("applied", .bool(entry.appliedAt != nil)),
+                                        ("version", .integer(entry.version)),
+                                        ("name", .string(entry.name)),
+                                        ("applied", .bool(entry.applied)),
                                     ])
                                 })
                         ))
@@ -120,7 +110,7 @@ struct DB: ParsableCommand {
                 } else {
                     print("schema: \(migrations.count - pending) of \(migrations.count) migrations applied")
                     for entry in migrations {
-                        print("  \(entry.appliedAt == nil ? "pending" : "applied")  \(entry.migration.name)")
+                        print("  \(entry.applied ? "applied" : "pending")  \(entry.name)")
                     }
                 }
             }
@@ -135,7 +125,7 @@ struct DB: ParsableCommand {
 
         func run() throws {
             // Never print a password: it belongs in ~/.pgpass or PGPASSFILE.
-            let url = ConnectionString.redacted(database.explicitURL ?? LocalServer().url)
+            let url = DatabaseAccess.redacted(database.explicitURL ?? DatabaseAccess.embeddedURL)
             print(json ? JSONValue.object([("url", .string(url))]).serialized(pretty: true) : url)
         }
     }
@@ -147,15 +137,7 @@ struct DB: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let url: String
-                if let explicit = database.explicitURL {
-                    url = explicit
-                } else {
-                    let server = LocalServer()
-                    try server.start()
-                    url = server.url
-                }
-                let applied = try InventorySchema.migrator.apply(Connection(url, lockTimeout: nil)).names
+                let applied = try Schema.migrate(url: database.explicitURL)
                 if json {
                     print(
                         JSONValue.object([("applied", .array(applied.map { .string($0) }))]).serialized(

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Counter
 import Foundation
-import Postgres
 
 /// How a command finds its database: `--database-url`, else `DATABASE_URL`, else the embedded
 /// local cluster that `cfit` creates, starts and migrates itself.
@@ -22,14 +21,14 @@ struct DatabaseOptions: ParsableArguments {
         return nil
     }
 
-    /// A connection through the application layer's policy (``DatabaseAccess``), warning when
-    /// the command line carries a password.
-    func connect() throws -> Connection {
-        if let databaseURL, !ConnectionString.secrets(in: databaseURL).isEmpty {
+    /// A desk through the application layer's policy (``DatabaseAccess``), working at `location`
+    /// (this counter's when not given), warning when the command line carries a password.
+    func desk(at location: String? = nil) throws -> Desk {
+        if let databaseURL, !DatabaseAccess.secrets(in: databaseURL).isEmpty {
             Warnings.add(
                 "--database-url carries a password, which every user of this machine can see (ps); keep it in ~/.pgpass or a file named by PGPASSFILE"
             )
         }
-        return try DatabaseAccess.connect(url: explicitURL)
+        return try DatabaseAccess.desk(url: explicitURL, location: location ?? Desk.defaultLocation())
     }
 }

@@ -1,19 +1,18 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit dispense`: hand a reserved garment over.
 struct Dispense: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
-    @Argument(help: "The reservation's number.", transform: Typed.recordNumber("RESERVATION")) var reservation: Int64
+    @Argument(help: "The reservation's number.") var reservation: String
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
-            let d = try Dispensing(connection: database.connect()).dispense(
-                reservation: reservation, key: write.key)
+            let d = try database.desk().dispense(reservation: reservation, key: write.key)
             print(
                 json
                     ? try RecordJSON.render("dispense", d)

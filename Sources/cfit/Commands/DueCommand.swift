@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit due`: who to call.
 struct DueCommand: ParsableCommand {
@@ -10,28 +10,23 @@ struct DueCommand: ParsableCommand {
             "Patients due for replacement garments (6 months after the last hand-over), a prescription running out, or measuring again."
     )
     @Option(
-        help: ArgumentHelp("Days ahead to look; overdue items are always listed (default: 30).", valueName: "DAYS"),
-        transform: Typed.wholeNumber("--within"))
-    var within = 30
+        help: ArgumentHelp("Days ahead to look; overdue items are always listed (default: 30).", valueName: "DAYS"))
+    var within: String?
     @Option(
         name: .customLong("replace-after"),
-        help: ArgumentHelp("Days a garment lasts (default: 182).", valueName: "DAYS"),
-        transform: Typed.wholeNumber("--replace-after"))
-    var replaceAfter = 182
+        help: ArgumentHelp("Days a garment lasts (default: 182).", valueName: "DAYS"))
+    var replaceAfter: String?
     @Option(
         name: .customLong("remeasure-after"),
-        help: ArgumentHelp("Days after which a leg is measured again (default: 182).", valueName: "DAYS"),
-        transform: Typed.wholeNumber("--remeasure-after"))
-    var remeasureAfter = 182
+        help: ArgumentHelp("Days after which a leg is measured again (default: 182).", valueName: "DAYS"))
+    var remeasureAfter: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors {
-            let items = try Due(connection: database.connect()).list(
-                within: within,
-                replacementDays: replaceAfter,
-                remeasureDays: remeasureAfter)
+        try reportingErrors(arguments: ["replace_after": "--replace-after", "remeasure_after": "--remeasure-after"]) {
+            let request = DueRequest(within: within, replaceAfter: replaceAfter, remeasureAfter: remeasureAfter)
+            let items = try request.run(on: database.desk())
             if json {
                 print(try RecordJSON.render(nil, items))
                 return
@@ -40,7 +35,7 @@ struct DueCommand: ParsableCommand {
             for item in items {
                 rows.append([item.due.description, "\(item.name) (\(item.patient))", item.reason, item.detail])
             }
-            print(items.isEmpty ? "nothing due within \(within) days" : textTable(rows))
+            print(items.isEmpty ? "nothing due within \(try request.days()) days" : textTable(rows))
         }
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Counter
 import Fitting
-import Inventory
-import Postgres
 
 /// `cfit fit`: measurements and a prescribed class in, a garment size and length per line out.
 struct Fit: ParsableCommand {
@@ -96,11 +94,11 @@ struct Fit: ParsableCommand {
                 throw CLIError.badInput("--record", expected: "--rx with the prescription", found: "no --rx")
             }
             let lengthUnit = try parseUnit()
-            let toleranceValue = try parseTolerance(tolerance, "--tolerance", lengthUnit)
-            let lengthToleranceValue = try parseTolerance(lengthTolerance, "--length-tolerance", lengthUnit)
+            let toleranceValue = try Input.tolerance(tolerance, unit: lengthUnit, field: "tolerance")
+            let lengthToleranceValue = try Input.tolerance(lengthTolerance, unit: lengthUnit, field: "length_tolerance")
             // Catalog files are used as given; otherwise the database's catalog, with its stock.
-            let connection = catalog.isEmpty || record ? try database.connect() : nil
-            let lines = try loadLines(connection)
+            let desk = catalog.isEmpty || record ? try database.desk(at: place.code) : nil
+            let lines = try loadLines(desk)
             var prompter = interactive ? Prompter() : nil
             // A contraindication stops the fitting before any measuring.
             let abpiValue = try resolveABPI(&prompter)
@@ -108,7 +106,7 @@ struct Fit: ParsableCommand {
                 throw CLIError(status: .refused, message: "abpi: \(abpiValue.advice)")
             }
             let chosenStyle = try resolveStyle(&prompter)
-            let selected = try selectLines(lines)
+            let selected = try FitSession.lines(lines, only: line)
             let classText = try resolveClass(&prompter, lines: selected, style: chosenStyle)
             let offers = try offeringLines(selected, style: chosenStyle, classText: classText)
             let legs = try gatherLegs(&prompter, lines: offers.map(\.line), style: chosenStyle, unit: lengthUnit)
@@ -118,16 +116,13 @@ struct Fit: ParsableCommand {
                 requestedClass: classText
             ).run(legs: legs)
             let stock =
-                try catalog.isEmpty ? connection.map { try report.stock(on: $0, location: place.code) } ?? [:] : [:]
+                try catalog.isEmpty ? desk.map { try $0.stock(for: report) } ?? [:] : [:]
             let output =
                 json
                 ? FitJSON.render(report, single: line != nil, stock: stock)
                 : FitTable.render(report, stock: stock, location: place.code)
-            if record, let rx, let connection {
-                let recorded = RecordedFitting(report, legs: legs)
-                let id = try Fittings(connection: connection).record(
-                    rx: rx, style: chosenStyle, pressureClass: recorded.pressureClass, unit: lengthUnit,
-                    measurements: recorded.measurementsJSON, result: recorded.resultJSON, key: write.key)
+            if record, let rx, let desk {
+                let id = try desk.record(report, legs: legs, rx: rx, key: write.key)
                 writeError("fitting \(id) recorded for rx \(rx)\n")
             }
             print(output)
@@ -149,10 +144,10 @@ struct Fit: ParsableCommand {
     }
 
     /// The catalog files given, or the database's catalog.
-    func loadLines(_ connection: Connection?) throws -> [ProductLine] {
+    func loadLines(_ desk: Desk?) throws -> [ProductLine] {
         let lines: [ProductLine]
-        if let connection, catalog.isEmpty {
-            lines = try Catalogs(connection: connection).productLines()
+        if let desk, catalog.isEmpty {
+            lines = try desk.productLines()
         } else {
             lines = try CatalogFiles.load(catalog)
         }
@@ -188,30 +183,10 @@ struct Fit: ParsableCommand {
         try Input.unit(unit)
     }
 
-    private func parseTolerance(_ text: String, _ field: String, _ unit: LengthUnit) throws -> Length {
-        if let zero = try? ScaledDecimal.parse(text, scale: unit.micrometres), zero == 0 {
-            return Length(micrometres: 0)
-        }
-        guard let value = try? Length.parse(text, unit: unit), value.micrometres <= 100_000 else {
-            throw CLIError.badInput(
-                field, expected: "a length from 0 to 10 cm in \(unit.rawValue)", found: quoted(text))
-        }
-        return value
-    }
-
     private func resolveStyle(_ prompter: inout Prompter?) throws -> Style {
         guard style == nil, var active = prompter else { return try Input.style(style) }
         defer { prompter = active }
         return try active.askStyle()
-    }
-
-    private func selectLines(_ lines: [ProductLine]) throws -> [ProductLine] {
-        guard let line else { return lines }
-        guard let found = lines.first(where: { $0.id == line }) else {
-            throw CLIError.badInput(
-                "--line", expected: "one of \(lines.map(\.id).joined(separator: ", "))", found: quoted(line))
-        }
-        return [found]
     }
 
     private func resolveClass(_ prompter: inout Prompter?, lines: [ProductLine], style: Style) throws -> String {

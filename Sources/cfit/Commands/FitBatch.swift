@@ -18,7 +18,7 @@ extension Fit {
         } catch {
             throw CLIError(status: .badData, message: "--batch \(path): \(error)")
         }
-        let lines = try loadLines(catalog.isEmpty ? try database.connect() : nil)
+        let lines = try loadLines(catalog.isEmpty ? try database.desk() : nil)
         let batch: BatchFit
         do {
             batch = try BatchFit(csv: text, lines: lines, unit: unit)

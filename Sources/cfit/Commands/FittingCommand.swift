@@ -1,7 +1,7 @@
 import ArgumentParser
+import Counter
 import Fitting
 import Foundation
-import Inventory
 
 /// `cfit fitting`: recorded fittings.
 struct FittingCommand: ParsableCommand {
@@ -15,7 +15,7 @@ struct FittingCommand: ParsableCommand {
             abstract:
                 "The made-to-measure order sheet of a fitting: patient, line, style, class, toe, colour, side, every point."
         )
-        @Argument(help: "The fitting's number.", transform: Typed.recordNumber("FITTING")) var id: Int64
+        @Argument(help: "The fitting's number.") var id: String
         @Option(
             help: ArgumentHelp("The line to order (default: the one that needed made-to-measure).", valueName: "LINE"))
         var line: String?
@@ -26,8 +26,7 @@ struct FittingCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["fitting": "FITTING"]) {
-                let order = try Fittings(connection: database.connect()).order(
-                    id, line: line, toe: toe, color: color)
+                let order = try database.desk().order(fitting: id, line: line, toe: toe, color: color)
                 if json {
                     print(try RecordJSON.render("order", order))
                     return
@@ -52,13 +51,13 @@ struct FittingCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One fitting: who, when, each point, the result, and the change since the previous fitting.")
-        @Argument(help: "The fitting's number.", transform: Typed.recordNumber("FITTING")) var id: Int64
+        @Argument(help: "The fitting's number.") var id: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors(arguments: ["fitting": "FITTING"]) {
-                let fitting = try Fittings(connection: database.connect()).show(id)
+                let fitting = try database.desk().fitting(id)
                 print(
                     json
                         ? try RecordJSON.render("fitting", fitting)

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit location`: the shop's locations.
 struct Location: ParsableCommand {
@@ -22,8 +22,8 @@ struct Location: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["code": "CODE"]) {
-                let added = try Locations(connection: database.connect()).add(
-                    code: code, name: name, kind: kind, parent: parent, key: write.key)
+                let added = try LocationRequest(code: code, name: name, kind: kind, parent: parent).run(
+                    on: database.desk(), key: write.key)
                 print(json ? try RecordJSON.render("location", added) : "location \(added.code) added (\(added.kind))")
             }
         }
@@ -36,7 +36,7 @@ struct Location: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let locations = try Locations(connection: database.connect()).list()
+                let locations = try database.desk().locations()
                 if json {
                     print(try RecordJSON.render(nil, locations))
                     return
@@ -62,7 +62,7 @@ struct Location: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["code": "CODE"]) {
-                let disabled = try Locations(connection: database.connect()).disable(code, key: write.key)
+                let disabled = try database.desk().disable(location: code, key: write.key)
                 print(json ? try RecordJSON.render("location", disabled) : "location \(disabled.code) disabled")
             }
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit lot`: lots, holds and recalls.
 struct Lot: ParsableCommand {
@@ -19,9 +19,8 @@ struct Lot: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["lot": "LOT"]) {
-                let lot = try Lots(connection: database.connect()).show(
-                    code, sku: try sku.map { try articleCode($0, "--sku") })
+            try reportingErrors(arguments: ["lot": "LOT", "code": "LOT"]) {
+                let lot = try database.desk().lot(code, sku: sku)
                 print(json ? try RecordJSON.render("lot", lot) : render(lot))
             }
         }
@@ -32,14 +31,14 @@ struct Lot: ParsableCommand {
             abstract: "Put a lot on hold: its units are not offered until released.")
         @OptionGroup var change: LotChange
 
-        func run() throws { try change.apply(.onHold, verb: "on hold") }
+        func run() throws { try change.apply("on-hold", verb: "on hold") }
     }
 
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Release a held lot: its units may be offered again.")
         @OptionGroup var change: LotChange
 
-        func run() throws { try change.apply(.approved, verb: "released") }
+        func run() throws { try change.apply("approved", verb: "released") }
     }
 
     struct Recall: ParsableCommand {
@@ -49,7 +48,7 @@ struct Lot: ParsableCommand {
         )
         @OptionGroup var change: LotChange
 
-        func run() throws { try change.apply(.recalled, verb: "recalled") }
+        func run() throws { try change.apply("recalled", verb: "recalled") }
     }
 }
 
@@ -62,10 +61,10 @@ struct LotChange: ParsableArguments {
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
-    func apply(_ status: Lots.Status, verb: String) throws {
-        try reportingErrors(arguments: ["lot": "LOT"]) {
-            let lot = try Lots(connection: database.connect()).setStatus(
-                code, sku: try sku.map { try articleCode($0, "--sku") }, to: status, reason: reason, key: write.key)
+    func apply(_ status: String, verb: String) throws {
+        try reportingErrors(arguments: ["lot": "LOT", "code": "LOT"]) {
+            let lot = try LotStatusRequest(status: status, reason: reason, sku: sku).run(
+                on: database.desk(), code: code, key: write.key)
             print(json ? try RecordJSON.render("lot", lot) : "lot \(lot.code) of \(lot.sku) \(verb)\n" + render(lot))
         }
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
-import Postgres
 
 /// `cfit patient`: patients and their history at the counter.
 struct Patient: ParsableCommand {
@@ -15,17 +14,15 @@ struct Patient: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a patient.")
         @Argument(help: "The patient's reference (card or file number).") var reference: String
         @Option(help: ArgumentHelp("The patient's name.", valueName: "NAME")) var name: String
-        @Option(help: ArgumentHelp("Birth date, YYYY-MM-DD.", valueName: "DATE"), transform: Typed.day("--born"))
-        var born: CalendarDay?
+        @Option(help: ArgumentHelp("Birth date, YYYY-MM-DD.", valueName: "DATE")) var born: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors(arguments: ["reference": "REF"]) {
-                let birth = born
-                let added = try Patients(connection: database.connect()).add(
-                    reference: reference, name: name, born: birth, key: write.key)
+                let added = try PatientRequest(reference: reference, name: name, born: born).run(
+                    on: database.desk(), key: write.key)
                 print(
                     json ? try RecordJSON.render("patient", added) : "patient \(added.reference) added: \(added.name)")
             }
@@ -40,7 +37,7 @@ struct Patient: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let found = try Patients(connection: database.connect()).list(search: search)
+                let found = try database.desk().patients(search: search)
                 if json {
                     print(try RecordJSON.render(nil, found))
                     return
@@ -62,7 +59,7 @@ struct Patient: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["reference": "REF"]) {
-                let history = try Patients(connection: database.connect()).show(reference)
+                let history = try database.desk().patient(reference)
                 if json {
                     print(try RecordJSON.render("patient", history))
                     return

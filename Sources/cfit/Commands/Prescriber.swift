@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit prescriber`: the doctors and nurses who prescribe.
 struct Prescriber: ParsableCommand {
@@ -17,8 +17,8 @@ struct Prescriber: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["reference": "REF"]) {
-                let added = try Patients(connection: database.connect()).addPrescriber(
-                    reference: reference, name: name, key: write.key)
+                let added = try PrescriberRequest(reference: reference, name: name).run(
+                    on: database.desk(), key: write.key)
                 print(
                     json
                         ? try RecordJSON.render("prescriber", added)
@@ -34,7 +34,7 @@ struct Prescriber: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let all = try Patients(connection: database.connect()).prescribers()
+                let all = try database.desk().prescribers()
                 if json {
                     print(try RecordJSON.render(nil, all))
                     return

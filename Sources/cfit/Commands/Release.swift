@@ -1,19 +1,18 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit release`: give a held garment back to stock.
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Release a reservation: the garment is available again.")
-    @Argument(help: "The reservation's number.", transform: Typed.recordNumber("RESERVATION")) var reservation: Int64
+    @Argument(help: "The reservation's number.") var reservation: String
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
-            let r = try Reservations(connection: database.connect()).release(
-                reservation, key: write.key)
+            let r = try database.desk().release(reservation: reservation, key: write.key)
             print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")
         }
     }

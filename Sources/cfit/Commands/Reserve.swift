@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit reserve`: hold a garment for a prescription.
 struct Reserve: ParsableCommand {
@@ -14,9 +14,9 @@ struct Reserve: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors {
-            let r = try Reservations(connection: database.connect()).reserve(
-                rx: rx, sku: try articleCode(sku, "--sku"), location: place.code, key: write.key)
+        try reportingErrors(arguments: ["prescription": "--rx"]) {
+            let r = try ReserveRequest(prescription: rx, sku: sku).run(
+                on: database.desk(at: place.code), key: write.key)
             print(
                 json
                     ? try RecordJSON.render("reservation", r)

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 /// `cfit return`: take dispensed garments back, to inspection.
 struct Return: ParsableCommand {
@@ -14,9 +14,9 @@ struct Return: ParsableCommand {
             completed unless --reopen is given (to dispense a replacement).
             """
     )
-    @Argument(help: "The dispense's number.", transform: Typed.recordNumber("DISPENSE")) var dispense: Int64?
+    @Argument(help: "The dispense's number.") var dispense: String?
     @Option(help: ArgumentHelp("Garments returned (default: all of the dispense not yet returned).", valueName: "N"))
-    var quantity: Int?
+    var quantity: String?
     @Option(help: ArgumentHelp("Why they came back.", valueName: "TEXT")) var reason: String
     @Option(help: ArgumentHelp("The prescription (with --sku, instead of the dispense's number).", valueName: "RX"))
     var rx: String?
@@ -29,22 +29,20 @@ struct Return: ParsableCommand {
 
     func run() throws {
         try reportingErrors(arguments: ["dispense": "DISPENSE"]) {
-            let units = quantity
-            let dispensing = Dispensing(connection: try database.connect())
-            let id: Int64
+            let which: ReturnRequest.Dispense
             switch (dispense, rx, sku) {
             case (let number?, nil, nil):
-                id = number
+                which = .number(number)
             case (nil, let rx?, let sku?):
-                id = try dispensing.dispenseToReturn(rx: rx, sku: try articleCode(sku, "--sku"))
+                which = .of(rx: rx, sku: sku)
             default:
                 throw CLIError.badInput(
                     "DISPENSE", expected: "a dispense's number, or --rx and --sku (not both)",
                     found: [dispense.map { "DISPENSE \($0)" }, rx.map { "--rx \($0)" }, sku.map { "--sku \($0)" }]
                         .compactMap { $0 }.joined(separator: ", ").nonEmpty ?? "none")
             }
-            let r = try dispensing.takeBack(
-                dispense: id, quantity: units, reason: reason, location: place.code, reopen: reopen, key: write.key)
+            let r = try ReturnRequest(reason: reason, quantity: quantity.map { NumberText($0) }, reopen: reopen).run(
+                on: database.desk(at: place.code), dispense: which, key: write.key)
             print(
                 json
                     ? try RecordJSON.render("return", r)

@@ -2,8 +2,6 @@ import ArgumentParser
 import Counter
 import Fitting
 import Foundation
-import Inventory
-import Postgres
 
 /// `cfit rx`: prescriptions.
 struct Rx: ParsableCommand {
@@ -31,16 +29,12 @@ struct Rx: ParsableCommand {
             name: .customLong("class"),
             help: ArgumentHelp("STANDARD:LABEL, or a RAL label (RAL:2, US:20-30, 2).", valueName: "C"))
         var pressureClass: String
-        @Option(
-            help: ArgumentHelp("Garments (a pair is 2).", valueName: "N"), transform: Typed.wholeNumber("--quantity"))
-        var quantity: Int
-        @Option(help: ArgumentHelp("left, right or both.", valueName: "SIDE")) var side = "both"
+        @Option(help: ArgumentHelp("Garments (a pair is 2).", valueName: "N")) var quantity: String
+        @Option(help: ArgumentHelp("left, right or both (default).", valueName: "SIDE")) var side: String?
         @Option(
             name: .customLong("valid-until"),
-            help: ArgumentHelp("The last day it may be dispensed.", valueName: "DATE"),
-            transform: Typed.day("--valid-until")
-        )
-        var validUntil: CalendarDay?
+            help: ArgumentHelp("The last day it may be dispensed.", valueName: "DATE"))
+        var validUntil: String?
         @Option(help: ArgumentHelp("ICD-10 code, e.g. I87.2.", valueName: "CODE")) var diagnosis: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
@@ -48,25 +42,11 @@ struct Rx: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let parsedStyle = try Input.style(style)
-                let parsedClass: PressureClass
-                do {
-                    parsedClass = try PressureClass.parse(pressureClass, defaultStandard: .RAL)
-                } catch {
-                    throw CLIError.badInput(
-                        "--class", expected: "a class such as RAL:2 or US:20-30", found: quoted(pressureClass))
-                }
-                let until = validUntil
-                let record = try Prescriptions(connection: database.connect()).create(
-                    NewPrescription(
-                        number: number, patient: patient, patientName: patientName, prescriber: prescriber,
-                        prescriberName: prescriberName,
-                        style: parsedStyle, pressureClass: parsedClass, side: side,
-                        quantity: quantity,
-                        validUntil: until, diagnosis: diagnosis
-                    ),
-                    key: write.key
-                )
+                let record = try PrescriptionRequest(
+                    number: number, patient: patient, patientName: patientName, prescriber: prescriber,
+                    prescriberName: prescriberName, style: style, pressureClass: pressureClass,
+                    quantity: NumberText(quantity), side: side, validUntil: validUntil, diagnosis: diagnosis
+                ).run(on: database.desk(), key: write.key)
                 print(
                     json
                         ? try RecordJSON.render("rx", record)
@@ -86,7 +66,7 @@ struct Rx: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let records = try Prescriptions(connection: database.connect()).list(status: status, patient: patient)
+                let records = try database.desk().prescriptions(status: status, patient: patient)
                 if json {
                     print(try RecordJSON.render(nil, records))
                     return
@@ -110,8 +90,8 @@ struct Rx: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["rx": "RX"]) {
-                let r = try Prescriptions(connection: database.connect()).show(rx)
+            try reportingErrors(arguments: ["rx": "RX", "number": "RX"]) {
+                let r = try database.desk().prescription(rx)
                 print(
                     json
                         ? try RecordJSON.render("rx", r)
@@ -131,8 +111,8 @@ struct Rx: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["rx": "RX"]) {
-                let r = try Prescriptions(connection: database.connect()).cancel(rx, key: write.key)
+            try reportingErrors(arguments: ["rx": "RX", "number": "RX"]) {
+                let r = try database.desk().cancel(prescription: rx, key: write.key)
                 print(json ? try RecordJSON.render("rx", r) : "rx \(r.number): \(r.status)")
             }
         }

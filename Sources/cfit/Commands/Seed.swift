@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Fitting
-import Inventory
 
 /// `cfit seed`: loads the sample data so a newcomer has something real to look at.
 struct Seed: ParsableCommand {
@@ -13,7 +13,7 @@ struct Seed: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let summary = try Seeding(connection: database.connect()).seed(from: from)
+            let summary = try database.desk().seed(from: from)
             if json {
                 print(
                     JSONValue.object([

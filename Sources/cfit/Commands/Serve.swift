@@ -2,9 +2,7 @@ import ArgumentParser
 import Counter
 import CounterWeb
 import Foundation
-import Inventory
 import Logging
-import Postgres
 
 /// `cfit serve`: the counter, the stock room and the HTTP API in a browser.
 struct Serve: AsyncParsableCommand {
@@ -49,18 +47,12 @@ struct Serve: AsyncParsableCommand {
             }
             // The embedded default is started and migrated like any command's; a given server must be
             // migrated already.
-            let url: String
-            if let explicit = database.explicitURL {
-                _ = try database.connect()
-                url = explicit
-            } else {
-                _ = try database.connect()
-                url = LocalServer().url
-            }
+            _ = try database.desk()
+            let url = database.explicitURL ?? DatabaseAccess.embeddedURL
             var settings = WebServer.Settings(databaseURL: url)
             settings.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             settings.port = port
-            settings.location = location ?? ProcessInfo.processInfo.environment["CFIT_LOCATION"] ?? "shop"
+            settings.location = location ?? Desk.defaultLocation()
             settings.idleTimeout = .seconds(idleMinutes * 60)
             settings.tlsCertificate = tlsCertificate
             settings.tlsKey = tlsKey

@@ -2,39 +2,13 @@ import ArgumentParser
 import Counter
 import Fitting
 import Foundation
-import Inventory
-import Postgres
 
 /// The location a counter works at: `--location`, else `$CFIT_LOCATION`, else `shop`.
 struct LocationOption: ParsableArguments {
     @Option(help: ArgumentHelp("The location (default: $CFIT_LOCATION, else shop).", valueName: "L"))
     var location: String?
 
-    var code: String { location ?? ProcessInfo.processInfo.environment["CFIT_LOCATION"] ?? "shop" }
-}
-
-/// Whether `text` is a scanned GS1 code rather than a SKU or a bare GTIN.
-func looksScanned(_ text: String) -> Bool {
-    GS1Scan.looksScanned(text)
-}
-
-/// Reads a scanned code (the application layer's reader), naming `field` as the command line
-/// does and the position of what is wrong.
-func scanned(_ text: String, _ field: String) throws -> GS1Scan {
-    do {
-        return try Input.scan(text, field: field, referenceYear: CalendarDay.today().year)
-    } catch {
-        throw CLIError(status: .badInput, message: error.message)
-    }
-}
-
-/// The article as typed: a SKU, a GTIN, or a scanned GS1 code (whose GTIN is used).
-func articleCode(_ text: String, _ field: String = "SKU") throws -> String {
-    do {
-        return try Input.articleCode(text, field: field, referenceYear: CalendarDay.today().year)
-    } catch {
-        throw CLIError(status: .badInput, message: error.message)
-    }
+    var code: String { location ?? Desk.defaultLocation() }
 }
 
 /// Shows instants in the counter's own time zone, with its offset: `2026-11-26 14:03:07 -08:00`.
@@ -69,8 +43,7 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU"]) {
-                let balances = try Stock(connection: database.connect()).balances(
-                    sku: try sku.map { try articleCode($0) }, location: location)
+                let balances = try database.desk().balances(sku: sku, location: location)
                 if json {
                     print(try RecordJSON.render(nil, balances.map(BalanceJSON.init)))
                     return
@@ -118,9 +91,7 @@ struct StockCommand: ParsableCommand {
         var scan: String?
         @OptionGroup var place: LocationOption
         @Option(help: ArgumentHelp("The lot code on the box.", valueName: "CODE")) var lot: String?
-        @Option(
-            help: ArgumentHelp("The lot's expiry, YYYY-MM-DD.", valueName: "DATE"), transform: Typed.day("--expires"))
-        var expires: CalendarDay?
+        @Option(help: ArgumentHelp("The lot's expiry, YYYY-MM-DD.", valueName: "DATE")) var expires: String?
         @Flag(
             name: .customLong("accept-expired"),
             help: "Book in a lot that has already expired (on hand, never offered; to be written off).")
@@ -146,8 +117,8 @@ struct StockCommand: ParsableCommand {
                 // The application layer reads the code or scan, the units, the lot and the expiry.
                 let request = ReceiveRequest(
                     sku: code, quantity: NumberText(quantityText), location: place.code, lot: lot,
-                    expires: expires?.description, acceptExpired: acceptExpired)
-                let movement = try request.run(on: database.connect(), location: place.code, key: write.key)
+                    expires: expires, acceptExpired: acceptExpired)
+                let movement = try request.run(on: database.desk(at: place.code), key: write.key)
                 print(
                     json
                         ? try RecordJSON.render("movement", movement)
@@ -161,7 +132,7 @@ struct StockCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a stock count; the difference is posted as a movement.")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units counted.", transform: Typed.wholeNumber("QTY")) var quantity: Int
+        @Argument(help: "Units counted.") var quantity: String
         @OptionGroup var place: LocationOption
         @Option(
             help: ArgumentHelp(
@@ -172,11 +143,9 @@ struct StockCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
-                let movement = try Stock(connection: database.connect()).count(
-                    sku: try articleCode(sku), counted: quantity, location: place.code,
-                    lot: lot, key: write.key
-                )
+            try reportingErrors(arguments: ["sku": "SKU", "counted": "QTY", "quantity": "QTY"]) {
+                let movement = try CountRequest(sku: sku, counted: NumberText(quantity), lot: lot).run(
+                    on: database.desk(at: place.code), key: write.key)
                 if json {
                     print(try RecordJSON.render("movement", movement))
                 } else if let movement {
@@ -194,7 +163,7 @@ struct StockCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move usable units between locations (earliest-expiring lots first).")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units to move.", transform: Typed.wholeNumber("QTY")) var quantity: Int
+        @Argument(help: "Units to move.") var quantity: String
         @Option(help: ArgumentHelp("From this location.", valueName: "A")) var from: String
         @Option(help: ArgumentHelp("To this location.", valueName: "B")) var to: String
         @Flag(
@@ -208,15 +177,13 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
-                let movements = try Stock(connection: database.connect()).transfer(
-                    sku: try articleCode(sku), quantity: quantity, from: from, to: to,
-                    unusable: unusable,
-                    key: write.key
-                )
+                let movements = try TransferRequest(
+                    sku: sku, quantity: NumberText(quantity), from: from, to: to, unusable: unusable
+                ).run(on: database.desk(), key: write.key)
                 print(
                     json
                         ? try RecordJSON.render("movements", movements)
-                        : "moved \(quantity) × \(sku) from \(from) to \(to)")
+                        : "moved \(movements.last?.delta ?? 0) × \(sku) from \(from) to \(to)")
             }
         }
     }
@@ -226,7 +193,7 @@ struct StockCommand: ParsableCommand {
             commandName: "write-off",
             abstract: "Take units off the books for good: expired, damaged, returned (failed inspection) or recalled.")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units written off.", transform: Typed.wholeNumber("QTY")) var quantity: Int
+        @Argument(help: "Units written off.") var quantity: String
         @Option(help: ArgumentHelp("The lot (omit for stock without a lot).", valueName: "CODE")) var lot: String?
         @Option(help: ArgumentHelp("expired, damaged, returned or recalled.", valueName: "WHY")) var reason: String
         @Option(help: ArgumentHelp("A note for the ledger.", valueName: "TEXT")) var note: String?
@@ -237,18 +204,13 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
-                guard let why = WriteOffReason(rawValue: reason) else {
-                    throw CLIError.badInput(
-                        "--reason", expected: "expired, damaged, returned or recalled", found: quoted(reason))
-                }
-                let movement = try Stock(connection: database.connect()).writeOff(
-                    sku: try articleCode(sku), quantity: quantity, location: place.code,
-                    lot: lot, reason: why,
-                    note: note, key: write.key)
+                let movement = try WriteOffRequest(
+                    sku: sku, quantity: NumberText(quantity), lot: lot, reason: reason, note: note
+                ).run(on: database.desk(at: place.code), key: write.key)
                 print(
                     json
                         ? try RecordJSON.render("movement", movement)
-                        : "written off \(-movement.delta) × \(movement.sku) at \(movement.location)\(movement.lot.map { " lot \($0)" } ?? "") (\(why.rawValue)): on hand \(movement.onHandAfter)"
+                        : "written off \(-movement.delta) × \(movement.sku) at \(movement.location)\(movement.lot.map { " lot \($0)" } ?? "") (\(reason)): on hand \(movement.onHandAfter)"
                 )
             }
         }
@@ -259,7 +221,7 @@ struct StockCommand: ParsableCommand {
             commandName: "release-return",
             abstract: "Put returned units that passed inspection back into usable stock (same lot).")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "Units released.", transform: Typed.wholeNumber("QTY")) var quantity: Int
+        @Argument(help: "Units released.") var quantity: String
         @Option(help: ArgumentHelp("The lot (omit for stock without a lot).", valueName: "CODE")) var lot: String?
         @OptionGroup var place: LocationOption
         @Flag(help: "Print JSON.") var json = false
@@ -268,10 +230,8 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
-                let movements = try Stock(connection: database.connect()).releaseReturn(
-                    sku: try articleCode(sku), quantity: quantity, location: place.code,
-                    lot: lot, key: write.key
-                )
+                let movements = try ReleaseReturnRequest(sku: sku, quantity: NumberText(quantity), lot: lot).run(
+                    on: database.desk(at: place.code), key: write.key)
                 let back = movements[1]
                 print(
                     json
@@ -291,7 +251,7 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["sku": "SKU"]) {
-                let movements = try Stock(connection: database.connect()).history(sku: try articleCode(sku))
+                let movements = try database.desk().history(sku: sku)
                 if json {
                     print(try RecordJSON.render(nil, movements))
                     return
@@ -319,7 +279,7 @@ struct StockCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let low = try Stock(connection: database.connect()).low(location: location)
+                let low = try database.desk().low(location: location)
                 if json {
                     print(try RecordJSON.render(nil, low))
                     return
@@ -340,40 +300,28 @@ struct StockCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set the minimum (and reorder quantity) of an article at a location.")
         @Argument(help: "SKU or GTIN.") var sku: String
-        @Argument(help: "The minimum available units.", transform: Typed.wholeNumber("QTY")) var quantity: Int
-        @Option(
-            help: ArgumentHelp("How many to order when low.", valueName: "N"), transform: Typed.wholeNumber("--reorder")
-        )
-        var reorder: Int?
+        @Argument(help: "The minimum available units.") var quantity: String
+        @Option(help: ArgumentHelp("How many to order when low.", valueName: "N")) var reorder: String?
         @OptionGroup var place: LocationOption
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["sku": "SKU", "quantity": "QTY"]) {
-                let minimum = quantity
-                let reorderQuantity = reorder
-                try Stock(connection: database.connect()).setMinimum(
-                    sku: try articleCode(sku), minimum: minimum, reorderQuantity: reorderQuantity, location: place.code)
+            try reportingErrors(arguments: ["sku": "SKU", "minimum": "QTY", "quantity": "QTY"]) {
+                let rule = try MinimumRequest(
+                    sku: sku, minimum: NumberText(quantity), reorder: reorder.map { NumberText($0) }
+                ).run(on: database.desk(at: place.code))
+                let (minimum, reorderQuantity) = (rule.minimum, rule.reorder)
                 if json {
-                    let rule = MinimumJSON(sku: sku, location: place.code, minimum: minimum, reorder: reorderQuantity)
                     print(try RecordJSON.render("minimum", rule))
                 } else {
                     print(
-                        "minimum of \(sku) at \(place.code): \(minimum)\(reorderQuantity.map { ", reorder \($0)" } ?? "")"
+                        "minimum of \(sku) at \(rule.location): \(minimum)\(reorderQuantity.map { ", reorder \($0)" } ?? "")"
                     )
                 }
             }
         }
     }
-}
-
-/// A reorder rule as set, for JSON.
-struct MinimumJSON: Encodable {
-    let sku: String
-    let location: String
-    let minimum: Int
-    let reorder: Int?
 }
 
 /// A balance with its available count spelled out for JSON.

@@ -1,6 +1,6 @@
 import ArgumentParser
+import Counter
 import Foundation
-import Inventory
 
 #if canImport(Glibc)
     import Glibc
@@ -32,7 +32,7 @@ struct User: ParsableCommand {
         func run() throws {
             try reportingErrors(arguments: ["name": "NAME"]) {
                 let password = try readPassword(for: name)
-                let user = try Users(connection: database.connect()).add(name, role: role, password: password)
+                let user = try database.desk().addUser(name, role: role, password: password)
                 print(json ? try RecordJSON.render("user", user) : "user \(user.name) added as \(user.role ?? role)")
             }
         }
@@ -50,7 +50,7 @@ struct User: ParsableCommand {
         func run() throws {
             try reportingErrors(arguments: ["name": "NAME"]) {
                 let password = try readPassword(for: name)
-                let user = try Users(connection: database.connect()).setPassword(name, password: password)
+                let user = try database.desk().setPassword(name, password: password)
                 print(json ? try RecordJSON.render("user", user) : "password set for \(user.name)")
             }
         }
@@ -63,7 +63,7 @@ struct User: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let users = try Users(connection: database.connect()).list()
+                let users = try database.desk().users()
                 if json {
                     print(try RecordJSON.render(nil, users))
                     return
@@ -84,7 +84,7 @@ struct User: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["name": "NAME"]) {
-                let user = try Users(connection: database.connect()).disable(name)
+                let user = try database.desk().disableUser(name)
                 print(json ? try RecordJSON.render("user", user) : "user \(user.name) disabled")
             }
         }
@@ -99,7 +99,7 @@ struct User: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["name": "NAME", "role": "ROLE"]) {
-                let user = try Users(connection: database.connect()).setRole(name, role: role)
+                let user = try database.desk().setRole(name, role: role)
                 print(json ? try RecordJSON.render("user", user) : "user \(user.name) is now \(user.role ?? role)")
             }
         }

@@ -1,6 +1,5 @@
 import Counter
 import Fitting
-import Inventory
 
 /// The readable report of `cfit fit`: per line the verdict, then each point against the size's
 /// range with a gauge showing how close it sits to a bound.

@@ -1,6 +1,4 @@
 import Foundation
-import Hummingbird
-import NIOCore
 import Synchronization
 
 /// Failed sign-ins counted per key (a login, or the address they came from): `free` failures
@@ -13,11 +11,11 @@ import Synchronization
 /// if let seconds = logins.wait("ada") { print("try again in \(seconds) s") }
 /// logins.failed("ada")
 /// ```
-final class Throttle: Sendable {
+public final class Throttle: Sendable {
     /// Failures that cost nothing.
-    let free: Int
+    public let free: Int
     /// After this long without a failure, a key's count starts again.
-    static let forgetAfter: Duration = .seconds(900)
+    public static let forgetAfter: Duration = .seconds(900)
     private let table = Mutex<[String: Entry]>([:])
 
     private struct Entry {
@@ -26,10 +24,11 @@ final class Throttle: Sendable {
         var last: ContinuousClock.Instant
     }
 
-    init(free: Int) { self.free = free }
+    /// A throttle letting `free` failures of a key cost nothing.
+    public init(free: Int) { self.free = free }
 
     /// Seconds `key` must still wait before its next attempt, or `nil` when it may try now.
-    func wait(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
+    public func wait(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
         guard let entry = table.withLock({ $0[key] }), entry.until > now else { return nil }
         // Whole seconds, rounded up: a client told to wait that long may try again.
         let left = (entry.until - now).components
@@ -37,7 +36,7 @@ final class Throttle: Sendable {
     }
 
     /// Counts a failure of `key`.
-    func failed(_ key: String, now: ContinuousClock.Instant = .now) {
+    public func failed(_ key: String, now: ContinuousClock.Instant = .now) {
         table.withLock { table in
             // Old entries go, so that made-up logins cannot grow the table without end.
             if table.count > 10_000 { table = table.filter { now - $0.value.last < Self.forgetAfter } }
@@ -52,26 +51,7 @@ final class Throttle: Sendable {
     }
 
     /// Forgets the failures of `key` (a login that signed in with the right password).
-    func succeeded(_ key: String) {
+    public func succeeded(_ key: String) {
         table.withLock { _ = $0.removeValue(forKey: key) }
     }
-}
-
-/// The context of each request: Hummingbird's, plus the address the request came from (for the
-/// per-address sign-in throttle and the request log).
-struct WebContext: RequestContext, RemoteAddressRequestContext {
-    var coreContext: CoreRequestContextStorage
-    /// The client's address; `nil` when the server does not know it (a test's in-memory client).
-    let remoteAddress: SocketAddress?
-    /// The signed-in person's session, found from the session cookie by ``SessionMiddleware``
-    /// before any route runs; `nil` when the request carries none that is current.
-    var session: Session?
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress
-    }
-
-    /// The client's IP address as text, without its port.
-    var clientAddress: String? { remoteAddress?.ipAddress }
 }

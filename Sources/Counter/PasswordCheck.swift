@@ -75,7 +75,9 @@ public enum PasswordCheck {
         return prepared == typed ? [typed] : [prepared, typed]
     }
 
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    /// Whether `a` and `b` are equal, in a time that does not depend on where they differ (for
+    /// secrets: tokens, keys).
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }

@@ -3,7 +3,7 @@ import PostgresTestSupport
 import PropertyBased
 import Testing
 
-@testable import CounterWeb
+@testable import Counter
 @testable import Postgres
 
 /// `cfit serve` checks passwords itself; it must agree with PostgreSQL's own verifiers.

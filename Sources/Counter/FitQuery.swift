@@ -1,0 +1,121 @@
+public import Fitting
+
+/// A fitting asked for by another system: style, class, unit, ABPI and the legs' measurements,
+/// read from a JSON body as written — a measurement is a string as typed (`"36,5"`, `"13 1/2"`) or
+/// a JSON number taken from its text, never through a binary floating point.
+///
+/// ```swift
+/// let request = try FitQuery(json: Array(#"{"style":"AD","class":"2","legs":{"leg":{"cB":"22"}}}"#.utf8))
+/// let json = try request.run(on: desk)   // the JSON `cfit fit --json` prints
+/// ```
+public struct FitQuery: Sendable {
+    /// The style.
+    public let style: Style
+    /// The class as typed.
+    public let classText: String
+    /// The unit of the measurements.
+    public let unit: LengthUnit
+    /// The ankle-brachial pressure index, when given.
+    public let abpi: ABPI?
+    /// Each leg's points as typed: `leg`, or `left` and `right` (left first).
+    public let legs: [(side: Side?, values: [(point: String, text: String)])]
+
+    /// The fields of the JSON body.
+    public static let fields = [
+        RequestField("style", required: true, "AD, AF, AG or AT", .oneOf(Style.allCases.map(\.rawValue))),
+        RequestField("class", required: true, "class, e.g. 2 or RAL:2", .text),
+        RequestField("unit", required: false, "cm (default) or in", .oneOf(["cm", "in"])),
+        RequestField(
+            "legs", required: true, "{\"leg\": {\"cB\": 22, …}} or {\"left\": {…}, \"right\": {…}}", .object),
+        RequestField("abpi", required: false, "ankle-brachial pressure index", .text),
+    ]
+
+    /// Reads `{"style", "class", "unit"?, "abpi"?, "legs": {"leg"|"left"|"right": {POINT: value}}}`,
+    /// every problem named by its field.
+    public init(json body: [UInt8]) throws(CounterError) {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(utf8: body)
+        } catch {
+            throw .badInput("body", expected: "a JSON object", found: "\(error)")
+        }
+        guard case .object(let members) = document else {
+            throw .badInput("body", expected: "a JSON object", found: document.kindDescription)
+        }
+        func text(_ name: String) throws(CounterError) -> String? {
+            guard let value = members.last(where: { $0.key == name })?.value else { return nil }
+            switch value {
+            case .null: return nil
+            case .string(let text): return try Input.withoutNUL(text, field: name)
+            case .number(let text) where name == "abpi": return text
+            default: throw .badInput(name, expected: "a string", found: value.kindDescription)
+            }
+        }
+        let style = try Input.style(try text("style"))
+        guard let classText = try text("class") else {
+            throw .badInput("class", expected: "a class such as 2, RAL:2 or US:20-30", found: "none")
+        }
+        let unit = try Input.unit(try text("unit"))
+        let abpi = try Input.abpi(try text("abpi"))
+        guard case .object(let legsObject)? = members.last(where: { $0.key == "legs" })?.value, !legsObject.isEmpty
+        else {
+            throw .badInput("legs", expected: "an object: leg, or left and right", found: "none")
+        }
+        var entered: [(side: Side?, values: [(point: String, text: String)])] = []
+        for (name, value) in legsObject {
+            let side: Side?
+            switch name {
+            case "leg": side = nil
+            case "left": side = .left
+            case "right": side = .right
+            default: throw .badInput("legs", expected: "leg, or left and right", typed: name)
+            }
+            guard case .object(let points) = value else {
+                throw .badInput(
+                    "legs.\(name)", expected: "an object of points such as {\"cB\": \"22\"}",
+                    found: value.kindDescription)
+            }
+            var values: [(point: String, text: String)] = []
+            for (point, measured) in points {
+                switch measured {
+                case .string(let typed), .number(let typed): values.append((point, typed))
+                default:
+                    throw .badInput(
+                        "\(side.map { "\($0.rawValue) " } ?? "")\(point)",
+                        expected: "a measurement as a string or a number",
+                        found: measured.kindDescription)
+                }
+            }
+            entered.append((side, values))
+        }
+        let hasLeg = entered.contains { $0.side == nil }
+        guard !(hasLeg && entered.count > 1) else {
+            throw .badInput("legs", expected: "leg, or left and right", found: "leg with another")
+        }
+        guard Set(entered.map(\.side)).count == entered.count else {
+            throw .badInput("legs", expected: "each leg once", found: "a leg given twice")
+        }
+        entered.sort { ($0.side == .left ? 0 : 1) < ($1.side == .left ? 0 : 1) }
+        self.style = style
+        self.classText = classText
+        self.unit = unit
+        self.abpi = abpi
+        self.legs = entered
+    }
+
+    /// Fits the legs against the database's lines, with each ready-made result's stock: the JSON
+    /// `cfit fit --json` prints.
+    public func run(on desk: Desk) throws -> [UInt8] {
+        let lines = try desk.productLines()
+        let (unit, legs) = (self.unit, self.legs)
+        let (report, _, stock) = try desk.fit(
+            {
+                var read: [(side: Side?, leg: LegMeasurements)] = []
+                for leg in legs { read.append((leg.side, try Input.leg(leg.values, unit: unit, side: leg.side))) }
+                return read
+            }, lines: lines, style: style, classText: classText, unit: unit, abpi: abpi)
+        var out: [UInt8] = []
+        FitJSON.write(report, single: false, stock: stock, into: &out)
+        return out
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+public import Inventory
+
+/// Holding one garment of an article for a prescription, from the earliest-expiring usable lot.
+///
+/// ```swift
+/// let held = try ReserveRequest(prescription: "RX-1", sku: "NW-CL-AD2-II-R-C-BE").run(on: desk, key: "k1")
+/// ```
+public struct ReserveRequest: Sendable, Decodable, Hashable {
+    /// The prescription's number.
+    public var prescription: String
+    /// The article: SKU, GTIN or scanned code.
+    public var sku: String
+    /// Where the garment is taken from; the desk's location when not given.
+    public var location: String?
+
+    /// A reservation of `sku` for `prescription`.
+    public init(prescription: String, sku: String, location: String? = nil) {
+        self.prescription = prescription
+        self.sku = sku
+        self.location = location
+    }
+
+    /// Holds the garment, once per `key`.
+    public func run(on desk: Desk, key: String) throws -> ReservationRecord {
+        try Reservations(connection: desk.connection, today: desk.today).reserve(
+            rx: try Input.code(prescription, field: "prescription"),
+            sku: try Input.article(sku, field: "sku", today: desk.today),
+            location: try Input.optionalCode(location, field: "location") ?? desk.location, key: key)
+    }
+}
+
+/// Taking dispensed garments back: they keep their lot and wait for inspection, never offered.
+/// The dispense is named by its number, or found by the prescription and the article when that
+/// prescription has exactly one dispense of it not yet returned.
+public struct ReturnRequest: Sendable, Decodable, Hashable {
+    /// Why they came back.
+    public var reason: String
+    /// Garments returned; all of the dispense not yet returned when not given.
+    public var quantity: NumberText?
+    /// Where they go; the desk's location when not given.
+    public var location: String?
+    /// Reopen a completed prescription, to dispense a replacement.
+    public var reopen: Bool?
+
+    /// A return of `quantity` garments (all when `nil`) for `reason`.
+    public init(reason: String, quantity: NumberText? = nil, location: String? = nil, reopen: Bool? = nil) {
+        self.reason = reason
+        self.quantity = quantity
+        self.location = location
+        self.reopen = reopen
+    }
+
+    /// Which dispense is returned.
+    public enum Dispense: Sendable, Hashable {
+        /// The dispense with this number (as typed).
+        case number(String)
+        /// The one dispense of `sku` for prescription `rx` not yet returned.
+        case of(rx: String, sku: String)
+    }
+
+    /// Takes the garments back, once per `key`.
+    public func run(on desk: Desk, dispense: Dispense, key: String) throws -> ReturnRecord {
+        let dispensing = Dispensing(connection: desk.connection, today: desk.today)
+        let id: Int64
+        switch dispense {
+        case .number(let text): id = try Input.recordNumber(text, field: "dispense")
+        case .of(let rx, let sku):
+            id = try dispensing.dispenseToReturn(
+                rx: try Input.code(rx, field: "rx"), sku: try Input.article(sku, field: "sku", today: desk.today))
+        }
+        return try dispensing.takeBack(
+            dispense: id,
+            quantity: try quantity.map { (number) throws(CounterError) in
+                try Input.wholeNumber(number.text, field: "quantity")
+            },
+            reason: reason, location: try Input.optionalCode(location, field: "location") ?? desk.location,
+            reopen: reopen ?? false, key: key)
+    }
+}
+
+extension Desk {
+    /// Hands over the garment reservation `number` (as typed) holds, once per `key`.
+    public func dispense(reservation number: String, key: String) throws -> DispenseRecord {
+        try Dispensing(connection: connection, today: today).dispense(
+            reservation: try Input.recordNumber(number, field: "reservation"), key: key)
+    }
+
+    /// Gives the garment reservation `number` (as typed) holds back to stock, once per `key`.
+    public func release(reservation number: String, key: String) throws -> ReservationRecord {
+        try Reservations(connection: connection, today: today).release(
+            try Input.recordNumber(number, field: "reservation"), key: key)
+    }
+
+    /// A prescription as the counter works on it: the record, its active reservations, and the
+    /// garments handed over for it.
+    public func prescriptionAtCounter(_ number: String) throws -> PrescriptionAtCounter {
+        let rx = try prescription(number)
+        let held = try Reservations(connection: connection, today: today).list(rx: rx.number, status: "active")
+        let handedOver = try Patients(connection: connection).show(rx.patient).dispenses.filter {
+            $0.prescription == rx.number
+        }
+        return PrescriptionAtCounter(prescription: rx, reservations: held, handedOver: handedOver)
+    }
+}
+
+/// A prescription with what the counter does next to it: garments held (to hand over or
+/// release) and garments handed over (to take back).
+public struct PrescriptionAtCounter: Sendable {
+    /// The prescription.
+    public let prescription: PrescriptionRecord
+    /// Its active reservations.
+    public let reservations: [ReservationRecord]
+    /// Garments handed over for it.
+    public let handedOver: [PatientHistory.HandOver]
+}

@@ -1,0 +1,55 @@
+public import Inventory
+public import Postgres
+
+// The values the layer's operations return and take, named here so that the faces show and build
+// them without importing the storage modules: records are plain `Codable` values read from the
+// database (no connection, no query), encoded as the JSON `--json` prints and the API returns.
+
+/// A calendar day, `YYYY-MM-DD`, as prescriptions' validity and lots' expiry are kept.
+public typealias CalendarDay = Postgres.CalendarDay
+/// An article of the catalog, with its stock.
+public typealias ArticleRecord = Inventory.ArticleRecord
+/// One balance: an article, a location and a lot, with what is on hand, reserved and available.
+public typealias BalanceRecord = Inventory.BalanceRecord
+/// One movement of the stock ledger.
+public typealias MovementRecord = Inventory.MovementRecord
+/// What is below its minimum, with the suggested order.
+public typealias LowStock = Inventory.LowStock
+/// Why units are written off.
+public typealias WriteOffReason = Inventory.WriteOffReason
+/// A garment held for a prescription.
+public typealias ReservationRecord = Inventory.ReservationRecord
+/// A garment handed over.
+public typealias DispenseRecord = Inventory.DispenseRecord
+/// A garment taken back.
+public typealias ReturnRecord = Inventory.ReturnRecord
+/// A lot: where its units are, what is held from it, who received it.
+public typealias LotRecord = Inventory.LotRecord
+/// A lot's state: approved, on hold or recalled.
+public typealias LotStatus = Inventory.Lots.Status
+/// A patient.
+public typealias PatientRecord = Inventory.PatientRecord
+/// A prescriber.
+public typealias PrescriberRecord = Inventory.PrescriberRecord
+/// A patient's prescriptions, fittings and garments handed over.
+public typealias PatientHistory = Inventory.PatientHistory
+/// A prescription.
+public typealias PrescriptionRecord = Inventory.PrescriptionRecord
+/// A recorded fitting.
+public typealias FittingRecord = Inventory.FittingRecord
+/// A made-to-measure order sheet drawn from a recorded fitting.
+public typealias MadeToMeasureOrder = Inventory.MadeToMeasureOrder
+/// A ready-made article of a fit with its stock here and elsewhere.
+public typealias ArticleStock = Inventory.ArticleStock
+/// Something due: a garment to replace, a prescription running out, a leg to measure again.
+public typealias DueItem = Inventory.DueItem
+/// A location.
+public typealias LocationRecord = Inventory.LocationRecord
+/// A member of staff's login and role.
+public typealias UserRecord = Inventory.UserRecord
+/// What a catalog import did (or would do, in a dry run).
+public typealias ImportSummary = Inventory.ImportSummary
+/// What `check` found.
+public typealias CheckReport = Inventory.CheckReport
+/// What a seed loaded.
+public typealias SeedSummary = Inventory.Seeding.Summary
