@@ -53,3 +53,13 @@ public typealias ImportSummary = Inventory.ImportSummary
 public typealias CheckReport = Inventory.CheckReport
 /// What a seed loaded.
 public typealias SeedSummary = Inventory.Seeding.Summary
+/// Where a prescription stands.
+public typealias PrescriptionStatus = Inventory.PrescriptionStatus
+/// Where a reservation stands.
+public typealias ReservationStatus = Inventory.ReservationStatus
+/// Where a lot stands.
+public typealias LotState = Inventory.LotState
+/// Which leg or legs a prescription is for.
+public typealias PrescribedSide = Inventory.PrescribedSide
+/// Why units on hand may not be offered today.
+public typealias UnusableReason = Inventory.UnusableReason

@@ -1,9 +1,12 @@
 /// Whether a ready-made garment fits, or the leg needs one made to measure.
-public enum FitOutcome: String, Sendable, Hashable {
+public enum FitOutcome: String, Sendable, Hashable, Codable, CustomStringConvertible {
     /// A ready-made size and length fit every required point.
     case standard
     /// No ready-made size or length fits; one reason per point says why.
     case madeToMeasure = "made-to-measure"
+
+    /// `standard` or `made-to-measure`.
+    public var description: String { rawValue }
 }
 
 /// One size that fits, with the length chosen for the leg.

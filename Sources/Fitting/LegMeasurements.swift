@@ -46,9 +46,12 @@ public struct LegMeasurements: Hashable, Sendable {
 }
 
 /// Which leg a measurement or a result belongs to.
-public enum Side: String, CaseIterable, Sendable, Hashable {
+public enum Side: String, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The patient's left leg.
     case left
     /// The patient's right leg.
     case right
+
+    /// `left` or `right`.
+    public var description: String { rawValue }
 }

@@ -7,7 +7,7 @@
 /// Style.AD.circumferencePoints   // [.cB, .cB1, .cC, .cD]
 /// Style.AG.lengthPoint           // .lG
 /// ```
-public enum Style: String, CaseIterable, Sendable, Hashable, CustomStringConvertible {
+public enum Style: String, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// Knee-high (calf) stocking, up to the point below the knee.
     case AD
     /// Mid-thigh stocking.

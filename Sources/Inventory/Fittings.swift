@@ -132,11 +132,11 @@ public struct FittingRecord: Codable, Sendable, Hashable {
     /// One line's answer, as recorded.
     public struct Result: Codable, Sendable, Hashable {
         /// The leg (`left`, `right`), or `nil` for a single leg.
-        public var side: String?
+        public var side: Side?
         /// The product line.
         public var line: String
         /// `standard` or `made-to-measure`.
-        public var outcome: String
+        public var outcome: FitOutcome
         /// The size chosen, if ready-made.
         public var size: String?
         /// The length chosen, if ready-made.
@@ -154,7 +154,7 @@ public struct FittingRecord: Codable, Sendable, Hashable {
     /// The patient's reference.
     public var patient: String
     /// The style fitted.
-    public var style: String
+    public var style: Style
     /// The class as given.
     public var pressureClass: String
     /// The unit of the measurements.
@@ -232,8 +232,9 @@ extension Fittings {
         for row in results[2] {
             lineResults[try row.decode(Int64.self, "id"), default: []].append(
                 FittingRecord.Result(
-                    side: try row.decode(String?.self, "side"), line: try row.decode(String.self, "line"),
-                    outcome: try row.decode(String.self, "outcome"), size: try row.decode(String?.self, "size"),
+                    side: try row.decode(closedOrNil: Side.self, "side"), line: try row.decode(String.self, "line"),
+                    outcome: try row.decode(closed: FitOutcome.self, "outcome"),
+                    size: try row.decode(String?.self, "size"),
                     length: try row.decode(String?.self, "length")))
         }
         var records: [FittingRecord] = []
@@ -263,7 +264,7 @@ extension Fittings {
                     fitter: try row.decode(String.self, "fitter"),
                     prescription: try row.decode(String.self, "number"),
                     patient: try row.decode(String.self, "reference"),
-                    style: try row.decode(String.self, "style"),
+                    style: try row.decode(closed: Style.self, "style"),
                     pressureClass: try row.decode(String.self, "class_code"),
                     unit: unit, measurements: legs, results: lineResults[id] ?? [], changes: changes))
         }
@@ -317,7 +318,7 @@ extension Fittings {
             throw InventoryError(.badInput, field: "color", text: "expected a colour, found an empty one")
         }
         let fitting = try show(id)
-        let needing = Set(fitting.results.filter { $0.outcome != "standard" }.map(\.line)).sorted()
+        let needing = Set(fitting.results.filter { $0.outcome != .standard }.map(\.line)).sorted()
         let chosen: String
         if let line {
             guard fitting.results.contains(where: { $0.line == line }) else {
@@ -367,7 +368,7 @@ extension Fittings {
         return MadeToMeasureOrder(
             fitting: id, measuredAt: fitting.takenAt, fitter: fitting.fitter, patient: fitting.patient,
             patientName: try details.decode(String.self, "display_name"), prescription: fitting.prescription,
-            line: chosen, lineName: "\(productLine.manufacturer) \(productLine.name)", style: fitting.style,
+            line: chosen, lineName: "\(productLine.manufacturer) \(productLine.name)", style: fitting.style.rawValue,
             pressureClass: try details.decode(String.self, "class_code"), toe: toe, color: color, side: side,
             unit: productLine.unit.rawValue, measurements: measurements)
     }

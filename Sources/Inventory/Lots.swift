@@ -49,7 +49,7 @@ public struct LotRecord: Codable, Sendable, Hashable {
     /// A change of the lot's status.
     public struct Event: Codable, Sendable, Hashable {
         /// The status it got.
-        public var status: String
+        public var status: LotState
         /// Why.
         public var reason: String
         /// Who.
@@ -65,7 +65,7 @@ public struct LotRecord: Codable, Sendable, Hashable {
     /// Its expiry, `YYYY-MM-DD`.
     public var expiresOn: String?
     /// approved, on-hold, quarantined or recalled.
-    public var status: String
+    public var status: LotState
     /// Where its units are now.
     public var stock: [Stock]
     /// Active reservations of its units.

@@ -14,13 +14,13 @@ public struct PrescriptionRecord: Codable, Sendable, Hashable {
     /// The prescriber's reference.
     public var prescriber: String
     /// draft, active, on-hold, revoked, completed or entered-in-error.
-    public var status: String
+    public var status: PrescriptionStatus
     /// The style prescribed.
-    public var style: String
+    public var style: Style
     /// The class prescribed, as `STANDARD:LABEL`.
     public var pressureClass: String
     /// Which leg(s): left, right or both.
-    public var side: String
+    public var side: PrescribedSide
     /// Garments prescribed.
     public var quantityPrescribed: Int
     /// Garments held by active reservations.
@@ -185,10 +185,10 @@ public struct Prescriptions: Sendable {
             patient: try row.decode(String.self, "patient"),
             patientName: try row.decode(String.self, "patient_name"),
             prescriber: try row.decode(String.self, "prescriber"),
-            status: try row.decode(String.self, "status"),
-            style: try row.decode(String.self, "style"),
+            status: try row.decode(closed: PrescriptionStatus.self, "status"),
+            style: try row.decode(closed: Style.self, "style"),
             pressureClass: try row.decode(String.self, "class_code"),
-            side: try row.decode(String.self, "side"),
+            side: try row.decode(closed: PrescribedSide.self, "side"),
             quantityPrescribed: try row.decode(Int.self, "quantity_prescribed"),
             quantityReserved: try row.decode(Int.self, "quantity_reserved"),
             quantityDispensed: try row.decode(Int.self, "quantity_dispensed"),

@@ -15,7 +15,7 @@ public struct ReservationRecord: Codable, Sendable, Hashable {
     /// Units held.
     public var quantity: Int
     /// active, fulfilled, released or expired.
-    public var status: String
+    public var status: ReservationStatus
     /// The database user who made it.
     public var actor: String
 }
@@ -104,7 +104,7 @@ public struct Reservations: Sendable {
             location: try row.decode(String.self, "location"),
             lot: try row.decode(String?.self, "lot"),
             quantity: try row.decode(Int.self, "quantity"),
-            status: try row.decode(String.self, "status"),
+            status: try row.decode(closed: ReservationStatus.self, "status"),
             actor: try row.decode(String.self, "actor")
         )
     }

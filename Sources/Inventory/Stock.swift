@@ -41,7 +41,7 @@ public struct BalanceRecord: Codable, Sendable, Hashable {
     public var reserved: Int
     /// Why these units may not be offered today (`returned`, `expired`, `recalled`, `on-hold`,
     /// `quarantined`), or `nil` when they may.
-    public var unusable: String?
+    public var unusable: UnusableReason?
     /// Units that can be reserved: on hand minus reserved, and none when the units are unusable.
     public var available: Int { unusable == nil ? onHand - reserved : 0 }
 }
@@ -286,7 +286,7 @@ public struct Stock: Sendable {
                 expiresOn: try row.decode(CalendarDay?.self, "expires_on"),
                 onHand: try row.decode(Int.self, "on_hand"),
                 reserved: try row.decode(Int.self, "reserved"),
-                unusable: try row.decode(String?.self, "unusable")
+                unusable: try row.decode(closedOrNil: UnusableReason.self, "unusable")
             )
         }
     }

@@ -56,7 +56,7 @@ struct RolesTests {
         let name = try TestLogins.make("fitter", on: fixture.url)
         let fitter = try Connection(TestLogins.url(fixture.url, as: name))
         #expect(try Stock(connection: fitter).balances(sku: "AD2-II-R").first?.onHand == 4)
-        #expect(try Prescriptions(connection: fitter).show("RX-1").status == "active")
+        #expect(try Prescriptions(connection: fitter).show("RX-1").status == .active)
         #expect(try Catalogs(connection: fitter).productLines().count == 1)
         #expect(try Checks(connection: fitter).run().problems.isEmpty)
         let fitting = try Fittings(connection: fitter).record(

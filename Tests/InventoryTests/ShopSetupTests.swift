@@ -112,7 +112,7 @@ struct ShopSetupTests {
         _ = try Dispensing(connection: f.connection).dispense(reservation: first.id, key: "d")
         let lots = Lots(connection: f.connection)
         let held = try lots.setStatus("L9", sku: nil, to: .onHold, reason: "damaged carton", key: "h")
-        #expect(held.status == "on-hold" && held.events.map(\.status) == ["on-hold"])
+        #expect(held.status == .onHold && held.events.map(\.status) == [.onHold])
         expectRefusal(containing: "out of stock") {
             _ = try reservations.reserve(rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "b")
         }
@@ -137,7 +137,7 @@ struct ShopSetupTests {
         expectRefusal(.badInput, containing: "--sku: expected the article, since lot L9 exists for") {
             _ = try lots.show("L9")
         }
-        #expect(try lots.show("L9", sku: "AD2-III-R").status == "approved")
+        #expect(try lots.show("L9", sku: "AD2-III-R").status == .approved)
         #expect(try f.problems().isEmpty)
     }
 }

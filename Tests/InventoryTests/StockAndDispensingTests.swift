@@ -84,7 +84,7 @@ struct StockAndDispensingTests {
         }
         let third = try reservations.reserve(rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "e")
         let lastHanded = try Dispensing(connection: f.connection).dispense(reservation: third.id, key: "d3")
-        #expect(try Prescriptions(connection: f.connection).show("RX-1").status == "completed")
+        #expect(try Prescriptions(connection: f.connection).show("RX-1").status == .completed)
         expectRefusal(containing: "is completed, not active") {
             _ = try reservations.reserve(rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "f")
         }
@@ -92,7 +92,7 @@ struct StockAndDispensingTests {
         _ = try Dispensing(connection: f.connection).takeBack(
             dispense: lastHanded.id, quantity: 1, reason: "too tight", location: "shop", reopen: true, key: "ret")
         let rx = try Prescriptions(connection: f.connection).show("RX-1")
-        #expect(rx.status == "active" && rx.quantityDispensed == 1)
+        #expect(rx.status == .active && rx.quantityDispensed == 1)
         expectRefusal(containing: "cannot come back") {
             _ = try Dispensing(connection: f.connection).takeBack(
                 dispense: lastHanded.id, quantity: 2, reason: "again", location: "shop", key: "ret2")

@@ -63,16 +63,16 @@ struct TrustworthyRecordsTests {
     func returnToInspection() throws {
         let f = try Fixture()
         let handed = try dispensedFromLot(f)
-        #expect(try Prescriptions(connection: f.connection).show("RX-1").status == "completed")
+        #expect(try Prescriptions(connection: f.connection).show("RX-1").status == .completed)
         let back = try Dispensing(connection: f.connection).takeBack(
             dispense: handed.id, reason: "worn once, too tight", location: "shop", key: "ret")
         #expect(back.lot == "L2401" && back.quantity == 1 && back.prescriptionStatus == "completed" && !back.reopened)
         let balances = try Stock(connection: f.connection).balances(sku: "AD2-II-R", location: "shop")
-        let returned = try #require(balances.first { $0.unusable == "returned" })
+        let returned = try #require(balances.first { $0.unusable == .returned })
         #expect(returned.lot == "L2401" && returned.onHand == 1 && returned.available == 0)
         #expect(try f.available("AD2-II-R") == 2)
         let rx = try Prescriptions(connection: f.connection).show("RX-1")
-        #expect(rx.status == "completed" && rx.quantityDispensed == 0)
+        #expect(rx.status == .completed && rx.quantityDispensed == 0)
         let movement = try Stock(connection: f.connection).history(sku: "AD2-II-R").last!
         #expect(movement.reason == "return" && movement.lot == "L2401")
         #expect(movement.reference == "return \(back.id) of dispense \(handed.id), rx RX-1")
@@ -115,7 +115,7 @@ struct TrustworthyRecordsTests {
         let written = try stock.writeOff(
             sku: "AD2-II-R", quantity: 1, location: "shop", lot: "L2401", reason: .returned, note: "stain", key: "wo")
         #expect(written.reason == "write_off" && written.reference == "write-off: returned" && written.delta == -1)
-        #expect(try stock.balances(sku: "AD2-II-R").filter { $0.unusable == "returned" }.allSatisfy { $0.onHand == 0 })
+        #expect(try stock.balances(sku: "AD2-II-R").filter { $0.unusable == .returned }.allSatisfy { $0.onHand == 0 })
         #expect(try f.problems().isEmpty)
     }
 
@@ -130,7 +130,7 @@ struct TrustworthyRecordsTests {
             rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "res-again")
         _ = try Dispensing(connection: f.connection).dispense(reservation: again.id, key: "disp-again")
         let rx = try Prescriptions(connection: f.connection).show("RX-1")
-        #expect(rx.status == "completed" && rx.quantityDispensed == 1)
+        #expect(rx.status == .completed && rx.quantityDispensed == 1)
         #expect(try f.problems().isEmpty)
     }
 
@@ -259,7 +259,7 @@ struct TrustworthyRecordsTests {
             sku: "AD2-II-R", quantity: 1, location: "shop", lot: "L", expires: expiry, key: "r")
         #expect(try Stock(connection: f.connection, today: expiry).balances(sku: "AD2-II-R")[0].available == 1)
         let after = try Stock(connection: f.connection, today: expiry.adding(days: 1)).balances(sku: "AD2-II-R")[0]
-        #expect(after.available == 0 && after.unusable == "expired")
+        #expect(after.available == 0 && after.unusable == .expired)
     }
 
     @Test("expired, held and recalled units are never offered: fit, show, low, reserve messages and transfers")
@@ -279,8 +279,8 @@ struct TrustworthyRecordsTests {
         try stock.setMinimum(sku: "AD2-II-R", minimum: 2, location: "store")
         // stock show: the held and expired units are there, but not available.
         let shown = try stock.balances(sku: "AD2-II-R")
-        #expect(shown.first { $0.lot == "OLD" }?.unusable == "expired")
-        #expect(shown.first { $0.lot == "HELD" }?.unusable == "on-hold")
+        #expect(shown.first { $0.lot == "OLD" }?.unusable == .expired)
+        #expect(shown.first { $0.lot == "HELD" }?.unusable == .onHold)
         #expect(shown.reduce(0) { $0 + $1.available } == 2)
         // stock low: the shop has none usable (3 held), the store 2 usable (4 expired).
         let low = try stock.low()

@@ -33,7 +33,7 @@ struct ArticleCommand: ParsableCommand {
                 for b in stock {
                     rows.append([
                         b.location, b.lot ?? "-", b.expiresOn?.description ?? "-", String(b.onHand), String(b.reserved),
-                        String(b.available), b.unusable ?? "",
+                        String(b.available), b.unusable?.rawValue ?? "",
                     ])
                 }
                 if !stock.isEmpty { out.append(textTable(rows)) }

@@ -68,7 +68,7 @@ struct FittingCommand: ParsableCommand {
         /// The fitting in lines: heading, each leg's points with their changes, each line's answer.
         static func render(_ f: FittingRecord, time: DateFormatter) -> [String] {
             var out = [
-                "fitting \(f.id), \(time.string(from: f.takenAt)) by \(f.fitter), rx \(f.prescription): \(f.style) \(f.pressureClass), in \(f.unit)"
+                "fitting \(f.id), \(time.string(from: f.takenAt)) by \(f.fitter), rx \(f.prescription): \(f.style.rawValue) \(f.pressureClass), in \(f.unit)"
             ]
             for side in f.measurements.keys.sorted() {
                 let points = f.measurements[side] ?? [:]
@@ -80,7 +80,7 @@ struct FittingCommand: ParsableCommand {
                 out.append("  \(side): \(cells.joined(separator: ", "))")
             }
             for r in f.results {
-                let answer = r.outcome == "standard" ? "size \(r.size ?? "?"), \(r.length ?? "?")" : r.outcome
+                let answer = r.outcome == .standard ? "size \(r.size ?? "?"), \(r.length ?? "?")" : r.outcome.rawValue
                 out.append("  \(r.side.map { "\($0) " } ?? "")\(r.line): \(answer)")
             }
             return out

@@ -75,7 +75,7 @@ struct Patient: ParsableCommand {
             if h.prescriptions.isEmpty { out.append("  none") }
             for r in h.prescriptions {
                 out.append(
-                    "  \(r.number)  \(r.style) \(r.pressureClass)  \(r.quantityDispensed)/\(r.quantityPrescribed) dispensed, \(r.quantityReserved) reserved  \(r.status)\(r.validUntil.map { ", valid until \($0)" } ?? "")"
+                    "  \(r.number)  \(r.style.rawValue) \(r.pressureClass)  \(r.quantityDispensed)/\(r.quantityPrescribed) dispensed, \(r.quantityReserved) reserved  \(r.status)\(r.validUntil.map { ", valid until \($0)" } ?? "")"
                 )
             }
             out.append("")

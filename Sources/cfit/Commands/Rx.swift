@@ -50,7 +50,7 @@ struct Rx: ParsableCommand {
                 print(
                     json
                         ? try RecordJSON.render("rx", record)
-                        : "rx \(record.number): \(record.quantityPrescribed) × \(record.style) \(record.pressureClass) for \(record.patientName) (\(record.patient)), \(record.status)"
+                        : "rx \(record.number): \(record.quantityPrescribed) × \(record.style.rawValue) \(record.pressureClass) for \(record.patientName) (\(record.patient)), \(record.status)"
                 )
             }
         }
@@ -74,8 +74,9 @@ struct Rx: ParsableCommand {
                 var rows = [["rx", "patient", "style", "class", "prescribed", "reserved", "dispensed", "status"]]
                 for r in records {
                     rows.append([
-                        r.number, "\(r.patientName) (\(r.patient))", r.style, r.pressureClass,
-                        String(r.quantityPrescribed), String(r.quantityReserved), String(r.quantityDispensed), r.status,
+                        r.number, "\(r.patientName) (\(r.patient))", r.style.rawValue, r.pressureClass,
+                        String(r.quantityPrescribed), String(r.quantityReserved), String(r.quantityDispensed),
+                        r.status.rawValue,
                     ])
                 }
                 print(records.isEmpty ? "no prescriptions" : textTable(rows))
@@ -97,7 +98,7 @@ struct Rx: ParsableCommand {
                         ? try RecordJSON.render("rx", r)
                         : """
                         rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)
-                        \(r.style) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")
+                        \(r.style.rawValue) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")
                         """)
             }
         }

@@ -68,7 +68,7 @@ struct StockCommand: ParsableCommand {
                     for b in unusable {
                         rows.append([
                             b.sku, b.location, b.lot ?? "-", b.expiresOn?.description ?? "-", String(b.onHand),
-                            String(b.reserved), b.unusable ?? "",
+                            String(b.reserved), b.unusable?.rawValue ?? "",
                         ])
                     }
                     print(textTable(rows))
@@ -333,7 +333,7 @@ struct BalanceJSON: Encodable {
     let onHand: Int
     let reserved: Int
     let available: Int
-    let unusable: String?
+    let unusable: UnusableReason?
 
     init(_ balance: BalanceRecord) {
         sku = balance.sku

@@ -6,93 +6,9 @@ import Hummingbird
 /// Patients and new prescriptions, and what is due: finding a patient, adding one, recording a
 /// prescription (creating its patient and prescriber when they are new), cancelling one, and the
 /// list of garments to replace, prescriptions running out and legs to measure again.
-enum PatientPages {
+enum PatientViews {
     /// At most this many patients are listed for a search (a shop's list can be long).
     static let listLimit = 200
-
-    static func add(to router: Router<WebContext>, state: WebState) {
-        router.get("/due") { request, context in
-            let asked = DueRequest(within: try Web.given(request, "within"))
-            return try await RecordPages.page(request, context: context, state: state, title: "Due", current: "/due") {
-                _, desk in due(try asked.run(on: desk), try asked.days(), desk.today)
-            }
-        }
-
-        router.get("/patients") { request, context in
-            let search = (try Web.query(request, "q"))?.trimmingCharacters(in: .whitespaces) ?? ""
-            return try await RecordPages.page(
-                request, context: context, state: state, title: "Patients", current: "/patients"
-            ) {
-                session, desk in
-                let found = try desk.patients(search: search.isEmpty ? nil : search, limit: listLimit + 1)
-                return patients(session, search: search, found: found)
-            }
-        }
-
-        router.post("/patients") { request, context in
-            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let added = PatientRequest(
-                    reference: fields.text("reference"), name: fields.text("name"), born: fields.given("born"))
-                let key = try fields.key()
-                let patient = try await state.withDesk(session.login) { try added.run(on: $0, key: key) }
-                return Web.redirect(
-                    "/patients/\(PageRoutes.percent(patient.reference))?done=\(PageRoutes.percent("patient \(patient.reference) added"))"
-                )
-            } page: { session, fields, message in
-                Pages.layout(
-                    "Patients", session: session, current: "/patients",
-                    patients(session, search: "", found: [], entered: fields, error: message))
-            }
-        }
-
-        router.get("/prescriptions/new") { request, context in
-            let entered = ["patient": (try Web.query(request, "patient")) ?? ""]
-            return try await RecordPages.page(
-                request, context: context, state: state, title: "New prescription", current: "/prescriptions"
-            ) { session, desk in
-                newPrescription(
-                    session, prescribers: try desk.prescribers(), entered: entered,
-                    error: nil)
-            }
-        }
-
-        router.post("/prescriptions/new") { request, context in
-            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let new = prescription(fields)
-                let key = try fields.key()
-                let record = try await state.withDesk(session.login) { try new.run(on: $0, key: key) }
-                return Web.redirect(
-                    "/prescriptions/\(PageRoutes.percent(record.number))?done=\(PageRoutes.percent("prescription \(record.number) recorded: \(record.quantityPrescribed) × \(record.style) \(record.pressureClass) for \(record.patientName)"))"
-                )
-            } page: { session, fields, message in
-                Pages.layout(
-                    "New prescription", session: session, current: "/prescriptions",
-                    newPrescription(session, prescribers: [], entered: fields, error: message))
-            }
-        }
-
-        router.post("/prescriptions/cancel") { request, context in
-            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let (number, key) = (fields.text("rx"), try fields.key())
-                let record = try await state.withDesk(session.login) { try $0.cancel(prescription: number, key: key) }
-                return Web.redirect(
-                    "/prescriptions/\(PageRoutes.percent(record.number))?done=\(PageRoutes.percent("prescription \(record.number) cancelled"))"
-                )
-            } page: { session, _, message in
-                Pages.layout("Prescription", session: session, current: "/prescriptions", Pages.message(message))
-            }
-        }
-    }
-
-    /// The prescription a posted form describes, for the layer to read.
-    static func prescription(_ fields: [String: String]) -> PrescriptionRequest {
-        PrescriptionRequest(
-            number: fields.given("number"), patient: fields.text("patient"), patientName: fields.given("patient_name"),
-            prescriber: fields.text("prescriber"), prescriberName: fields.given("prescriber_name"),
-            style: fields.text("style"), pressureClass: fields.text("class"),
-            quantity: NumberText(fields.text("quantity")), side: fields.given("side"),
-            validUntil: fields.given("valid_until"), diagnosis: fields.given("diagnosis"))
-    }
 
     static let reasons = [
         "replacement": "replacement garments", "prescription-expires": "prescription runs out",
@@ -188,6 +104,41 @@ enum PatientPages {
             <label>Diagnosis (ICD-10) <input name="diagnosis" value="\(entered["diagnosis"])" size="8"></label>
             <label>Number <input name="number" value="\(entered["number"])" size="10" placeholder="RX-n"></label></fieldset>
             <p><button>Record the prescription</button></p></form>
+            """
+    }
+
+    static func history(_ session: Session, _ history: PatientHistory, notice: String?) -> HTML {
+        let prescriptions: [HTML] = history.prescriptions.map { rx in
+            "<tr><td><a href=\"/prescriptions/\(PageRoutes.percent(rx.number))\">\(rx.number)</a></td><td>\(rx.style.rawValue) \(rx.pressureClass)</td><td>\(rx.quantityDispensed) of \(rx.quantityPrescribed)</td><td>\(rx.status)</td></tr>"
+        }
+        let fittings: [HTML] = history.fittings.map { fitting in
+            let results = fitting.results.map { result in
+                "\(result.line): \(result.outcome == .standard ? "\(result.size ?? "") \(result.length ?? "")" : result.outcome.rawValue)"
+            }.joined(separator: "; ")
+            let changes = fitting.changes.sorted { $0.key < $1.key }.flatMap { side, points in
+                points.sorted { $0.key < $1.key }.map {
+                    "\(side == "leg" ? "" : "\(side) ")\($0.key) \($0.value)"
+                }
+            }.joined(separator: ", ")
+            return
+                "<tr><td><a href=\"/fittings/\(String(fitting.id))\">\(Pages.time(fitting.takenAt))</a></td><td>\(fitting.fitter)</td><td>\(fitting.style.rawValue) \(fitting.pressureClass)</td><td>\(results)</td><td>\(changes.isEmpty ? "—" : changes)</td></tr>"
+        }
+        let dispenses: [HTML] = history.dispenses.map { handOver in
+            "<tr><td>\(Pages.time(handOver.handedOverAt))</td><td>\(handOver.prescription)</td><td>\(handOver.sku)</td><td>\(handOver.lot ?? "—")</td><td>\(handOver.quantity)</td><td>\(handOver.returned)</td></tr>"
+        }
+        let new: HTML =
+            session.role >= .pharmacy
+            ? "<p><a href=\"/prescriptions/new?patient=\(PageRoutes.percent(history.patient.reference))\" accesskey=\"n\">New prescription for \(history.patient.name)</a></p>"
+            : ""
+        return """
+            <h1>\(history.patient.name) <small>\(history.patient.reference)\(history.patient.born.map { " · born \($0)" } ?? "")</small></h1>
+            \(Pages.message(notice, error: false))\(new)
+            <h2>Prescriptions</h2><table><thead><tr><th>Number</th><th>Garment</th><th>Handed over</th><th>Status</th></tr></thead>
+            <tbody>\(prescriptions.isEmpty ? ["<tr><td colspan=\"4\">None.</td></tr>"] : prescriptions)</tbody></table>
+            <h2>Fittings</h2><table><thead><tr><th>Taken</th><th>Fitter</th><th>Garment</th><th>Result</th><th>Change since the last</th></tr></thead>
+            <tbody>\(fittings.isEmpty ? ["<tr><td colspan=\"5\">None.</td></tr>"] : fittings)</tbody></table>
+            <h2>Garments handed over</h2><table><thead><tr><th>When</th><th>Prescription</th><th>Article</th><th>Lot</th><th>Units</th><th>Returned</th></tr></thead>
+            <tbody>\(dispenses.isEmpty ? ["<tr><td colspan=\"6\">None.</td></tr>"] : dispenses)</tbody></table>
             """
     }
 }

@@ -1,8 +1,18 @@
 import Counter
 import Fitting
+import Foundation
 
 /// The pages, as HTML: small, fast on a tablet, keyboard-first, nothing from elsewhere.
 enum Pages {
+    static let dateFormat: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter
+    }()
+
+    static func time(_ date: Date) -> String { dateFormat.string(from: date) }
+
     static let style = """
         body{font:16px/1.4 system-ui,sans-serif;margin:0;color:#111;background:#fafafa}
         header{display:flex;gap:1rem;align-items:center;padding:.5rem 1rem;background:#1d3b53;color:#fff}
@@ -124,12 +134,12 @@ enum Pages {
         if let article {
             // A returns balance emptied by inspection says nothing; every other balance shows, even at 0.
             let balances = (article.stock ?? []).filter {
-                !($0.unusable == "returned" && $0.onHand == 0 && $0.reserved == 0)
+                !($0.unusable == .returned && $0.onHand == 0 && $0.reserved == 0)
             }
             let rows: [HTML] = balances.map { balance in
                 """
                 <tr><td>\(balance.location)</td><td>\(balance.lot.map { lot in "<a href=\"/lots/\(PageRoutes.percent(lot))?sku=\(PageRoutes.percent(balance.sku))\">\(lot)</a>" as HTML } ?? "—")</td><td>\(balance.expiresOn.map { "\($0)" } ?? "—")</td>
-                <td>\(balance.onHand)</td><td>\(balance.reserved)</td><td>\(balance.unusable ?? "")</td>
+                <td>\(balance.onHand)</td><td>\(balance.reserved)</td><td>\(balance.unusable)</td>
                 <td>\(session.role >= .pharmacy ? unusableActions(session, balance) : "")</td></tr>
                 """
             }
@@ -189,26 +199,27 @@ enum Pages {
     /// inspection, or written off; expired and recalled units written off. (Held and quarantined
     /// lots are decided on the lot's page.)
     static func unusableActions(_ session: Session, _ balance: BalanceRecord) -> HTML {
-        let reasons: [String: String] = ["returned": "returned", "expired": "expired", "recalled": "recalled"]
-        guard let unusable = balance.unusable, let reason = reasons[unusable], balance.onHand > balance.reserved
-        else { return "" }
-        let units = balance.onHand - balance.reserved
         // Each form its own key: the same key on two operations would be refused as reused.
-        var hidden: HTML {
+        func hidden(_ units: Int) -> HTML {
             """
             <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
             <input type="hidden" name="sku" value="\(balance.sku)"><input type="hidden" name="location" value="\(balance.location)">
             <input type="hidden" name="lot" value="\(balance.lot ?? "")"><input type="hidden" name="quantity" value="\(units)">
             """
         }
-        let release: HTML =
-            unusable == "returned"
-            ? """
-            <form method="post" action="/stock/release-return">\(hidden)<button>Passed inspection: back to stock</button></form>
-            """ : ""
-        return """
-            \(release)<form method="post" action="/stock/write-off">\(hidden)<input type="hidden" name="reason" value="\(reason)">
-            <button>Write off \(units)</button></form>
-            """
+        let forms: [HTML] = balance.actions.map { action in
+            switch action {
+            case .releaseReturn(let units):
+                """
+                <form method="post" action="/stock/release-return">\(hidden(units))<button>Passed inspection: back to stock</button></form>
+                """
+            case .writeOff(let units, let reason):
+                """
+                <form method="post" action="/stock/write-off">\(hidden(units))<input type="hidden" name="reason" value="\(reason.rawValue)">
+                <button>Write off \(units)</button></form>
+                """
+            }
+        }
+        return "\(forms)"
     }
 }

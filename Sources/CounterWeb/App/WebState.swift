@@ -45,6 +45,13 @@ final class WebState: Sendable {
         let articles: [UInt8]?
         let articlesName: String?
         let received: ContinuousClock.Instant
+
+        /// Checks (a dry run) or imports the catalog and its articles on `desk`.
+        func importing(dryRun: Bool, on desk: Desk) throws -> ImportSummary {
+            try desk.importCatalog(
+                json: catalog, fileName: catalogName, articles: articles,
+                articlesFileName: articlesName ?? "articles.csv", dryRun: dryRun)
+        }
     }
 
     /// The server's thread pool, as the layer's place for blocking work.

@@ -10,6 +10,9 @@ struct WebContext: RequestContext, RemoteAddressRequestContext {
     /// The signed-in person's session, found from the session cookie by ``SessionMiddleware``
     /// before any route runs; `nil` when the request carries none that is current.
     var session: Session?
+    /// A page's posted form, read and its CSRF token checked by ``FormMiddleware``; `nil` for
+    /// anything else.
+    var form: [String: String]?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

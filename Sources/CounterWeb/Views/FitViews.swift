@@ -5,7 +5,7 @@ import Foundation
 /// The fit page: style and class, exactly the points the style needs, one or both legs; then each
 /// line's result with where each measurement sits in its range, made-to-measure reasons, the ABPI
 /// guard's word, and the stock here and elsewhere, with a reservation one click away.
-enum FitPage {
+enum FitViews {
     /// What the person typed, kept to show the form again.
     struct Entry: Sendable {
         var style: Style = .AD
@@ -49,23 +49,6 @@ enum FitPage {
             \(legs)
             <button>Fit</button></form>
             """
-    }
-
-    /// Reads the posted form into legs through the layer's readers; a bad value names its point
-    /// as every face does (`cB`, `left cB`). An empty box is a point not measured.
-    static func legs(_ fields: [String: String], entry: Entry, lines: [ProductLine]) throws -> [(
-        side: Side?, leg: LegMeasurements
-    )] {
-        let points = Set(lines.flatMap { $0.requiredPoints(for: entry.style) }).sorted()
-        func leg(_ side: Side?) throws -> LegMeasurements {
-            let values: [(point: String, text: String)] = points.compactMap { point in
-                let name = side.map { "\($0.rawValue).\(point.rawValue)" } ?? point.rawValue
-                let text = (fields[name] ?? "").trimmingWhitespace()
-                return text.isEmpty ? nil : (point.rawValue, text)
-            }
-            return try Input.leg(values, unit: entry.unit, side: side)
-        }
-        return entry.bothLegs ? [(.left, try leg(.left)), (.right, try leg(.right))] : [(nil, try leg(nil))]
     }
 
     /// Where `value` sits in `range`, from 0 to 1, for the gauge.

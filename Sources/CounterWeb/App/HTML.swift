@@ -33,6 +33,14 @@ struct HTML: Sendable, ExpressibleByStringInterpolation {
         mutating func appendInterpolation(_ number: Int64) { markup += String(number) }
 
         mutating func appendInterpolation(_ html: HTML) { markup += html.markup }
+        /// A word of a closed set (a status, a style), as it is stored and sent: its raw value.
+        mutating func appendInterpolation<T: RawRepresentable>(_ word: T) where T.RawValue == String {
+            markup += HTML.escape(word.rawValue)
+        }
+        /// An optional word of a closed set; nothing when absent.
+        mutating func appendInterpolation<T: RawRepresentable>(_ word: T?) where T.RawValue == String {
+            markup += HTML.escape(word?.rawValue ?? "")
+        }
 
         mutating func appendInterpolation(_ pieces: [HTML]) { markup += pieces.map(\.markup).joined() }
     }

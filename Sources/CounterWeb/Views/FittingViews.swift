@@ -5,30 +5,7 @@ import Hummingbird
 
 /// A recorded fitting — each point with its change since the patient's previous fitting, what each
 /// line answered — and its made-to-measure order sheet, ready to print.
-enum FittingPages {
-    static func add(to router: Router<WebContext>, state: WebState) {
-        router.get("/fittings/:id") { request, context in
-            let id = try Web.path(context, "id")
-            return try await RecordPages.page(
-                request, context: context, state: state, title: "Fitting", current: "/patients"
-            ) {
-                _, desk in fitting(try desk.fitting(id))
-            }
-        }
-
-        router.get("/fittings/:id/order") { request, context in
-            let id = try Web.path(context, "id")
-            let (line, toe, color) = (
-                try Web.given(request, "line"), try Web.given(request, "toe"), try Web.given(request, "color")
-            )
-            return try await RecordPages.page(
-                request, context: context, state: state, title: "Order sheet", current: "/patients"
-            ) {
-                _, desk in sheet(try desk.order(fitting: id, line: line, toe: toe, color: color))
-            }
-        }
-    }
-
+enum FittingViews {
     static func fitting(_ record: FittingRecord) -> HTML {
         let legs = record.measurements.keys.sorted()
         let tables: [HTML] = legs.map { leg in
@@ -45,23 +22,23 @@ enum FittingPages {
         }
         let results: [HTML] = record.results.map { result in
             let answer =
-                result.outcome == "standard"
+                result.outcome == .standard
                 ? "size \(result.size ?? "") \(result.length ?? "")" : "made-to-measure"
             let order: HTML =
-                result.outcome == "standard"
+                result.outcome == .standard
                 ? ""
                 : """
                 <form method="get" action="/fittings/\(String(record.id))/order"><input type="hidden" name="line" value="\(result.line)">
                 <label>Toe <select name="toe"><option>closed</option><option>open</option></select></label>
                 <label>Colour <input name="color" value="beige" size="8" required></label> <button>Order sheet</button></form>
                 """
-            return "<tr><td>\(result.line)</td><td>\(result.side ?? "")</td><td>\(answer)</td><td>\(order)</td></tr>"
+            return "<tr><td>\(result.line)</td><td>\(result.side)</td><td>\(answer)</td><td>\(order)</td></tr>"
         }
         return """
-            <h1>Fitting \(String(record.id)) <small>\(RecordPages.time(record.takenAt)) by \(record.fitter)</small></h1>
+            <h1>Fitting \(String(record.id)) <small>\(Pages.time(record.takenAt)) by \(record.fitter)</small></h1>
             <p><a href="/patients/\(PageRoutes.percent(record.patient))">\(record.patient)</a> ·
             prescription <a href="/prescriptions/\(PageRoutes.percent(record.prescription))">\(record.prescription)</a> ·
-            \(record.style) \(record.pressureClass) · measured in \(record.unit)</p>
+            \(record.style.rawValue) \(record.pressureClass) · measured in \(record.unit)</p>
             \(tables)
             <h2>What each line answered</h2>
             <table><thead><tr><th>Line</th><th>Leg</th><th>Answer</th><th></th></tr></thead>
@@ -87,7 +64,7 @@ enum FittingPages {
             <tr><th>Patient</th><td>\(order.patientName) (\(order.patient))</td><th>Prescription</th><td>\(order.prescription)</td></tr>
             <tr><th>Line</th><td>\(order.lineName) [\(order.line)]</td><th>Style, class</th><td>\(order.style) \(order.pressureClass)</td></tr>
             <tr><th>Toe</th><td>\(order.toe)</td><th>Colour</th><td>\(order.color)</td></tr>
-            <tr><th>Side</th><td>\(order.side)</td><th>Measured</th><td>\(RecordPages.time(order.measuredAt)) by \(order.fitter), fitting \(String(order.fitting))</td></tr>
+            <tr><th>Side</th><td>\(order.side)</td><th>Measured</th><td>\(Pages.time(order.measuredAt)) by \(order.fitter), fitting \(String(order.fitting))</td></tr>
             </table>
             <h2>Measurements</h2>
             <table>\(legs)</table>

@@ -179,7 +179,9 @@ extension APIRoutes {
                 let upload = try await catalogUpload(request, login: caller.login)
                 let dryRun = (try query(request, "dry_run")) == "true"
                 return try Web.encode(
-                    try await state.withDesk(caller.login) { try AdminPages.importing(upload, dryRun: dryRun, on: $0) })
+                    try await state.withDesk(caller.login) {
+                        try upload.importing(dryRun: dryRun, on: $0)
+                    })
             },
         ]
     }

@@ -81,13 +81,16 @@ public struct WebServer: Sendable {
         router.add(middleware: ErrorMiddleware(logger: state.logger))
         router.add(middleware: SameOriginMiddleware())
         router.add(middleware: SessionMiddleware(state: state))
-        PageRoutes.add(to: router, state: state)
-        RecordPages.add(to: router, state: state)
-        AdminPages.add(to: router, state: state)
-        StockOperations.add(to: router, state: state)
-        PrescriptionPage.add(to: router, state: state)
-        PatientPages.add(to: router, state: state)
-        FittingPages.add(to: router, state: state)
+        // One controller per noun; every page that takes a form reads it through FormMiddleware.
+        for controller in [
+            SignInController.routes(state: state), FitController.routes(state: state),
+            StockController.routes(state: state), LotsController.routes(state: state),
+            DispensingController.routes(state: state), PatientsController.routes(state: state),
+            PrescriptionsController.routes(state: state), FittingsController.routes(state: state),
+            DueController.routes(state: state), AdminController.routes(state: state),
+        ] {
+            router.addRoutes(controller)
+        }
         APIRoutes.add(to: router, state: state)
         return router
     }

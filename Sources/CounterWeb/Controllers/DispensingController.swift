@@ -1,0 +1,71 @@
+import Counter
+import Fitting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Reserving a garment for a prescription, handing it over, releasing a reservation, taking a garment back.
+enum DispensingController {
+    static func routes(state: WebState) -> RouteCollection<WebContext> {
+        let router = RouteCollection(context: WebContext.self)
+        router.add(middleware: FormMiddleware())
+        router.post("/reserve") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let (rx, key) = (fields.text("rx"), try fields.key())
+                let reserve = ReserveRequest(prescription: rx, sku: fields.text("sku"))
+                let reservation = try await state.withDesk(session.login) { try reserve.run(on: $0, key: key) }
+                return Web.page(
+                    Pages.layout("Reserved", session: session, PrescriptionViews.reserved(session, reservation)))
+            } page: { session, _, message in
+                Pages.layout("Reserve", session: session, Pages.message(message))
+            }
+        }
+
+        router.post("/dispense") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let (id, key) = (fields.text("reservation"), try fields.key())
+                let dispense = try await state.withDesk(session.login) { try $0.dispense(reservation: id, key: key) }
+                return Web.page(
+                    Pages.layout(
+                        "Dispensed", session: session,
+                        Pages.message(
+                            "handed over \(dispense.sku)\(dispense.lot.map { " (lot \($0))" } ?? "") for prescription \(dispense.prescription): dispense \(dispense.id)",
+                            error: false)))
+            } page: { session, _, message in
+                Pages.layout("Dispense", session: session, Pages.message(message))
+            }
+        }
+
+        router.post("/reservations/release") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let (id, key) = (fields.text("reservation"), try fields.key())
+                let released = try await state.withDesk(session.login) { try $0.release(reservation: id, key: key) }
+                return Web.redirect(
+                    "/prescriptions/\(PageRoutes.percent(released.prescription))?done=\(PageRoutes.percent("reservation \(id) released: \(released.sku) is back in stock"))"
+                )
+            } page: { session, _, message in
+                Pages.layout("Prescription", session: session, current: "/prescriptions", Pages.message(message))
+            }
+        }
+
+        router.post("/dispenses/return") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let taking = ReturnRequest(
+                    reason: fields.text("reason"), quantity: fields.given("quantity").map { NumberText($0) },
+                    location: fields.given("location"))
+                let (dispense, rx, key) = (fields.text("dispense"), fields.text("rx"), try fields.key())
+                let taken = try await state.withDesk(session.login) {
+                    try taking.run(on: $0, dispense: .number(dispense), key: key)
+                }
+                let location = taken.location
+                return Web.redirect(
+                    "/prescriptions/\(PageRoutes.percent(rx))?done=\(PageRoutes.percent("taken back \(taken.quantity) into \(location), to inspect before use"))"
+                )
+            } page: { session, _, message in
+                Pages.layout("Prescription", session: session, current: "/prescriptions", Pages.message(message))
+            }
+        }
+        return router
+    }
+}

@@ -1,0 +1,80 @@
+import Counter
+import Fitting
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Signing in and out, and the health check a load balancer asks: the pages anyone may reach.
+enum SignInController {
+    static func routes(state: WebState) -> RouteCollection<WebContext> {
+        let router = RouteCollection(context: WebContext.self)
+        // For a load balancer or a monitor: 200 when the database answers, 503 when it does not.
+        router.get("/healthz") { _, _ in
+            do {
+                try await state.staff.check()
+                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+            } catch {
+                state.logger.warning("health check: the database does not answer", metadata: ["error": "\(error)"])
+                return Response(
+                    status: .serviceUnavailable,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+            }
+        }
+
+        router.get("/") { request, context in
+            context.session == nil
+                ? Web.redirect("/login") : Web.redirect("/fit")
+        }
+
+        router.get("/login") { _, _ in
+            let token = Token.make()
+            var response = Web.page(Pages.login(csrf: token))
+            response.setCookie(PageRoutes.loginCookie(token, state: state))
+            return response
+        }
+
+        router.post("/login") { request, context in
+            let fields = try await Web.form(request)
+            let login = fields["login"] ?? ""
+            guard let expected = request.cookies[Web.loginCookie]?.value, let given = fields["csrf"],
+                PasswordCheck.constantTimeEqual(Array(expected.utf8), Array(given.utf8))
+            else {
+                let token = Token.make()
+                var response = Web.page(
+                    Pages.login(csrf: token, login: login, error: "the sign-in form had expired: sign in again"),
+                    status: .forbidden)
+                response.setCookie(PageRoutes.loginCookie(token, state: state))
+                return response
+            }
+            do {
+                let role = try await state.signIn(
+                    login: login, password: fields["password"] ?? "", from: context.clientAddress)
+                let session = state.startSession(login: login, role: role)
+                var response = Web.redirect("/")
+                response.setCookie(PageRoutes.sessionCookie(session.id, state: state))
+                response.setCookie(Cookie(name: Web.loginCookie, value: "", maxAge: 0, path: "/", sameSite: .strict))
+                return response
+            } catch let refusal as StaffSignIn.Refusal {
+                let token = Token.make()
+                var response = Web.page(
+                    Pages.login(csrf: token, login: login, error: refusal.message),
+                    status: refusal.retryAfter == nil ? .unauthorized : .tooManyRequests)
+                response.setCookie(PageRoutes.loginCookie(token, state: state))
+                if let seconds = refusal.retryAfter { response.headers[.retryAfter] = String(seconds) }
+                return response
+            }
+        }
+
+        router.post("/logout") { request, context in
+            let fields = try await Web.form(request)
+            if let session = context.session, PageRoutes.checkCSRF(fields, session) {
+                state.endSession(session.id)
+            }
+            var response = Web.redirect("/login")
+            response.setCookie(Cookie(name: Web.sessionCookie, value: "", maxAge: 0, path: "/", sameSite: .strict))
+            return response
+        }
+        return router
+    }
+}
