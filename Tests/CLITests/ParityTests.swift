@@ -290,4 +290,108 @@ struct ParityTests {
             }
         }
     }
+
+    /// A prescription as written at the counter.
+    struct Written: Sendable, CustomStringConvertible {
+        let name: String
+        var patient = "P-PAR"
+        var style = "AD"
+        var pressureClass = "2"
+        var quantity = "2"
+        var validUntil: String?
+        /// `ok`, or the layer's kind of error.
+        let outcome: String
+        /// The start of the message after the field's name.
+        var words = ""
+        /// What the API says instead, where its JSON cannot carry what was typed (a number's type).
+        var apiWords: String?
+        var description: String { name }
+    }
+
+    static let prescriptions: [Written] = [
+        Written(name: "a pair of knee-highs in class 2", outcome: "ok"),
+        Written(name: "a style in lower case", style: "ag", outcome: "ok"),
+        Written(
+            name: "an unknown style", style: "XX", outcome: "bad-input", words: "expected AD, AF, AG or AT, found 'XX'"),
+        Written(
+            name: "a class in no standard", pressureClass: "Q:2", outcome: "bad-input",
+            words: "expected a class such as 2, RAL:2 or US:20-30, found 'Q:2'"),
+        Written(
+            name: "garments that are not a number", quantity: "two", outcome: "bad-input",
+            words: "expected a whole number, found 'two'",
+            apiWords: "expected a whole number, found a value of another type"),
+        Written(
+            name: "a day that does not exist", validUntil: "2030-02-30", outcome: "bad-input",
+            words: "expected a real calendar day"),
+        Written(
+            name: "a reference with a blank around it", patient: " P-PAR", outcome: "bad-input",
+            words: "expected a code of 1 to 100 characters without surrounding spaces, found ' P-PAR'"),
+    ]
+
+    @Test("recording a prescription: the same outcome and the same words on each face")
+    func prescribing() async throws {
+        try await Self.withFaces { environment, auth, browser, client in
+            for (index, entry) in Self.prescriptions.enumerated() {
+                let expected = Self.statuses(entry.outcome)
+                // Each face records its own patient, so the good cases never meet one another's.
+                func patient(_ face: String) -> String {
+                    entry.patient.hasPrefix(" ") ? entry.patient : "\(entry.patient)-\(face)-\(index)"
+                }
+                var arguments = [
+                    "rx", "new", "--patient", patient("C"), "--patient-name", "Ada Parity", "--prescriber", "DR-PAR",
+                    "--prescriber-name", "Dr Parity", "--style", entry.style, "--class", entry.pressureClass,
+                    "--quantity", entry.quantity, "--idempotency-key", "rx-cli-\(index)",
+                ]
+                if let day = entry.validUntil { arguments += ["--valid-until", day] }
+                let run = try CFit.run(arguments, environment: environment)
+                let cli = Answer(
+                    outcome: run.status == expected.exit ? entry.outcome : "exit \(run.status)",
+                    words: run.status == 0 ? "" : Self.words(run.firstErrorLine))
+
+                var body: [String: Any] = [
+                    "patient": patient("A"), "patient_name": "Ada Parity", "prescriber": "DR-PAR",
+                    "prescriber_name": "Dr Parity", "style": entry.style, "class": entry.pressureClass,
+                    "quantity": Int(entry.quantity) ?? entry.quantity,
+                ]
+                if let day = entry.validUntil { body["valid_until"] = day }
+                let response = try await client.execute(
+                    uri: "/api/v1/prescriptions", method: .post,
+                    headers: [
+                        .authorization: auth, .contentType: "application/json",
+                        HTTPField.Name("Idempotency-Key")!: "rx-api-\(index)",
+                    ], body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+                let problem =
+                    (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)))
+                    as? [String: Any]
+                let created = response.status == .created
+                let api = Answer(
+                    outcome: created || response.status == expected.http
+                        ? (created ? "ok" : entry.outcome) : "status \(response.status.code)",
+                    words: created ? "" : Self.words(problem?["detail"] as? String ?? String(buffer: response.body)))
+
+                let form = try await browser.get("/prescriptions/new")
+                var fields = [
+                    "csrf": Browser.token(form.body) ?? "", "key": "rx-page-\(index)", "patient": patient("P"),
+                    "patient_name": "Ada Parity", "prescriber": "DR-PAR", "prescriber_name": "Dr Parity",
+                    "style": entry.style, "class": entry.pressureClass, "quantity": entry.quantity, "side": "both",
+                ]
+                if let day = entry.validUntil { fields["valid_until"] = day }
+                let posted = try await browser.post("/prescriptions/new", fields)
+                let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
+                    Self.unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
+                }
+                let page = Answer(
+                    outcome: posted.status == .seeOther
+                        ? "ok" : posted.status == expected.http ? entry.outcome : "status \(posted.status.code)",
+                    words: error.map(Self.words) ?? "")
+
+                #expect(
+                    cli.outcome == entry.outcome && api.outcome == entry.outcome && page.outcome == entry.outcome,
+                    "\(entry): cli \(cli), api \(api), page \(page)")
+                #expect(cli.words == page.words, "\(entry): cli \(cli), page \(page)")
+                #expect(api.words == (entry.apiWords ?? cli.words), "\(entry): cli \(cli), api \(api)")
+                #expect(cli.words.hasPrefix(entry.words), "\(entry): \(cli)")
+            }
+        }
+    }
 }
