@@ -255,15 +255,10 @@ enum APIRoutes {
             throw StaffSignIn.Refusal(message: "sign in: HTTP Basic credentials or a session cookie", retryAfter: nil)
         }
         guard writes, keyed else { return Caller(login: login, key: nil) }
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
-        guard (1...200).contains(key.count),
-            key.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue! >= 0x21 })
-        else {
-            throw CounterError.badInput(
-                "Idempotency-Key", expected: "a key of 1 to 200 visible ASCII characters", typed: key)
-        }
+        let key = try Input.idempotencyKey(
+            request.headers[HTTPField.Name("Idempotency-Key")!] ?? "", field: "Idempotency-Key")
         // Keys are the caller's own: two systems choosing the same key never collide.
-        return Caller(login: login, key: "api:\(login):\(key)")
+        return Caller(login: login, key: Input.scopedKey(key, face: "api", login: login))
     }
 
     /// A problem details document (RFC 9457) for `error` (with `status` instead of its kind's).

@@ -22,10 +22,18 @@ enum Web {
         }
     }
 
-    /// The fields of an `application/x-www-form-urlencoded` body (at most 1 MiB); a field holding
-    /// a NUL character is refused by name.
+    /// The fields of an `application/x-www-form-urlencoded` body (at most 1 MiB), decoded by
+    /// Hummingbird's form decoder (`+` is a space); a field holding a NUL character is refused by
+    /// name, and so is a body that is not a form (a field given twice, a broken escape).
     static func form(_ request: Request) async throws -> [String: String] {
-        let fields = formFields(String(buffer: try await body(request)))
+        let text = String(buffer: try await body(request))
+        let fields: [String: String]
+        do {
+            fields = try URLEncodedFormDecoder().decode([String: String].self, from: text)
+        } catch {
+            throw CounterError.badInput(
+                "body", expected: "a form's fields, each once and percent-encoded", found: "\(error)")
+        }
         for (name, value) in fields {
             _ = try Input.withoutNUL(name, field: name)
             _ = try Input.withoutNUL(value, field: name)
@@ -62,16 +70,6 @@ enum Web {
     static func decodeFormPart(_ part: Substring) -> String {
         let spaced = part.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
-    }
-
-    /// Parses `a=1&b=two+words`; a repeated field keeps its last value.
-    static func formFields(_ text: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            fields[decodeFormPart(parts[0])] = parts.count > 1 ? decodeFormPart(parts[1]) : ""
-        }
-        return fields
     }
 
     static func page(_ html: HTML, status: HTTPResponse.Status = .ok) -> Response {
