@@ -7,7 +7,8 @@ prescription, hands the garment over, scans a box in on the stock page, recalls 
 the units off, moves to the patients by access key, adds a patient and a prescription, and looks
 at what is due; signs in as an admin, adds a location and uploads a broken catalog and one the
 database already holds (CATALOG). Checks what each page shows and saves screenshots of the fit
-page's outcomes (a size, made to measure, both legs, a refusal, no line) and of the stock page. Exits non-zero, with the reason, on the first thing that is not as a person would expect.
+page's outcomes (a size, made to measure, both legs, a refusal, no line), of the stock page, a recalled
+lot, a search that finds nobody, a new patient, a prescription just recorded and the list of them. Exits non-zero, with the reason, on the first thing that is not as a person would expect.
 """
 import os
 import sys
@@ -201,9 +202,14 @@ driver.find_element(By.NAME, "reason").send_keys("manufacturer's recall")
 Select(driver.find_element(By.NAME, "status")).select_by_value("recalled")
 driver.find_element(By.XPATH, "//button[text()='Set']").click()
 expect(shows("lot BROWSER1 is now recalled"), "the recall to be confirmed")
+expect(not driver.find_elements(By.NAME, "status"), "no status to set once a lot is recalled (a recall is final)")
+driver.save_screenshot(shots + "/lot-recalled.png")
 driver.get(base + "/stock?q=" + gtin)
 driver.find_element(By.XPATH, "//button[text()='Write off 2']").click()
 expect(shows("wrote off 2 at shop (recalled)"), "the recalled units written off")
+driver.get(base + "/patients?q=Nobody+Here")
+expect(shows("No patient found."), "a search that finds nobody said as such")
+driver.save_screenshot(shots + "/patients-empty.png")
 
 # Keyboard first: each page of the header opens with its access key (Alt+key in Chromium), and
 # the page's first field has the focus. The patients page comes last: the flow goes on there.
@@ -225,6 +231,7 @@ driver.find_element(By.NAME, "reference").send_keys("P-BROWSER")
 driver.find_element(By.NAME, "name").send_keys("Bea Browser")
 driver.find_element(By.XPATH, "//button[text()='Add the patient']").click()
 expect(shows("patient P-BROWSER added"), "the new patient's page")
+driver.save_screenshot(shots + "/patient-new.png")
 driver.find_element(By.PARTIAL_LINK_TEXT, "New prescription for Bea Browser").click()
 expect(shows("New prescription"), "the prescription form")
 expect(driver.find_element(By.NAME, "patient").get_attribute("value") == "P-BROWSER", "the patient filled in")
@@ -232,6 +239,11 @@ driver.find_element(By.NAME, "prescriber").send_keys("DR-01")
 driver.find_element(By.XPATH, "//button[text()='Record the prescription']").click()
 expect(shows("recorded: 2 × AD"), "the prescription recorded")
 expect(shows("Bea Browser"), "the prescription's patient")
+expect(driver.find_elements(By.XPATH, "//button[text()='Cancel the prescription']"), "an active prescription can be cancelled")
+driver.save_screenshot(shots + "/prescription-recorded.png")
+driver.get(base + "/prescriptions")
+expect(shows("P-BROWSER") or shows("Bea Browser"), "the new prescription among the active ones")
+driver.save_screenshot(shots + "/prescriptions.png")
 
 # What is due within a year: the garment handed over above comes up for replacement.
 driver.get(base + "/due?within=365")
