@@ -1,4 +1,4 @@
-public import Postgres
+import Postgres
 
 // The closed sets of the records, as the schema's CHECK constraints list them: each a `String`
 // enum whose raw values are the stored words, so JSON and the database keep their spelling and a
