@@ -1,3 +1,4 @@
+public import Fitting
 public import Inventory
 public import Postgres
 
@@ -63,3 +64,13 @@ public typealias LotState = Inventory.LotState
 public typealias PrescribedSide = Inventory.PrescribedSide
 /// Why units on hand may not be offered today.
 public typealias UnusableReason = Inventory.UnusableReason
+
+extension PrescriptionStatus: ClosedWords {}
+extension ReservationStatus: ClosedWords {}
+extension LotState: ClosedWords {}
+extension PrescribedSide: ClosedWords {}
+extension UnusableReason: ClosedWords {}
+extension WriteOffReason: ClosedWords {}
+extension Style: ClosedWords {}
+extension Side: ClosedWords {}
+extension FitOutcome: ClosedWords {}

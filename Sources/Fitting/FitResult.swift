@@ -1,5 +1,5 @@
 /// Whether a ready-made garment fits, or the leg needs one made to measure.
-public enum FitOutcome: String, Sendable, Hashable, Codable, CustomStringConvertible {
+public enum FitOutcome: String, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// A ready-made size and length fit every required point.
     case standard
     /// No ready-made size or length fits; one reason per point says why.

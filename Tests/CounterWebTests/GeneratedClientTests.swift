@@ -63,21 +63,22 @@ struct GeneratedClientTests {
                     authorization: "Basic " + Data("\(fixture.admin):\(fixture.password)".utf8).base64EncodedString()))
 
             let locations = try await api.getLocations().ok.body.json
-            #expect(locations.contains { $0.value["code"] as? String == "shop" })
+            #expect(locations.contains { $0.code == "shop" && $0.active })
 
             let added = try await api.postPatients(
                 headers: .init(Idempotency_hyphen_Key: "gen-patient-1"),
                 body: .json(.init(born: "1980-02-29", name: "Gene Rated", reference: "P-GEN")))
-            #expect(try added.created.body.json.value["reference"] as? String == "P-GEN")
+            let patient = try added.created.body.json
+            #expect(patient.reference == "P-GEN" && patient.born == "1980-02-29")
 
             let received = try await api.postStockReceive(
                 headers: .init(Idempotency_hyphen_Key: "gen-receipt-1"),
                 body: .json(.init(lot: "GEN-1", quantity: 3, sku: "NW-CL-AD2-II-R-C-BE")))
-            let movement = try received.created.body.json.value
-            #expect(movement["delta"] as? Int == 3 && movement["lot"] as? String == "GEN-1")
+            let movement = try received.created.body.json
+            #expect(movement.delta == 3 && movement.lot == "GEN-1" && movement.location == "shop")
 
-            let history = try await api.getPatientsReference(path: .init(reference: "P-GEN")).ok.body.json.value
-            #expect((history["patient"] as? [String: (any Sendable)?])?["name"] as? String == "Gene Rated")
+            let history = try await api.getPatientsReference(path: .init(reference: "P-GEN")).ok.body.json
+            #expect(history.patient.name == "Gene Rated" && history.prescriptions.isEmpty)
 
             // Refusals come back as the document's problems, with the layer's reasons.
             let unknown = try await api.getPatientsReference(path: .init(reference: "P-NOBODY"))

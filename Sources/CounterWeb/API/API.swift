@@ -13,6 +13,8 @@ enum APIRoutes {
         let method: HTTPRequest.Method
         /// The path as the router and OpenAPI write it: `{id}` for a parameter.
         let path: String
+        /// What a success answers with, read from the layer's record types.
+        let answer: ValueShape
         let summary: String
         /// Whether it changes something (then it needs an `Idempotency-Key`).
         let writes: Bool
@@ -23,8 +25,7 @@ enum APIRoutes {
         var keyed = true
         /// Whether the body is `multipart/form-data` files (`body` types "binary") rather than JSON.
         var multipart = false
-        /// What a success answers with: one record, or a list.
-        var returns: ResponseShape = .object
+
         /// Query parameters the operation cannot do without.
         var requiredQuery: Set<String> = []
         let handler: @Sendable (Request, WebContext, Caller) async throws -> [UInt8]
@@ -39,7 +40,7 @@ enum APIRoutes {
     static func operations(state: WebState) -> [Operation] {
         [
             Operation(
-                method: .get, path: "/api/v1/articles/{code}",
+                method: .get, path: "/api/v1/articles/{code}", answer: .record(ArticleRecord.self),
                 summary: "An article (SKU, GTIN or GS1 code) with its stock",
                 writes: false, parameters: [("code", "path", "SKU, GTIN or scanned GS1 code")], body: [], created: false
             ) { _, context, caller in
@@ -47,18 +48,20 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.article(code) })
             },
             Operation(
-                method: .get, path: "/api/v1/stock", summary: "Balances, of one article or every article with stock",
+                method: .get, path: "/api/v1/stock", answer: .list(BalanceRecord.self),
+                summary: "Balances, of one article or every article with stock",
                 writes: false,
                 parameters: [
                     ("sku", "query", "SKU or GTIN (optional)"), ("location", "query", "location code (optional)"),
-                ], body: [], created: false, returns: .array
+                ], body: [], created: false
             ) { request, _, caller in
                 let (sku, location) = (try query(request, "sku"), try query(request, "location"))
                 return try Web.encode(
                     try await state.withDesk(caller.login) { try $0.balances(sku: sku, location: location) })
             },
             Operation(
-                method: .post, path: "/api/v1/reservations", summary: "Reserve one unit for a prescription",
+                method: .post, path: "/api/v1/reservations", answer: .record(ReservationRecord.self),
+                summary: "Reserve one unit for a prescription",
                 writes: true, parameters: [],
                 body: ReserveRequest.fields, created: true
             ) { request, _, caller in
@@ -67,7 +70,7 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try reserve.run(on: $0, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/reservations/{id}/dispense",
+                method: .post, path: "/api/v1/reservations/{id}/dispense", answer: .record(DispenseRecord.self),
                 summary: "Hand the reserved unit over (dispense it)", writes: true,
                 parameters: [("id", "path", "reservation number")], body: [], created: true
             ) { _, context, caller in
@@ -76,7 +79,8 @@ enum APIRoutes {
                     try await state.withDesk(caller.login) { try $0.dispense(reservation: id, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/reservations/{id}/release", summary: "Give a reserved unit back to stock",
+                method: .post, path: "/api/v1/reservations/{id}/release", answer: .record(ReservationRecord.self),
+                summary: "Give a reserved unit back to stock",
                 writes: true, parameters: [("id", "path", "reservation number")], body: [], created: false
             ) { _, context, caller in
                 let (id, key) = (try Web.path(context, "id"), caller.key!)
@@ -84,7 +88,8 @@ enum APIRoutes {
                     try await state.withDesk(caller.login) { try $0.release(reservation: id, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/stock/receive", summary: "Receive units into a location (a lot optional)",
+                method: .post, path: "/api/v1/stock/receive", answer: .record(MovementRecord.self),
+                summary: "Receive units into a location (a lot optional)",
                 writes: true, parameters: [],
                 body: ReceiveRequest.fields, created: true
             ) { request, _, caller in
@@ -93,7 +98,10 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try receipt.run(on: $0, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/stock/count", summary: "Record a count; the difference is booked",
+                method: .post, path: "/api/v1/stock/count",
+                answer: .object([
+                    .init(name: "movement", shape: .nullable(.record(MovementRecord.self)), required: true)
+                ]), summary: "Record a count; the difference is booked",
                 writes: true, parameters: [],
                 body: CountRequest.fields, created: false
             ) { request, _, caller in
@@ -103,7 +111,8 @@ enum APIRoutes {
                 return try Web.encode(["movement": movement])
             },
             Operation(
-                method: .post, path: "/api/v1/stock/transfer", summary: "Move units between locations",
+                method: .post, path: "/api/v1/stock/transfer", answer: .list(MovementRecord.self),
+                summary: "Move units between locations",
                 writes: true, parameters: [],
                 body: TransferRequest.fields, created: true
             ) { request, _, caller in
@@ -112,23 +121,25 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try transfer.run(on: $0, key: key) })
             },
             Operation(
-                method: .get, path: "/api/v1/stock/low", summary: "What is below its minimum, with suggested orders",
+                method: .get, path: "/api/v1/stock/low", answer: .list(LowStock.self),
+                summary: "What is below its minimum, with suggested orders",
                 writes: false, parameters: [("location", "query", "location code (optional)")], body: [],
-                created: false, returns: .array
+                created: false
             ) { request, _, caller in
                 let location = try query(request, "location")
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.low(location: location) })
             },
             Operation(
-                method: .get, path: "/api/v1/stock/history", summary: "An article's ledger, oldest first",
-                writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false, returns: .array,
+                method: .get, path: "/api/v1/stock/history", answer: .list(MovementRecord.self),
+                summary: "An article's ledger, oldest first",
+                writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false,
                 requiredQuery: ["sku"]
             ) { request, _, caller in
                 let sku = try query(request, "sku") ?? ""
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.history(sku: sku) })
             },
             Operation(
-                method: .get, path: "/api/v1/lots/{code}",
+                method: .get, path: "/api/v1/lots/{code}", answer: .record(LotRecord.self),
                 summary: "A lot: where its units are, what is reserved from it, who received it",
                 writes: false,
                 parameters: [("code", "path", "lot code"), ("sku", "query", "SKU, when the code is not unique")],
@@ -138,7 +149,8 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.lot(code, sku: sku) })
             },
             Operation(
-                method: .post, path: "/api/v1/lots/{code}/status", summary: "Hold, release (approved) or recall a lot",
+                method: .post, path: "/api/v1/lots/{code}/status", answer: .record(LotRecord.self),
+                summary: "Hold, release (approved) or recall a lot",
                 writes: true, parameters: [("code", "path", "lot code")],
                 body: LotStatusRequest.fields, created: false
             ) { request, context, caller in
@@ -149,19 +161,20 @@ enum APIRoutes {
                     try await state.withDesk(caller.login) { try change.run(on: $0, code: code, key: key) })
             },
             Operation(
-                method: .get, path: "/api/v1/prescriptions", summary: "Prescriptions, by status or patient",
+                method: .get, path: "/api/v1/prescriptions", answer: .list(PrescriptionRecord.self),
+                summary: "Prescriptions, by status or patient",
                 writes: false,
                 parameters: [
                     ("status", "query", "active, on-hold, completed, revoked (optional)"),
                     ("patient", "query", "patient reference (optional)"),
-                ], body: [], created: false, returns: .array
+                ], body: [], created: false
             ) { request, _, caller in
                 let (status, patient) = (try query(request, "status"), try query(request, "patient"))
                 return try Web.encode(
                     try await state.withDesk(caller.login) { try $0.prescriptions(status: status, patient: patient) })
             },
             Operation(
-                method: .get, path: "/api/v1/patients/{reference}",
+                method: .get, path: "/api/v1/patients/{reference}", answer: .record(PatientHistory.self),
                 summary: "A patient's prescriptions, fittings and garments handed over", writes: false,
                 parameters: [("reference", "path", "patient reference")], body: [], created: false
             ) { _, context, caller in
@@ -169,11 +182,11 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.patient(reference) })
             },
             Operation(
-                method: .post, path: "/api/v1/fit",
+                method: .post, path: "/api/v1/fit", answer: .array(.any),
                 summary: "Fit legs against the database's lines, with stock (the JSON of cfit fit --json)",
                 writes: false,
                 parameters: [],
-                body: FitQuery.fields, created: false, returns: .array
+                body: FitQuery.fields, created: false
             ) { request, _, caller in
                 return try await FitAPI.fit(
                     Array(buffer: try await Web.body(request)), state: state, login: caller.login)
@@ -367,11 +380,7 @@ enum APIRoutes {
                 "description": "a problem (RFC 9457)",
                 "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]],
             ]
-            let record: [String: Any] =
-                switch operation.returns {
-                case .object: ["type": "object"]
-                case .array: ["type": "array", "items": ["type": "object"]]
-                }
+            let record = operation.answer.json()
             var responses: [String: Any] = [
                 operation.created ? "201" : "200": [
                     "description": "the record, as `cfit … --json` prints it",

@@ -10,26 +10,26 @@ extension APIRoutes {
     static func recordOperations(state: WebState) -> [Operation] {
         [
             Operation(
-                method: .get, path: "/api/v1/articles",
+                method: .get, path: "/api/v1/articles", answer: .list(ArticleRecord.self),
                 summary: "Articles in the catalog matching every word of a search (SKU, GTIN, line, size, colour …)",
                 writes: false,
                 parameters: [
                     ("search", "query", "words, e.g. classic AD2 beige"), ("limit", "query", "at most (default 50)"),
-                ], body: [], created: false, returns: .array, requiredQuery: ["search"]
+                ], body: [], created: false, requiredQuery: ["search"]
             ) { request, _, caller in
                 let (search, limit) = (try query(request, "search") ?? "", try query(request, "limit"))
                 return try Web.encode(
                     try await state.withDesk(caller.login) { try $0.searchArticles(search, limit: limit) })
             },
             Operation(
-                method: .get, path: "/api/v1/due",
+                method: .get, path: "/api/v1/due", answer: .list(DueItem.self),
                 summary: "What is due: garments to replace, prescriptions running out, legs to measure again",
                 writes: false,
                 parameters: [
                     ("within", "query", "days ahead (default 30); overdue items are always listed"),
                     ("replace_after", "query", "days a garment lasts (default 182)"),
                     ("remeasure_after", "query", "days after which a leg is measured again (default 182)"),
-                ], body: [], created: false, returns: .array
+                ], body: [], created: false
             ) { request, _, caller in
                 let due = DueRequest(
                     within: try query(request, "within"), replaceAfter: try query(request, "replace_after"),
@@ -37,15 +37,17 @@ extension APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try due.run(on: $0) })
             },
             Operation(
-                method: .get, path: "/api/v1/patients", summary: "Patients whose reference or name contains a text",
+                method: .get, path: "/api/v1/patients", answer: .list(PatientRecord.self),
+                summary: "Patients whose reference or name contains a text",
                 writes: false, parameters: [("search", "query", "part of a name or reference (optional)")], body: [],
-                created: false, returns: .array
+                created: false
             ) { request, _, caller in
                 let search = try query(request, "search")
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.patients(search: search) })
             },
             Operation(
-                method: .post, path: "/api/v1/patients", summary: "Add a patient", writes: true, parameters: [],
+                method: .post, path: "/api/v1/patients", answer: .record(PatientRecord.self), summary: "Add a patient",
+                writes: true, parameters: [],
                 body: PatientRequest.fields, created: true
             ) { request, _, caller in
                 let patient = try await decoded(PatientRequest.self, request)
@@ -53,14 +55,15 @@ extension APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try patient.run(on: $0, key: key) })
             },
             Operation(
-                method: .get, path: "/api/v1/prescriptions/{number}", summary: "One prescription", writes: false,
+                method: .get, path: "/api/v1/prescriptions/{number}", answer: .record(PrescriptionRecord.self),
+                summary: "One prescription", writes: false,
                 parameters: [("number", "path", "prescription number")], body: [], created: false
             ) { _, context, caller in
                 let number = try Web.path(context, "number")
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.prescription(number) })
             },
             Operation(
-                method: .post, path: "/api/v1/prescriptions",
+                method: .post, path: "/api/v1/prescriptions", answer: .record(PrescriptionRecord.self),
                 summary: "Record a prescription (a new patient or prescriber is added when their name is given)",
                 writes: true, parameters: [],
                 body: PrescriptionRequest.fields, created: true
@@ -71,7 +74,7 @@ extension APIRoutes {
                     try await state.withDesk(caller.login) { try prescription.run(on: $0, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/prescriptions/{number}/cancel",
+                method: .post, path: "/api/v1/prescriptions/{number}/cancel", answer: .record(PrescriptionRecord.self),
                 summary: "Cancel a prescription (its reservations are released)", writes: true,
                 parameters: [("number", "path", "prescription number")], body: [], created: false
             ) { _, context, caller in
@@ -80,7 +83,7 @@ extension APIRoutes {
                     try await state.withDesk(caller.login) { try $0.cancel(prescription: number, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/dispenses/{id}/return",
+                method: .post, path: "/api/v1/dispenses/{id}/return", answer: .record(ReturnRecord.self),
                 summary: "Take garments back from a patient; they await inspection", writes: true,
                 parameters: [("id", "path", "dispense number")],
                 body: ReturnRequest.fields, created: true
@@ -92,7 +95,7 @@ extension APIRoutes {
                     try await state.withDesk(caller.login) { try taking.run(on: $0, dispense: .number(id), key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/stock/write-off",
+                method: .post, path: "/api/v1/stock/write-off", answer: .record(MovementRecord.self),
                 summary: "Write units off: expired, damaged, returned (failed inspection) or recalled", writes: true,
                 parameters: [],
                 body: WriteOffRequest.fields, created: true
@@ -102,7 +105,7 @@ extension APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try writeOff.run(on: $0, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/stock/release-return",
+                method: .post, path: "/api/v1/stock/release-return", answer: .list(MovementRecord.self),
                 summary: "Put returned units that passed inspection back into usable stock", writes: true,
                 parameters: [],
                 body: ReleaseReturnRequest.fields, created: true
@@ -112,7 +115,7 @@ extension APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try release.run(on: $0, key: key) })
             },
             Operation(
-                method: .get, path: "/api/v1/fittings/{id}",
+                method: .get, path: "/api/v1/fittings/{id}", answer: .record(FittingRecord.self),
                 summary: "A recorded fitting: its measurements and results", writes: false,
                 parameters: [("id", "path", "fitting number")], body: [], created: false
             ) { _, context, caller in
@@ -120,7 +123,7 @@ extension APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.fitting(id) })
             },
             Operation(
-                method: .get, path: "/api/v1/fittings/{id}/order",
+                method: .get, path: "/api/v1/fittings/{id}/order", answer: .record(MadeToMeasureOrder.self),
                 summary: "A fitting's made-to-measure order sheet (the JSON of cfit fitting order --json)",
                 writes: false,
                 parameters: [
@@ -137,13 +140,15 @@ extension APIRoutes {
                     })
             },
             Operation(
-                method: .get, path: "/api/v1/locations", summary: "Every location", writes: false, parameters: [],
-                body: [], created: false, returns: .array
+                method: .get, path: "/api/v1/locations", answer: .list(LocationRecord.self), summary: "Every location",
+                writes: false, parameters: [],
+                body: [], created: false
             ) { _, _, caller in
                 try Web.encode(try await state.withDesk(caller.login) { try $0.locations() })
             },
             Operation(
-                method: .post, path: "/api/v1/locations", summary: "Add a location (admin)", writes: true,
+                method: .post, path: "/api/v1/locations", answer: .record(LocationRecord.self),
+                summary: "Add a location (admin)", writes: true,
                 parameters: [],
                 body: LocationRequest.fields, created: true
             ) { request, _, caller in
@@ -152,7 +157,7 @@ extension APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try location.run(on: $0, key: key) })
             },
             Operation(
-                method: .post, path: "/api/v1/locations/{code}/disable",
+                method: .post, path: "/api/v1/locations/{code}/disable", answer: .record(LocationRecord.self),
                 summary: "Disable a location that holds no stock (admin)", writes: true,
                 parameters: [("code", "path", "location code")], body: [], created: false
             ) { _, context, caller in
@@ -161,13 +166,14 @@ extension APIRoutes {
                     try await state.withDesk(caller.login) { try $0.disable(location: code, key: key) })
             },
             Operation(
-                method: .get, path: "/api/v1/users", summary: "Staff logins and their roles", writes: false,
-                parameters: [], body: [], created: false, returns: .array
+                method: .get, path: "/api/v1/users", answer: .list(UserRecord.self),
+                summary: "Staff logins and their roles", writes: false,
+                parameters: [], body: [], created: false
             ) { _, _, caller in
                 try Web.encode(try await state.withDesk(caller.login) { try $0.users() })
             },
             Operation(
-                method: .post, path: "/api/v1/catalog/import",
+                method: .post, path: "/api/v1/catalog/import", answer: .record(ImportSummary.self),
                 summary:
                     "Import a catalog and its articles (admin): every problem with its line and field, nothing stored unless all is right",
                 writes: true, parameters: [("dry_run", "query", "true: check and compare only, store nothing")],

@@ -33,10 +33,25 @@ extension FieldKind {
     }
 }
 
-/// What an operation answers with on success: one record or a list of them.
-enum ResponseShape: Sendable {
-    /// One JSON object.
-    case object
-    /// A JSON array of objects.
-    case array
+extension ValueShape {
+    /// The JSON Schema of a value of this shape (a record's optional members may be left out).
+    func json() -> [String: Any] {
+        switch self {
+        case .string(let format): format.map { ["type": "string", "format": $0] } ?? ["type": "string"]
+        case .integer: ["type": "integer"]
+        case .number: ["type": "number"]
+        case .boolean: ["type": "boolean"]
+        case .words(let words): ["type": "string", "enum": words]
+        case .array(let element): ["type": "array", "items": element.json()]
+        case .object(let members):
+            [
+                "type": "object",
+                "properties": Dictionary(uniqueKeysWithValues: members.map { ($0.name, $0.shape.json()) }),
+                "required": members.filter(\.required).map(\.name).sorted(),
+            ]
+        case .map(let value): ["type": "object", "additionalProperties": value.json()]
+        case .nullable(let shape): FieldKind.nullable(shape.json())
+        case .any: [:]
+        }
+    }
 }
