@@ -203,13 +203,15 @@ enum APIRoutes {
         let operations = all(state: state)
         let document = openAPI(operations)
         router.get("/api/v1/openapi.json") { _, _ in Web.json(document) }
+        // Every operation runs after the caller has been found (APIAuthenticationMiddleware).
+        let api = RouteCollection(context: WebContext.self)
+        api.add(middleware: APIAuthenticationMiddleware(state: state))
         for operation in operations {
             let path = operation.path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
-            router.on(RouterPath(path), method: operation.method) { request, context in
+            api.on(RouterPath(path), method: operation.method) { request, context in
                 do {
-                    let caller = try await authenticate(
-                        request, session: context.session, state: state, writes: operation.writes,
-                        keyed: operation.keyed, from: context.clientAddress)
+                    let caller = try caller(
+                        request, login: context.apiLogin, writes: operation.writes && operation.keyed)
                     let body = try await operation.handler(request, context, caller)
                     return Web.json(body, status: operation.created ? .created : .ok)
                 } catch {
@@ -218,6 +220,7 @@ enum APIRoutes {
                 }
             }
         }
+        router.addRoutes(api)
         // A method a path does not have is 405 with the methods it has, not the router's 404.
         let methods = Dictionary(grouping: operations, by: \.path).mapValues { Set($0.map(\.method)) }
         let every: [HTTPRequest.Method] = [
@@ -239,35 +242,13 @@ enum APIRoutes {
         }
     }
 
-    /// The caller: HTTP Basic credentials, checked like a sign-in, or a page session (whose
-    /// writes must carry its CSRF token in `X-CSRF-Token`). A write needs an `Idempotency-Key`.
-    static func authenticate(
-        _ request: Request, session: Session?, state: WebState, writes: Bool, keyed: Bool = true,
-        from address: String? = nil
-    ) async throws -> Caller {
-        var login: String
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
-            guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-                let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
-            else {
-                throw StaffSignIn.Refusal(
-                    message: "Authorization: expected Basic credentials (login:password)", retryAfter: nil)
-            }
-            login = String(text[..<colon])
-            _ = try await state.signIn(
-                login: login, password: String(text[text.index(after: colon)...]), from: address)
-        } else if let session {
-            login = session.login
-            if writes {
-                let token = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
-                guard PasswordCheck.constantTimeEqual(Array(token.utf8), Array(session.csrf.utf8)) else {
-                    throw CounterError.badInput("X-CSRF-Token", expected: "the session's token", typed: token)
-                }
-            }
-        } else {
+    /// The caller the authentication middleware found, and the key a write carries
+    /// (`Idempotency-Key`, read by the layer and scoped to the login).
+    static func caller(_ request: Request, login: String?, writes: Bool) throws -> Caller {
+        guard let login else {
             throw StaffSignIn.Refusal(message: "sign in: HTTP Basic credentials or a session cookie", retryAfter: nil)
         }
-        guard writes, keyed else { return Caller(login: login, key: nil) }
+        guard writes else { return Caller(login: login, key: nil) }
         let key = try Input.idempotencyKey(
             request.headers[HTTPField.Name("Idempotency-Key")!] ?? "", field: "Idempotency-Key")
         // Keys are the caller's own: two systems choosing the same key never collide.

@@ -13,6 +13,8 @@ struct WebContext: RequestContext, RemoteAddressRequestContext {
     /// A page's posted form, read and its CSRF token checked by ``FormMiddleware``; `nil` for
     /// anything else.
     var form: [String: String]?
+    /// The API's caller, found by ``APIAuthenticationMiddleware``; `nil` outside the API.
+    var apiLogin: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
