@@ -227,6 +227,56 @@ struct ParityTests {
         return plain.range(of: ": ").map { String(plain[$0.upperBound...]) } ?? plain
     }
 
+    /// What the command line answered: the exit status as a kind, and the words of its error.
+    static func cliAnswer(_ run: RunResult, expected: (exit: Int32, http: HTTPResponse.Status), outcome: String)
+        -> Answer
+    {
+        Answer(
+            outcome: run.status == expected.exit ? outcome : "exit \(run.status)",
+            words: run.status == 0 ? "" : words(run.firstErrorLine))
+    }
+
+    /// What the API answered to a write: created, or the problem's kind and words.
+    static func apiAnswer(
+        _ response: TestResponse, expected: (exit: Int32, http: HTTPResponse.Status), outcome: String
+    ) -> Answer {
+        let problem =
+            (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any]
+        let created = response.status == .created
+        return Answer(
+            outcome: created || response.status == expected.http
+                ? (created ? "ok" : outcome) : "status \(response.status.code)",
+            words: created ? "" : words(problem?["detail"] as? String ?? String(buffer: response.body)))
+    }
+
+    /// What the page answered to a posted form: a redirect, or the refusal's kind and words.
+    static func pageAnswer(
+        _ posted: (status: HTTPResponse.Status, body: String, headers: HTTPFields),
+        expected: (exit: Int32, http: HTTPResponse.Status), outcome: String
+    ) -> Answer {
+        let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
+            unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
+        }
+        return Answer(
+            outcome: posted.status == .seeOther
+                ? "ok" : posted.status == expected.http ? outcome : "status \(posted.status.code)",
+            words: error.map(words) ?? "")
+    }
+
+    /// The three faces reached `outcome` and said the same words (the API its own, where its JSON
+    /// cannot carry what was typed), starting with `words`.
+    static func expectSame(
+        _ entry: some CustomStringConvertible, outcome: String, words: String, apiWords: String?, cli: Answer,
+        api: Answer, page: Answer
+    ) {
+        #expect(
+            cli.outcome == outcome && api.outcome == outcome && page.outcome == outcome,
+            "\(entry): cli \(cli), api \(api), page \(page)")
+        #expect(cli.words == page.words, "\(entry): cli \(cli), page \(page)")
+        #expect(api.words == (apiWords ?? cli.words), "\(entry): cli \(cli), api \(api)")
+        #expect(cli.words.hasPrefix(words), "\(entry): \(cli)")
+    }
+
     @Test("receiving stock: the same outcome and the same words on each face")
     func receiving() async throws {
         try await Self.withFaces { environment, auth, browser, client in
@@ -236,10 +286,8 @@ struct ParityTests {
                 if let lot = entry.lot { arguments += ["--lot", lot] }
                 if let expires = entry.expires { arguments += ["--expires", expires] }
                 arguments += ["--idempotency-key", "cli-\(index)"]
-                let run = try CFit.run(arguments, environment: environment)
-                let cli = Answer(
-                    outcome: run.status == expected.exit ? entry.outcome : "exit \(run.status)",
-                    words: run.status == 0 ? "" : Self.words(run.firstErrorLine))
+                let cli = Self.cliAnswer(
+                    try CFit.run(arguments, environment: environment), expected: expected, outcome: entry.outcome)
 
                 var body: [String: Any] = [
                     "sku": entry.sku, "quantity": Int(entry.quantity) ?? entry.quantity,
@@ -254,15 +302,7 @@ struct ParityTests {
                         .authorization: auth, .contentType: "application/json",
                         HTTPField.Name("Idempotency-Key")!: "api-\(index)",
                     ], body: ByteBuffer(string: json))
-                let problem =
-                    (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)))
-                    as? [String: Any]
-                let created = response.status == .created
-                let api = Answer(
-                    outcome: created || response.status == expected.http
-                        ? (created ? "ok" : entry.outcome)
-                        : "status \(response.status.code)",
-                    words: created ? "" : Self.words(problem?["detail"] as? String ?? String(buffer: response.body)))
+                let api = Self.apiAnswer(response, expected: expected, outcome: entry.outcome)
 
                 let form = try await browser.get("/stock?q=NW-CL-AD2-II-R-C-BE")
                 var fields = [
@@ -272,21 +312,11 @@ struct ParityTests {
                 if let lot = entry.lot { fields["lot"] = lot }
                 if let expires = entry.expires { fields["expires"] = expires }
                 let posted = try await browser.post("/stock/receive", fields)
-                let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
-                    Self.unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
-                }
-                let page = Answer(
-                    outcome: posted.status == .seeOther
-                        ? "ok"
-                        : posted.status == expected.http ? entry.outcome : "status \(posted.status.code)",
-                    words: error.map(Self.words) ?? "")
+                let page = Self.pageAnswer(posted, expected: expected, outcome: entry.outcome)
 
-                #expect(
-                    cli.outcome == entry.outcome && api.outcome == entry.outcome && page.outcome == entry.outcome,
-                    "\(entry): cli \(cli), api \(api), page \(page)")
-                #expect(cli.words == page.words, "\(entry): cli \(cli), page \(page)")
-                #expect(api.words == (entry.apiWords ?? cli.words), "\(entry): cli \(cli), api \(api)")
-                #expect(cli.words.hasPrefix(entry.words), "\(entry): \(cli)")
+                Self.expectSame(
+                    entry, outcome: entry.outcome, words: entry.words, apiWords: entry.apiWords, cli: cli, api: api,
+                    page: page)
             }
         }
     }
@@ -343,10 +373,8 @@ struct ParityTests {
                     "--quantity", entry.quantity, "--idempotency-key", "rx-cli-\(index)",
                 ]
                 if let day = entry.validUntil { arguments += ["--valid-until", day] }
-                let run = try CFit.run(arguments, environment: environment)
-                let cli = Answer(
-                    outcome: run.status == expected.exit ? entry.outcome : "exit \(run.status)",
-                    words: run.status == 0 ? "" : Self.words(run.firstErrorLine))
+                let cli = Self.cliAnswer(
+                    try CFit.run(arguments, environment: environment), expected: expected, outcome: entry.outcome)
 
                 var body: [String: Any] = [
                     "patient": patient("A"), "patient_name": "Ada Parity", "prescriber": "DR-PAR",
@@ -360,14 +388,7 @@ struct ParityTests {
                         .authorization: auth, .contentType: "application/json",
                         HTTPField.Name("Idempotency-Key")!: "rx-api-\(index)",
                     ], body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
-                let problem =
-                    (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)))
-                    as? [String: Any]
-                let created = response.status == .created
-                let api = Answer(
-                    outcome: created || response.status == expected.http
-                        ? (created ? "ok" : entry.outcome) : "status \(response.status.code)",
-                    words: created ? "" : Self.words(problem?["detail"] as? String ?? String(buffer: response.body)))
+                let api = Self.apiAnswer(response, expected: expected, outcome: entry.outcome)
 
                 let form = try await browser.get("/prescriptions/new")
                 var fields = [
@@ -377,20 +398,11 @@ struct ParityTests {
                 ]
                 if let day = entry.validUntil { fields["valid_until"] = day }
                 let posted = try await browser.post("/prescriptions/new", fields)
-                let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
-                    Self.unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
-                }
-                let page = Answer(
-                    outcome: posted.status == .seeOther
-                        ? "ok" : posted.status == expected.http ? entry.outcome : "status \(posted.status.code)",
-                    words: error.map(Self.words) ?? "")
+                let page = Self.pageAnswer(posted, expected: expected, outcome: entry.outcome)
 
-                #expect(
-                    cli.outcome == entry.outcome && api.outcome == entry.outcome && page.outcome == entry.outcome,
-                    "\(entry): cli \(cli), api \(api), page \(page)")
-                #expect(cli.words == page.words, "\(entry): cli \(cli), page \(page)")
-                #expect(api.words == (entry.apiWords ?? cli.words), "\(entry): cli \(cli), api \(api)")
-                #expect(cli.words.hasPrefix(entry.words), "\(entry): \(cli)")
+                Self.expectSame(
+                    entry, outcome: entry.outcome, words: entry.words, apiWords: entry.apiWords, cli: cli, api: api,
+                    page: page)
             }
         }
     }
