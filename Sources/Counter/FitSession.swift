@@ -24,6 +24,8 @@ public struct FitReport: Sendable {
     public let requestedClass: String
     /// The ankle-brachial pressure index, if given.
     public let abpi: ABPI?
+    /// What the shop's arterial-safety policy says of it (`nil` without an index).
+    public let arterial: ArterialPolicy.Verdict?
     /// Each leg's results.
     public let legs: [LegReport]
     /// Pair verdicts per line when both legs were given, in the order of the left leg's fits.
@@ -53,12 +55,16 @@ public struct FitSession: Sendable {
     public let abpi: ABPI?
     /// The class as the fitter gave it.
     public let requestedClass: String
+    /// The shop's arterial-safety policy (NICE's, the most conservative, unless the shop chose another).
+    public let policy: ArterialPolicy
 
     /// A session over `lines`.
     public init(
         lines: [(line: ProductLine, pressureClass: PressureClass)], style: Style, unit: LengthUnit, tolerance: Length,
-        lengthTolerance: Length = Length(micrometres: 0), abpi: ABPI?, requestedClass: String
+        lengthTolerance: Length = Length(micrometres: 0), abpi: ABPI?, requestedClass: String,
+        policy: ArterialPolicy = .shopDefault
     ) {
+        self.policy = policy
         self.lines = lines
         self.style = style
         self.unit = unit
@@ -75,12 +81,12 @@ public struct FitSession: Sendable {
             unit: unit)
     }
 
-    /// Fits `legs`; an ABPI below 0.5 is refused before anything is fitted, and a point a line
-    /// needs but that was not measured is bad input naming it (`cB`, or `left cB`).
+    /// Fits `legs`. An ABPI the policy refuses is refused before anything is fitted, with the
+    /// policy's words and source; one it allows only with a specialist's confirmation is fitted,
+    /// with those words as the first warning of each leg. A point a line needs but that was not
+    /// measured is bad input naming it (`cB`, or `left cB`).
     public func run(legs: [(side: Side?, leg: LegMeasurements)]) throws(CounterError) -> FitReport {
-        if let abpi, abpi.assessment == .contraindicated {
-            throw .refused("abpi", abpi.advice)
-        }
+        let arterial = try policy.check(abpi)
         var reports: [FitReport.LegReport] = []
         for (side, leg) in legs {
             var fits: [LineFit] = []
@@ -106,7 +112,7 @@ public struct FitSession: Sendable {
                 return ar != br ? ar < br : a.offset < b.offset
             }.map(\.element)
             var warnings = Plausibility.warnings(for: leg, unit: unit)
-            if let abpi, abpi.assessment == .specialistAdvice { warnings.insert(abpi.advice, at: 0) }
+            if case .confirm(let words) = arterial { warnings.insert(words, at: 0) }
             reports.append(FitReport.LegReport(side: side, fits: ordered, warnings: warnings))
         }
         var pairs: [PairFit] = []
@@ -127,8 +133,20 @@ public struct FitSession: Sendable {
             lengthTolerance: lengthTolerance,
             requestedClass: requestedClass,
             abpi: abpi,
+            arterial: arterial,
             legs: reports,
             pairs: pairs
         )
+    }
+}
+
+extension ArterialPolicy {
+    /// What the policy says of `abpi`, refusing (field `abpi`, the policy's words) what it refuses:
+    /// the first thing a fitting checks, before anything is measured.
+    public func check(_ abpi: ABPI?) throws(CounterError) -> Verdict? {
+        guard let abpi else { return nil }
+        let verdict = judge(abpi)
+        if case .refuse(let words) = verdict { throw .refused("abpi", words) }
+        return verdict
     }
 }

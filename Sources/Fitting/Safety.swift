@@ -1,24 +1,14 @@
-/// The ankle-brachial pressure index and what it means for compression (NHS/NICE guidance).
-///
-/// Arterial disease is the key contraindication: below 0.5 compression must not be applied.
+/// The ankle-brachial pressure index: the ratio of the ankle's systolic pressure to the arm's, the
+/// measure of arterial disease that decides whether a leg may be compressed. What it means is the
+/// shop's arterial-safety policy's to say (``ArterialPolicy``).
 ///
 /// ```swift
 /// let abpi = try ABPI.parse("0.72")
-/// abpi.assessment   // .specialistAdvice
+/// ArterialPolicy.nice.judge(abpi)   // .refuse("ABPI 0.72 is below 0.8: …")
 /// ```
 public struct ABPI: Hashable, Sendable, CustomStringConvertible {
     /// The index in hundredths (0.72 is 72), held exactly so that 0.5 and 0.8 are exact bounds.
     public let hundredths: Int64
-
-    /// What the index says about compressing this leg.
-    public enum Assessment: String, Hashable, Sendable {
-        /// Below 0.5: compression is contraindicated.
-        case contraindicated
-        /// 0.5–0.79 or above 1.3: seek specialist advice before compressing.
-        case specialistAdvice = "specialist-advice"
-        /// 0.8–1.3: compression is safe as far as the ABPI tells.
-        case safe
-    }
 
     /// Why text is not an ABPI.
     public enum ParseError: Error, Hashable, Sendable {
@@ -42,30 +32,110 @@ public struct ABPI: Hashable, Sendable, CustomStringConvertible {
         self.hundredths = hundredths
     }
 
-    /// What the index means for compression.
-    public var assessment: Assessment {
-        if hundredths < 50 { return .contraindicated }
-        if hundredths < 80 || hundredths > 130 { return .specialistAdvice }
-        return .safe
-    }
-
-    /// The guidance in plain words.
-    public var advice: String {
-        switch assessment {
-        case .contraindicated:
-            "ABPI \(self) is below 0.5: compression is contraindicated (arterial disease); refer to a specialist"
-        case .specialistAdvice where hundredths < 80:
-            "ABPI \(self) is between 0.5 and 0.79: seek specialist advice before compression"
-        case .specialistAdvice:
-            "ABPI \(self) is above 1.3 (arteries may be incompressible): seek specialist advice before compression"
-        case .safe:
-            "ABPI \(self) is within 0.8–1.3: compression is safe as far as the ABPI tells"
-        }
-    }
-
     /// `"0.72"`.
     public var description: String {
         ScaledDecimal.format(hundredths, scale: 100, minFractionDigits: 1, maxFractionDigits: 2)
+    }
+}
+
+/// Which guidance decides what an ABPI allows. Guidance differs by country, so it is the shop's
+/// choice; the default is the most conservative one, NICE's.
+///
+/// | policy | refuse (refer) | only with a specialist's confirmation | compress |
+/// |---|---|---|---|
+/// | `nice` — NICE CKS, compression stockings | below 0.8, above 1.3 | — | 0.8–1.3 |
+/// | `formulary` — NHS formularies (e.g. Devon) | below 0.5 | 0.5–0.79, 1.4 and above | 0.8–1.39 |
+/// | `s2k` — German S2k guideline (medical compression therapy) | below 0.5 | 0.5–0.8, at a reduced pressure of about 30 mmHg at most, under supervision | above 0.8 |
+///
+/// ```swift
+/// ArterialPolicy.nice.judge(try ABPI.parse("0.7"))        // .refuse(…)
+/// ArterialPolicy.formulary.judge(try ABPI.parse("0.7"))   // .confirm(…)
+/// ```
+public enum ArterialPolicy: String, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// NICE CKS (UK): below 0.8 do not prescribe stockings and refer; above 1.3 avoid and refer.
+    case nice
+    /// NHS formularies (e.g. Devon): below 0.5 do not compress; 0.5–0.79 and from 1.4 only with
+    /// specialist advice.
+    case formulary
+    /// The German S2k guideline: below 0.5 an absolute contraindication; 0.5–0.8 relative (reduced
+    /// pressure, about 30 mmHg, under supervision).
+    case s2k
+
+    /// The policy's name and its source, as every verdict quotes them.
+    public var source: String {
+        switch self {
+        case .nice: "policy nice: NICE CKS, compression stockings"
+        case .formulary: "policy formulary: NHS formularies (e.g. Devon)"
+        case .s2k: "policy s2k: German S2k guideline, medical compression therapy"
+        }
+    }
+
+    /// `nice`, `formulary` or `s2k`.
+    public var description: String { rawValue }
+
+    /// The policy a shop has until it chooses another: the most conservative.
+    public static let shopDefault = ArterialPolicy.nice
+
+    /// What an ABPI allows under this policy.
+    public enum Verdict: Hashable, Sendable {
+        /// Compression is safe as far as the ABPI tells.
+        case compress(String)
+        /// Compression only with a specialist's confirmation recorded (and, where the policy says
+        /// so, at a reduced pressure).
+        case confirm(String)
+        /// Do not compress: refer.
+        case refuse(String)
+
+        /// The verdict in words, naming the policy and its source.
+        public var words: String {
+            switch self {
+            case .compress(let words), .confirm(let words), .refuse(let words): words
+            }
+        }
+    }
+
+    /// What `abpi` allows under this policy, in words that name the policy and its source.
+    public func judge(_ abpi: ABPI) -> Verdict {
+        let value = abpi.hundredths
+        switch self {
+        case .nice:
+            if value < 80 {
+                return .refuse(
+                    "ABPI \(abpi) is below 0.8: do not compress; refer for a vascular assessment (\(source))")
+            }
+            if value > 130 {
+                return .refuse(
+                    "ABPI \(abpi) is above 1.3: the arteries may be incompressible; avoid compression and refer (\(source))"
+                )
+            }
+            return .compress("ABPI \(abpi) is within 0.8–1.3: compression is safe as far as the ABPI tells (\(source))")
+        case .formulary:
+            if value < 50 {
+                return .refuse("ABPI \(abpi) is below 0.5: do not compress (arterial disease); refer (\(source))")
+            }
+            if value < 80 {
+                return .confirm(
+                    "ABPI \(abpi) is between 0.5 and 0.79: compression only with a specialist's confirmation (\(source))"
+                )
+            }
+            if value >= 140 {
+                return .confirm(
+                    "ABPI \(abpi) is 1.4 or above: compression only with a specialist's confirmation (\(source))")
+            }
+            return .compress(
+                "ABPI \(abpi) is within 0.8–1.39: compression is safe as far as the ABPI tells (\(source))")
+        case .s2k:
+            if value < 50 {
+                return .refuse(
+                    "ABPI \(abpi) is below 0.5: compression is contraindicated (absolute); refer (\(source))")
+            }
+            if value <= 80 {
+                return .confirm(
+                    "ABPI \(abpi) is between 0.5 and 0.8: only a reduced pressure of about 30 mmHg at most, under supervision, with a specialist's confirmation (\(source))"
+                )
+            }
+            return .compress("ABPI \(abpi) is above 0.8: compression is safe as far as the ABPI tells (\(source))")
+        }
     }
 }
 

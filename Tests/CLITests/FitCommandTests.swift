@@ -183,20 +183,24 @@ struct FitCommandTests {
         #expect(missing.firstErrorLine.contains("'/nonexistent/x.json'"))
     }
 
-    @Test("an ABPI below 0.5 refuses compression with the refusal status; 0.6 warns")
+    /// NICE CKS: below 0.8 do not prescribe stockings and refer — the shop's default policy.
+    @Test("under the default policy (NICE) an ABPI of 0.7 refuses with the policy's words; 1.0 fits and says so")
     func abpi() throws {
         let base = [
             "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2", "--cB", "22",
-            "--cC", "36.5", "--cD", "34", "--lD", "41", "--json",
+            "--cC", "36.5", "--cD", "34", "--lD", "41",
         ]
-        let refused = try CFit.run(base + ["--abpi", "0.45"])
-        #expect(refused.status == 1)
-        #expect(refused.stdout.isEmpty)
-        #expect(refused.firstErrorLine.contains("abpi: ABPI 0.45 is below 0.5"))
-        let warned = try CFit.run(base + ["--abpi", "0.6"])
-        #expect(warned.status == 0)
-        let object = try #require(CFit.json(warned) as? [String: Any])
-        #expect((object["warnings"] as? [String])?.first?.contains("specialist advice") == true)
+        for index in ["0.45", "0.7", "1.35"] {
+            let refused = try CFit.run(base + ["--json", "--abpi", index])
+            #expect(refused.status == 1)
+            #expect(refused.stdout.isEmpty)
+            #expect(refused.firstErrorLine.hasPrefix("error: --abpi: ABPI \(index) is "))
+            #expect(refused.firstErrorLine.contains("(policy nice: NICE CKS, compression stockings)"))
+        }
+        #expect(try CFit.run(base + ["--abpi", "0.7"]).firstErrorLine.contains("is below 0.8: do not compress"))
+        let safe = try CFit.run(base + ["--abpi", "1.0"])
+        #expect(safe.status == 0)
+        #expect(safe.stdout.contains("ABPI 1.0 is within 0.8–1.3: compression is safe as far as the ABPI tells"))
     }
 
     @Test("both legs give each leg's result and a pair verdict")

@@ -53,6 +53,10 @@ struct ParityTests {
         Case(
             name: "an ABPI that is not a number", abpi: "high", outcome: "bad-input", words: "abpi: expected an index"),
         Case(name: "an ABPI that forbids compression", abpi: "0.4", outcome: "refused", words: "abpi: ABPI 0.4"),
+        // NICE CKS, the shop's default policy: below 0.8 do not prescribe stockings; refer.
+        Case(
+            name: "an ABPI of 0.7 under the default policy (NICE)", abpi: "0.7", outcome: "refused",
+            words: "abpi: ABPI 0.7 is below 0.8: do not compress; refer for a vascular assessment (policy nice"),
     ]
 
     /// What one face answered: the outcome and the words after the field's name.

@@ -1,4 +1,5 @@
 import Fitting
+import PropertyBased
 import Testing
 
 @Suite("Both legs, ABPI and plausibility")
@@ -53,14 +54,60 @@ struct PairAndSafetyTests {
         #expect(pair.verdict == .madeToMeasure(sides: [.right]))
     }
 
+    /// NICE CKS (compression stockings): below 0.8 do not prescribe and refer; above 1.3 avoid and refer.
     @Test(
-        "ABPI bands follow NICE guidance with exact bounds",
+        "NICE CKS: refuse below 0.8 and above 1.3, compress within 0.8–1.3 (exact bounds)",
         arguments: [
-            ("0.49", ABPI.Assessment.contraindicated), ("0.5", .specialistAdvice), ("0.79", .specialistAdvice),
-            ("0.8", .safe), ("1.3", .safe), ("1.31", .specialistAdvice),
+            ("0.49", "refuse"), ("0.5", "refuse"), ("0.79", "refuse"), ("0.8", "compress"), ("1.3", "compress"),
+            ("1.31", "refuse"),
         ])
-    func abpi(text: String, expected: ABPI.Assessment) throws {
-        #expect(try ABPI.parse(text).assessment == expected)
+    func nice(text: String, expected: String) throws {
+        #expect(Self.kind(ArterialPolicy.nice.judge(try ABPI.parse(text))) == expected)
+    }
+
+    /// NHS formularies (e.g. Devon): below 0.5 do not compress; 0.5–0.79 and from 1.4 only with
+    /// specialist advice; 0.8–1.39 safe.
+    @Test(
+        "NHS formulary: refuse below 0.5, confirm 0.5–0.79 and from 1.4, compress 0.8–1.39",
+        arguments: [
+            ("0.49", "refuse"), ("0.5", "confirm"), ("0.79", "confirm"), ("0.8", "compress"),
+            ("1.39", "compress"), ("1.4", "confirm"),
+        ])
+    func formulary(text: String, expected: String) throws {
+        #expect(Self.kind(ArterialPolicy.formulary.judge(try ABPI.parse(text))) == expected)
+    }
+
+    /// German S2k guideline: ABPI below 0.5 an absolute contraindication; 0.5–0.8 relative (reduced
+    /// pressure of about 30 mmHg, under supervision).
+    @Test(
+        "S2k guideline: refuse below 0.5, confirm 0.5–0.8 at a reduced pressure, compress above 0.8",
+        arguments: [
+            ("0.49", "refuse"), ("0.5", "confirm"), ("0.8", "confirm"), ("0.81", "compress"), ("2.0", "compress"),
+        ])
+    func s2k(text: String, expected: String) throws {
+        #expect(Self.kind(ArterialPolicy.s2k.judge(try ABPI.parse(text))) == expected)
+    }
+
+    @Test("every verdict names its policy and source; the shop's default is NICE's, the most conservative")
+    func verdictsNameTheirSource() async throws {
+        #expect(ArterialPolicy.shopDefault == .nice)
+        await propertyCheck(input: Gen.int(in: 1...300), Gen.element(of: ArterialPolicy.allCases).map { $0! }) {
+            hundredths, policy in
+            let abpi = ABPI(hundredths: Int64(hundredths))
+            let verdict = policy.judge(abpi)
+            #expect(verdict.words.hasPrefix("ABPI \(abpi) ") && verdict.words.contains("(\(policy.source))"))
+            // No policy compresses below 0.5; NICE refuses wherever any policy refuses.
+            if hundredths < 50 { #expect(Self.kind(verdict) == "refuse") }
+            if Self.kind(verdict) == "refuse" { #expect(Self.kind(ArterialPolicy.nice.judge(abpi)) == "refuse") }
+        }
+    }
+
+    static func kind(_ verdict: ArterialPolicy.Verdict) -> String {
+        switch verdict {
+        case .compress: "compress"
+        case .confirm: "confirm"
+        case .refuse: "refuse"
+        }
     }
 
     @Test("implausible legs are warned about, plausible ones are not")

@@ -64,8 +64,10 @@ enum FitViews {
     ) -> HTML {
         let unit = report.unit
         var sections: [HTML] = []
-        if let abpi = report.abpi {
-            sections.append("<p>ABPI \(abpi.description)</p>")
+        // What the shop's arterial-safety policy says of the ABPI (a confirmation it asks for is
+        // also each leg's first warning).
+        if case .compress(let words) = report.arterial {
+            sections.append("<p>\(words)</p>")
         }
         for leg in report.legs {
             var items: [HTML] = []

@@ -102,9 +102,7 @@ struct Fit: ParsableCommand {
             var prompter = interactive ? Prompter() : nil
             // A contraindication stops the fitting before any measuring.
             let abpiValue = try resolveABPI(&prompter)
-            if let abpiValue, abpiValue.assessment == .contraindicated {
-                throw CLIError(status: .refused, message: "abpi: \(abpiValue.advice)")
-            }
+            _ = try ArterialPolicy.shopDefault.check(abpiValue)
             let chosenStyle = try resolveStyle(&prompter)
             let selected = try FitSession.lines(lines, only: line)
             let classText = try resolveClass(&prompter, lines: selected, style: chosenStyle)

@@ -17,7 +17,7 @@ enum FitTable {
             heading += ", length tolerance ±\(report.lengthTolerance.formatted(in: report.unit)) \(unit)"
         }
         out.append(heading)
-        if let abpi = report.abpi, abpi.assessment == .safe { out.append(abpi.advice) }
+        if case .compress(let words) = report.arterial { out.append(words) }
         for leg in report.legs {
             if let side = leg.side {
                 out.append("")
