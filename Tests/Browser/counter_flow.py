@@ -159,10 +159,12 @@ fit_form(both=True, unit="in", points=[
     ("right.cB", "8½"), ("right.cB1", "10"), ("right.cC", "15"), ("right.cD", "13 3/8"), ("right.lD", "16")])
 expect(shows("Left leg") and shows("Right leg"), "a result for each leg")
 driver.save_screenshot(shots + "/fit-both-legs.png")
-# A refusal: an ABPI below 0.5 forbids compression; the form stays filled in.
-fit_form(abpi="0.4", points=[("cB", "22"), ("cB1", "28"), ("cC", "36"), ("cD", "34"), ("lD", "41")])
-expect(shows("ABPI 0.4"), "the ABPI refusal")
-expect(driver.find_element(By.NAME, "abpi").get_attribute("value") == "0.4", "the ABPI kept in the form")
+# A refusal: under the shop's default arterial policy (NICE CKS) an ABPI below 0.8 forbids
+# stockings; the refusal names the policy and its source, and the form stays filled in.
+fit_form(abpi="0.7", points=[("cB", "22"), ("cB1", "28"), ("cC", "36"), ("cD", "34"), ("lD", "41")])
+expect(shows("ABPI 0.7 is below 0.8"), "the ABPI refusal")
+expect(shows("policy nice: NICE CKS"), "the refusal naming its policy and source")
+expect(driver.find_element(By.NAME, "abpi").get_attribute("value") == "0.7", "the ABPI kept in the form")
 driver.save_screenshot(shots + "/fit-refused.png")
 # An empty list: no line offers this style in this class.
 fit_form(style="AT", pressure_class="4", points=[("cB", "22"), ("cC", "36"), ("cD", "34")])
