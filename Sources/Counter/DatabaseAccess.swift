@@ -1,5 +1,5 @@
 import Inventory
-public import Postgres
+import Postgres
 
 /// Which database a face uses and how it gets there: the server a URL names (never started, never
 /// migrated here — the schema is checked with one read-only query), or the embedded default, the
@@ -24,7 +24,7 @@ public enum DatabaseAccess {
 
     /// A connection to a database whose schema is up to date: to `url` when given (throwing
     /// ``SchemaBehind`` when it needs migrating), else to the embedded default, migrated when behind.
-    public static func connect(url: String?) throws -> Connection {
+    static func connect(url: String?) throws -> Connection {
         let migrator = InventorySchema.migrator
         guard let url else {
             let server = LocalServer()

@@ -1,6 +1,6 @@
 public import Fitting
-public import Inventory
-public import Postgres
+import Inventory
+import Postgres
 
 /// One line's result on one leg: what the stock of a fitting is looked up by.
 public struct LegLine: Hashable, Sendable {
@@ -24,7 +24,7 @@ extension FitReport {
     /// let stock = try report.stock(on: connection, location: "shop")
     /// stock[LegLine(side: nil, line: "northwind-classic")]   // [ArticleStock]
     /// ```
-    public func stock(on connection: Connection, location: String) throws -> [LegLine: [ArticleStock]] {
+    func stock(on connection: Connection, location: String) throws -> [LegLine: [ArticleStock]] {
         let wanted = legs.flatMap { leg in
             leg.fits.filter { $0.outcome == .standard }.map { (LegLine(side: leg.side, line: $0.line.id), $0) }
         }

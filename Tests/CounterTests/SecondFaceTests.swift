@@ -1,10 +1,11 @@
-import Counter
 import Fitting
 import Foundation
 import Inventory
 import Postgres
 import PostgresTestSupport
 import Testing
+
+@testable import Counter
 
 /// Plays the part of a second face (a web counter, an HTTP API): it uses the same session, JSON
 /// contract, errors and connection policy as `cfit fit`, with none of the command line.
