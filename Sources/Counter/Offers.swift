@@ -36,6 +36,23 @@ extension FitSession {
                     "class", expected: "a class label (\(labels.joined(separator: "; ")))", found: "'\(classText)'")
             }
         }
+        // A class without its standard must never be resolved silently: when lines of different
+        // standards would read the same label as different pressures, say so and ask for the
+        // standard (compression.md §5; a UK class 2 is 18–24 mmHg, a RAL 2 23–32 mmHg).
+        if !classText.contains(":") {
+            var readings: [PressureStandard: PressureClass] = [:]
+            for (_, parsed) in offers where readings[parsed.standard] == nil { readings[parsed.standard] = parsed }
+            let distinct = Set(readings.values.map { [$0.lowerTenths, $0.upperTenths ?? -1] })
+            if distinct.count > 1 {
+                let ordered = readings.values.sorted { $0.standard.rawValue < $1.standard.rawValue }
+                let named = ordered.map { "\($0.standard.rawValue) \($0.label) is \($0.rangeText)" }
+                throw .badInput(
+                    "class",
+                    expected:
+                        "the class with its standard (\(ordered.map(\.code).joined(separator: " or "))), since \(named.joined(separator: " and "))",
+                    found: "'\(classText)'")
+            }
+        }
         if offers.isEmpty, onlyLine, let only = lines.first {
             throw .badInput(
                 "line",

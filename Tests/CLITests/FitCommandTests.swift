@@ -203,6 +203,36 @@ struct FitCommandTests {
         #expect(safe.stdout.contains("ABPI 1.0 is within 0.8–1.3: compression is safe as far as the ABPI tells"))
     }
 
+    /// compression.md §5: a class without its standard is ambiguous (a UK class 2 is 18–24 mmHg, a RAL
+    /// 2 is 23–32) and must never be resolved silently.
+    @Test(
+        "a bare class read differently by a RAL and a BS line is refused naming both ranges; with its standard it fits")
+    func classWithoutItsStandard() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfit-bs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ral = try String(contentsOfFile: "\(CFit.root)/Seeds/northwind.json", encoding: .utf8)
+        let bs = ral.replacingOccurrences(of: "\"standard\": \"RAL\"", with: "\"standard\": \"BS\"")
+            .replacingOccurrences(of: "\"id\": \"northwind-", with: "\"id\": \"uk-northwind-")
+        let bsFile = folder.appendingPathComponent("uk.json").path
+        try bs.write(toFile: bsFile, atomically: true, encoding: .utf8)
+        let base = [
+            "fit", "--catalog", "\(CFit.root)/Seeds/northwind.json", "--catalog", bsFile, "--style", "AD", "--cB", "22",
+            "--cC", "36.5", "--cD", "34", "--lD", "41",
+        ]
+        let bare = try CFit.run(base + ["--class", "2"])
+        #expect(bare.status == 64)
+        #expect(bare.stdout.isEmpty)
+        #expect(
+            bare.firstErrorLine
+                == "error: --class: expected the class with its standard (BS:2 or RAL:2), since BS 2 is 18–24 mmHg and RAL 2 is 23–32 mmHg, found '2'"
+        )
+        let named = try CFit.run(base + ["--class", "RAL:2", "--json"])
+        #expect(named.status == 0)
+        let results = try #require(CFit.json(named) as? [[String: Any]])
+        #expect(!results.isEmpty && results.allSatisfy { ($0["line"] as? String)?.hasPrefix("northwind-") == true })
+    }
+
     @Test("both legs give each leg's result and a pair verdict")
     func bothLegs() throws {
         let result = try CFit.run([
