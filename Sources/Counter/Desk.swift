@@ -39,7 +39,7 @@ public struct Desk: Sendable {
 ///
 /// ```swift
 /// let pool = DeskPool(url: url, location: "shop", maximum: 4)
-/// let balances = try await pool.withDesk { try $0.balances(sku: nil, location: nil) }
+/// let balances = try pool.withDesk { try $0.balances(sku: nil, location: nil) }
 /// ```
 public final class DeskPool: Sendable {
     private let pool: ConnectionPool
@@ -60,14 +60,6 @@ public final class DeskPool: Sendable {
         self.init(
             url: ConnectionString.replacingCredentials(in: url, user: login, password: password),
             location: location, maximum: maximum, logger: logger)
-    }
-
-    /// Lends a desk to `body`, waiting off the caller's thread for a connection.
-    public func withDesk<T: Sendable>(_ body: @Sendable @escaping (Desk) throws -> T) async throws -> T {
-        let location = location
-        return try await pool.withConnection { connection in
-            try body(Desk(connection: connection, location: location))
-        }
     }
 
     /// Lends a desk to `body` on the calling thread.

@@ -40,7 +40,7 @@ public protocol BlockingWork: Sendable {
 ///
 /// ```swift
 /// let staff = StaffSignIn(url: url, location: "shop", work: pool, logger: logger)
-/// let role = try await staff.signIn(login: "dana", password: typed, from: "10.0.0.7")
+/// let role = try await staff.signIn(login: "dana", password: typed, from: "127.0.0.1")
 /// let balances = try await staff.withDesk("dana") { try $0.balances(sku: nil, location: nil) }
 /// ```
 public final class StaffSignIn: Sendable {

@@ -84,13 +84,6 @@ enum Web {
             status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html.markup)))
     }
 
-    /// The day `text` names (`YYYY-MM-DD`, as a date input and the API send it); `nil` when
-    /// empty or missing; otherwise a refusal naming `field`.
-    static func day(_ text: String?, field: String) throws -> CalendarDay? {
-        guard let text, !text.isEmpty else { return nil }
-        return try Input.day(text, field: field)
-    }
-
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }
