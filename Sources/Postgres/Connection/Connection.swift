@@ -256,10 +256,14 @@ public final class Connection: @unchecked Sendable {
                 while let extra = PQgetResult(handle) { PQclear(extra) }
             }
             drainPipeline(handle)
-            if let failure { throw failure }
+            // A connection lost mid-pipeline comes back as a failed statement too (libpq's "server
+            // closed the connection unexpectedly", no SQLSTATE): the loss is what happened.
             if PQstatus(handle) != CONNECTION_OK {
-                throw PostgresError(.connectionLost, "the database connection was lost during the operation")
+                throw PostgresError(
+                    .connectionLost,
+                    "the database connection was lost during the operation: \(Self.trimmed(PQerrorMessage(handle)))")
             }
+            if let failure { throw failure }
             return results
         }
     }
