@@ -2,8 +2,9 @@ public import Fitting
 public import Inventory
 
 /// The JSON of a fitting — `cfit fit --json`, and any other face's — exactly in the shape of the
-/// catalog format's §4, with a few added fields (`name`, `manufacturer`, `unit`, `warnings`,
-/// `articles`, and `side` for per-leg entry).
+/// catalog format's §4, with a few added fields (`name`, `manufacturer`, `unit`, `warnings`, `confirm`
+/// (what a fitter must confirm: a size that fits only by a tolerance), `articles`, and `side`
+/// for per-leg entry).
 ///
 /// ```swift
 /// let json = FitJSON.render(report, single: true)   // one object, as `--line` gives
@@ -102,6 +103,7 @@ public enum FitJSON {
                 )
             ),
             ("warnings", .array(leg.warnings.map(JSONValue.string))),
+            ("confirm", .array(fit.toleranceNotes.map(JSONValue.string))),
         ]
         return .object(members)
     }

@@ -178,6 +178,11 @@ extension FitJSON {
                 if offset > 0 { comma() }
                 string(warning)
             }
+            raw("],\"confirm\":[")
+            for (offset, note) in fit.toleranceNotes.enumerated() {
+                if offset > 0 { comma() }
+                string(note)
+            }
             raw("]")
             if let articles = stock[LegLine(side: leg.side, line: fit.line.id)] {
                 raw(",\"articles\":[")

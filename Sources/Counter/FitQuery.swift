@@ -1,6 +1,6 @@
 public import Fitting
 
-/// A fitting asked for by another system: style, class, unit, ABPI and the legs' measurements,
+/// A fitting asked for by another system: style, class, unit, ABPI, tolerances and the legs' measurements,
 /// read from a JSON body as written — a measurement is a string as typed (`"36,5"`, `"13 1/2"`) or
 /// a JSON number taken from its text, never through a binary floating point.
 ///
@@ -17,6 +17,8 @@ public struct FitQuery: Sendable {
     public let unit: LengthUnit
     /// The ankle-brachial pressure index, when given.
     public let abpi: ABPI?
+    /// How far ranges are widened (none unless asked for; the ankle only apart).
+    public let tolerances: FitTolerances
     /// Each leg's points as typed: `leg`, or `left` and `right` (left first).
     public let legs: [(side: Side?, values: [(point: String, text: String)])]
 
@@ -28,6 +30,14 @@ public struct FitQuery: Sendable {
         RequestField(
             "legs", required: true, "{\"leg\": {\"cB\": 22, …}} or {\"left\": {…}, \"right\": {…}}", .object),
         RequestField("abpi", required: false, "ankle-brachial pressure index", .text),
+        RequestField(
+            "tolerance", required: false, "widen every circumference range but the ankle's, in unit (0 to 10 cm)",
+            .text),
+        RequestField(
+            "ankle_tolerance", required: false,
+            "widen the ankle's (cB) ranges, in unit (0 to 10 cm); each size it admits is marked to confirm", .text),
+        RequestField(
+            "length_tolerance", required: false, "widen every length variant's range, in unit (0 to 10 cm)", .text),
     ]
 
     /// Reads `{"style", "class", "unit"?, "abpi"?, "legs": {"leg"|"left"|"right": {POINT: value}}}`,
@@ -47,7 +57,7 @@ public struct FitQuery: Sendable {
             switch value {
             case .null: return nil
             case .string(let text): return try Input.withoutNUL(text, field: name)
-            case .number(let text) where name == "abpi": return text
+            case .number(let text) where name == "abpi" || name.hasSuffix("tolerance"): return text
             default: throw .badInput(name, expected: "a string", found: value.kindDescription)
             }
         }
@@ -57,6 +67,9 @@ public struct FitQuery: Sendable {
         }
         let unit = try Input.unit(try text("unit"))
         let abpi = try Input.abpi(try text("abpi"))
+        let tolerances = try FitTolerances(
+            tolerance: try text("tolerance"), ankle: try text("ankle_tolerance"), length: try text("length_tolerance"),
+            unit: unit)
         guard case .object(let legsObject)? = members.last(where: { $0.key == "legs" })?.value, !legsObject.isEmpty
         else {
             throw .badInput("legs", expected: "an object: leg, or left and right", found: "none")
@@ -100,6 +113,7 @@ public struct FitQuery: Sendable {
         self.classText = classText
         self.unit = unit
         self.abpi = abpi
+        self.tolerances = tolerances
         self.legs = entered
     }
 
@@ -113,7 +127,7 @@ public struct FitQuery: Sendable {
                 var read: [(side: Side?, leg: LegMeasurements)] = []
                 for leg in legs { read.append((leg.side, try Input.leg(leg.values, unit: unit, side: leg.side))) }
                 return read
-            }, lines: lines, style: style, classText: classText, unit: unit, abpi: abpi)
+            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, abpi: abpi)
         var out: [UInt8] = []
         FitJSON.write(report, single: false, stock: stock, into: &out)
         return out

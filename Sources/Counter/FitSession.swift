@@ -16,8 +16,10 @@ public struct FitReport: Sendable {
     public let style: Style
     /// The unit the measurements were given in.
     public let unit: LengthUnit
-    /// How far every size range was widened.
+    /// How far every size range but the ankle's was widened.
     public let tolerance: Length
+    /// How far the ankle's (cB) ranges were widened: only when asked for apart.
+    public let ankleTolerance: Length
     /// How far every length range was widened.
     public let lengthTolerance: Length
     /// The class as the fitter gave it.
@@ -47,8 +49,11 @@ public struct FitSession: Sendable {
     public let style: Style
     /// The unit of the measurements.
     public let unit: LengthUnit
-    /// How far to widen every size range (circumferences, spec §3.2).
+    /// How far to widen every size range (circumferences, spec §3.2) but the ankle's.
     public let tolerance: Length
+    /// How far to widen the ankle's (cB) ranges: never implied by `tolerance`, since the ankle is
+    /// where a class's pressure is defined (issue 20; compression.md §4).
+    public let ankleTolerance: Length
     /// How far to widen every length variant's range (0 is the spec's rule).
     public let lengthTolerance: Length
     /// The ankle-brachial pressure index, if measured.
@@ -61,10 +66,11 @@ public struct FitSession: Sendable {
     /// A session over `lines`.
     public init(
         lines: [(line: ProductLine, pressureClass: PressureClass)], style: Style, unit: LengthUnit, tolerance: Length,
-        lengthTolerance: Length = Length(micrometres: 0), abpi: ABPI?, requestedClass: String,
-        policy: ArterialPolicy = .shopDefault
+        ankleTolerance: Length = Length(micrometres: 0), lengthTolerance: Length = Length(micrometres: 0),
+        abpi: ABPI?, requestedClass: String, policy: ArterialPolicy = .shopDefault
     ) {
         self.policy = policy
+        self.ankleTolerance = ankleTolerance
         self.lines = lines
         self.style = style
         self.unit = unit
@@ -77,8 +83,8 @@ public struct FitSession: Sendable {
     /// What the engine is asked for a line of `pressureClass`.
     private func request(_ pressureClass: PressureClass) -> FitRequest {
         FitRequest(
-            style: style, pressureClass: pressureClass, tolerance: tolerance, lengthTolerance: lengthTolerance,
-            unit: unit)
+            style: style, pressureClass: pressureClass, tolerance: tolerance, ankleTolerance: ankleTolerance,
+            lengthTolerance: lengthTolerance, unit: unit)
     }
 
     /// Fits `legs`. An ABPI the policy refuses is refused before anything is fitted, with the
@@ -112,6 +118,11 @@ public struct FitSession: Sendable {
                 return ar != br ? ar < br : a.offset < b.offset
             }.map(\.element)
             var warnings = Plausibility.warnings(for: leg, unit: unit)
+            if ankleTolerance.micrometres > 0 {
+                warnings.insert(
+                    "the ankle (cB) ranges are widened by \(ankleTolerance.formatted(in: unit)) \(unit.rawValue): the ankle is where the class's pressure is defined, so each size that fits only by it is marked for you to confirm",
+                    at: 0)
+            }
             if case .confirm(let words) = arterial { warnings.insert(words, at: 0) }
             reports.append(FitReport.LegReport(side: side, fits: ordered, warnings: warnings))
         }
@@ -130,6 +141,7 @@ public struct FitSession: Sendable {
             style: style,
             unit: unit,
             tolerance: tolerance,
+            ankleTolerance: ankleTolerance,
             lengthTolerance: lengthTolerance,
             requestedClass: requestedClass,
             abpi: abpi,

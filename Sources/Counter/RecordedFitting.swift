@@ -15,8 +15,8 @@ public struct RecordedFitting: Sendable {
     public let pressureClass: String
     /// `{"leg": {"cB": 22, …}}`, or `left`/`right`: each point exactly as measured, in the unit.
     public let measurementsJSON: String
-    /// `{"version": 1, "unit": "cm", "tolerance": 0, "length_tolerance": 0, "legs": [{"side": …,
-    /// "lines": [{line, class, outcome, size, length}]}]}` (the tolerances in the unit, so a
+    /// `{"version": 1, "unit": "cm", "tolerance": 0, "ankle_tolerance": 0, "length_tolerance": 0,
+    /// "legs": [{"side": …, "lines": [{line, class, outcome, size, length, confirm}]}]}` (the tolerances in the unit, so a
     /// reader knows how forgiving the fit was).
     public let resultJSON: String
 
@@ -37,6 +37,7 @@ public struct RecordedFitting: Sendable {
             ("version", .integer(1)),
             ("unit", .string(report.unit.rawValue)),
             ("tolerance", .number(report.tolerance.formatted(in: report.unit))),
+            ("ankle_tolerance", .number(report.ankleTolerance.formatted(in: report.unit))),
             ("length_tolerance", .number(report.lengthTolerance.formatted(in: report.unit))),
             (
                 "legs",
@@ -57,6 +58,7 @@ public struct RecordedFitting: Sendable {
                                             ),
                                             ("size", fit.size.map(JSONValue.string) ?? .null),
                                             ("length", fit.length.map(JSONValue.string) ?? .null),
+                                            ("confirm", .array(fit.toleranceNotes.map(JSONValue.string))),
                                         ])
                                     })
                             ),

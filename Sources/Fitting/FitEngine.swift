@@ -4,8 +4,14 @@ public struct FitRequest: Hashable, Sendable {
     public var style: Style
     /// The class prescribed; only lines of this class's standard and label are fitted.
     public var pressureClass: PressureClass
-    /// How far each size's circumference ranges are widened on both sides (spec §3.2; default 0).
+    /// How far each size's circumference ranges are widened on both sides (spec §3.2; default 0),
+    /// except the ankle's: cB is where a class's pressure is defined, so a garment too small there
+    /// over-compresses and one too large under-treats (compression.md §4). The ankle is widened
+    /// only by ``ankleTolerance``, asked for apart.
     public var tolerance: Length
+    /// How far each size's cB range is widened on both sides (default 0): never implied by
+    /// ``tolerance``, and every size that fits only thanks to it is flagged for the fitter to confirm.
+    public var ankleTolerance: Length
     /// How far each length variant's range is widened on both sides (default 0, which is spec
     /// §3.3 exactly: the catalog format widens circumferences only, so a fitter widens lengths
     /// on purpose and apart).
@@ -13,15 +19,18 @@ public struct FitRequest: Hashable, Sendable {
     /// The unit reasons are written in.
     public var unit: LengthUnit
 
-    /// A request for `style` in `pressureClass`, its size ranges widened by `tolerance` and its
-    /// length ranges by `lengthTolerance`, explained in `unit`.
+    /// A request for `style` in `pressureClass`, its size ranges but the ankle's widened by
+    /// `tolerance`, the ankle's by `ankleTolerance` and its length ranges by `lengthTolerance`,
+    /// explained in `unit`.
     public init(
         style: Style, pressureClass: PressureClass, tolerance: Length = Length(micrometres: 0),
-        lengthTolerance: Length = Length(micrometres: 0), unit: LengthUnit = .cm
+        ankleTolerance: Length = Length(micrometres: 0), lengthTolerance: Length = Length(micrometres: 0),
+        unit: LengthUnit = .cm
     ) {
         self.style = style
         self.pressureClass = pressureClass
         self.tolerance = tolerance
+        self.ankleTolerance = ankleTolerance
         self.lengthTolerance = lengthTolerance
         self.unit = unit
     }
@@ -70,14 +79,17 @@ public enum FitEngine {
             throw .missingPoint(point, line: line.id, style: style)
         }
         let circumferences = table.circumferences
-        let tolerance = request.tolerance.micrometres
+        let tolerance = Widening(
+            circumference: request.tolerance.micrometres, ankle: request.ankleTolerance.micrometres)
         let lengthTolerance = request.lengthTolerance.micrometres
 
         var candidates: [FitCandidate] = []
         for (index, size) in line.sizes.enumerated() {
-            if let margin = smallestMargin(leg, size: size, points: circumferences, tolerance: tolerance) {
+            if let (margin, widened) = smallestMargin(leg, size: size, points: circumferences, tolerance: tolerance) {
                 if candidates.isEmpty { candidates.reserveCapacity(line.sizes.count) }
-                candidates.append(FitCandidate(size: size.name, length: "", margin: margin, sizeIndex: index))
+                candidates.append(
+                    FitCandidate(
+                        size: size.name, length: "", margin: margin, onlyByTolerance: widened, sizeIndex: index))
             }
         }
         // Largest smallest margin first; the stable sort keeps smaller sizes first on a tie.
@@ -108,7 +120,8 @@ public enum FitEngine {
                         style: style, value: lengthValue, variant: chosenLength, tolerance: lengthTolerance)
                 ),
                 reasons: [],
-                comparedSize: size.name
+                comparedSize: size.name,
+                unit: request.unit
             )
         }
 
@@ -142,7 +155,8 @@ public enum FitEngine {
                 reports(leg, size: $0, points: circumferences, tolerance: tolerance, length: lengthReports)
             } ?? (lengthReports.map { [$0] } ?? []),
             reasons: reasons,
-            comparedSize: compared?.name
+            comparedSize: compared?.name,
+            unit: request.unit
         )
     }
 
@@ -152,20 +166,23 @@ public enum FitEngine {
         _ leg: LegMeasurements,
         size: ChartSize,
         points: [MeasurementPoint],
-        tolerance: Int64
-    ) -> Margin? {
+        tolerance: Widening
+    ) -> (Margin, widened: Bool)? {
         var smallest: Margin?
+        var widened = false
         for point in points {
             guard let range = size.rangeAt(point.index) else { return nil }
             let value = leg.micrometres(at: point.index)
-            guard value >= range.lower.micrometres - tolerance, value <= range.upper.micrometres + tolerance else {
-                return nil
-            }
+            let lower = range.lower.micrometres
+            let upper = range.upper.micrometres
+            let by = tolerance.at(point)
+            guard value >= lower - by, value <= upper + by else { return nil }
+            if value < lower || value > upper { widened = true }
             let margin = range.margin(of: Length(micrometres: value))
             if let current = smallest, current <= margin { continue }
             smallest = margin
         }
-        return smallest ?? Margin(numerator: 0, denominator: 1)
+        return (smallest ?? Margin(numerator: 0, denominator: 1), widened)
     }
 
     /// Among the variants whose range holds `value`, the one with the largest margin (earlier on a tie).
@@ -192,7 +209,7 @@ public enum FitEngine {
     /// The nearest size (spec §3.4): among the sizes whose cB range holds cB — else those whose cB
     /// range is closest to it; all sizes if cB is not charted — the one with the fewest required
     /// points out of range, the earlier on a tie.
-    static func nearestSize(_ leg: LegMeasurements, line: ProductLine, points: [MeasurementPoint], tolerance: Int64)
+    static func nearestSize(_ leg: LegMeasurements, line: ProductLine, points: [MeasurementPoint], tolerance: Widening)
         -> ChartSize?
     {
         // How far each size's cB range is from the ankle (0 when it holds it); the pool is the sizes
@@ -202,8 +219,8 @@ public enum FitEngine {
             guard let ankle else { return 0 }
             guard let range = size.range(for: .cB) else { return Int64.max }
             let widened = MeasureRange(
-                lower: Length(micrometres: range.lower.micrometres - tolerance),
-                upper: Length(micrometres: range.upper.micrometres + tolerance)
+                lower: Length(micrometres: range.lower.micrometres - tolerance.ankle),
+                upper: Length(micrometres: range.upper.micrometres + tolerance.ankle)
             )
             return widened.distance(to: ankle)
         }
@@ -214,7 +231,7 @@ public enum FitEngine {
             var outside = 0
             for point in points {
                 guard let range = size.range(for: point), let value = leg[point],
-                    range.contains(value, tolerance: tolerance)
+                    range.contains(value, tolerance: tolerance.at(point))
                 else {
                     outside += 1
                     continue
@@ -230,7 +247,7 @@ public enum FitEngine {
         _ leg: LegMeasurements,
         size: ChartSize,
         points: [MeasurementPoint],
-        tolerance: Int64,
+        tolerance: Widening,
         length: PointReport?
     ) -> [PointReport] {
         var reports: [PointReport] = []
@@ -246,7 +263,7 @@ public enum FitEngine {
                     point: point,
                     value: value,
                     range: range,
-                    inside: range.contains(value, tolerance: tolerance),
+                    inside: range.contains(value, tolerance: tolerance.at(point)),
                     margin: range.margin(of: value)
                 )
             )
@@ -272,14 +289,14 @@ public enum FitEngine {
         _ leg: LegMeasurements,
         size: ChartSize,
         points: [MeasurementPoint],
-        tolerance: Int64,
+        tolerance: Widening,
         unit: LengthUnit
     ) -> [MadeToMeasureReason] {
         var reasons: [MadeToMeasureReason] = []
         for point in points {
             guard let value = leg[point] else { continue }
             let range = size.range(for: point)
-            if let range, range.contains(value, tolerance: tolerance) { continue }
+            if let range, range.contains(value, tolerance: tolerance.at(point)) { continue }
             reasons.append(
                 MadeToMeasureReason(point: point, value: value, size: size.name, length: nil, range: range, unit: unit)
             )
@@ -298,5 +315,19 @@ public enum FitEngine {
             range: variant.range,
             unit: unit
         )
+    }
+}
+
+/// How far a size's ranges are widened, point by point: the ankle (cB) by its own tolerance only.
+struct Widening: Hashable, Sendable {
+    /// Every circumference point's widening but the ankle's, in micrometres.
+    let circumference: Int64
+    /// The ankle's (cB) widening, in micrometres.
+    let ankle: Int64
+
+    /// The widening at `point`.
+    @inline(__always)
+    func at(_ point: MeasurementPoint) -> Int64 {
+        point == .cB ? ankle : circumference
     }
 }

@@ -17,6 +17,9 @@ public struct FitCandidate: Hashable, Sendable {
     public internal(set) var length: String
     /// The smallest relative margin over the required circumference points.
     public let margin: Margin
+    /// Whether some point lies outside the size's own range and inside only thanks to a tolerance:
+    /// such a size is offered for the fitter to confirm, never as a plain fit.
+    public let onlyByTolerance: Bool
     /// The size's position in the line's chart.
     let sizeIndex: Int
 }
@@ -33,6 +36,13 @@ public struct PointReport: Hashable, Sendable {
     public let inside: Bool
     /// The relative margin (0 on a bound, 0.5 in the middle, negative outside); `nil` without a range.
     public let margin: Margin?
+
+    /// Whether the value lies outside the chart's own range and is counted inside only thanks to
+    /// a tolerance.
+    public var insideOnlyByTolerance: Bool {
+        guard inside, let range else { return false }
+        return !range.contains(value)
+    }
 
     /// How far the value is from the nearer bound (negative outside the range).
     public var distanceToNearerBound: Int64? {
@@ -93,6 +103,37 @@ public struct LineFit: Hashable, Sendable {
     public let reasons: [MadeToMeasureReason]
     /// The size the points were compared with: the best candidate, or the nearest size.
     public let comparedSize: String?
+    /// The unit the fitter used, which the words speak in.
+    public let unit: LengthUnit
+
+    /// Whether the ready-made result fits only thanks to a tolerance, so that the fitter must
+    /// confirm it: a point of the best size, or its length, lies outside the chart's own range.
+    public var needsConfirmation: Bool {
+        outcome == .standard && points.contains(where: \.insideOnlyByTolerance)
+    }
+
+    /// For a ready-made result that fits only thanks to a tolerance, one line per point outside
+    /// the chart's own range, saying so and asking the fitter to confirm; the ankle's says why it
+    /// matters most. Empty otherwise.
+    ///
+    /// `"cC 36.3 cm is 0.3 cm above size II 30–36 cm: it fits only by the tolerance; confirm before ordering"`
+    public var toleranceNotes: [String] {
+        guard outcome == .standard else { return [] }
+        let u = unit.rawValue
+        return points.filter(\.insideOnlyByTolerance).compactMap { report in
+            guard let range = report.range else { return nil }
+            let gap = Length(micrometres: range.distance(to: report.value)).tapeFormatted(in: unit)
+            let side = report.value < range.lower ? "below" : "above"
+            let what = report.point == style.lengthPoint ? "length \(length ?? "?")" : "size \(size ?? "?")"
+            let head =
+                "\(report.point.rawValue) \(report.value.formatted(in: unit)) \(u) is \(gap) \(u) \(side) \(what) \(range.tapeFormatted(in: unit)) \(u)"
+            if report.point == .cB {
+                return
+                    "\(head): it fits only by the ankle tolerance, and the ankle is where the class's pressure is defined (too small over-compresses, too large under-treats); confirm before ordering"
+            }
+            return "\(head): it fits only by the tolerance; confirm before ordering"
+        }
+    }
 
     /// The best size, or `nil` for made-to-measure.
     public var size: String? { outcome == .standard ? candidates.first?.size : nil }

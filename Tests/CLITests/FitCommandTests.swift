@@ -123,6 +123,31 @@ struct FitCommandTests {
     }
 
     @Test(
+        "--tolerance 0.5 never turns an ankle outside its range into a ready-made fit; --ankle-tolerance does, marked to confirm in the table and the JSON (issue 20)"
+    )
+    func ankleNeverWidened() throws {
+        let base = [
+            "fit", "--catalog", spec, "--line", "northwind-classic", "--style", "AD", "--class", "2", "--cB", "17.7",
+            "--cC", "30", "--cD", "28", "--lD", "41",
+        ]
+        let plain = try CFit.run(base + ["--tolerance", "0.5", "--json"])
+        #expect(plain.status == 0)
+        #expect((CFit.json(plain) as? [String: Any])?["outcome"] as? String == "made-to-measure")
+        let ankle = try CFit.run(base + ["--ankle-tolerance", "0.5", "--json"])
+        let object = try #require(CFit.json(ankle) as? [String: Any])
+        #expect(object["outcome"] as? String == "standard")
+        #expect(object["size"] as? String == "I")
+        let confirm = object["confirm"] as? [String] ?? []
+        #expect(confirm.count == 1 && confirm[0].hasPrefix("cB 17.7 cm is 0.3 cm below size I 18–20 cm"))
+        #expect(
+            (object["warnings"] as? [String])?.first?.hasPrefix("the ankle (cB) ranges are widened by 0.5 cm") == true)
+        let table = try CFit.run(base + ["--ankle-tolerance", "0.5"])
+        #expect(table.stdout.contains("size I, length regular — TO CONFIRM: fits only by a tolerance"))
+        #expect(table.stdout.contains("  confirm: cB 17.7 cm is 0.3 cm below size I 18–20 cm"))
+        #expect(table.stdout.contains("ankle tolerance ±0.5 cm"))
+    }
+
+    @Test(
         "bad input exits non-zero, prints nothing on stdout, and names the field and value first",
         arguments: [
             (["--cB", "abc"], "--cB", "'abc'"),
@@ -135,6 +160,7 @@ struct FitCommandTests {
             (["--line", "nope"], "--line", "'nope'"),
             (["--tolerance", "x"], "--tolerance", "'x'"),
             (["--length-tolerance", "11"], "--length-tolerance", "'11'"),
+            (["--ankle-tolerance", "10.5"], "--ankle-tolerance", "'10.5'"),
             (["--abpi", "zero"], "--abpi", "'zero'"),
             (["--cQ", "3"], "--cQ", ""),
         ])

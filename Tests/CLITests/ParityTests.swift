@@ -23,12 +23,21 @@ struct ParityTests {
         var unit = "cm"
         var abpi: String?
         var leg: [(String, String)] = [("cB", "22"), ("cC", "36.5"), ("cD", "34"), ("lD", "41")]
+        /// Further fields by their API names (`tolerance`, `ankle_tolerance`).
+        var options: [(String, String)] = []
         /// `ok`, or the layer's kind of error.
         let outcome: String
         /// The start of the message after the field's name (empty for `ok`).
         var words = ""
+        /// For `ok`: the best line's size, or `nil` when every line says made-to-measure.
+        var size: String? = "II"
+        /// For `ok`: the start of what the fitter is asked to confirm, when something is.
+        var confirm: String?
         var description: String { name }
     }
+
+    /// The ankle just under Northwind Classic's size I (cB 18–20): the tolerance never widens it.
+    static let ankleJustUnder = [("cB", "17.7"), ("cC", "30"), ("cD", "28"), ("lD", "41")]
 
     static let cases: [Case] = [
         Case(name: "the spec's leg", outcome: "ok"),
@@ -57,6 +66,35 @@ struct ParityTests {
         Case(
             name: "an ABPI of 0.7 under the default policy (NICE)", abpi: "0.7", outcome: "refused",
             words: "abpi: ABPI 0.7 is below 0.8: do not compress; refer for a vascular assessment (policy nice"),
+        // Issue 20 (compression.md §4): the class's pressure is defined at the ankle, so a
+        // tolerance never widens cB; only its own tolerance does, and the size is marked to confirm.
+        Case(
+            name: "a 0.5 tolerance leaves an ankle 0.3 cm under size I made to measure", leg: ankleJustUnder,
+            options: [("tolerance", "0.5")], outcome: "ok", size: nil),
+        Case(
+            name: "an ankle tolerance admits size I, marked to confirm", leg: ankleJustUnder,
+            options: [("ankle_tolerance", "0.5")], outcome: "ok", size: "I",
+            confirm: "cB 17.7 cm is 0.3 cm below size I 18–20 cm: it fits only by the ankle tolerance"),
+        Case(
+            name: "a calf tolerance admits size II, marked to confirm",
+            leg: [("cB", "21"), ("cC", "38.4"), ("cD", "34"), ("lD", "41")], options: [("tolerance", "0.5")],
+            outcome: "ok", size: "II",
+            confirm: "cC 38.4 cm is 0.4 cm above size II 30–38 cm: it fits only by the tolerance"),
+        Case(
+            name: "an ankle tolerance past 10 cm", options: [("ankle_tolerance", "11")], outcome: "bad-input",
+            words: "ankle_tolerance: expected a length from 0 to 10 cm in cm, found '11'"),
+        // compression.md §5: a UK class 2 is 18–24 mmHg, a RAL 2 23–32: never resolved silently.
+        Case(
+            name: "a bare class that a RAL and a BS line read differently", style: "AG",
+            leg: [("cB", "22"), ("cC", "36.5"), ("cD", "34"), ("cE", "36"), ("cF", "46"), ("cG", "55"), ("lG", "75")],
+            outcome: "bad-input",
+            words:
+                "class: expected the class with its standard (BS:2 or RAL:2), since BS 2 is 18–24 mmHg and RAL 2 is 23–32 mmHg, found '2'"
+        ),
+        Case(
+            name: "the same class with its standard", style: "AG", pressureClass: "RAL:2",
+            leg: [("cB", "22"), ("cC", "36.5"), ("cD", "34"), ("cE", "36"), ("cF", "46"), ("cG", "55"), ("lG", "75")],
+            outcome: "ok"),
     ]
 
     /// What one face answered: the outcome and the words after the field's name.
@@ -96,6 +134,22 @@ struct ParityTests {
         _ body: @escaping @Sendable ([String: String], String, Browser, any TestClientProtocol) async throws -> Void
     ) async throws {
         let (url, environment) = try CFit.seededDatabase()
+        // A UK line beside the RAL ones, in thigh-high only: a bare class 2 is then ambiguous for AG.
+        let ral = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: "\(CFit.root)/Seeds/northwind.json")))
+        var catalog = try #require(ral as? [String: Any])
+        var line = try #require((catalog["lines"] as? [[String: Any]])?.first)
+        line["id"] = "albion-classic"
+        line["standard"] = "BS"
+        line["styles"] = ["AG"]
+        line["lengths"] = (line["lengths"] as? [[String: Any]])?.filter { $0["style"] as? String == "AG" }
+        catalog["manufacturer"] = "Albion Hosiery (sample data)"
+        catalog["lines"] = [line]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("albion-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: catalog).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let imported = try CFit.run(["catalog", "import", file.path], environment: environment)
+        #expect(imported.status == 0, "\(imported.stderr) \(imported.stdout)")
         let password = "parity-\(UUID().uuidString.prefix(8))"
         let login = "par\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
         let owner = try Connection(url)
@@ -119,12 +173,19 @@ struct ParityTests {
                 // The command line.
                 var arguments = ["fit", "--style", entry.style, "--class", entry.pressureClass, "--unit", entry.unit]
                 if let abpi = entry.abpi { arguments += ["--abpi", abpi] }
+                for (name, value) in entry.options {
+                    arguments += ["--\(name.replacingOccurrences(of: "_", with: "-"))", value]
+                }
                 for (point, value) in entry.leg { arguments += ["--\(point)", value] }
                 let run = try CFit.run(arguments, environment: environment)
-                let line = run.firstErrorLine.replacingOccurrences(of: "error: ", with: "")
-                let cli = Answer(
-                    outcome: Self.kind(ofExit: run.status),
-                    words: run.status == 0 ? "" : (line.hasPrefix("--") ? String(line.dropFirst(2)) : line))
+                var line = run.firstErrorLine.replacingOccurrences(of: "error: ", with: "")
+                if line.hasPrefix("--"), let colon = line.range(of: ": ") {
+                    // The command line names a field as its flag (`--ankle-tolerance`).
+                    line =
+                        line[line.index(line.startIndex, offsetBy: 2)..<colon.lowerBound]
+                        .replacingOccurrences(of: "-", with: "_") + line[colon.lowerBound...]
+                }
+                let cli = Answer(outcome: Self.kind(ofExit: run.status), words: run.status == 0 ? "" : line)
 
                 // The API.
                 var body: [String: Any] = [
@@ -132,6 +193,7 @@ struct ParityTests {
                     "legs": ["leg": Dictionary(uniqueKeysWithValues: entry.leg)],
                 ]
                 if let abpi = entry.abpi { body["abpi"] = abpi }
+                for (name, value) in entry.options { body[name] = value }
                 let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
                 let response = try await client.execute(
                     uri: "/api/v1/fit", method: .post,
@@ -151,6 +213,7 @@ struct ParityTests {
                     "class": entry.pressureClass, "unit": entry.unit, "abpi": entry.abpi ?? "",
                 ]
                 for (point, value) in entry.leg { fields[point] = value }
+                for (name, value) in entry.options { fields[name] = value }
                 let posted = try await browser.post("/fit", fields)
                 let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
                     Self.unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
@@ -163,10 +226,24 @@ struct ParityTests {
                     cli.words == api.words && api.words == page.words, "\(entry): cli \(cli), api \(api), page \(page)")
                 #expect(cli.words.hasPrefix(entry.words), "\(entry): \(cli)")
 
-                // A ready-made answer says the same size on every face.
-                if entry.outcome == "ok" {
-                    #expect(posted.body.contains("size <strong>II</strong>"), "\(entry): the page")
-                    #expect(String(buffer: response.body).contains("\"size\":\"II\""), "\(entry): the API")
+                // A ready-made answer says the same size on every face, and what to confirm.
+                let answered = String(buffer: response.body)
+                if entry.outcome == "ok", let size = entry.size {
+                    #expect(posted.body.contains("size <strong>\(size)</strong>"), "\(entry): the page")
+                    #expect(answered.contains("\"size\":\"\(size)\""), "\(entry): the API")
+                    #expect(run.stdout.contains(": size \(size), length"), "\(entry): the command line")
+                } else if entry.outcome == "ok" {
+                    #expect(!posted.body.contains("size <strong>"), "\(entry): the page")
+                    #expect(!answered.contains("\"outcome\":\"standard\""), "\(entry): the API")
+                    #expect(!run.stdout.contains(", length "), "\(entry): the command line")
+                }
+                if let confirm = entry.confirm {
+                    #expect(Self.unescaped(posted.body).contains(confirm), "\(entry): the page")
+                    #expect(answered.contains(confirm), "\(entry): the API")
+                    #expect(run.stdout.contains("confirm: \(confirm)"), "\(entry): the command line")
+                } else if entry.outcome == "ok" {
+                    #expect(!posted.body.contains("<strong>to confirm</strong>"), "\(entry): the page")
+                    #expect(!answered.contains("fits only by"), "\(entry): the API")
                 }
             }
         }

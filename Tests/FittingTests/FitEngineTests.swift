@@ -67,7 +67,27 @@ struct FitEngineTests {
         #expect(result.candidates.map(\.size) == ["M", "L"])
     }
 
-    @Test("tolerance widens every size range on both sides")
+    @Test(
+        "the tolerance never widens the ankle: cB 17.7 against size I's 18–20 stays made-to-measure with a 0.5 tolerance; only an ankle tolerance admits it, marked to confirm (issue 20; compression.md §4)"
+    )
+    func toleranceLeavesTheAnkle() throws {
+        let ankleJustUnder = try leg([.cB: 17.7, .cC: 30, .cD: 28, .lD: 41])
+        let widened = try fit(ankleJustUnder, tolerance: Length.parse("0.5", unit: .cm))
+        #expect(widened.outcome == .madeToMeasure)
+        #expect(widened.reasons.map(\.message) == ["cB 17.7 cm is 0.3 cm below size I 18–20 cm"])
+        let request = FitRequest(
+            style: .AD, pressureClass: ral2, ankleTolerance: try Length.parse("0.5", unit: .cm))
+        let ankle = try FitEngine.fit(ankleJustUnder, line: line, request: request)
+        #expect(ankle.outcome == .standard && ankle.size == "I")
+        #expect(ankle.needsConfirmation)
+        #expect(ankle.candidates.map(\.onlyByTolerance) == [true])
+        #expect(
+            ankle.toleranceNotes == [
+                "cB 17.7 cm is 0.3 cm below size I 18–20 cm: it fits only by the ankle tolerance, and the ankle is where the class's pressure is defined (too small over-compresses, too large under-treats); confirm before ordering"
+            ])
+    }
+
+    @Test("tolerance widens every size range but the ankle's on both sides, and marks what it admits")
     func tolerance() throws {
         let calfJustOver = try leg([.cB: 21, .cC: 38.4, .cD: 34, .lD: 41])
         #expect(try fit(calfJustOver).outcome == .madeToMeasure)
@@ -75,6 +95,14 @@ struct FitEngineTests {
         #expect(widened.outcome == .standard)
         #expect(widened.size == "II")
         #expect(widened.points[1].margin! < Margin(numerator: 0, denominator: 1))
+        #expect(widened.needsConfirmation)
+        #expect(
+            widened.toleranceNotes == [
+                "cC 38.4 cm is 0.4 cm above size II 30–38 cm: it fits only by the tolerance; confirm before ordering"
+            ])
+        #expect(
+            try fit(leg([.cB: 22, .cC: 36.5, .cD: 34, .lD: 41]), tolerance: Length.parse("0.5", unit: .cm))
+                .toleranceNotes.isEmpty)
     }
 
     @Test("tolerance leaves length ranges as the format says; a length tolerance widens them apart")

@@ -12,8 +12,17 @@ struct FitPropertyTests {
         var lengths: [(Int64, Int64)]
         var leg: [MeasurementPoint: Int64]
         var toleranceTenths: Int64
+        /// The ankle's own widening: never implied by `toleranceTenths` (issue 20; compression.md §4).
+        var ankleToleranceTenths: Int64
 
-        var description: String { "sizes \(sizes) lengths \(lengths) leg \(leg) tolerance \(toleranceTenths)" }
+        var description: String {
+            "sizes \(sizes) lengths \(lengths) leg \(leg) tolerance \(toleranceTenths) ankle \(ankleToleranceTenths)"
+        }
+
+        /// How far `point`'s ranges are widened: cB by the ankle's tolerance only.
+        func widening(_ point: MeasurementPoint) -> Int64 {
+            point == .cB ? ankleToleranceTenths : toleranceTenths
+        }
 
         static let points: [MeasurementPoint] = [.cB, .cC, .cD]
 
@@ -40,6 +49,7 @@ struct FitPropertyTests {
             for point in Self.points { leg[point] = draw(140...320) }
             leg[.lD] = draw(300...560)
             toleranceTenths = Int64(tolerance)
+            ankleToleranceTenths = draw(0...1) == 0 ? 0 : draw(0...5)
         }
 
         func catalog() -> String {
@@ -61,12 +71,23 @@ struct FitPropertyTests {
             return measured
         }
 
-        /// The oracle: every size holding every point (ranges widened by the tolerance), in order.
+        /// The oracle: every size holding every point (ranges widened by the tolerance, the
+        /// ankle's by its own), in order.
         func fittingSizes() -> [Int] {
             sizes.indices.filter { index in
                 Self.points.allSatisfy { point in
                     let (low, high) = sizes[index][point]!
-                    return leg[point]! >= low - toleranceTenths && leg[point]! <= high + toleranceTenths
+                    return leg[point]! >= low - widening(point) && leg[point]! <= high + widening(point)
+                }
+            }
+        }
+
+        /// The sizes that hold every point without any widening.
+        func plainSizes() -> [Int] {
+            sizes.indices.filter { index in
+                Self.points.allSatisfy { point in
+                    let (low, high) = sizes[index][point]!
+                    return leg[point]! >= low && leg[point]! <= high
                 }
             }
         }
@@ -84,7 +105,8 @@ struct FitPropertyTests {
     func run(_ random: RandomCase) throws -> LineFit {
         let line = try decodeCatalog(random.catalog()).lines[0]
         let request = FitRequest(
-            style: .AD, pressureClass: ral2, tolerance: Length(micrometres: random.toleranceTenths * 1_000))
+            style: .AD, pressureClass: ral2, tolerance: Length(micrometres: random.toleranceTenths * 1_000),
+            ankleTolerance: Length(micrometres: random.ankleToleranceTenths * 1_000))
         return try FitEngine.fit(random.measurements(), line: line, request: request)
     }
 
@@ -104,6 +126,35 @@ struct FitPropertyTests {
                 #expect(Set(result.candidates.map(\.size)) == Set(random.fittingSizes().map { "S\($0)" }), "\(random)")
             } else {
                 #expect(!result.reasons.isEmpty, "a made-to-measure result needs a reason: \(random)")
+            }
+        }
+    }
+
+    @Test(
+        "a size that fits only by a tolerance is marked to confirm, and without an ankle tolerance cB is never outside a ready-made size (issue 20; compression.md §4: the class's pressure is defined at the ankle)"
+    )
+    func toleranceIsMarkedAndNeverWidensTheAnkle() async {
+        await propertyCheck(count: 300, input: Self.cases, Self.sizeCounts, Self.tolerances) {
+            numbers, sizes, tolerance in
+            var random = RandomCase(numbers, sizeCount: sizes, lengthCount: 0, tolerance: tolerance)
+            let plain = Set(random.plainSizes().map { "S\($0)" })
+            for ankle: Int64 in [0, random.ankleToleranceTenths] {
+                random.ankleToleranceTenths = ankle
+                guard let result = try? run(random) else {
+                    Issue.record("fit failed for \(random)")
+                    return
+                }
+                for candidate in result.candidates {
+                    #expect(candidate.onlyByTolerance == !plain.contains(candidate.size), "\(random)")
+                }
+                guard result.outcome == .standard else { continue }
+                let best = result.candidates[0]
+                #expect(result.needsConfirmation == best.onlyByTolerance, "\(random)")
+                #expect(result.toleranceNotes.isEmpty == !best.onlyByTolerance, "\(random)")
+                if ankle == 0 {
+                    let cB = result.points.first { $0.point == .cB }!
+                    #expect(cB.range!.contains(cB.value), "the ankle was widened: \(random)")
+                }
             }
         }
     }

@@ -14,11 +14,12 @@ extension Desk {
     /// is named first.
     public func fit(
         _ legs: () throws -> [(side: Side?, leg: LegMeasurements)], lines: [ProductLine], style: Style,
-        classText: String, unit: LengthUnit, abpi: ABPI?
+        classText: String, unit: LengthUnit, tolerances: FitTolerances = .none, abpi: ABPI?
     ) throws -> (report: FitReport, legs: [(side: Side?, leg: LegMeasurements)], stock: [LegLine: [ArticleStock]]) {
         let offers = try FitSession.offers(lines, style: style, classText: classText)
         let session = FitSession(
-            lines: offers, style: style, unit: unit, tolerance: Length(micrometres: 0), abpi: abpi,
+            lines: offers, style: style, unit: unit, tolerance: tolerances.tolerance,
+            ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, abpi: abpi,
             requestedClass: classText)
         let measured = try legs()
         let report = try session.run(legs: measured)

@@ -41,6 +41,9 @@ enum FitController {
             entry.classText = fields["class"] ?? ""
             entry.bothLegs = fields["both"] == "1"
             entry.abpi = fields["abpi"] ?? ""
+            entry.tolerance = fields["tolerance"] ?? ""
+            entry.ankleTolerance = fields["ankle_tolerance"] ?? ""
+            entry.lengthTolerance = fields["length_tolerance"] ?? ""
             entry.prescription = (fields["rx"] ?? "").trimmingCharacters(in: .whitespaces)
             entry.values = fields
             let location = state.location
@@ -58,9 +61,13 @@ enum FitController {
                     let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], Int64?) in
                         let recordKey = try read.get()
                         let abpi = try Input.abpi(entered.abpi)
+                        let tolerances = try FitTolerances(
+                            tolerance: entered.tolerance, ankle: entered.ankleTolerance,
+                            length: entered.lengthTolerance, unit: entered.unit)
                         let (report, legs, stock) = try desk.fit(
                             { try FitController.legs(fields, entry: entered, lines: lines) }, lines: lines,
-                            style: entered.style, classText: entered.classText, unit: entered.unit, abpi: abpi)
+                            style: entered.style, classText: entered.classText, unit: entered.unit,
+                            tolerances: tolerances, abpi: abpi)
                         // Recorded against the prescription, when one was given (once per form).
                         let recorded =
                             entered.prescription.isEmpty

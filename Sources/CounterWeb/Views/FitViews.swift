@@ -13,6 +13,9 @@ enum FitViews {
         var unit: LengthUnit = .cm
         var bothLegs = false
         var abpi = ""
+        var tolerance = ""
+        var ankleTolerance = ""
+        var lengthTolerance = ""
         var prescription = ""
         var values: [String: String] = [:]
     }
@@ -44,6 +47,11 @@ enum FitViews {
             <label>Class <input name="class" value="\(entry.classText)" size="6" required autofocus></label>
             <label>Unit <select name="unit"><option value="cm"\(HTML(raw: entry.unit == .cm ? " selected" : ""))>cm</option><option value="in"\(HTML(raw: entry.unit == .inch ? " selected" : ""))>in</option></select></label>
             <label>ABPI <input name="abpi" value="\(entry.abpi)" size="5" inputmode="decimal"></label>
+            <details\(HTML(raw: entry.tolerance.isEmpty && entry.ankleTolerance.isEmpty && entry.lengthTolerance.isEmpty ? "" : " open"))><summary>Tolerances (each size they admit is marked to confirm)</summary>
+            <label>Tolerance ± <input name="tolerance" value="\(entry.tolerance)" size="4" inputmode="decimal"></label>
+            <label>Ankle (cB) tolerance ± <input name="ankle_tolerance" value="\(entry.ankleTolerance)" size="4" inputmode="decimal"></label>
+            <label>Length tolerance ± <input name="length_tolerance" value="\(entry.lengthTolerance)" size="4" inputmode="decimal"></label>
+            <small>The tolerance never widens the ankle: the class's pressure is defined there.</small></details>
             <label>Prescription (to record the fitting) <input name="rx" value="\(entry.prescription)" size="10"></label>
             <input type="hidden" name="key" value="\(Token.make())">
             \(legs)
@@ -80,9 +88,12 @@ enum FitViews {
                                 "<span class=\"gauge\" title=\"\(range.lower.formatted(in: unit))–\(range.upper.formatted(in: unit))\"><span style=\"left:\(left)%\"></span></span> \(range.lower.formatted(in: unit))–\(range.upper.formatted(in: unit))"
                         } ?? "—"
                     return
-                        "<tr><td>\(point.point.rawValue)</td><td>\(point.value.formatted(in: unit, minFractionDigits: 1))</td><td>\(gauge)</td><td>\(point.inside ? "inside" : "outside")</td></tr>"
+                        "<tr><td>\(point.point.rawValue)</td><td>\(point.value.formatted(in: unit, minFractionDigits: 1))</td><td>\(gauge)</td><td>\(point.insideOnlyByTolerance ? "inside only by the tolerance" : point.inside ? "inside" : "outside")</td></tr>"
                 }
                 let reasonItems: [HTML] = fit.reasons.map { "<li>\($0.message)</li>" }
+                let confirmItems: [HTML] = fit.toleranceNotes.map { "<li>\($0)</li>" }
+                let confirm: HTML =
+                    confirmItems.isEmpty ? "" : "<ul class=\"confirm error\">\(confirmItems)</ul>"
                 let reasons: HTML = reasonItems.isEmpty ? "" : "<ul class=\"reasons\">\(reasonItems)</ul>"
                 let articles = stock[LegLine(side: leg.side, line: fit.line.id)] ?? []
                 let rows: [HTML] = articles.map { article in
@@ -106,14 +117,14 @@ enum FitViews {
                     """ : ""
                 let verdict: HTML =
                     fit.outcome == .standard
-                    ? "size <strong>\(fit.size ?? "")</strong>, length <strong>\(fit.length ?? "")</strong>"
+                    ? "size <strong>\(fit.size ?? "")</strong>, length <strong>\(fit.length ?? "")</strong>\(HTML(raw: fit.needsConfirmation ? " — <strong>to confirm</strong>: it fits only by a tolerance" : ""))"
                     : "<strong>made to measure</strong>"
                 items.append(
                     """
                     <section><h3>\(fit.line.name) <small>\(fit.line.manufacturer) · class \(fit.pressureClass.label)</small></h3>
                     <p>\(verdict)</p>
                     <table><thead><tr><th>Point</th><th>Measured</th><th>Range</th><th></th></tr></thead><tbody>\(points)</tbody></table>
-                    \(reasons)\(stockTable)</section>
+                    \(confirm)\(reasons)\(stockTable)</section>
                     """)
             }
             let warnings: [HTML] = leg.warnings.map { "<p class=\"error\">\($0)</p>" }

@@ -25,6 +25,7 @@ enum Pages {
         table{border-collapse:collapse;margin:.5rem 0}
         th,td{border-bottom:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}
         .error{background:#fde8e8;border-left:4px solid #c0392b;padding:.5rem .75rem}
+        ul.confirm{list-style:none}ul.confirm li+li{margin-top:.4rem}
         .ok{background:#e8f6ec;border-left:4px solid #2e7d32;padding:.5rem .75rem}
         .gauge{display:inline-block;width:8rem;height:.6rem;background:#ddd;position:relative;vertical-align:middle}
         .gauge span{position:absolute;top:-.2rem;width:.25rem;height:1rem;background:#1d3b53}

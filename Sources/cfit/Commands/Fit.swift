@@ -42,9 +42,16 @@ struct Fit: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Widen every size's circumference ranges by this much on both sides (in --unit; the catalog format's §3.2).",
+            "Widen every size's circumference ranges but the ankle's by this much on both sides (in --unit; the catalog format's §3.2). A size that fits only by it is marked to confirm.",
             valueName: "T"))
     var tolerance: String = "0"
+
+    @Option(
+        name: .customLong("ankle-tolerance"),
+        help: ArgumentHelp(
+            "Widen the ankle's (cB) ranges by this much (in --unit; default 0). --tolerance never does: the class's pressure is defined at the ankle. Each size it admits is marked to confirm.",
+            valueName: "T"))
+    var ankleTolerance: String = "0"
 
     @Option(
         name: .customLong("length-tolerance"),
@@ -94,8 +101,8 @@ struct Fit: ParsableCommand {
                 throw CLIError.badInput("--record", expected: "--rx with the prescription", found: "no --rx")
             }
             let lengthUnit = try parseUnit()
-            let toleranceValue = try Input.tolerance(tolerance, unit: lengthUnit, field: "tolerance")
-            let lengthToleranceValue = try Input.tolerance(lengthTolerance, unit: lengthUnit, field: "length_tolerance")
+            let tolerances = try FitTolerances(
+                tolerance: tolerance, ankle: ankleTolerance, length: lengthTolerance, unit: lengthUnit)
             // Catalog files are used as given; otherwise the database's catalog, with its stock.
             let desk = catalog.isEmpty || record ? try database.desk(at: place.code) : nil
             let lines = try loadLines(desk)
@@ -109,8 +116,8 @@ struct Fit: ParsableCommand {
             let offers = try offeringLines(selected, style: chosenStyle, classText: classText)
             let legs = try gatherLegs(&prompter, lines: offers.map(\.line), style: chosenStyle, unit: lengthUnit)
             let report = try FitSession(
-                lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: toleranceValue,
-                lengthTolerance: lengthToleranceValue, abpi: abpiValue,
+                lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: tolerances.tolerance,
+                ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, abpi: abpiValue,
                 requestedClass: classText
             ).run(legs: legs)
             let stock =

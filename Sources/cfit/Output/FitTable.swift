@@ -13,6 +13,9 @@ enum FitTable {
         if report.tolerance.micrometres > 0 {
             heading += ", tolerance ±\(report.tolerance.formatted(in: report.unit)) \(unit)"
         }
+        if report.ankleTolerance.micrometres > 0 {
+            heading += ", ankle tolerance ±\(report.ankleTolerance.formatted(in: report.unit)) \(unit)"
+        }
         if report.lengthTolerance.micrometres > 0 {
             heading += ", length tolerance ±\(report.lengthTolerance.formatted(in: report.unit)) \(unit)"
         }
@@ -67,7 +70,10 @@ enum FitTable {
         var out: [String] = [""]
         let title = "\(fit.line.manufacturer) \(fit.line.name) [\(fit.line.id)], \(fit.pressureClass.description)"
         if let size = fit.size, let length = fit.length {
-            out.append("\(title): size \(size), length \(length)")
+            out.append(
+                "\(title): size \(size), length \(length)\(fit.needsConfirmation ? " — TO CONFIRM: fits only by a tolerance" : "")"
+            )
+            for note in fit.toleranceNotes { out.append("  confirm: \(note)") }
             let others = fit.candidates.dropFirst().map { "\($0.size)" }
             if !others.isEmpty {
                 out.append("  also fits: size \(others.joined(separator: ", ")) (by margin, best first)")
