@@ -44,6 +44,7 @@ BEGIN
         PERFORM cfit_fail('refused', NULL, format('reservation %s: lot %s is %s and must not be handed over; release the reservation and reserve another unit',
             reservation_id, coalesce(held.lot, '-'), held.unusable));
     END IF;
+    PERFORM cfit_arterial_gate(held.prescription_item_id, (SELECT b.sku FROM stock_balance b WHERE b.id = held.balance_id), 'handing over');
     -- Same lock order as reserve: the prescription item, then the balance.
     UPDATE prescription_item SET quantity_reserved = quantity_reserved - held.quantity,
         quantity_dispensed = quantity_dispensed + held.quantity WHERE id = held.prescription_item_id;

@@ -5,7 +5,7 @@
 -- set by the numbered migrations are kept (CREATE OR REPLACE keeps them); a new function's
 -- grants go below it.
 
-CREATE OR REPLACE FUNCTION public.cfit_record_fitting(key text, request text, rx text, style text, class_code text, unit text, measurements jsonb, result jsonb)
+CREATE OR REPLACE FUNCTION public.cfit_record_fitting(key text, request text, rx text, style text, class_code text, unit text, measurements jsonb, result jsonb, abpi_left numeric, abpi_right numeric, confirmed_by text)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -16,6 +16,9 @@ DECLARE
     stored jsonb;
     hit record;
     fitting_id bigint;
+    policy text;
+    left_verdict text;
+    right_verdict text;
 BEGIN
     PERFORM cfit_require('cfit_fitter', 'recording fittings');
     stored := cfit_key_claim(key, 'fit.record', request);
@@ -25,8 +28,27 @@ BEGIN
     IF hit.status NOT IN ('active', 'draft') THEN
         PERFORM cfit_fail('refused', NULL, format('rx %s: is %s; fittings are recorded against active prescriptions', rx, hit.status));
     END IF;
-    INSERT INTO fitting (prescription_id, patient_id, style, class_code, unit, measurements, result, idempotency_key)
-    VALUES (hit.id, hit.patient_id, style, class_code, unit, measurements, result, key) RETURNING id INTO fitting_id;
+    -- The shop's policy judges each leg's index here too, so that no face can record what it refuses.
+    SELECT s.arterial_policy INTO policy FROM shop_setting s;
+    left_verdict := cfit_arterial_verdict(policy, abpi_left);
+    right_verdict := cfit_arterial_verdict(policy, abpi_right);
+    IF left_verdict = 'refuse' OR right_verdict = 'refuse' THEN
+        PERFORM cfit_fail('refused', CASE WHEN left_verdict = 'refuse' THEN 'abpi_left' ELSE 'abpi_right' END,
+            format('ABPI %s: policy %s refuses compression for this leg; refer', CASE WHEN left_verdict = 'refuse' THEN abpi_left ELSE abpi_right END, policy));
+    END IF;
+    IF (left_verdict = 'confirm' OR right_verdict = 'confirm') AND (confirmed_by IS NULL OR btrim(confirmed_by) = '') THEN
+        PERFORM cfit_fail('refused', 'confirmed_by', format(
+            'expected the specialist who confirmed compression at ABPI %s (policy %s asks for a confirmation recorded), found none',
+            CASE WHEN left_verdict = 'confirm' THEN abpi_left ELSE abpi_right END, policy));
+    END IF;
+    INSERT INTO fitting (prescription_id, patient_id, style, class_code, unit, measurements, result, idempotency_key,
+                         arterial_policy, abpi_left, abpi_right, verdict_left, verdict_right, confirmed_by)
+    VALUES (hit.id, hit.patient_id, style, class_code, unit, measurements, result, key,
+            CASE WHEN abpi_left IS NULL AND abpi_right IS NULL THEN NULL ELSE policy END,
+            abpi_left, abpi_right, left_verdict, right_verdict,
+            CASE WHEN left_verdict = 'confirm' OR right_verdict = 'confirm' THEN btrim(confirmed_by) END)
+    RETURNING id INTO fitting_id;
     RETURN cfit_key_store(key, to_jsonb(fitting_id));
 END
 $function$;
+GRANT EXECUTE ON FUNCTION cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text) TO cfit_fitter;

@@ -13,7 +13,8 @@ AS $function$
     SELECT jsonb_build_object('number', p.number, 'patient', pa.reference, 'patientName', pa.display_name,
         'prescriber', pr.reference, 'status', p.status, 'style', i.style, 'pressureClass', i.standard || ':' || i.class_label,
         'side', i.side, 'quantityPrescribed', i.quantity_prescribed, 'quantityReserved', i.quantity_reserved,
-        'quantityDispensed', i.quantity_dispensed, 'validUntil', p.valid_until::text, 'diagnosis', p.diagnosis)
+        'quantityDispensed', i.quantity_dispensed, 'validUntil', p.valid_until::text, 'diagnosis', p.diagnosis,
+        'arterialAssessed', p.arterial_assessed)
     FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
     JOIN prescription_item i ON i.prescription_id = p.id WHERE p.number = rx
 $function$;
@@ -49,7 +50,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION public.cfit_rx_new(key text, request text, number text, patient text, patient_name text, prescriber text, prescriber_name text, style text, standard text, class_label text, side text, quantity integer, valid_until date, diagnosis text, today date)
+CREATE OR REPLACE FUNCTION public.cfit_rx_new(key text, request text, number text, patient text, patient_name text, prescriber text, prescriber_name text, style text, standard text, class_label text, side text, quantity integer, valid_until date, diagnosis text, arterial_assessed boolean, today date)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -73,8 +74,9 @@ BEGIN
     -- A given number must be new; a made-up one comes from the sequence, skipping numbers taken.
     LOOP
         IF number IS NULL THEN chosen := 'RX-' || nextval('prescription_number_seq'); END IF;
-        INSERT INTO prescription (number, patient_id, prescriber_id, authored_on, valid_from, valid_until, diagnosis, idempotency_key)
-        VALUES (chosen, patient_id, prescriber_id, today, today, valid_until, diagnosis, key)
+        INSERT INTO prescription (number, patient_id, prescriber_id, authored_on, valid_from, valid_until, diagnosis,
+                                  arterial_assessed, idempotency_key)
+        VALUES (chosen, patient_id, prescriber_id, today, today, valid_until, diagnosis, arterial_assessed, key)
         ON CONFLICT ON CONSTRAINT prescription_number_key DO NOTHING RETURNING id INTO rx_id;
         EXIT WHEN rx_id IS NOT NULL;
         IF number IS NOT NULL THEN
@@ -90,3 +92,4 @@ BEGIN
     RETURN cfit_key_store(key, cfit_prescription_json(chosen));
 END
 $function$;
+GRANT EXECUTE ON FUNCTION cfit_rx_new(text, text, text, text, text, text, text, text, text, text, text, integer, date, text, boolean, date) TO cfit_pharmacy;

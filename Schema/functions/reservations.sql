@@ -105,6 +105,7 @@ BEGIN
     IF NOT details.active THEN
         PERFORM cfit_fail('refused', 'sku', format('%s is no longer in the catalog (inactive)', article));
     END IF;
+    PERFORM cfit_arterial_gate(item.id, article, 'reserving');
     -- The earliest-expiring usable balance with a unit free. A concurrent reserver may take the
     -- chosen row's last unit while this waits for its lock; the row is then re-checked and not
     -- updated, so look again while some unit is still free here.

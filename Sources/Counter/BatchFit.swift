@@ -1,9 +1,11 @@
 public import Fitting
 
 /// A clinic's list fitted in one run (a screening day, a care home): a CSV with a header of
-/// `id`, `style`, `class`, an optional `line`, then one column per point code (`cB`, `cC`, `lD` …),
-/// empty where not measured. Each row is one leg, fitted against every line that offers its style
-/// and class (or its `line` only), exactly as `cfit fit` fits it.
+/// `id`, `style`, `class`, an optional `line`, an optional `abpi` (the leg's ankle-brachial
+/// pressure index, judged by the shop's arterial policy exactly as `cfit fit` judges it: a refused
+/// index fails its row with the policy's words), then one column per point code (`cB`, `cC`,
+/// `lD` …), empty where not measured. Each row is one leg, fitted against every line that offers its
+/// style and class (or its `line` only), exactly as `cfit fit` fits it.
 ///
 /// A bad row is reported with its row number and column and does not stop the others.
 ///
@@ -27,6 +29,8 @@ public struct BatchFit: Sendable {
         public let offers: [(line: ProductLine, pressureClass: PressureClass)]
         /// The measurements.
         public let measurements: LegMeasurements
+        /// The leg's ankle-brachial pressure index, if the row gives one.
+        public let abpi: ABPI?
     }
 
     /// What is wrong with one row, located for the person who keeps the list.
@@ -46,15 +50,21 @@ public struct BatchFit: Sendable {
     public let rows: [Result<Leg, RowError>]
     /// The unit of every measurement in the file.
     public let unit: LengthUnit
+    /// The shop's arterial-safety policy every row's index is judged by.
+    public let policy: ArterialPolicy
 
     /// The columns besides the point codes.
-    public static let fixedColumns = ["id", "style", "class", "line"]
+    public static let fixedColumns = ["id", "style", "class", "line", "abpi"]
 
     /// Reads `csv` against `lines`. Throws (as a `RowError` on row 1) when the header itself is
     /// unusable — a missing `id`, `style` or `class` column, an unknown or repeated column — since
     /// then no row can be read.
-    public init(csv: String, lines: [ProductLine], unit: LengthUnit) throws(RowError) {
+    public init(
+        csv: String, lines: [ProductLine], unit: LengthUnit, policy: ArterialPolicy = .shopDefault,
+        defaultStandard: PressureStandard? = nil
+    ) throws(RowError) {
         self.unit = unit
+        self.policy = policy
         let table: [CSVReader.Row]
         do {
             table = try CSVReader.rows(csv)
@@ -78,7 +88,7 @@ public struct BatchFit: Sendable {
                 throw RowError(
                     row: header.line, column: shown,
                     problem:
-                        "expected id, style, class, line or a point code (\(MeasurementPoint.allCases.map(\.rawValue).joined(separator: " "))), found an unknown column"
+                        "expected id, style, class, line, abpi or a point code (\(MeasurementPoint.allCases.map(\.rawValue).joined(separator: " "))), found an unknown column"
                 )
             }
             columns[name] = index
@@ -95,7 +105,7 @@ public struct BatchFit: Sendable {
             rows.append(
                 Self.read(
                     record, header: header, columns: columns, points: points, unit: unit, lines: lines, byID: byID,
-                    cache: &offersCache))
+                    defaultStandard: defaultStandard, cache: &offersCache))
         }
         self.rows = rows
     }
@@ -103,7 +113,7 @@ public struct BatchFit: Sendable {
     private static func read(
         _ record: CSVReader.Row, header: CSVReader.Row, columns: [String: Int],
         points: [(index: Int, point: MeasurementPoint)], unit: LengthUnit, lines: [ProductLine],
-        byID: [String: ProductLine],
+        byID: [String: ProductLine], defaultStandard: PressureStandard?,
         cache: inout [String: Result<[(line: ProductLine, pressureClass: PressureClass)], RowError>]
     ) -> Result<Leg, RowError> {
         let row = record.line
@@ -131,12 +141,26 @@ public struct BatchFit: Sendable {
         let lineID = value("line")
         let key = "\(style.rawValue)\u{1F}\(classText)\u{1F}\(lineID)"
         let resolved =
-            cache[key] ?? Self.offers(style: style, classText: classText, lineID: lineID, lines: lines, byID: byID)
+            cache[key]
+            ?? Self.offers(
+                style: style, classText: classText, lineID: lineID, lines: lines, byID: byID,
+                defaultStandard: defaultStandard)
         cache[key] = resolved
         let offers: [(line: ProductLine, pressureClass: PressureClass)]
         switch resolved {
         case .success(let found): offers = found
         case .failure(let error): return .failure(RowError(row: row, column: error.column, problem: error.problem))
+        }
+        let abpiText = value("abpi")
+        var abpi: ABPI?
+        if !abpiText.isEmpty {
+            guard let parsed = try? ABPI.parse(abpiText) else {
+                return .failure(
+                    RowError(
+                        row: row, column: "abpi",
+                        problem: "expected an index such as 0.95 (above 0, at most 3), found \(quoted(abpiText))"))
+            }
+            abpi = parsed
         }
         var leg = LegMeasurements()
         for (index, point) in points {
@@ -154,11 +178,13 @@ public struct BatchFit: Sendable {
             }
         }
         return .success(
-            Leg(row: row, id: id, style: style, classText: classText, offers: offers, measurements: leg))
+            Leg(
+                row: row, id: id, style: style, classText: classText, offers: offers, measurements: leg, abpi: abpi))
     }
 
     private static func offers(
-        style: Style, classText: String, lineID: String, lines: [ProductLine], byID: [String: ProductLine]
+        style: Style, classText: String, lineID: String, lines: [ProductLine], byID: [String: ProductLine],
+        defaultStandard: PressureStandard?
     ) -> Result<[(line: ProductLine, pressureClass: PressureClass)], RowError> {
         var candidates = lines
         if !lineID.isEmpty {
@@ -174,7 +200,9 @@ public struct BatchFit: Sendable {
         }
         do {
             return .success(
-                try FitSession.offers(candidates, style: style, classText: classText, onlyLine: !lineID.isEmpty))
+                try FitSession.offers(
+                    candidates, style: style, classText: classText, onlyLine: !lineID.isEmpty,
+                    defaultStandard: defaultStandard))
         } catch {
             let column = error.field == "line" ? "line" : "class"
             return .failure(
@@ -188,8 +216,8 @@ public struct BatchFit: Sendable {
     /// line needed that the row did not give.
     public func fit(_ leg: Leg) -> Result<FitReport, RowError> {
         let session = FitSession(
-            lines: leg.offers, style: leg.style, unit: unit, tolerance: Length(micrometres: 0), abpi: nil,
-            requestedClass: leg.classText)
+            lines: leg.offers, style: leg.style, unit: unit, tolerance: Length(micrometres: 0),
+            indices: ArterialIndices(leg: leg.abpi), requestedClass: leg.classText, policy: policy)
         do {
             return .success(try session.run(legs: [(nil, leg.measurements)]))
         } catch {

@@ -3,7 +3,8 @@ public import Inventory
 
 /// The JSON of a fitting — `cfit fit --json`, and any other face's — exactly in the shape of the
 /// catalog format's §4, with a few added fields (`name`, `manufacturer`, `unit`, `warnings`, `confirm`
-/// (what a fitter must confirm: a size that fits only by a tolerance), `articles`, and `side`
+/// (what a fitter must confirm: a size that fits only by a tolerance), `arterial` (the leg's ABPI and
+/// what the shop's policy says of it, or that it is unknown), `articles`, and `side`
 /// for per-leg entry).
 ///
 /// ```swift
@@ -104,8 +105,26 @@ public enum FitJSON {
             ),
             ("warnings", .array(leg.warnings.map(JSONValue.string))),
             ("confirm", .array(fit.toleranceNotes.map(JSONValue.string))),
+            (
+                "arterial",
+                .object([
+                    ("abpi", leg.abpi.map { .number($0.description) } ?? .null),
+                    ("verdict", .string(verdictName(leg.arterial))),
+                    ("words", .string(leg.arterialWords)),
+                ])
+            ),
         ]
         return .object(members)
+    }
+
+    /// `compress`, `confirm`, `refuse`, or `unknown` without an index.
+    static func verdictName(_ verdict: ArterialPolicy.Verdict?) -> String {
+        switch verdict {
+        case nil: "unknown"
+        case .compress: "compress"
+        case .confirm: "confirm"
+        case .refuse: "refuse"
+        }
     }
 
     static func pair(_ pair: PairFit) -> JSONValue {

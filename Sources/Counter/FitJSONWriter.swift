@@ -183,7 +183,13 @@ extension FitJSON {
                 if offset > 0 { comma() }
                 string(note)
             }
-            raw("]")
+            raw("],\"arterial\":{\"abpi\":")
+            if let abpi = leg.abpi { out.append(contentsOf: abpi.description.utf8) } else { raw("null") }
+            raw(",\"verdict\":")
+            string(FitJSON.verdictName(leg.arterial))
+            raw(",\"words\":")
+            string(leg.arterialWords)
+            raw("}")
             if let articles = stock[LegLine(side: leg.side, line: fit.line.id)] {
                 raw(",\"articles\":[")
                 for (offset, item) in articles.enumerated() {

@@ -15,10 +15,13 @@ public struct FitQuery: Sendable {
     public let classText: String
     /// The unit of the measurements.
     public let unit: LengthUnit
-    /// The ankle-brachial pressure index, when given.
-    public let abpi: ABPI?
+    /// The legs' ankle-brachial pressure indices, when given (`abpi` for one unnamed leg,
+    /// `abpi_left` and `abpi_right` by side), and who confirmed compression.
+    public let indices: ArterialIndices
     /// How far ranges are widened (none unless asked for; the ankle only apart).
     public let tolerances: FitTolerances
+    /// The prescription a recorded fitting is for (``record(on:key:)``).
+    public let rx: String?
     /// Each leg's points as typed: `leg`, or `left` and `right` (left first).
     public let legs: [(side: Side?, values: [(point: String, text: String)])]
 
@@ -29,7 +32,12 @@ public struct FitQuery: Sendable {
         RequestField("unit", required: false, "cm (default) or in", .oneOf(["cm", "in"])),
         RequestField(
             "legs", required: true, "{\"leg\": {\"cB\": 22, …}} or {\"left\": {…}, \"right\": {…}}", .object),
-        RequestField("abpi", required: false, "ankle-brachial pressure index", .text),
+        RequestField("abpi", required: false, "ankle-brachial pressure index of the one leg in legs.leg", .text),
+        RequestField("abpi_left", required: false, "the left leg's ankle-brachial pressure index", .text),
+        RequestField("abpi_right", required: false, "the right leg's ankle-brachial pressure index", .text),
+        RequestField(
+            "confirmed_by", required: false,
+            "the specialist who confirmed compression, where the shop's arterial policy asks for it", .text),
         RequestField(
             "tolerance", required: false, "widen every circumference range but the ankle's, in unit (0 to 10 cm)",
             .text),
@@ -39,6 +47,10 @@ public struct FitQuery: Sendable {
         RequestField(
             "length_tolerance", required: false, "widen every length variant's range, in unit (0 to 10 cm)", .text),
     ]
+
+    /// The fields of a fitting to record: the fit's, and the prescription it is for.
+    public static let recordFields =
+        fields + [RequestField("rx", required: true, "the prescription the fitting is recorded against", .text)]
 
     /// Reads `{"style", "class", "unit"?, "abpi"?, "legs": {"leg"|"left"|"right": {POINT: value}}}`,
     /// every problem named by its field.
@@ -57,7 +69,7 @@ public struct FitQuery: Sendable {
             switch value {
             case .null: return nil
             case .string(let text): return try Input.withoutNUL(text, field: name)
-            case .number(let text) where name == "abpi" || name.hasSuffix("tolerance"): return text
+            case .number(let text) where name.hasPrefix("abpi") || name.hasSuffix("tolerance"): return text
             default: throw .badInput(name, expected: "a string", found: value.kindDescription)
             }
         }
@@ -66,7 +78,9 @@ public struct FitQuery: Sendable {
             throw .badInput("class", expected: "a class such as 2, RAL:2 or US:20-30", found: "none")
         }
         let unit = try Input.unit(try text("unit"))
-        let abpi = try Input.abpi(try text("abpi"))
+        let indices = try ArterialIndices(
+            abpi: try text("abpi"), left: try text("abpi_left"), right: try text("abpi_right"),
+            confirmedBy: try text("confirmed_by"))
         let tolerances = try FitTolerances(
             tolerance: try text("tolerance"), ankle: try text("ankle_tolerance"), length: try text("length_tolerance"),
             unit: unit)
@@ -112,9 +126,26 @@ public struct FitQuery: Sendable {
         self.style = style
         self.classText = classText
         self.unit = unit
-        self.abpi = abpi
+        self.indices = indices
         self.tolerances = tolerances
+        self.rx = try text("rx")
         self.legs = entered
+    }
+
+    /// Fits the legs as ``run(on:)`` does and records the fitting — the legs' measurements and
+    /// indices, the results, the confirmation — against ``rx``, once per `key`; answers the
+    /// recorded fitting.
+    public func record(on desk: Desk, key: String) throws -> FittingRecord {
+        guard let rx else { throw CounterError.badInput("rx", expected: "the prescription's number", found: "none") }
+        let lines = try desk.productLines()
+        let (unit, legs) = (self.unit, self.legs)
+        let (report, measured, _) = try desk.fit(
+            {
+                var read: [(side: Side?, leg: LegMeasurements)] = []
+                for leg in legs { read.append((leg.side, try Input.leg(leg.values, unit: unit, side: leg.side))) }
+                return read
+            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, indices: indices)
+        return try desk.fitting(String(try desk.record(report, legs: measured, rx: rx, key: key)))
     }
 
     /// Fits the legs against the database's lines, with each ready-made result's stock: the JSON
@@ -127,7 +158,7 @@ public struct FitQuery: Sendable {
                 var read: [(side: Side?, leg: LegMeasurements)] = []
                 for leg in legs { read.append((leg.side, try Input.leg(leg.values, unit: unit, side: leg.side))) }
                 return read
-            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, abpi: abpi)
+            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, indices: indices)
         var out: [UInt8] = []
         FitJSON.write(report, single: false, stock: stock, into: &out)
         return out

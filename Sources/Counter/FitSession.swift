@@ -10,6 +10,15 @@ public struct FitReport: Sendable {
         public let fits: [LineFit]
         /// Safety and plausibility warnings for the person fitting.
         public let warnings: [String]
+        /// The leg's ankle-brachial pressure index, if given.
+        public let abpi: ABPI?
+        /// What the shop's arterial-safety policy says of it (`nil` without an index).
+        public let arterial: ArterialPolicy.Verdict?
+        /// The arterial status in words: the policy's verdict, or that it is unknown.
+        public var arterialWords: String {
+            arterial?.words
+                ?? "arterial status unknown: no ABPI for this leg; a garment above 20 mmHg is reserved only once this leg's ABPI is recorded at a fitting or the prescriber's arterial assessment is on the prescription"
+        }
     }
 
     /// The style fitted.
@@ -24,10 +33,10 @@ public struct FitReport: Sendable {
     public let lengthTolerance: Length
     /// The class as the fitter gave it.
     public let requestedClass: String
-    /// The ankle-brachial pressure index, if given.
-    public let abpi: ABPI?
-    /// What the shop's arterial-safety policy says of it (`nil` without an index).
-    public let arterial: ArterialPolicy.Verdict?
+    /// The legs' indices as given, and the confirmation.
+    public let indices: ArterialIndices
+    /// The shop's arterial-safety policy the indices were judged by.
+    public let policy: ArterialPolicy
     /// Each leg's results.
     public let legs: [LegReport]
     /// Pair verdicts per line when both legs were given, in the order of the left leg's fits.
@@ -56,8 +65,8 @@ public struct FitSession: Sendable {
     public let ankleTolerance: Length
     /// How far to widen every length variant's range (0 is the spec's rule).
     public let lengthTolerance: Length
-    /// The ankle-brachial pressure index, if measured.
-    public let abpi: ABPI?
+    /// The legs' ankle-brachial pressure indices, as measured.
+    public let indices: ArterialIndices
     /// The class as the fitter gave it.
     public let requestedClass: String
     /// The shop's arterial-safety policy (NICE's, the most conservative, unless the shop chose another).
@@ -67,7 +76,7 @@ public struct FitSession: Sendable {
     public init(
         lines: [(line: ProductLine, pressureClass: PressureClass)], style: Style, unit: LengthUnit, tolerance: Length,
         ankleTolerance: Length = Length(micrometres: 0), lengthTolerance: Length = Length(micrometres: 0),
-        abpi: ABPI?, requestedClass: String, policy: ArterialPolicy = .shopDefault
+        indices: ArterialIndices = .none, requestedClass: String, policy: ArterialPolicy = .shopDefault
     ) {
         self.policy = policy
         self.ankleTolerance = ankleTolerance
@@ -76,7 +85,7 @@ public struct FitSession: Sendable {
         self.unit = unit
         self.tolerance = tolerance
         self.lengthTolerance = lengthTolerance
-        self.abpi = abpi
+        self.indices = indices
         self.requestedClass = requestedClass
     }
 
@@ -88,13 +97,17 @@ public struct FitSession: Sendable {
     }
 
     /// Fits `legs`. An ABPI the policy refuses is refused before anything is fitted, with the
-    /// policy's words and source; one it allows only with a specialist's confirmation is fitted,
-    /// with those words as the first warning of each leg. A point a line needs but that was not
-    /// measured is bad input naming it (`cB`, or `left cB`).
+    /// policy's words and source, named by its leg's field (`abpi_left`); one it allows only with
+    /// a specialist's confirmation is fitted, with those words as that leg's first warning (and,
+    /// under s2k, a warning on each class above the reduced 30 mmHg). A point a line needs but that
+    /// was not measured is bad input naming it (`cB`, or `left cB`).
     public func run(legs: [(side: Side?, leg: LegMeasurements)]) throws(CounterError) -> FitReport {
-        let arterial = try policy.check(abpi)
+        try indices.check(sides: legs.map(\.side))
+        try policy.check(indices)
         var reports: [FitReport.LegReport] = []
         for (side, leg) in legs {
+            let abpi = indices.index(for: side)
+            let arterial = try policy.check(abpi, field: ArterialIndices.field(for: side))
             var fits: [LineFit] = []
             for (line, pressureClass) in lines {
                 let request = request(pressureClass)
@@ -123,8 +136,20 @@ public struct FitSession: Sendable {
                     "the ankle (cB) ranges are widened by \(ankleTolerance.formatted(in: unit)) \(unit.rawValue): the ankle is where the class's pressure is defined, so each size that fits only by it is marked for you to confirm",
                     at: 0)
             }
-            if case .confirm(let words) = arterial { warnings.insert(words, at: 0) }
-            reports.append(FitReport.LegReport(side: side, fits: ordered, warnings: warnings))
+            if case .confirm(let words) = arterial {
+                if policy == .s2k {
+                    // S2k: at 0.5–0.8 only a reduced pressure, about 30 mmHg at most.
+                    let above = Set(lines.map(\.pressureClass).filter { ($0.upperTenths ?? Int.max) > 300 })
+                    for pressureClass in above.sorted(by: { $0.code < $1.code }) {
+                        warnings.insert(
+                            "\(pressureClass.standard.rawValue) \(pressureClass.label) (\(pressureClass.rangeText)) is above the reduced pressure of 30 mmHg that \(policy.source) allows at ABPI \(abpi.map { "\($0)" } ?? "?"): it will not be reserved for this leg",
+                            at: 0)
+                    }
+                }
+                warnings.insert(words, at: 0)
+            }
+            reports.append(
+                FitReport.LegReport(side: side, fits: ordered, warnings: warnings, abpi: abpi, arterial: arterial))
         }
         var pairs: [PairFit] = []
         if legs.count == 2 {
@@ -144,21 +169,11 @@ public struct FitSession: Sendable {
             ankleTolerance: ankleTolerance,
             lengthTolerance: lengthTolerance,
             requestedClass: requestedClass,
-            abpi: abpi,
-            arterial: arterial,
+            indices: indices,
+            policy: policy,
             legs: reports,
             pairs: pairs
         )
     }
 }
 
-extension ArterialPolicy {
-    /// What the policy says of `abpi`, refusing (field `abpi`, the policy's words) what it refuses:
-    /// the first thing a fitting checks, before anything is measured.
-    public func check(_ abpi: ABPI?) throws(CounterError) -> Verdict? {
-        guard let abpi else { return nil }
-        let verdict = judge(abpi)
-        if case .refuse(let words) = verdict { throw .refused("abpi", words) }
-        return verdict
-    }
-}

@@ -4,13 +4,16 @@ extension FitSession {
     /// The lines of `lines` that offer `style` in the class `classText` names, each with the class
     /// read in the line's own standard (`2` is RAL 2 for a RAL line; `US:20-30` names its
     /// standard). Bad input when no line understands the class; with `onlyLine`, bad input when
-    /// that line does not make the style and class.
+    /// that line does not make the style and class. A bare label is never resolved silently: when
+    /// the lines, or the shop's `defaultStandard`, would read it as different pressures, it is bad
+    /// input naming each reading in mmHg.
     ///
     /// ```swift
     /// let offers = try FitSession.offers(lines, style: .AD, classText: "2")
     /// ```
     public static func offers(
-        _ lines: [ProductLine], style: Style, classText: String, onlyLine: Bool = false
+        _ lines: [ProductLine], style: Style, classText: String, onlyLine: Bool = false,
+        defaultStandard: PressureStandard? = nil
     ) throws(CounterError) -> [(line: ProductLine, pressureClass: PressureClass)] {
         var offers: [(ProductLine, PressureClass)] = []
         var understood = false
@@ -42,6 +45,12 @@ extension FitSession {
         if !classText.contains(":") {
             var readings: [PressureStandard: PressureClass] = [:]
             for (_, parsed) in offers where readings[parsed.standard] == nil { readings[parsed.standard] = parsed }
+            // The shop's standard reads it too: a UK shop's "2" is BS 2 even when only RAL lines offer it.
+            if !readings.isEmpty, let defaultStandard, readings[defaultStandard] == nil,
+                let shop = try? PressureClass.parse(classText, defaultStandard: defaultStandard)
+            {
+                readings[defaultStandard] = shop
+            }
             let distinct = Set(readings.values.map { [$0.lowerTenths, $0.upperTenths ?? -1] })
             if distinct.count > 1 {
                 let ordered = readings.values.sorted { $0.standard.rawValue < $1.standard.rawValue }

@@ -54,6 +54,8 @@ public typealias ImportSummary = Inventory.ImportSummary
 public typealias CheckReport = Inventory.CheckReport
 /// What a seed loaded.
 public typealias SeedSummary = Inventory.Seeding.Summary
+/// The shop's clinical guideline: its arterial-safety policy and default standard.
+public typealias Guideline = Inventory.Guideline
 /// Where a prescription stands.
 public typealias PrescriptionStatus = Inventory.PrescriptionStatus
 /// Where a reservation stands.
@@ -74,3 +76,4 @@ extension WriteOffReason: ClosedWords {}
 extension Style: ClosedWords {}
 extension Side: ClosedWords {}
 extension FitOutcome: ClosedWords {}
+extension ArterialPolicy: ClosedWords {}

@@ -112,16 +112,41 @@ public struct Fittings: Sendable {
         unit: LengthUnit,
         measurements: String,
         result: String,
+        arterial: ArterialRecord = ArterialRecord(),
         key: String
     ) throws -> Int64 {
-        let request = [rx, style.rawValue, pressureClass, unit.rawValue, measurements]
+        let request = [
+            rx, style.rawValue, pressureClass, unit.rawValue, measurements, arterial.left?.description,
+            arterial.right?.description, arterial.confirmedBy,
+        ]
         return try Operations.call(
             connection,
             """
             SELECT cfit_record_fitting(\(key), \(Operations.fingerprint("fit.record", request)), \(rx), \(style.rawValue),
-                                       \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb)::text AS result
+                                       \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb,
+                                       \(arterial.left?.description)::numeric, \(arterial.right?.description)::numeric,
+                                       \(arterial.confirmedBy))::text AS result
             """
         )
+    }
+}
+
+/// What a fitting records of the legs' arteries: each leg's ABPI, and who confirmed compression
+/// where the shop's policy asks for a specialist's confirmation. The database judges each index by
+/// the shop's policy again and refuses what it refuses.
+public struct ArterialRecord: Sendable, Hashable {
+    /// The left leg's ankle-brachial pressure index, if measured.
+    public var left: ABPI?
+    /// The right leg's, if measured.
+    public var right: ABPI?
+    /// The specialist who confirmed compression, when the policy asks for it.
+    public var confirmedBy: String?
+
+    /// A record of `left` and `right`, confirmed by `confirmedBy`.
+    public init(left: ABPI? = nil, right: ABPI? = nil, confirmedBy: String? = nil) {
+        self.left = left
+        self.right = right
+        self.confirmedBy = confirmedBy
     }
 }
 
@@ -163,6 +188,14 @@ public struct FittingRecord: Codable, Sendable, Hashable {
     public var measurements: [String: [String: String]]
     /// What the engine answered, line by line.
     public var results: [Result]
+    /// The arterial-safety policy the legs' indices were judged by, when an index was recorded.
+    public var arterialPolicy: ArterialPolicy?
+    /// The left leg's ABPI, as recorded (`"0.9"`).
+    public var abpiLeft: String?
+    /// The right leg's ABPI.
+    public var abpiRight: String?
+    /// Who confirmed compression where the policy asked for a specialist's confirmation.
+    public var confirmedBy: String?
     /// Per leg and circumference point, the change since the previous fitting, in `unit`
     /// (`-1.5`); empty for the first fitting.
     public var changes: [String: [String: String]]
@@ -192,7 +225,8 @@ extension Fittings {
         let results = try connection.pipeline([
             PostgresQuery(
                 sql: """
-                    SELECT f.id, f.taken_at, f.fitter, p.number, pa.reference, f.style, f.class_code, f.unit \(from)
+                    SELECT f.id, f.taken_at, f.fitter, p.number, pa.reference, f.style, f.class_code, f.unit,
+                           f.arterial_policy, f.abpi_left::text, f.abpi_right::text, f.confirmed_by \(from)
                     WHERE \(condition) ORDER BY f.taken_at, f.id
                     """, binds: bind),
             PostgresQuery(
@@ -266,9 +300,18 @@ extension Fittings {
                     patient: try row.decode(String.self, "reference"),
                     style: try row.decode(closed: Style.self, "style"),
                     pressureClass: try row.decode(String.self, "class_code"),
-                    unit: unit, measurements: legs, results: lineResults[id] ?? [], changes: changes))
+                    unit: unit, measurements: legs, results: lineResults[id] ?? [],
+                    arterialPolicy: try row.decode(closedOrNil: ArterialPolicy.self, "arterial_policy"),
+                    abpiLeft: try row.decode(String?.self, "abpi_left").map(Self.index),
+                    abpiRight: try row.decode(String?.self, "abpi_right").map(Self.index),
+                    confirmedBy: try row.decode(String?.self, "confirmed_by"), changes: changes))
         }
         return records
+    }
+
+    /// An index as stored (`0.90`) as people write it (`0.9`).
+    static func index(_ stored: String) -> String {
+        (try? ABPI.parse(stored))?.description ?? stored
     }
 }
 

@@ -31,6 +31,9 @@ public struct PrescriptionRecord: Codable, Sendable, Hashable {
     public var validUntil: CalendarDay?
     /// The diagnosis code (ICD-10), if given.
     public var diagnosis: String?
+    /// Whether the prescriber recorded that arterial status was assessed: with it, a garment above
+    /// 20 mmHg may be reserved without an ABPI recorded at a fitting here.
+    public var arterialAssessed: Bool
 }
 
 /// What a new prescription needs.
@@ -57,6 +60,8 @@ public struct NewPrescription: Sendable {
     public var validUntil: CalendarDay?
     /// ICD-10 code, e.g. I87.2.
     public var diagnosis: String?
+    /// Whether the prescriber assessed arterial status (an ABPI or equivalent).
+    public var arterialAssessed: Bool
 
     /// A prescription for `quantity` garments of `style` in `pressureClass`.
     public init(
@@ -70,8 +75,10 @@ public struct NewPrescription: Sendable {
         side: String = "both",
         quantity: Int,
         validUntil: CalendarDay? = nil,
-        diagnosis: String? = nil
+        diagnosis: String? = nil,
+        arterialAssessed: Bool = false
     ) {
+        self.arterialAssessed = arterialAssessed
         self.number = number
         self.patient = patient
         self.patientName = patientName
@@ -122,6 +129,7 @@ public struct Prescriptions: Sendable {
         let request = [
             new.number, new.patient, new.patientName, new.prescriber, new.prescriberName, new.style.rawValue,
             new.pressureClass.code, new.side, String(new.quantity), new.validUntil?.description, new.diagnosis,
+            new.arterialAssessed ? "assessed" : nil,
         ]
         return try Operations.call(
             connection,
@@ -129,7 +137,8 @@ public struct Prescriptions: Sendable {
             SELECT cfit_rx_new(\(key), \(Operations.fingerprint("rx.new", request)), \(new.number), \(new.patient),
                                \(new.patientName), \(new.prescriber), \(new.prescriberName), \(new.style.rawValue),
                                \(new.pressureClass.standard.rawValue), \(new.pressureClass.label), \(new.side),
-                               \(Int32(new.quantity)), \(new.validUntil), \(new.diagnosis), \(today))::text AS result
+                               \(Int32(new.quantity)), \(new.validUntil), \(new.diagnosis), \(new.arterialAssessed),
+                               \(today))::text AS result
             """
         )
     }
@@ -168,7 +177,7 @@ public struct Prescriptions: Sendable {
     static let select = """
         SELECT p.number, pa.reference AS patient, pa.display_name AS patient_name, pr.reference AS prescriber, p.status,
                i.style, i.standard || ':' || i.class_label AS class_code, i.side, i.quantity_prescribed, i.quantity_reserved,
-               i.quantity_dispensed, p.valid_until, p.diagnosis
+               i.quantity_dispensed, p.valid_until, p.diagnosis, p.arterial_assessed
         FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
         JOIN prescription_item i ON i.prescription_id = p.id
         """
@@ -193,7 +202,8 @@ public struct Prescriptions: Sendable {
             quantityReserved: try row.decode(Int.self, "quantity_reserved"),
             quantityDispensed: try row.decode(Int.self, "quantity_dispensed"),
             validUntil: try row.decode(CalendarDay?.self, "valid_until"),
-            diagnosis: try row.decode(String?.self, "diagnosis")
+            diagnosis: try row.decode(String?.self, "diagnosis"),
+            arterialAssessed: try row.decode(Bool.self, "arterial_assessed")
         )
     }
 }

@@ -207,7 +207,17 @@ private struct PrescriptionRow {
             pressureClass: pressureClass,
             quantity: try row.number("quantity", minimum: 1, required: true)!,
             validUntil: validUntil,
-            diagnosis: row.optional("diagnosis")
+            diagnosis: row.optional("diagnosis"),
+            arterialAssessed: try Self.yesNo(row, "arterial_assessed")
         )
+    }
+
+    /// `yes` or `no` (empty or absent: no): whether the prescriber assessed arterial status.
+    static func yesNo(_ row: SeedRow, _ column: String) throws -> Bool {
+        switch row.optional(column) {
+        case nil, "no": return false
+        case "yes": return true
+        default: throw row.error(column, "yes or no")
+        }
     }
 }

@@ -23,8 +23,10 @@ struct ParityTests {
         var unit = "cm"
         var abpi: String?
         var leg: [(String, String)] = [("cB", "22"), ("cC", "36.5"), ("cD", "34"), ("lD", "41")]
-        /// Further fields by their API names (`tolerance`, `ankle_tolerance`).
+        /// Further fields by their API names (`tolerance`, `ankle_tolerance`, `abpi_left`).
         var options: [(String, String)] = []
+        /// Whether `leg` is measured on both legs, by side (the same values left and right).
+        var both = false
         /// `ok`, or the layer's kind of error.
         let outcome: String
         /// The start of the message after the field's name (empty for `ok`).
@@ -83,6 +85,23 @@ struct ParityTests {
         Case(
             name: "an ankle tolerance past 10 cm", options: [("ankle_tolerance", "11")], outcome: "bad-input",
             words: "ankle_tolerance: expected a length from 0 to 10 cm in cm, found '11'"),
+        // compression.md §5: an ABPI is per leg; one index for two legs is ambiguous, and each
+        // leg's is judged by the shop's policy (NICE CKS by default) on its own.
+        Case(
+            name: "one ABPI for two legs", abpi: "1.0", both: true, outcome: "bad-input",
+            words:
+                "abpi: expected abpi_left and abpi_right for legs fitted by side (an ABPI is per leg), found one index for both"
+        ),
+        Case(
+            name: "a left leg whose ABPI the default policy refuses", options: [("abpi_left", "0.7"), ("abpi_right", "1.1")],
+            both: true, outcome: "refused",
+            words: "abpi_left: ABPI 0.7 is below 0.8: do not compress; refer for a vascular assessment (policy nice"),
+        Case(
+            name: "each leg's ABPI, both allowed", options: [("abpi_left", "1.0"), ("abpi_right", "1.1")], both: true,
+            outcome: "ok", size: "II"),
+        Case(
+            name: "a right leg's ABPI with one unnamed leg", options: [("abpi_right", "1.0")], outcome: "bad-input",
+            words: "abpi_right: expected it with the right leg's measurements, found no right leg"),
         // compression.md §5: a UK class 2 is 18–24 mmHg, a RAL 2 23–32: never resolved silently.
         Case(
             name: "a bare class that a RAL and a BS line read differently", style: "AG",
@@ -176,7 +195,12 @@ struct ParityTests {
                 for (name, value) in entry.options {
                     arguments += ["--\(name.replacingOccurrences(of: "_", with: "-"))", value]
                 }
-                for (point, value) in entry.leg { arguments += ["--\(point)", value] }
+                if entry.both {
+                    let measured = entry.leg.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+                    arguments += ["--left", measured, "--right", measured]
+                } else {
+                    for (point, value) in entry.leg { arguments += ["--\(point)", value] }
+                }
                 let run = try CFit.run(arguments, environment: environment)
                 var line = run.firstErrorLine.replacingOccurrences(of: "error: ", with: "")
                 if line.hasPrefix("--"), let colon = line.range(of: ": ") {
@@ -190,7 +214,11 @@ struct ParityTests {
                 // The API.
                 var body: [String: Any] = [
                     "style": entry.style, "class": entry.pressureClass, "unit": entry.unit,
-                    "legs": ["leg": Dictionary(uniqueKeysWithValues: entry.leg)],
+                    "legs": entry.both
+                        ? [
+                            "left": Dictionary(uniqueKeysWithValues: entry.leg),
+                            "right": Dictionary(uniqueKeysWithValues: entry.leg),
+                        ] : ["leg": Dictionary(uniqueKeysWithValues: entry.leg)],
                 ]
                 if let abpi = entry.abpi { body["abpi"] = abpi }
                 for (name, value) in entry.options { body[name] = value }
@@ -207,12 +235,20 @@ struct ParityTests {
                         ? "" : (problem?["detail"] as? String ?? String(buffer: response.body)))
 
                 // The page.
-                let form = try await browser.get("/fit?style=\(entry.style.uppercased())")
+                let form = try await browser.get("/fit?style=\(entry.style.uppercased())\(entry.both ? "&both=1" : "")")
                 var fields = [
                     "csrf": Browser.token(form.body) ?? "", "key": "parity-\(index)", "style": entry.style,
                     "class": entry.pressureClass, "unit": entry.unit, "abpi": entry.abpi ?? "",
+                    "both": entry.both ? "1" : "",
                 ]
-                for (point, value) in entry.leg { fields[point] = value }
+                for (point, value) in entry.leg {
+                    if entry.both {
+                        fields["left.\(point)"] = value
+                        fields["right.\(point)"] = value
+                    } else {
+                        fields[point] = value
+                    }
+                }
                 for (name, value) in entry.options { fields[name] = value }
                 let posted = try await browser.post("/fit", fields)
                 let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
@@ -449,7 +485,7 @@ struct ParityTests {
                     entry.patient.hasPrefix(" ") ? entry.patient : "\(entry.patient)-\(face)-\(index)"
                 }
                 var arguments = [
-                    "rx", "new", "--patient", patient("C"), "--patient-name", "Ada Parity", "--prescriber", "DR-PAR",
+                    "rx", "new", "--arterial-assessed", "--patient", patient("C"), "--patient-name", "Ada Parity", "--prescriber", "DR-PAR",
                     "--prescriber-name", "Dr Parity", "--style", entry.style, "--class", entry.pressureClass,
                     "--quantity", entry.quantity, "--idempotency-key", "rx-cli-\(index)",
                 ]
@@ -485,6 +521,90 @@ struct ParityTests {
                     entry, outcome: entry.outcome, words: entry.words, apiWords: entry.apiWords, cli: cli, api: api,
                     page: page)
             }
+        }
+    }
+}
+
+extension ParityTests {
+    /// Issue 20 (compression.md §5: "above 20 mmHg [an ABPI] should be known before fitting"): a
+    /// garment above 20 mmHg is reserved only when each leg the prescription covers has its ABPI
+    /// recorded at a fitting, or the prescriber's assessment is on the prescription. The database
+    /// guards it; every face says the same words.
+    @Test("the arterial gate: the same refusal on each face until each leg's ABPI is recorded, then a reservation")
+    func arterialGate() async throws {
+        try await Self.withFaces { environment, auth, browser, client in
+            let made = try CFit.run(
+                [
+                    "rx", "new", "--patient", "P-GATE", "--patient-name", "Gale Sample", "--prescriber", "DR-01",
+                    "--style", "AD", "--class", "RAL:2", "--quantity", "6", "--number", "RX-GATE",
+                ], environment: environment)
+            #expect(made.status == 0, "\(made.stderr)")
+            let sku = "NW-CL-AD2-II-R-C-BE"
+            func reserveEverywhere(_ round: String) async throws -> [Answer] {
+                let expected = Self.statuses("refused")
+                let run = try CFit.run(
+                    ["reserve", "--rx", "RX-GATE", "--sku", sku, "--idempotency-key", "cli-\(round)"],
+                    environment: environment)
+                let cli =
+                    run.status == 0
+                    ? Answer(outcome: "ok", words: "") : Self.cliAnswer(run, expected: expected, outcome: "refused")
+                let response = try await client.execute(
+                    uri: "/api/v1/reservations", method: .post,
+                    headers: [
+                        .authorization: auth, .contentType: "application/json",
+                        HTTPField.Name("Idempotency-Key")!: "api-\(round)",
+                    ], body: ByteBuffer(string: #"{"prescription": "RX-GATE", "sku": "\#(sku)"}"#))
+                let api = Self.apiAnswer(response, expected: expected, outcome: "refused")
+                let form = try await browser.get("/prescriptions/RX-GATE")
+                let posted = try await browser.post(
+                    "/reserve",
+                    ["csrf": Browser.token(form.body) ?? "", "key": "page-\(round)", "rx": "RX-GATE", "sku": sku])
+                let page =
+                    posted.status == .ok
+                    ? Answer(outcome: "ok", words: "") : Self.pageAnswer(posted, expected: expected, outcome: "refused")
+                return [cli, api, page]
+            }
+
+            // Nothing recorded: refused on every face, naming the left leg first and both ways out.
+            let none = try await reserveEverywhere("none")
+            Self.expectSame(
+                "no ABPI recorded", outcome: "refused",
+                words:
+                    "reserving \(sku) (RAL 2, 23–32 mmHg, above 20 mmHg) needs the left leg's ABPI recorded at a fitting for this patient, or the prescriber's arterial assessment recorded on prescription RX-GATE; found neither",
+                apiWords: nil, cli: none[0], api: none[1], page: none[2])
+
+            // The left leg's index alone (a fitting by the command line): the right leg is named.
+            let left = try CFit.run(
+                [
+                    "fit", "--style", "AD", "--class", "RAL:2", "--left", "cB=22,cC=36.5,cD=34,lD=41", "--abpi-left",
+                    "1.0", "--rx", "RX-GATE", "--record",
+                ], environment: environment)
+            #expect(left.status == 0, "\(left.stderr)")
+            let oneLeg = try await reserveEverywhere("left")
+            Self.expectSame(
+                "only the left leg's ABPI", outcome: "refused",
+                words: "reserving \(sku) (RAL 2, 23–32 mmHg, above 20 mmHg) needs the right leg's ABPI",
+                apiWords: nil, cli: oneLeg[0], api: oneLeg[1], page: oneLeg[2])
+
+            // Both legs recorded through the API: each face reserves.
+            let recorded = try await client.execute(
+                uri: "/api/v1/fittings", method: .post,
+                headers: [
+                    .authorization: auth, .contentType: "application/json",
+                    HTTPField.Name("Idempotency-Key")!: "fit-both",
+                ],
+                body: ByteBuffer(
+                    string: """
+                        {"rx": "RX-GATE", "style": "AD", "class": "RAL:2", "abpi_left": "1.0", "abpi_right": 1.1,
+                         "legs": {"left": {"cB": "22", "cC": "36.5", "cD": "34", "lD": "41"},
+                                  "right": {"cB": "22", "cC": "36", "cD": "34", "lD": "41"}}}
+                        """))
+            #expect(recorded.status == .created, "\(String(buffer: recorded.body))")
+            let fitting = (try? JSONSerialization.jsonObject(with: Data(String(buffer: recorded.body).utf8))) as? [String: Any]
+            #expect(fitting?["abpiLeft"] as? String == "1.0" && fitting?["abpiRight"] as? String == "1.1")
+            #expect(fitting?["arterialPolicy"] as? String == "nice")
+            let open = try await reserveEverywhere("both")
+            #expect(open.map(\.outcome) == ["ok", "ok", "ok"], "\(open)")
         }
     }
 }

@@ -44,7 +44,12 @@ struct FitJSONWriterTests {
             let session = FitSession(
                 lines: offers, style: style, unit: unit, tolerance: Length(micrometres: Int64(extra % 3) * 5_000),
                 lengthTolerance: Length(micrometres: Int64(extra % 4) * 10_000),
-                abpi: extra > 6 ? ABPI(hundredths: Int64(50 + extra * 10)) : nil, requestedClass: classText)
+                indices: extra > 6
+                    ? (twoLegs
+                        ? ArterialIndices(
+                            left: ABPI(hundredths: Int64(50 + extra * 10)), right: ABPI(hundredths: Int64(100 + extra)))
+                        : ArterialIndices(leg: ABPI(hundredths: Int64(50 + extra * 10)))) : .none,
+                requestedClass: classText, policy: ArterialPolicy.allCases[extra % 3])
             func leg(_ values: [Int]) -> LegMeasurements {
                 var leg = LegMeasurements()
                 // Lengths run longer than circumferences; some points left unmeasured.

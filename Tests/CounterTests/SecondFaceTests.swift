@@ -22,7 +22,7 @@ struct SecondFaceTests {
         let line = try #require(Self.catalog.first)
         return FitSession(
             lines: [(line, PressureStandard.RAL.pressureClass("2")!)], style: .AD, unit: .cm,
-            tolerance: Length(micrometres: 0), abpi: abpi, requestedClass: "2")
+            tolerance: Length(micrometres: 0), indices: ArterialIndices(leg: abpi), requestedClass: "2")
     }
 
     func leg(_ values: [MeasurementPoint: String]) throws -> LegMeasurements {

@@ -57,10 +57,28 @@ struct APIRecordTests {
                      "quantity": 2, "valid_until": "\(validUntil)", "diagnosis": "I87.2"}
                     """)
             #expect(rx.status == .created, "\(rx.body)")
-            let number = try #require(API.object(rx.body)["number"] as? String)
-            let shown = try await API.call(client, .get, "/api/v1/prescriptions/\(number)", auth: auth)
+            let unassessed = try #require(API.object(rx.body)["number"] as? String)
+            let shown = try await API.call(client, .get, "/api/v1/prescriptions/\(unassessed)", auth: auth)
             #expect(shown.status == .ok && API.object(shown.body)["prescriber"] as? String == "DR-API", "\(shown.body)")
 
+            // Issue 20: RAL 2 is above 20 mmHg; neither leg's ABPI is recorded and the prescriber's
+            // assessment is not on the prescription, so the reservation is refused, naming both ways.
+            let gated = try await API.call(
+                client, .post, "/api/v1/reservations", auth: auth, key: "rs-0",
+                json: #"{"prescription": "\#(unassessed)", "sku": "\#(sku)"}"#)
+            #expect(gated.status == .conflict, "\(gated.body)")
+            #expect(
+                (API.object(gated.body)["detail"] as? String)?.contains(
+                    "needs the left leg's ABPI recorded at a fitting for this patient, or the prescriber's arterial assessment recorded on prescription \(unassessed)"
+                ) == true, "\(gated.body)")
+            let assessed = try await API.call(
+                client, .post, "/api/v1/prescriptions", auth: auth, key: "rx-2",
+                json: """
+                    {"patient": "P-API", "prescriber": "DR-API", "style": "AD", "class": "RAL:2", "quantity": 2,
+                     "valid_until": "\(validUntil)", "diagnosis": "I87.2", "arterial_assessed": true}
+                    """)
+            #expect(API.object(assessed.body)["arterialAssessed"] as? Bool == true, "\(assessed.body)")
+            let number = try #require(API.object(assessed.body)["number"] as? String)
             let reserved = try await API.call(
                 client, .post, "/api/v1/reservations", auth: auth, key: "rs-1",
                 json: #"{"prescription": "\#(number)", "sku": "\#(sku)"}"#)

@@ -26,7 +26,7 @@ struct LoadTests {
                 NewPrescription(
                     number: "LOAD-\(index)", patient: "LP-\(index)", patientName: "Load \(index)", prescriber: "DR-01",
                     style: .AD,
-                    pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1),
+                    pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1, arterialAssessed: true),
                 key: "load-rx-\(index)")
             numbers.append(record.number)
         }

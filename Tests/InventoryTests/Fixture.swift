@@ -57,8 +57,7 @@ struct Fixture {
                 prescriberName: "Dr One",
                 style: style,
                 pressureClass: PressureStandard.RAL.pressureClass(label)!,
-                quantity: quantity
-            ),
+                quantity: quantity, arterialAssessed: true),
             key: "rx-\(number)"
         )
     }

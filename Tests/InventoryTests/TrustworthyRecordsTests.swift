@@ -244,8 +244,7 @@ struct TrustworthyRecordsTests {
             NewPrescription(
                 patient: "P", patientName: "P", prescriber: "D", prescriberName: "D", style: .AD,
                 pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1,
-                validUntil: try Self.day("2099-12-31")
-            ), key: "rx")
+                validUntil: try Self.day("2099-12-31"), arterialAssessed: true), key: "rx")
         #expect(rx.validUntil == (try Self.day("2099-12-31")))
         let until = try connection.query("SELECT valid_until::text AS d FROM prescription")[0]
         #expect(try until.decode(String.self, "d") == "2099-12-31")
@@ -369,7 +368,7 @@ struct TrustworthyRecordsTests {
             try Prescriptions(connection: connection).create(
                 NewPrescription(
                     patient: "P-1", patientName: "P", prescriber: "DR-1", style: .AD,
-                    pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1), key: key
+                    pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1, arterialAssessed: true), key: key
             ).number
         }
         #expect(try new("auto-1", on: f.connection) == "RX-3")
@@ -388,7 +387,7 @@ struct TrustworthyRecordsTests {
                 NewPrescription(
                     patient: "P-1", prescriber: "DR-1", style: .AD,
                     pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1,
-                    validUntil: try Self.day("2020-01-01")), key: "old")
+                    validUntil: try Self.day("2020-01-01"), arterialAssessed: true), key: "old")
         }
     }
 }

@@ -160,7 +160,7 @@ if section("dispensing") {
                             patientName: "Bench", prescriber: "DR-1", prescriberName: "Bench",
                             style: style == 0 ? .AD : .AG,
                             pressureClass: PressureStandard.RAL.pressureClass(["1", "2", "3"][pressureClass])!,
-                            quantity: 1_000_000_000),
+                            quantity: 1_000_000_000, arterialAssessed: true),
                         key: "rx-\(prefix)\(worker)-\(style)-\(pressureClass)")
                 }
             }

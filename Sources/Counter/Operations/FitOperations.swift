@@ -14,13 +14,17 @@ extension Desk {
     /// is named first.
     public func fit(
         _ legs: () throws -> [(side: Side?, leg: LegMeasurements)], lines: [ProductLine], style: Style,
-        classText: String, unit: LengthUnit, tolerances: FitTolerances = .none, abpi: ABPI?
+        classText: String, unit: LengthUnit, tolerances: FitTolerances = .none, indices: ArterialIndices = .none
     ) throws -> (report: FitReport, legs: [(side: Side?, leg: LegMeasurements)], stock: [LegLine: [ArticleStock]]) {
-        let offers = try FitSession.offers(lines, style: style, classText: classText)
+        let guideline = try guideline()
+        // The indices are judged before the class or any measurement is read.
+        try guideline.arterialPolicy.check(indices)
+        let offers = try FitSession.offers(
+            lines, style: style, classText: classText, defaultStandard: guideline.standard)
         let session = FitSession(
             lines: offers, style: style, unit: unit, tolerance: tolerances.tolerance,
-            ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, abpi: abpi,
-            requestedClass: classText)
+            ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, indices: indices,
+            requestedClass: classText, policy: guideline.arterialPolicy)
         let measured = try legs()
         let report = try session.run(legs: measured)
         return (report, measured, try stock(for: report))
@@ -34,6 +38,50 @@ extension Desk {
         let recorded = RecordedFitting(report, legs: legs)
         return try Fittings(connection: connection, today: today).record(
             rx: try Input.text(rx, field: "rx"), style: report.style, pressureClass: recorded.pressureClass,
-            unit: report.unit, measurements: recorded.measurementsJSON, result: recorded.resultJSON, key: key)
+            unit: report.unit, measurements: recorded.measurementsJSON, result: recorded.resultJSON,
+            arterial: report.indices.record, key: key)
+    }
+
+    /// The shop's clinical guideline: its arterial-safety policy and the standard a bare class is
+    /// read in.
+    public func guideline() throws -> Guideline {
+        try ShopGuideline(connection: connection).show()
+    }
+}
+
+/// Setting the shop's clinical guideline (admin): the arterial-safety policy and the standard a
+/// bare class is read in, each as typed; one left out stays as it is.
+///
+/// ```swift
+/// let set = try GuidelineRequest(policy: "formulary", standard: nil).run(on: desk, key: "g-1")
+/// ```
+public struct GuidelineRequest: DescribedRequest {
+    /// `nice`, `formulary` or `s2k`, as typed.
+    public var policy: String?
+    /// `RAL`, `BS`, `AFNOR`, `ENV` or `US`, as typed.
+    public var standard: String?
+
+    /// The fields of the request.
+    public static let fields = [
+        RequestField(
+            "policy", required: false, "nice (NICE CKS, the default), formulary (NHS formularies) or s2k (German S2k)",
+            .oneOf(ArterialPolicy.allCases.map(\.rawValue))),
+        RequestField(
+            "standard", required: false, "the standard a class without one is read in",
+            .oneOf(PressureStandard.allCases.map(\.rawValue))),
+    ]
+
+    /// A request as typed.
+    public init(policy: String?, standard: String?) {
+        self.policy = policy
+        self.standard = standard
+    }
+
+    /// Sets what was given, once per `key`; with nothing given, the guideline as it stands.
+    public func run(on desk: Desk, key: String) throws -> Guideline {
+        let policy = try self.policy.map { try Input.oneOf($0, field: "policy", as: ArterialPolicy.self) }
+        let standard = try self.standard.map { try Input.oneOf($0, field: "standard", as: PressureStandard.self) }
+        guard policy != nil || standard != nil else { return try desk.guideline() }
+        return try ShopGuideline(connection: desk.connection).set(policy: policy, standard: standard, key: key)
     }
 }

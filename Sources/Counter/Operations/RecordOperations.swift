@@ -83,9 +83,12 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
     public var validUntil: String?
     /// The ICD-10 code.
     public var diagnosis: String?
+    /// Whether the prescriber assessed arterial status (an ABPI or equivalent).
+    public var arterialAssessed: Bool?
 
     enum CodingKeys: String, CodingKey {
         case number, patient, prescriber, style, quantity, side, diagnosis
+        case arterialAssessed = "arterial_assessed"
         case patientName = "patient_name"
         case prescriberName = "prescriber_name"
         case pressureClass = "class"
@@ -96,8 +99,9 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
     public init(
         number: String? = nil, patient: String, patientName: String? = nil, prescriber: String,
         prescriberName: String? = nil, style: String, pressureClass: String, quantity: NumberText,
-        side: String? = nil, validUntil: String? = nil, diagnosis: String? = nil
+        side: String? = nil, validUntil: String? = nil, diagnosis: String? = nil, arterialAssessed: Bool? = nil
     ) {
+        self.arterialAssessed = arterialAssessed
         self.number = number
         self.patient = patient
         self.patientName = patientName
@@ -111,13 +115,15 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
         self.diagnosis = diagnosis
     }
 
-    /// Records the prescription, once per `key`.
+    /// Records the prescription, once per `key`. A class without its standard is read in the
+    /// shop's standard (the guideline's), and stored with it.
     public func run(on desk: Desk, key: String) throws -> PrescriptionRecord {
         let style = try Input.style(style)
         let classText = try Input.text(pressureClass, field: "class")
+        let standard = classText.contains(":") ? PressureStandard.RAL : try desk.guideline().standard
         let parsedClass: PressureClass
         do {
-            parsedClass = try PressureClass.parse(classText, defaultStandard: .RAL)
+            parsedClass = try PressureClass.parse(classText, defaultStandard: standard)
         } catch {
             throw CounterError.badInput("class", expected: "a class such as 2, RAL:2 or US:20-30", typed: classText)
         }
@@ -131,7 +137,7 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
             quantity: try Input.wholeNumber(quantity.text, field: "quantity"),
             validUntil: try Input.optional(validUntil, field: "valid_until").map { (text) throws(CounterError) in
                 try Input.day(text, field: "valid_until")
-            }, diagnosis: try Input.optional(diagnosis, field: "diagnosis"))
+            }, diagnosis: try Input.optional(diagnosis, field: "diagnosis"), arterialAssessed: arterialAssessed ?? false)
         return try Prescriptions(connection: desk.connection, today: desk.today).create(new, key: key)
     }
 }

@@ -125,12 +125,17 @@ extension PrescriptionRequest: DescribedRequest {
         RequestField("prescriber", required: true, "prescriber reference", .code),
         RequestField("prescriber_name", required: false, "the prescriber's name, to add a new prescriber", .text),
         RequestField("style", required: true, "AD, AF, AG or AT", .oneOf(["AD", "AF", "AG", "AT"])),
-        RequestField("class", required: true, "e.g. 2, RAL:2, US:20-30", .text),
+        RequestField(
+            "class", required: true, "e.g. RAL:2, BS:2, US:20-30; a bare label is read in the shop's standard", .text),
         RequestField("quantity", required: true, "garments (a pair is 2)", .quantity),
         RequestField("side", required: false, "left, right or both (default)", .oneOf(["left", "right", "both"])),
         RequestField("valid_until", required: false, "last day it may be dispensed, YYYY-MM-DD", .day),
         RequestField("diagnosis", required: false, "ICD-10 code", .text),
         RequestField("number", required: false, "its number (default RX-n)", .code),
+        RequestField(
+            "arterial_assessed", required: false,
+            "true when the prescriber assessed arterial status (ABPI or equivalent); without it a garment above 20 mmHg needs each leg's ABPI recorded at a fitting",
+            .boolean),
     ]
 }
 

@@ -191,6 +191,18 @@ enum APIRoutes {
                 return try await FitAPI.fit(
                     Array(buffer: try await Web.body(request)), state: state, login: caller.login)
             },
+            Operation(
+                method: .post, path: "/api/v1/fittings", answer: .record(FittingRecord.self),
+                summary:
+                    "Fit legs and record the fitting against a prescription: measurements, each leg's ABPI judged by the shop's policy, results",
+                writes: true,
+                parameters: [],
+                body: FitQuery.recordFields, created: true
+            ) { request, _, caller in
+                let fit = try FitQuery(json: Array(buffer: try await Web.body(request)))
+                let key = caller.key!
+                return try Web.encode(try await state.withDesk(caller.login) { try fit.record(on: $0, key: key) })
+            },
         ]
     }
 

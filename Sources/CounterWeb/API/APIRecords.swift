@@ -140,6 +140,22 @@ extension APIRoutes {
                     })
             },
             Operation(
+                method: .get, path: "/api/v1/guideline", answer: .record(Guideline.self),
+                summary: "The shop's clinical guideline: arterial-safety policy and the standard a bare class is read in",
+                writes: false, parameters: [], body: [], created: false
+            ) { _, _, caller in
+                try Web.encode(try await state.withDesk(caller.login) { try $0.guideline() })
+            },
+            Operation(
+                method: .post, path: "/api/v1/guideline", answer: .record(Guideline.self),
+                summary: "Set the shop's arterial-safety policy and/or default standard (admin)", writes: true,
+                parameters: [], body: GuidelineRequest.fields, created: false
+            ) { request, _, caller in
+                let set = try await decoded(GuidelineRequest.self, request)
+                let key = caller.key!
+                return try Web.encode(try await state.withDesk(caller.login) { try set.run(on: $0, key: key) })
+            },
+            Operation(
                 method: .get, path: "/api/v1/locations", answer: .list(LocationRecord.self), summary: "Every location",
                 writes: false, parameters: [],
                 body: [], created: false

@@ -118,6 +118,18 @@ enum AdminController {
                 Pages.layout("Admin", session: session, current: "/admin", Pages.message(message))
             }
         }
+        router.post("/admin/guideline") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let guideline = GuidelineRequest(policy: fields.given("policy"), standard: fields.given("standard"))
+                let key = try fields.key()
+                let set = try await state.withDesk(session.login) { try guideline.run(on: $0, key: key) }
+                return Web.redirect(
+                    "/admin?done=\(PageRoutes.percent("guideline set: policy \(set.arterialPolicy.rawValue), standard \(set.defaultStandard)"))"
+                )
+            } page: { session, _, message in
+                Pages.layout("Admin", session: session, current: "/admin", Pages.message(message))
+            }
+        }
         return router
     }
 }

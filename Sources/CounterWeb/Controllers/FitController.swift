@@ -41,6 +41,9 @@ enum FitController {
             entry.classText = fields["class"] ?? ""
             entry.bothLegs = fields["both"] == "1"
             entry.abpi = fields["abpi"] ?? ""
+            entry.abpiLeft = fields["abpi_left"] ?? ""
+            entry.abpiRight = fields["abpi_right"] ?? ""
+            entry.confirmedBy = fields["confirmed_by"] ?? ""
             entry.tolerance = fields["tolerance"] ?? ""
             entry.ankleTolerance = fields["ankle_tolerance"] ?? ""
             entry.lengthTolerance = fields["length_tolerance"] ?? ""
@@ -60,14 +63,16 @@ enum FitController {
                     let lines = try desk.productLines()
                     let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], Int64?) in
                         let recordKey = try read.get()
-                        let abpi = try Input.abpi(entered.abpi)
+                        let indices = try ArterialIndices(
+                            abpi: entered.abpi, left: entered.abpiLeft, right: entered.abpiRight,
+                            confirmedBy: entered.confirmedBy)
                         let tolerances = try FitTolerances(
                             tolerance: entered.tolerance, ankle: entered.ankleTolerance,
                             length: entered.lengthTolerance, unit: entered.unit)
                         let (report, legs, stock) = try desk.fit(
                             { try FitController.legs(fields, entry: entered, lines: lines) }, lines: lines,
                             style: entered.style, classText: entered.classText, unit: entered.unit,
-                            tolerances: tolerances, abpi: abpi)
+                            tolerances: tolerances, indices: indices)
                         // Recorded against the prescription, when one was given (once per form).
                         let recorded =
                             entered.prescription.isEmpty

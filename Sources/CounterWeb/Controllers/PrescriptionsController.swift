@@ -82,6 +82,7 @@ enum PrescriptionsController {
             prescriber: fields.text("prescriber"), prescriberName: fields.given("prescriber_name"),
             style: fields.text("style"), pressureClass: fields.text("class"),
             quantity: NumberText(fields.text("quantity")), side: fields.given("side"),
-            validUntil: fields.given("valid_until"), diagnosis: fields.given("diagnosis"))
+            validUntil: fields.given("valid_until"), diagnosis: fields.given("diagnosis"),
+            arterialAssessed: fields["arterial_assessed"] == "true")
     }
 }

@@ -1,4 +1,5 @@
 import Counter
+import Fitting
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -32,7 +33,13 @@ enum AdminViews {
     }
 
     static func admin(session: Session, desk: Desk, notice: String?) throws -> HTML {
-        let (users, locations) = (try desk.users(), try desk.locations())
+        let (users, locations, guideline) = (try desk.users(), try desk.locations(), try desk.guideline())
+        let policies: [HTML] = ArterialPolicy.allCases.map { policy in
+            "<option value=\"\(policy.rawValue)\"\(HTML(raw: policy == guideline.arterialPolicy ? " selected" : ""))>\(policy.rawValue) — \(policy.source)</option>"
+        }
+        let standards: [HTML] = PressureStandard.allCases.map { standard in
+            "<option\(HTML(raw: standard.rawValue == guideline.defaultStandard ? " selected" : ""))>\(standard.rawValue)</option>"
+        }
         let userRows: [HTML] = users.map { user in
             """
             <tr><td>\(user.name)</td><td>\(user.role ?? "—")</td><td>\(user.canLogin ? "yes" : "no")</td><td>
@@ -49,6 +56,15 @@ enum AdminViews {
         }
         return """
             <h1>Admin</h1>\(Pages.message(notice, error: false))
+            <h2>Clinical guideline</h2>
+            <form method="post" action="/admin/guideline"><input type="hidden" name="csrf" value="\(session.csrf)">
+            <input type="hidden" name="key" value="\(Token.make())">
+            <label>Arterial policy <select name="policy">\(policies)</select></label>
+            <label>Default standard <select name="standard">\(standards)</select></label>
+            <button>Set</button></form>
+            <p>Every fitting's ABPI is judged by the policy (nice refuses below 0.8 and above 1.3; formulary and s2k ask for a
+            specialist's confirmation in between); a class given without its standard is read in the default standard.
+            Set \(guideline.updatedAt) by \(guideline.updatedBy).</p>
             <h2>Catalog</h2>
             <form method="post" action="/admin/catalog" enctype="multipart/form-data">
             <input type="hidden" name="csrf" value="\(session.csrf)">

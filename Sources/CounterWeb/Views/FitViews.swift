@@ -13,6 +13,9 @@ enum FitViews {
         var unit: LengthUnit = .cm
         var bothLegs = false
         var abpi = ""
+        var abpiLeft = ""
+        var abpiRight = ""
+        var confirmedBy = ""
         var tolerance = ""
         var ankleTolerance = ""
         var lengthTolerance = ""
@@ -31,7 +34,12 @@ enum FitViews {
                 return
                     "<label>\(point.rawValue) <input name=\"\(name)\" value=\"\(entry.values[name] ?? "")\" inputmode=\"decimal\" size=\"5\"></label>"
             }
-            return "<fieldset><legend>\(side.map { "\($0) leg" } ?? "Leg")</legend>\(inputs)</fieldset>"
+            // An ABPI is per leg: each leg's box sits with its measurements.
+            let abpiName = side.map { "abpi_\($0)" } ?? "abpi"
+            let abpiValue = side == "left" ? entry.abpiLeft : side == "right" ? entry.abpiRight : entry.abpi
+            let abpi: HTML =
+                "<label>ABPI <input name=\"\(abpiName)\" value=\"\(abpiValue)\" size=\"5\" inputmode=\"decimal\"></label>"
+            return "<fieldset><legend>\(side.map { "\($0) leg" } ?? "Leg")</legend>\(abpi)\(inputs)</fieldset>"
         }
         let legs: HTML = entry.bothLegs ? "\(legFields("left"))\(legFields("right"))" : legFields(nil)
         return """
@@ -46,7 +54,7 @@ enum FitViews {
             <input type="hidden" name="both" value="\(entry.bothLegs ? "1" : "")">
             <label>Class <input name="class" value="\(entry.classText)" size="6" required autofocus></label>
             <label>Unit <select name="unit"><option value="cm"\(HTML(raw: entry.unit == .cm ? " selected" : ""))>cm</option><option value="in"\(HTML(raw: entry.unit == .inch ? " selected" : ""))>in</option></select></label>
-            <label>ABPI <input name="abpi" value="\(entry.abpi)" size="5" inputmode="decimal"></label>
+            <label>Confirmed by (specialist, where the policy asks) <input name="confirmed_by" value="\(entry.confirmedBy)" size="14"></label>
             <details\(HTML(raw: entry.tolerance.isEmpty && entry.ankleTolerance.isEmpty && entry.lengthTolerance.isEmpty ? "" : " open"))><summary>Tolerances (each size they admit is marked to confirm)</summary>
             <label>Tolerance ± <input name="tolerance" value="\(entry.tolerance)" size="4" inputmode="decimal"></label>
             <label>Ankle (cB) tolerance ± <input name="ankle_tolerance" value="\(entry.ankleTolerance)" size="4" inputmode="decimal"></label>
@@ -72,11 +80,6 @@ enum FitViews {
     ) -> HTML {
         let unit = report.unit
         var sections: [HTML] = []
-        // What the shop's arterial-safety policy says of the ABPI (a confirmation it asks for is
-        // also each leg's first warning).
-        if case .compress(let words) = report.arterial {
-            sections.append("<p>\(words)</p>")
-        }
         for leg in report.legs {
             var items: [HTML] = []
             for fit in leg.fits {
@@ -127,7 +130,13 @@ enum FitViews {
                     \(confirm)\(reasons)\(stockTable)</section>
                     """)
             }
-            let warnings: [HTML] = leg.warnings.map { "<p class=\"error\">\($0)</p>" }
+            // What the shop's arterial-safety policy says of this leg's ABPI, or that it is unknown
+            // (a confirmation it asks for is the leg's first warning).
+            var warnings: [HTML] = leg.warnings.map { "<p class=\"error\">\($0)</p>" }
+            if case .confirm = leg.arterial {
+            } else {
+                warnings.insert("<p class=\"arterial\">\(leg.arterialWords)</p>", at: 0)
+            }
             sections.append(
                 "<h2>\(leg.side.map { "\($0.rawValue.capitalized) leg" } ?? "Result")</h2>\(warnings)\(items.isEmpty ? ["<p>No line offers this style and class.</p>"] : items)"
             )

@@ -97,12 +97,13 @@ enum PatientViews {
             <label>Name, for a new prescriber <input name="prescriber_name" value="\(entered["prescriber_name"])"></label></fieldset>
             <fieldset><legend>Garment</legend>
             <label>Style <select name="style">\(styles)</select></label>
-            <label>Class <input name="class" value="\(entered["class"] ?? "2")" size="8" required></label>
+            <label>Class (with its standard: RAL:2, BS:2, US:20-30) <input name="class" value="\(entered["class"] ?? "RAL:2")" size="8" required></label>
             <label>Side <select name="side">\(sides)</select></label>
             <label>Garments <input name="quantity" value="\(entered["quantity"] ?? "2")" inputmode="numeric" size="3" required></label>
             <label>Valid until <input name="valid_until" type="date" value="\(entered["valid_until"])"></label>
             <label>Diagnosis (ICD-10) <input name="diagnosis" value="\(entered["diagnosis"])" size="8"></label>
-            <label>Number <input name="number" value="\(entered["number"])" size="10" placeholder="RX-n"></label></fieldset>
+            <label>Number <input name="number" value="\(entered["number"])" size="10" placeholder="RX-n"></label>
+            <label><input type="checkbox" name="arterial_assessed" value="true"\(HTML(raw: entered["arterial_assessed"] == "true" ? " checked" : ""))> the prescriber assessed arterial status (ABPI or equivalent)</label></fieldset>
             <p><button>Record the prescription</button></p></form>
             """
     }

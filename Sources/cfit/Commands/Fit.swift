@@ -60,8 +60,27 @@ struct Fit: ParsableCommand {
             valueName: "T"))
     var lengthTolerance: String = "0"
 
-    @Option(help: ArgumentHelp("Ankle-brachial pressure index; below 0.5 compression is refused.", valueName: "ABPI"))
+    @Option(
+        help: ArgumentHelp(
+            "The ankle-brachial pressure index of the one leg measured (with --left/--right use --abpi-left/--abpi-right: an ABPI is per leg); judged by the shop's arterial policy.",
+            valueName: "ABPI"))
     var abpi: String?
+
+    @Option(
+        name: .customLong("abpi-left"), help: ArgumentHelp("The left leg's ankle-brachial pressure index.", valueName: "ABPI"))
+    var abpiLeft: String?
+
+    @Option(
+        name: .customLong("abpi-right"),
+        help: ArgumentHelp("The right leg's ankle-brachial pressure index.", valueName: "ABPI"))
+    var abpiRight: String?
+
+    @Option(
+        name: .customLong("confirmed-by"),
+        help: ArgumentHelp(
+            "The specialist who confirmed compression where the shop's policy asks for it (recorded with --record).",
+            valueName: "NAME"))
+    var confirmedBy: String?
 
     @OptionGroup(title: "Measurements")
     var measurements: MeasurementOptions
@@ -107,18 +126,26 @@ struct Fit: ParsableCommand {
             let desk = catalog.isEmpty || record ? try database.desk(at: place.code) : nil
             let lines = try loadLines(desk)
             var prompter = interactive ? Prompter() : nil
-            // A contraindication stops the fitting before any measuring.
-            let abpiValue = try resolveABPI(&prompter)
-            _ = try ArterialPolicy.shopDefault.check(abpiValue)
+            // The shop's guideline (catalog files alone: the default, NICE's); a contraindication
+            // stops the fitting before any measuring.
+            let guideline = try desk?.guideline()
+            let policy = guideline?.arterialPolicy ?? .shopDefault
+            let indices = ArterialIndices(
+                leg: try resolveABPI(&prompter), left: try Input.abpi(abpiLeft, field: "abpi_left"),
+                right: try Input.abpi(abpiRight, field: "abpi_right"),
+                confirmedBy: try ArterialIndices(abpi: nil, left: nil, right: nil, confirmedBy: confirmedBy).confirmedBy)
+            try policy.check(indices)
             let chosenStyle = try resolveStyle(&prompter)
             let selected = try FitSession.lines(lines, only: line)
             let classText = try resolveClass(&prompter, lines: selected, style: chosenStyle)
-            let offers = try offeringLines(selected, style: chosenStyle, classText: classText)
+            let offers = try FitSession.offers(
+                selected, style: chosenStyle, classText: classText, onlyLine: line != nil,
+                defaultStandard: guideline?.standard)
             let legs = try gatherLegs(&prompter, lines: offers.map(\.line), style: chosenStyle, unit: lengthUnit)
             let report = try FitSession(
                 lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: tolerances.tolerance,
-                ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, abpi: abpiValue,
-                requestedClass: classText
+                ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, indices: indices,
+                requestedClass: classText, policy: policy
             ).run(legs: legs)
             let stock =
                 try catalog.isEmpty ? desk.map { try $0.stock(for: report) } ?? [:] : [:]
@@ -139,6 +166,7 @@ struct Fit: ParsableCommand {
         let given: [(Bool, String)] = [
             (style != nil, "--style"), (pressureClass != nil, "--class"), (line != nil, "--line"),
             (interactive, "--interactive"), (record, "--record"), (rx != nil, "--rx"), (abpi != nil, "--abpi"),
+            (abpiLeft != nil, "--abpi-left"), (abpiRight != nil, "--abpi-right"), (confirmedBy != nil, "--confirmed-by"),
             (!(try measurements.legs(unit: .cm).allSatisfy { $0.side == nil && $0.leg.isEmpty }), "measurements"),
         ]
         if let (_, flag) = given.first(where: \.0) {

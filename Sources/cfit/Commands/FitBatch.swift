@@ -18,10 +18,15 @@ extension Fit {
         } catch {
             throw CLIError(status: .badData, message: "--batch \(path): \(error)")
         }
-        let lines = try loadLines(catalog.isEmpty ? try database.desk() : nil)
+        let desk = catalog.isEmpty ? try database.desk() : nil
+        let lines = try loadLines(desk)
+        // The shop's guideline judges each row's ABPI; catalog files alone get the default (NICE's).
+        let guideline = try desk?.guideline()
         let batch: BatchFit
         do {
-            batch = try BatchFit(csv: text, lines: lines, unit: unit)
+            batch = try BatchFit(
+                csv: text, lines: lines, unit: unit, policy: guideline?.arterialPolicy ?? .shopDefault,
+                defaultStandard: guideline?.standard)
         } catch {
             throw CLIError(status: .badData, message: "--batch \(path): \(error)")
         }

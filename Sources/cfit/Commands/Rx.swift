@@ -27,7 +27,9 @@ struct Rx: ParsableCommand {
         @Option(help: ArgumentHelp("AD, AF, AG or AT.", valueName: "S")) var style: String
         @Option(
             name: .customLong("class"),
-            help: ArgumentHelp("STANDARD:LABEL, or a RAL label (RAL:2, US:20-30, 2).", valueName: "C"))
+            help: ArgumentHelp(
+                "STANDARD:LABEL (RAL:2, BS:2, US:20-30), or a label read in the shop's standard (cfit guideline).",
+                valueName: "C"))
         var pressureClass: String
         @Option(help: ArgumentHelp("Garments (a pair is 2).", valueName: "N")) var quantity: String
         @Option(help: ArgumentHelp("left, right or both (default).", valueName: "SIDE")) var side: String?
@@ -36,6 +38,12 @@ struct Rx: ParsableCommand {
             help: ArgumentHelp("The last day it may be dispensed.", valueName: "DATE"))
         var validUntil: String?
         @Option(help: ArgumentHelp("ICD-10 code, e.g. I87.2.", valueName: "CODE")) var diagnosis: String?
+        @Flag(
+            name: .customLong("arterial-assessed"),
+            help:
+                "The prescriber assessed arterial status (ABPI or equivalent). Without it, a garment above 20 mmHg is reserved only once a fitting records each leg's ABPI."
+        )
+        var arterialAssessed = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
@@ -45,7 +53,8 @@ struct Rx: ParsableCommand {
                 let record = try PrescriptionRequest(
                     number: number, patient: patient, patientName: patientName, prescriber: prescriber,
                     prescriberName: prescriberName, style: style, pressureClass: pressureClass,
-                    quantity: NumberText(quantity), side: side, validUntil: validUntil, diagnosis: diagnosis
+                    quantity: NumberText(quantity), side: side, validUntil: validUntil, diagnosis: diagnosis,
+                    arterialAssessed: arterialAssessed
                 ).run(on: database.desk(), key: write.key)
                 print(
                     json
@@ -99,6 +108,7 @@ struct Rx: ParsableCommand {
                         : """
                         rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)
                         \(r.style.rawValue) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")
+                        arterial status: \(r.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber (each leg's ABPI is recorded at a fitting before a garment above 20 mmHg is reserved)")
                         """)
             }
         }

@@ -20,12 +20,13 @@ enum FitTable {
             heading += ", length tolerance ±\(report.lengthTolerance.formatted(in: report.unit)) \(unit)"
         }
         out.append(heading)
-        if case .compress(let words) = report.arterial { out.append(words) }
         for leg in report.legs {
             if let side = leg.side {
                 out.append("")
                 out.append("== \(side.rawValue.capitalized) leg ==")
             }
+            // The leg's arterial status (a confirmation the policy asks for is its first warning).
+            if case .confirm = leg.arterial {} else { out.append(leg.arterialWords) }
             for warning in leg.warnings { out.append("warning: \(warning)") }
             if leg.fits.isEmpty {
                 out.append("No line offers style \(report.style.rawValue) in class \(report.requestedClass).")

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// Issue 20 through the command line, against a seeded database: the shop's guideline chosen by
+/// its admin and followed by every fitting, each leg's ABPI, a recorded confirmation, a class
+/// read in the shop's standard, and a list's per-leg ABPI column.
+@Suite("Clinical safety through the command line")
+struct ClinicalSafetyCommandTests {
+    let environment: [String: String]
+    init() throws { environment = try CFit.seededDatabase().environment }
+
+    func cfit(_ arguments: [String], input: String = "") throws -> RunResult {
+        try CFit.run(arguments, input: input, environment: environment)
+    }
+
+    static let leg = ["--cB", "22", "--cC", "36.5", "--cD", "34", "--lD", "41"]
+    static let legs = ["--left", "cB=22,cC=36.5,cD=34,lD=41", "--right", "cB=22,cC=36,cD=34,lD=41"]
+
+    @Test("the guideline: NICE's policy and RAL until the admin sets another; a bad value is named")
+    func guideline() throws {
+        let shown = try cfit(["guideline"])
+        #expect(shown.status == 0)
+        #expect(shown.stdout.hasPrefix("arterial policy: nice (policy nice: NICE CKS, compression stockings)"))
+        #expect(shown.stdout.contains("default standard: RAL"))
+        let bad = try cfit(["guideline", "set", "--policy", "lenient"])
+        #expect(bad.status == 64)
+        #expect(bad.firstErrorLine == "error: --policy: expected nice, formulary or s2k, found 'lenient'")
+        let set = try cfit(["guideline", "set", "--policy", "formulary", "--json"])
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(set.stdout.contains("\"arterialPolicy\" : \"formulary\"") || set.stdout.contains("\"arterialPolicy\":\"formulary\""))
+    }
+
+    /// NHS formularies (e.g. Devon): 0.5–0.79 only with a specialist's confirmation, recorded.
+    @Test("under the formulary policy 0.7 fits with its words as a warning; recording it needs --confirmed-by")
+    func formularyConfirmation() throws {
+        #expect(try cfit(["guideline", "set", "--policy", "formulary"]).status == 0)
+        let quick = try cfit(["fit", "--style", "AD", "--class", "2", "--abpi", "0.7"] + Self.leg)
+        #expect(quick.status == 0, "\(quick.stderr)")
+        #expect(
+            quick.stdout.contains(
+                "warning: ABPI 0.7 is between 0.5 and 0.79: compression only with a specialist's confirmation (policy formulary: NHS formularies (e.g. Devon))"
+            ))
+        let base = ["fit", "--style", "AD", "--class", "2", "--abpi-left", "0.7", "--abpi-right", "1.0"] + Self.legs
+        let unconfirmed = try cfit(base + ["--rx", "RX-1002", "--record"])
+        #expect(unconfirmed.status == 1)
+        #expect(
+            unconfirmed.firstErrorLine.hasPrefix(
+                "error: --confirmed-by: expected the specialist who confirmed compression at ABPI 0.7 (policy formulary"))
+        let confirmed = try cfit(base + ["--rx", "RX-1002", "--record", "--confirmed-by", "Dr Vera Vascular"])
+        #expect(confirmed.status == 0, "\(confirmed.stderr)")
+        let shown = try cfit(["fitting", "show", "1", "--json"])
+        #expect(shown.stdout.contains("Dr Vera Vascular"), "\(shown.stdout)")
+    }
+
+    @Test("each leg's ABPI is judged on its own, and without one the status is said to be unknown")
+    func perLeg() throws {
+        let refused = try cfit(["fit", "--style", "AD", "--class", "2", "--abpi-left", "1.0", "--abpi-right", "0.75"] + Self.legs)
+        #expect(refused.status == 1 && refused.stdout.isEmpty)
+        #expect(refused.firstErrorLine.hasPrefix("error: --abpi-right: ABPI 0.75 is below 0.8: do not compress"))
+        let unknown = try cfit(["fit", "--style", "AD", "--class", "2"] + Self.leg)
+        #expect(unknown.stdout.contains("arterial status unknown: no ABPI for this leg"))
+        let known = try cfit(["fit", "--style", "AD", "--class", "2", "--abpi", "1.0", "--json"] + Self.leg)
+        let results = try #require(CFit.json(known) as? [[String: Any]])
+        let arterial = try #require(results.first?["arterial"] as? [String: Any])
+        #expect(arterial["verdict"] as? String == "compress" && arterial["abpi"] as? Double == 1.0)
+    }
+
+    /// compression.md §5: a UK class 2 is 18–24 mmHg, a RAL 2 23–32 mmHg.
+    @Test("in a shop whose standard is BS, a bare class 2 against RAL lines is refused naming both; rx new stores BS:2")
+    func shopStandard() throws {
+        #expect(try cfit(["guideline", "set", "--standard", "BS"]).status == 0)
+        let bare = try cfit(["fit", "--style", "AD", "--class", "2"] + Self.leg)
+        #expect(bare.status == 64)
+        #expect(
+            bare.firstErrorLine
+                == "error: --class: expected the class with its standard (BS:2 or RAL:2), since BS 2 is 18–24 mmHg and RAL 2 is 23–32 mmHg, found '2'"
+        )
+        #expect(try cfit(["fit", "--style", "AD", "--class", "RAL:2"] + Self.leg).status == 0)
+        let rx = try cfit([
+            "rx", "new", "--patient", "P-UK", "--patient-name", "Una Sample", "--prescriber", "DR-01", "--style", "AD",
+            "--class", "2", "--quantity", "2", "--json",
+        ])
+        #expect(rx.stdout.contains("BS:2"), "\(rx.stdout) \(rx.stderr)")
+    }
+
+    @Test("a list's abpi column is each row's leg, judged by the shop's policy: a refused index fails its row only")
+    func batchColumn() throws {
+        let folder = FileManager.default.temporaryDirectory
+        let path = folder.appendingPathComponent("cfit-abpi-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "id,style,class,abpi,cB,cC,cD,lD\nok,AD,2,1.0,22,36.5,34,41\nlow,AD,2,0.7,22,36.5,34,41\nnone,AD,2,,22,36.5,34,41\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try cfit(["fit", "--batch", path])
+        #expect(run.status == 65)
+        #expect(run.stdout.contains("\nok,northwind-classic,standard,II,regular"))
+        #expect(run.stdout.contains("\nnone,northwind-classic,standard,II,regular"))
+        #expect(!run.stdout.contains("\nlow,"))
+        #expect(run.stderr.contains("row 3, column \"abpi\": ABPI 0.7 is below 0.8: do not compress"), "\(run.stderr)")
+    }
+}
