@@ -176,4 +176,3 @@ public struct FitSession: Sendable {
         )
     }
 }
-

@@ -85,7 +85,8 @@ struct BatchFitTests {
         let unknown = try CFit.run(["fit", "--batch", try write("id,style,class,cQ\na,AD,2,3\n")] + catalogs)
         #expect(unknown.status == 65 && unknown.stdout.isEmpty)
         #expect(
-            unknown.firstErrorLine.contains("row 1, column \"cQ\": expected id, style, class, line, abpi or a point code"))
+            unknown.firstErrorLine.contains(
+                "row 1, column \"cQ\": expected id, style, class, line, abpi or a point code"))
         let noClass = try CFit.run(["fit", "--batch", try write("id,style,cB\na,AD,3\n")] + catalogs)
         #expect(noClass.status == 65 && noClass.firstErrorLine.contains("column \"class\": expected the column"))
         let both = try CFit.run(["fit", "--batch", try write("id,style,class\n"), "--style", "AD"] + catalogs)

@@ -27,7 +27,9 @@ struct ClinicalSafetyCommandTests {
         #expect(bad.firstErrorLine == "error: --policy: expected nice, formulary or s2k, found 'lenient'")
         let set = try cfit(["guideline", "set", "--policy", "formulary", "--json"])
         #expect(set.status == 0, "\(set.stderr)")
-        #expect(set.stdout.contains("\"arterialPolicy\" : \"formulary\"") || set.stdout.contains("\"arterialPolicy\":\"formulary\""))
+        #expect(
+            set.stdout.contains("\"arterialPolicy\" : \"formulary\"")
+                || set.stdout.contains("\"arterialPolicy\":\"formulary\""))
     }
 
     /// NHS formularies (e.g. Devon): 0.5–0.79 only with a specialist's confirmation, recorded.
@@ -45,7 +47,8 @@ struct ClinicalSafetyCommandTests {
         #expect(unconfirmed.status == 1)
         #expect(
             unconfirmed.firstErrorLine.hasPrefix(
-                "error: --confirmed-by: expected the specialist who confirmed compression at ABPI 0.7 (policy formulary"))
+                "error: --confirmed-by: expected the specialist who confirmed compression at ABPI 0.7 (policy formulary"
+            ))
         let confirmed = try cfit(base + ["--rx", "RX-1002", "--record", "--confirmed-by", "Dr Vera Vascular"])
         #expect(confirmed.status == 0, "\(confirmed.stderr)")
         let shown = try cfit(["fitting", "show", "1", "--json"])
@@ -54,7 +57,8 @@ struct ClinicalSafetyCommandTests {
 
     @Test("each leg's ABPI is judged on its own, and without one the status is said to be unknown")
     func perLeg() throws {
-        let refused = try cfit(["fit", "--style", "AD", "--class", "2", "--abpi-left", "1.0", "--abpi-right", "0.75"] + Self.legs)
+        let refused = try cfit(
+            ["fit", "--style", "AD", "--class", "2", "--abpi-left", "1.0", "--abpi-right", "0.75"] + Self.legs)
         #expect(refused.status == 1 && refused.stdout.isEmpty)
         #expect(refused.firstErrorLine.hasPrefix("error: --abpi-right: ABPI 0.75 is below 0.8: do not compress"))
         let unknown = try cfit(["fit", "--style", "AD", "--class", "2"] + Self.leg)
@@ -88,7 +92,8 @@ struct ClinicalSafetyCommandTests {
         let folder = FileManager.default.temporaryDirectory
         let path = folder.appendingPathComponent("cfit-abpi-\(UUID().uuidString).csv").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try "id,style,class,abpi,cB,cC,cD,lD\nok,AD,2,1.0,22,36.5,34,41\nlow,AD,2,0.7,22,36.5,34,41\nnone,AD,2,,22,36.5,34,41\n"
+        try
+            "id,style,class,abpi,cB,cC,cD,lD\nok,AD,2,1.0,22,36.5,34,41\nlow,AD,2,0.7,22,36.5,34,41\nnone,AD,2,,22,36.5,34,41\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         let run = try cfit(["fit", "--batch", path])
         #expect(run.status == 65)

@@ -26,14 +26,16 @@ struct HostileInputTests {
         (["dispense", "999999999999999999999"], 64),
         (
             [
-                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "2",
+                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD",
+                "--class", "2",
                 "--quantity", "1",
                 "--number", "RX-1001",
             ], 64
         ),
         (
             [
-                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "ZZ", "--class", "2",
+                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "ZZ",
+                "--class", "2",
                 "--quantity", "1",
             ], 64
         ),
@@ -108,19 +110,22 @@ struct HostileInputTests {
         (["return", "{}", "--reason", "too tight"], []),
         (
             [
-                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "2",
+                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD",
+                "--class", "2",
                 "--quantity", "{}",
             ], []
         ),
         (
             [
-                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "{}",
+                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD",
+                "--class", "{}",
                 "--quantity", "1",
             ], []
         ),
         (
             [
-                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "2",
+                "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD",
+                "--class", "2",
                 "--quantity", "1", "--valid-until", "{}",
             ], []
         ),

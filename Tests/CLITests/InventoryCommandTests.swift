@@ -60,14 +60,16 @@ struct InventoryCommandTests {
     func rxNew() throws {
         try seeded()
         let created = try cfit([
-            "rx", "new", "--arterial-assessed", "--patient", "P-9", "--patient-name", "Nine", "--prescriber", "DR-01", "--style", "AD",
+            "rx", "new", "--arterial-assessed", "--patient", "P-9", "--patient-name", "Nine", "--prescriber", "DR-01",
+            "--style", "AD",
             "--class", "RAL:2",
             "--quantity", "2", "--json",
         ])
         #expect(created.status == 0, "\(created.stderr)")
         #expect((CFit.json(created) as? [String: Any])?["rx"] != nil)
         let unknown = try cfit([
-            "rx", "new", "--arterial-assessed", "--patient", "P-404", "--prescriber", "DR-01", "--style", "AD", "--class", "2", "--quantity",
+            "rx", "new", "--arterial-assessed", "--patient", "P-404", "--prescriber", "DR-01", "--style", "AD",
+            "--class", "2", "--quantity",
             "2",
         ])
         #expect(unknown.status == 64)
@@ -114,7 +116,8 @@ struct InventoryCommandTests {
         #expect(try cfit(["stock", "receive", sku, "7"]).status == 0)
         for index in 0..<16 {
             let made = try cfit([
-                "rx", "new", "--arterial-assessed", "--number", "RX-C\(index)", "--patient", "P-C\(index)", "--patient-name", "C\(index)",
+                "rx", "new", "--arterial-assessed", "--number", "RX-C\(index)", "--patient", "P-C\(index)",
+                "--patient-name", "C\(index)",
                 "--prescriber", "DR-01", "--style", "AD", "--class", "RAL:2", "--quantity", "2",
             ])
             #expect(made.status == 0, "\(made.stderr)")

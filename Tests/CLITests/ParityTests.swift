@@ -93,7 +93,8 @@ struct ParityTests {
                 "abpi: expected abpi_left and abpi_right for legs fitted by side (an ABPI is per leg), found one index for both"
         ),
         Case(
-            name: "a left leg whose ABPI the default policy refuses", options: [("abpi_left", "0.7"), ("abpi_right", "1.1")],
+            name: "a left leg whose ABPI the default policy refuses",
+            options: [("abpi_left", "0.7"), ("abpi_right", "1.1")],
             both: true, outcome: "refused",
             words: "abpi_left: ABPI 0.7 is below 0.8: do not compress; refer for a vascular assessment (policy nice"),
         Case(
@@ -485,7 +486,8 @@ struct ParityTests {
                     entry.patient.hasPrefix(" ") ? entry.patient : "\(entry.patient)-\(face)-\(index)"
                 }
                 var arguments = [
-                    "rx", "new", "--arterial-assessed", "--patient", patient("C"), "--patient-name", "Ada Parity", "--prescriber", "DR-PAR",
+                    "rx", "new", "--arterial-assessed", "--patient", patient("C"), "--patient-name", "Ada Parity",
+                    "--prescriber", "DR-PAR",
                     "--prescriber-name", "Dr Parity", "--style", entry.style, "--class", entry.pressureClass,
                     "--quantity", entry.quantity, "--idempotency-key", "rx-cli-\(index)",
                 ]
@@ -600,7 +602,8 @@ extension ParityTests {
                                   "right": {"cB": "22", "cC": "36", "cD": "34", "lD": "41"}}}
                         """))
             #expect(recorded.status == .created, "\(String(buffer: recorded.body))")
-            let fitting = (try? JSONSerialization.jsonObject(with: Data(String(buffer: recorded.body).utf8))) as? [String: Any]
+            let fitting =
+                (try? JSONSerialization.jsonObject(with: Data(String(buffer: recorded.body).utf8))) as? [String: Any]
             #expect(fitting?["abpiLeft"] as? String == "1.0" && fitting?["abpiRight"] as? String == "1.1")
             #expect(fitting?["arterialPolicy"] as? String == "nice")
             let open = try await reserveEverywhere("both")

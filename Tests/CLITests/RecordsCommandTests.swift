@@ -61,7 +61,8 @@ struct RecordsCommandTests {
         #expect(try stored.decode(String.self, "d") == "2028-02-29")
         let rx = try cfit(
             [
-                "rx", "new", "--arterial-assessed", "--patient", "P-TZ", "--patient-name", "Zed", "--prescriber", "DR-01", "--style", "AD",
+                "rx", "new", "--arterial-assessed", "--patient", "P-TZ", "--patient-name", "Zed", "--prescriber",
+                "DR-01", "--style", "AD",
                 "--class", "2", "--quantity", "1", "--valid-until", "2099-12-31", "--json",
             ], environment: zones)
         #expect(((CFit.json(rx) as? [String: Any])?["rx"] as? [String: Any])?["validUntil"] as? String == "2099-12-31")
@@ -70,7 +71,10 @@ struct RecordsCommandTests {
     @Test("bad values are refused with their own status before the database sees them")
     func badValues() throws {
         try seeded()
-        let base = ["rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "2"]
+        let base = [
+            "rx", "new", "--arterial-assessed", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD",
+            "--class", "2",
+        ]
         expectFailure(
             try cfit(base + ["--quantity", "1", "--valid-until", "2020-01-01"]), 64, "--valid-until: expected today")
         expectFailure(

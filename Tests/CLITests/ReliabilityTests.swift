@@ -92,14 +92,16 @@ struct ReliabilityTests {
             (["stock", "minimum", "NW-CL-AD2-II-R-C-BE", "99999999999"], "QTY: expected 0 to 2147483647 units"),
             (
                 [
-                    "rx", "new", "--arterial-assessed", "--number", "", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD",
+                    "rx", "new", "--arterial-assessed", "--number", "", "--patient", "P-0001", "--prescriber", "DR-01",
+                    "--style", "AD",
                     "--class", "2", "--quantity", "1",
                 ],
                 "--number: expected a code"
             ),
             (
                 [
-                    "rx", "new", "--arterial-assessed", "--patient", "", "--prescriber", "DR-01", "--style", "AD", "--class", "2",
+                    "rx", "new", "--arterial-assessed", "--patient", "", "--prescriber", "DR-01", "--style", "AD",
+                    "--class", "2",
                     "--quantity", "1",
                 ],
                 "--patient: expected a code"

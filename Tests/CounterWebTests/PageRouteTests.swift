@@ -244,7 +244,8 @@ struct PageRouteTests {
         _ = try Prescriptions(connection: admin).create(
             NewPrescription(
                 number: "RX-HOSTILE", patient: "P-HOSTILE", patientName: "<script>alert(1)</script>",
-                prescriber: "DR-01", style: .AD, pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1, arterialAssessed: true),
+                prescriber: "DR-01", style: .AD, pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1,
+                arterialAssessed: true),
             key: "hostile-rx")
         admin.close()
         try await fixture.test { client in

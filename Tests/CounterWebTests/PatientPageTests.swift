@@ -100,7 +100,8 @@ struct PatientPageTests {
         _ = try rx.create(
             NewPrescription(
                 number: "RX-DUE", patient: "P-0002", prescriber: "DR-01", style: .AG,
-                pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 2, validUntil: today.adding(days: 5), arterialAssessed: true),
+                pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 2, validUntil: today.adding(days: 5),
+                arterialAssessed: true),
             key: "due-rx")
         let reservation = try Reservations(connection: admin).reserve(
             rx: "RX-1001", sku: "NW-CL-AD2-II-R-C-BE", location: "shop", key: "due-rs")

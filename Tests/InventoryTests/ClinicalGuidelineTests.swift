@@ -46,7 +46,9 @@ struct ClinicalGuidelineTests {
         (try? ScaledDecimal.parse(Substring(text), scale: 10)).map { Int($0) }
     }
 
-    @Test("every index from 0.01 to 3.00 gets the same verdict from the database as from the fit engine, under each policy")
+    @Test(
+        "every index from 0.01 to 3.00 gets the same verdict from the database as from the fit engine, under each policy"
+    )
     func verdictsAgree() throws {
         let rows = try fixture.connection.query(
             """
@@ -146,7 +148,8 @@ struct ClinicalGuidelineTests {
         _ = try fixture.connection.query(
             "UPDATE fitting SET abpi_right = NULL, verdict_right = NULL WHERE prescription_id = (SELECT id FROM prescription WHERE number = 'RX-G')"
         )
-        expectRefusal(containing: "handing over AD2-II-R (RAL 2, 23–32 mmHg, above 20 mmHg) needs the right leg's ABPI") {
+        expectRefusal(containing: "handing over AD2-II-R (RAL 2, 23–32 mmHg, above 20 mmHg) needs the right leg's ABPI")
+        {
             _ = try Dispensing(connection: fixture.connection).dispense(reservation: held.id, key: "d1")
         }
         #expect(try fixture.available("AD2-II-R") == 3)

@@ -32,7 +32,8 @@ struct RestartTests {
                 NewPrescription(
                     number: "RX-\(worker)", patient: "P-\(worker)", patientName: "P", prescriber: "DR",
                     prescriberName: "D",
-                    style: .AD, pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 20, arterialAssessed: true),
+                    style: .AD, pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 20,
+                    arterialAssessed: true),
                 key: "rx-\(worker)")
         }
         setup.close()

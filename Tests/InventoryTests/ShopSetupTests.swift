@@ -59,7 +59,8 @@ struct ShopSetupTests {
         let rx = try Prescriptions(connection: f.connection).create(
             NewPrescription(
                 number: "RX-77", patient: "P-0100", prescriber: "DR-9", style: .AD,
-                pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 2, arterialAssessed: true), key: "rx")
+                pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 2, arterialAssessed: true), key: "rx"
+        )
         #expect(rx.patientName == "Dana Sample")
     }
 
@@ -71,7 +72,8 @@ struct ShopSetupTests {
         _ = try Prescriptions(connection: f.connection).create(
             NewPrescription(
                 number: "RX-1", patient: "P-1", prescriber: "DR-1", style: .AD,
-                pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 2, arterialAssessed: true), key: "rx")
+                pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 2, arterialAssessed: true), key: "rx"
+        )
         let fittings = Fittings(connection: f.connection)
         let result = #"[{"line": "northwind-classic", "outcome": "standard", "size": "II", "length": "regular"}]"#
         _ = try fittings.record(

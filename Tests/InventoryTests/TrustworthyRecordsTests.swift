@@ -368,7 +368,8 @@ struct TrustworthyRecordsTests {
             try Prescriptions(connection: connection).create(
                 NewPrescription(
                     patient: "P-1", patientName: "P", prescriber: "DR-1", style: .AD,
-                    pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1, arterialAssessed: true), key: key
+                    pressureClass: PressureStandard.RAL.pressureClass("2")!, quantity: 1, arterialAssessed: true),
+                key: key
             ).number
         }
         #expect(try new("auto-1", on: f.connection) == "RX-3")

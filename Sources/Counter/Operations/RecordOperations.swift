@@ -137,7 +137,8 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
             quantity: try Input.wholeNumber(quantity.text, field: "quantity"),
             validUntil: try Input.optional(validUntil, field: "valid_until").map { (text) throws(CounterError) in
                 try Input.day(text, field: "valid_until")
-            }, diagnosis: try Input.optional(diagnosis, field: "diagnosis"), arterialAssessed: arterialAssessed ?? false)
+            }, diagnosis: try Input.optional(diagnosis, field: "diagnosis"), arterialAssessed: arterialAssessed ?? false
+        )
         return try Prescriptions(connection: desk.connection, today: desk.today).create(new, key: key)
     }
 }

@@ -141,7 +141,8 @@ extension APIRoutes {
             },
             Operation(
                 method: .get, path: "/api/v1/guideline", answer: .record(Guideline.self),
-                summary: "The shop's clinical guideline: arterial-safety policy and the standard a bare class is read in",
+                summary:
+                    "The shop's clinical guideline: arterial-safety policy and the standard a bare class is read in",
                 writes: false, parameters: [], body: [], created: false
             ) { _, _, caller in
                 try Web.encode(try await state.withDesk(caller.login) { try $0.guideline() })

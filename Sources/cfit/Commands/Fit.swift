@@ -67,7 +67,8 @@ struct Fit: ParsableCommand {
     var abpi: String?
 
     @Option(
-        name: .customLong("abpi-left"), help: ArgumentHelp("The left leg's ankle-brachial pressure index.", valueName: "ABPI"))
+        name: .customLong("abpi-left"),
+        help: ArgumentHelp("The left leg's ankle-brachial pressure index.", valueName: "ABPI"))
     var abpiLeft: String?
 
     @Option(
@@ -133,7 +134,8 @@ struct Fit: ParsableCommand {
             let indices = ArterialIndices(
                 leg: try resolveABPI(&prompter), left: try Input.abpi(abpiLeft, field: "abpi_left"),
                 right: try Input.abpi(abpiRight, field: "abpi_right"),
-                confirmedBy: try ArterialIndices(abpi: nil, left: nil, right: nil, confirmedBy: confirmedBy).confirmedBy)
+                confirmedBy: try ArterialIndices(abpi: nil, left: nil, right: nil, confirmedBy: confirmedBy).confirmedBy
+            )
             try policy.check(indices)
             let chosenStyle = try resolveStyle(&prompter)
             let selected = try FitSession.lines(lines, only: line)
@@ -166,7 +168,8 @@ struct Fit: ParsableCommand {
         let given: [(Bool, String)] = [
             (style != nil, "--style"), (pressureClass != nil, "--class"), (line != nil, "--line"),
             (interactive, "--interactive"), (record, "--record"), (rx != nil, "--rx"), (abpi != nil, "--abpi"),
-            (abpiLeft != nil, "--abpi-left"), (abpiRight != nil, "--abpi-right"), (confirmedBy != nil, "--confirmed-by"),
+            (abpiLeft != nil, "--abpi-left"), (abpiRight != nil, "--abpi-right"),
+            (confirmedBy != nil, "--confirmed-by"),
             (!(try measurements.legs(unit: .cm).allSatisfy { $0.side == nil && $0.leg.isEmpty }), "measurements"),
         ]
         if let (_, flag) = given.first(where: \.0) {

@@ -6,7 +6,8 @@ import Counter
 struct GuidelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guideline",
-        abstract: "Show or set the shop's clinical guideline: arterial-safety policy and default standard (setting: admins).",
+        abstract:
+            "Show or set the shop's clinical guideline: arterial-safety policy and default standard (setting: admins).",
         discussion: """
             Policies (docs/fitting.md has the table and sources): nice (NICE CKS, the default and most \
             conservative: ABPI below 0.8 or above 1.3 refused), formulary (NHS formularies: below 0.5 \
@@ -40,7 +41,8 @@ struct GuidelineCommand: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set the policy and/or the default standard (admins).")
+        static let configuration = CommandConfiguration(
+            abstract: "Set the policy and/or the default standard (admins).")
         @Option(help: ArgumentHelp("nice, formulary or s2k.", valueName: "POLICY")) var policy: String?
         @Option(help: ArgumentHelp("RAL, BS, AFNOR, ENV or US.", valueName: "STANDARD")) var standard: String?
         @Flag(help: "Print JSON.") var json = false
