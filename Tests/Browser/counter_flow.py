@@ -159,10 +159,13 @@ expect(reasons and "cC" in reasons[0].text, "the reasons listed point by point")
 expect("CounterWeb" not in driver.page_source and "markup:" not in driver.page_source, "no debug text on the page")
 driver.save_screenshot(shots + "/fit-made-to-measure.png")
 # Both legs, in inches as read off a tape (fractions): a result per leg.
+# Each leg has its own ABPI box (an ABPI is per leg), judged by the shop's policy (NICE CKS).
 fit_form(both=True, unit="in", points=[
+    ("abpi_left", "1.0"), ("abpi_right", "1.1"),
     ("left.cB", "8 5/8"), ("left.cB1", "10"), ("left.cC", "14 3/8"), ("left.cD", "13-3/8"), ("left.lD", "16"),
     ("right.cB", "8½"), ("right.cB1", "10"), ("right.cC", "15"), ("right.cD", "13 3/8"), ("right.lD", "16")])
 expect(shows("Left leg") and shows("Right leg"), "a result for each leg")
+expect(shows("ABPI 1.0 is within 0.8–1.3") and shows("ABPI 1.1 is within 0.8–1.3"), "each leg's ABPI judged")
 driver.save_screenshot(shots + "/fit-both-legs.png")
 # A refusal: under the shop's default arterial policy (NICE CKS) an ABPI below 0.8 forbids
 # stockings; the refusal names the policy and its source, and the form stays filled in.
@@ -191,6 +194,7 @@ sign_out()
 # A pharmacist fits, reserves for a prescription and hands the garment over.
 sign_in(pharmacist)
 fit_leg()
+expect(shows("arterial status unknown"), "a quick lookup without an ABPI saying the status is unknown")
 driver.save_screenshot(shots + "/fit.png")
 reserve = driver.find_elements(By.XPATH, "//form[@action='/reserve']")
 expect(reserve, "a Reserve button next to an article in stock")
@@ -258,7 +262,31 @@ driver.find_element(By.XPATH, "//button[text()='Record the prescription']").clic
 expect(shows("recorded: 2 × AD"), "the prescription recorded")
 expect(shows("Bea Browser"), "the prescription's patient")
 expect(driver.find_elements(By.XPATH, "//button[text()='Cancel the prescription']"), "an active prescription can be cancelled")
+expect(shows("not assessed by the prescriber"), "the prescription's arterial status")
 driver.save_screenshot(shots + "/prescription-recorded.png")
+# RAL 2 is above 20 mmHg: with neither leg's ABPI recorded nor the prescriber's assessment, the
+# reservation is refused, saying both ways to open it (issue 20).
+number = driver.find_element(By.TAG_NAME, "h1").text.split()[1]
+fit_leg()
+driver.find_elements(By.XPATH, "//form[@action='/reserve']")[0].find_element(By.NAME, "rx").send_keys(number + Keys.ENTER)
+expect(shows("needs the left leg's ABPI recorded at a fitting"), "the reservation refused by the arterial gate")
+driver.save_screenshot(shots + "/reserve-refused.png")
+# The way on: a fitting of both legs with each leg's ABPI, recorded for the prescription, opens it.
+driver.find_element(By.PARTIAL_LINK_TEXT, "Fit both legs for it").click()
+expect(driver.find_element(By.NAME, "rx").get_attribute("value") == number, "the prescription filled in")
+leaving = driver.find_element(By.NAME, "class")
+for name, value in [("abpi_left", "1.0"), ("abpi_right", "1.05"),
+                    ("left.cB", "20"), ("left.cB1", "25"), ("left.cC", "30"), ("left.cD", "30"), ("left.lD", "40"),
+                    ("right.cB", "20"), ("right.cB1", "25"), ("right.cC", "30"), ("right.cD", "30"), ("right.lD", "40")]:
+    fields = driver.find_elements(By.NAME, name)
+    if fields:
+        fields[0].send_keys(value)
+driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
+wait_until_gone(leaving)
+expect(shows("recorded for prescription " + number), "the fitting recorded")
+driver.find_elements(By.XPATH, "//form[@action='/reserve']")[0].find_element(By.NAME, "rx").clear()
+driver.find_elements(By.XPATH, "//form[@action='/reserve']")[0].find_element(By.NAME, "rx").send_keys(number + Keys.ENTER)
+expect(shows("reserved"), "the reservation, once each leg's ABPI is recorded")
 driver.get(base + "/prescriptions")
 expect(shows("P-BROWSER") or shows("Bea Browser"), "the new prescription among the active ones")
 driver.save_screenshot(shots + "/prescriptions.png")
@@ -272,6 +300,12 @@ sign_out()
 # problem and nothing stored; and one the database already holds.
 sign_in(admin)
 driver.get(base + "/admin")
+# The shop's guideline: the admin chooses the arterial policy (NICE's until then) and the standard.
+expect(shows("Clinical guideline"), "the guideline on the admin page")
+Select(driver.find_element(By.NAME, "policy")).select_by_value("formulary")
+driver.find_element(By.XPATH, "//form[@action='/admin/guideline']//button").click()
+expect(shows("guideline set: policy formulary, standard RAL"), "the guideline set")
+driver.save_screenshot(shots + "/admin-guideline.png")
 driver.find_element(By.XPATH, "//form[@action='/admin/locations']//input[@name='code']").send_keys("van")
 driver.find_element(By.XPATH, "//form[@action='/admin/locations']//input[@name='name']").send_keys("The van")
 driver.find_element(By.XPATH, "//form[@action='/admin/locations']//button").click()

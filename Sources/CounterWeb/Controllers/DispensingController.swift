@@ -17,8 +17,18 @@ enum DispensingController {
                 let reservation = try await state.withDesk(session.login) { try reserve.run(on: $0, key: key) }
                 return Web.page(
                     Pages.layout("Reserved", session: session, PrescriptionViews.reserved(session, reservation)))
-            } page: { session, _, message in
-                Pages.layout("Reserve", session: session, Pages.message(message))
+            } page: { session, fields, message in
+                // A refusal leaves a way on: the prescription, and a fitting recorded for it (the
+                // arterial gate opens once each leg's ABPI is recorded).
+                let rx = (fields["rx"] ?? "").trimmingWhitespace()
+                let onward: HTML =
+                    rx.isEmpty
+                    ? ""
+                    : """
+                    <p><a href="/prescriptions/\(PageRoutes.percent(rx))">Prescription \(rx)</a> ·
+                    <a href="/fit?both=1&amp;rx=\(PageRoutes.percent(rx))">Fit both legs for it, with each leg's ABPI</a></p>
+                    """
+                return Pages.layout("Reserve", session: session, "\(Pages.message(message))\(onward)")
             }
         }
 

@@ -21,6 +21,8 @@ enum FitController {
                 do { entry.style = try Input.style(typed) } catch { problem = Web.describe(error).message }
             }
             entry.bothLegs = (try Web.query(request, "both")) == "1"
+            // A link from a prescription fills in the prescription the fitting is recorded for.
+            entry.prescription = (try Web.query(request, "rx")) ?? ""
             do {
                 let lines = try await state.withDesk(session.login) { try $0.productLines() }
                 return Web.page(

@@ -52,7 +52,7 @@ enum PrescriptionViews {
             · prescribed \(rx.quantityPrescribed), reserved \(rx.quantityReserved), handed over \(rx.quantityDispensed)
             \(rx.validUntil.map { " · valid until \($0)" } ?? "")</p>
             <p>Arterial status: \(rx.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber — a garment above 20 mmHg is reserved only once a fitting records each leg's ABPI")</p>
-            <p><a href="/fit?style=\(rx.style.rawValue)">Fit for this prescription</a></p>
+            <p><a href="/fit?style=\(rx.style.rawValue)\(HTML(raw: rx.side == .both ? "&amp;both=1" : ""))&amp;rx=\(PageRoutes.percent(rx.number))">Fit for this prescription</a></p>
             <h2>Reserved</h2><table><thead><tr><th>Reservation</th><th>Article</th><th>Location</th><th>Lot</th><th></th></tr></thead>
             <tbody>\(held.isEmpty ? ["<tr><td colspan=\"5\">Nothing reserved.</td></tr>"] : held)</tbody></table>
             <h2>Handed over</h2><table><thead><tr><th>When</th><th>Article</th><th>Lot</th><th>Units</th><th>Returned</th><th></th></tr></thead>
