@@ -5,7 +5,7 @@
 -- set by the numbered migrations are kept (CREATE OR REPLACE keeps them); a new function's
 -- grants go below it.
 
-CREATE OR REPLACE FUNCTION public.cfit_record_fitting(key text, request text, rx text, style text, class_code text, unit text, measurements jsonb, result jsonb, abpi_left numeric, abpi_right numeric, confirmed_by text)
+CREATE OR REPLACE FUNCTION public.cfit_record_fitting(key text, request text, rx text, style text, class_code text, unit text, measurements jsonb, result jsonb, abpi_left numeric, abpi_right numeric, confirmed_by text, conditions jsonb, contraindications text[])
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -36,19 +36,38 @@ BEGIN
         PERFORM cfit_fail('refused', CASE WHEN left_verdict = 'refuse' THEN 'abpi_left' ELSE 'abpi_right' END,
             format('ABPI %s: policy %s refuses compression for this leg; refer', CASE WHEN left_verdict = 'refuse' THEN abpi_left ELSE abpi_right END, policy));
     END IF;
+    -- The checklist: an absolute contraindication refuses; a relative one needs a confirmation.
+    contraindications := coalesce(contraindications, '{}');
+    IF contraindications && ARRAY['heart-failure', 'septic-phlebitis', 'phlegmasia'] THEN
+        PERFORM cfit_fail('refused', 'contraindications', format(
+            '%s is an absolute contraindication to compression (German S2k guideline): do not compress; refer',
+            array_to_string(ARRAY(SELECT unnest(contraindications) INTERSECT SELECT unnest(ARRAY['heart-failure', 'septic-phlebitis', 'phlegmasia']) ORDER BY 1), ', ')));
+    END IF;
+    IF contraindications && ARRAY['neuropathy', 'skin', 'graft', 'allergy', 'polyarthritis']
+       AND (confirmed_by IS NULL OR btrim(confirmed_by) = '') THEN
+        PERFORM cfit_fail('refused', 'confirmed_by', format(
+            'expected the specialist who confirmed compression despite %s (a relative contraindication), found none',
+            array_to_string(contraindications, ', ')));
+    END IF;
     IF (left_verdict = 'confirm' OR right_verdict = 'confirm') AND (confirmed_by IS NULL OR btrim(confirmed_by) = '') THEN
         PERFORM cfit_fail('refused', 'confirmed_by', format(
             'expected the specialist who confirmed compression at ABPI %s (policy %s asks for a confirmation recorded), found none',
             CASE WHEN left_verdict = 'confirm' THEN abpi_left ELSE abpi_right END, policy));
     END IF;
     INSERT INTO fitting (prescription_id, patient_id, style, class_code, unit, measurements, result, idempotency_key,
-                         arterial_policy, abpi_left, abpi_right, verdict_left, verdict_right, confirmed_by)
+                         arterial_policy, abpi_left, abpi_right, verdict_left, verdict_right, confirmed_by,
+                         measured_at, posture, points_marked, after_bandages, legs_raised, foot_length_um, contraindications)
     VALUES (hit.id, hit.patient_id, style, class_code, unit, measurements, result, key,
             CASE WHEN abpi_left IS NULL AND abpi_right IS NULL THEN NULL ELSE policy END,
             abpi_left, abpi_right, left_verdict, right_verdict,
-            CASE WHEN left_verdict = 'confirm' OR right_verdict = 'confirm' THEN btrim(confirmed_by) END)
+            CASE WHEN left_verdict = 'confirm' OR right_verdict = 'confirm'
+                   OR contraindications && ARRAY['neuropathy', 'skin', 'graft', 'allergy', 'polyarthritis']
+                 THEN btrim(confirmed_by) END,
+            coalesce((conditions->>'measured_at')::timestamptz, now()), conditions->>'posture',
+            (conditions->>'points_marked')::boolean, (conditions->>'after_bandages')::boolean,
+            (conditions->>'legs_raised')::boolean, (conditions->>'foot_length_um')::bigint, contraindications)
     RETURNING id INTO fitting_id;
     RETURN cfit_key_store(key, to_jsonb(fitting_id));
 END
 $function$;
-GRANT EXECUTE ON FUNCTION cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text) TO cfit_fitter;
+GRANT EXECUTE ON FUNCTION cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text, jsonb, text[]) TO cfit_fitter;

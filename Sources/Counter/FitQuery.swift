@@ -22,6 +22,8 @@ public struct FitQuery: Sendable {
     public let tolerances: FitTolerances
     /// The prescription a recorded fitting is for (``record(on:key:)``).
     public let rx: String?
+    /// The conditions as typed, read once it is known whether the fitting is recorded.
+    let conditionTexts: [String: String]
     /// Each leg's points as typed: `leg`, or `left` and `right` (left first).
     public let legs: [(side: Side?, values: [(point: String, text: String)])]
 
@@ -46,6 +48,22 @@ public struct FitQuery: Sendable {
             "widen the ankle's (cB) ranges, in unit (0 to 10 cm); each size it admits is marked to confirm", .text),
         RequestField(
             "length_tolerance", required: false, "widen every length variant's range, in unit (0 to 10 cm)", .text),
+        RequestField(
+            "measured_at", required: false, "when the legs were measured today, HH:MM (recording: now when left out)",
+            .text),
+        RequestField(
+            "posture", required: false, "standing, seated, lying or mixed", .oneOf(MeasurementConditions.postures)),
+        RequestField(
+            "points_marked", required: false, "yes or no: the points were marked on the skin", .oneOf(["yes", "no"])),
+        RequestField(
+            "after_bandages", required: false, "yes or no: bandages had just come off", .oneOf(["yes", "no"])),
+        RequestField(
+            "legs_raised", required: false, "yes or no: the legs were raised 15 minutes first", .oneOf(["yes", "no"])),
+        RequestField("foot_length", required: false, "heel to longest toe, in unit (closed-toe garments)", .text),
+        RequestField(
+            "contraindications", required: false,
+            "codes separated by commas: \(Contraindication.allCases.map(\.rawValue).joined(separator: ", ")) (the first three absolute)",
+            .text),
     ]
 
     /// The fields of a fitting to record: the fit's, and the prescription it is for.
@@ -69,7 +87,8 @@ public struct FitQuery: Sendable {
             switch value {
             case .null: return nil
             case .string(let text): return try Input.withoutNUL(text, field: name)
-            case .number(let text) where name.hasPrefix("abpi") || name.hasSuffix("tolerance"): return text
+            case .number(let text) where name.hasPrefix("abpi") || name.hasSuffix("tolerance") || name == "foot_length":
+                return text
             default: throw .badInput(name, expected: "a string", found: value.kindDescription)
             }
         }
@@ -129,7 +148,24 @@ public struct FitQuery: Sendable {
         self.indices = indices
         self.tolerances = tolerances
         self.rx = try text("rx")
+        var conditionTexts: [String: String] = [:]
+        for name in [
+            "measured_at", "posture", "points_marked", "after_bandages", "legs_raised", "foot_length",
+            "contraindications",
+        ] {
+            if let typed = try text(name) { conditionTexts[name] = typed }
+        }
+        self.conditionTexts = conditionTexts
         self.legs = entered
+    }
+
+    /// The conditions as read (the time is now when a recorded fitting does not say).
+    func conditions(recording: Bool) throws(CounterError) -> MeasurementConditions {
+        try MeasurementConditions(
+            measuredAt: conditionTexts["measured_at"], posture: conditionTexts["posture"],
+            pointsMarked: conditionTexts["points_marked"], afterBandages: conditionTexts["after_bandages"],
+            legsRaised: conditionTexts["legs_raised"], footLength: conditionTexts["foot_length"],
+            contraindications: conditionTexts["contraindications"], unit: unit, recording: recording)
     }
 
     /// Fits the legs as ``run(on:)`` does and records the fitting — the legs' measurements and
@@ -137,6 +173,7 @@ public struct FitQuery: Sendable {
     /// recorded fitting.
     public func record(on desk: Desk, key: String) throws -> FittingRecord {
         guard let rx else { throw CounterError.badInput("rx", expected: "the prescription's number", found: "none") }
+        let conditions = try self.conditions(recording: true)
         let lines = try desk.productLines()
         let (unit, legs) = (self.unit, self.legs)
         let (report, measured, _) = try desk.fit(
@@ -144,13 +181,15 @@ public struct FitQuery: Sendable {
                 var read: [(side: Side?, leg: LegMeasurements)] = []
                 for leg in legs { read.append((leg.side, try Input.leg(leg.values, unit: unit, side: leg.side))) }
                 return read
-            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, indices: indices)
+            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, indices: indices,
+            conditions: conditions)
         return try desk.fitting(String(try desk.record(report, legs: measured, rx: rx, key: key)))
     }
 
     /// Fits the legs against the database's lines, with each ready-made result's stock: the JSON
     /// `cfit fit --json` prints.
     public func run(on desk: Desk) throws -> [UInt8] {
+        let conditions = try self.conditions(recording: false)
         let lines = try desk.productLines()
         let (unit, legs) = (self.unit, self.legs)
         let (report, _, stock) = try desk.fit(
@@ -158,7 +197,8 @@ public struct FitQuery: Sendable {
                 var read: [(side: Side?, leg: LegMeasurements)] = []
                 for leg in legs { read.append((leg.side, try Input.leg(leg.values, unit: unit, side: leg.side))) }
                 return read
-            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, indices: indices)
+            }, lines: lines, style: style, classText: classText, unit: unit, tolerances: tolerances, indices: indices,
+            conditions: conditions)
         var out: [UInt8] = []
         FitJSON.write(report, single: false, stock: stock, into: &out)
         return out

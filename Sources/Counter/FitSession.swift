@@ -37,6 +37,8 @@ public struct FitReport: Sendable {
     public let indices: ArterialIndices
     /// The shop's arterial-safety policy the indices were judged by.
     public let policy: ArterialPolicy
+    /// How and when the legs were measured, and the contraindication checklist.
+    public let conditions: MeasurementConditions
     /// Each leg's results.
     public let legs: [LegReport]
     /// Pair verdicts per line when both legs were given, in the order of the left leg's fits.
@@ -71,14 +73,18 @@ public struct FitSession: Sendable {
     public let requestedClass: String
     /// The shop's arterial-safety policy (NICE's, the most conservative, unless the shop chose another).
     public let policy: ArterialPolicy
+    /// How and when the legs were measured, and the contraindication checklist.
+    public let conditions: MeasurementConditions
 
     /// A session over `lines`.
     public init(
         lines: [(line: ProductLine, pressureClass: PressureClass)], style: Style, unit: LengthUnit, tolerance: Length,
         ankleTolerance: Length = Length(micrometres: 0), lengthTolerance: Length = Length(micrometres: 0),
-        indices: ArterialIndices = .none, requestedClass: String, policy: ArterialPolicy = .shopDefault
+        indices: ArterialIndices = .none, requestedClass: String, policy: ArterialPolicy = .shopDefault,
+        conditions: MeasurementConditions = .none
     ) {
         self.policy = policy
+        self.conditions = conditions
         self.ankleTolerance = ankleTolerance
         self.lines = lines
         self.style = style
@@ -102,6 +108,7 @@ public struct FitSession: Sendable {
     /// under s2k, a warning on each class above the reduced 30 mmHg). A point a line needs but that
     /// was not measured is bad input naming it (`cB`, or `left cB`).
     public func run(legs: [(side: Side?, leg: LegMeasurements)]) throws(CounterError) -> FitReport {
+        try conditions.check()
         try indices.check(sides: legs.map(\.side))
         try policy.check(indices)
         var reports: [FitReport.LegReport] = []
@@ -131,6 +138,7 @@ public struct FitSession: Sendable {
                 return ar != br ? ar < br : a.offset < b.offset
             }.map(\.element)
             var warnings = Plausibility.warnings(for: leg, unit: unit)
+            warnings.insert(contentsOf: conditions.warnings, at: 0)
             if ankleTolerance.micrometres > 0 {
                 warnings.insert(
                     "the ankle (cB) ranges are widened by \(ankleTolerance.formatted(in: unit)) \(unit.rawValue): the ankle is where the class's pressure is defined, so each size that fits only by it is marked for you to confirm",
@@ -171,6 +179,7 @@ public struct FitSession: Sendable {
             requestedClass: requestedClass,
             indices: indices,
             policy: policy,
+            conditions: conditions,
             legs: reports,
             pairs: pairs
         )

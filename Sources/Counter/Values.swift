@@ -56,6 +56,8 @@ public typealias CheckReport = Inventory.CheckReport
 public typealias SeedSummary = Inventory.Seeding.Summary
 /// The shop's clinical guideline: its arterial-safety policy and default standard.
 public typealias Guideline = Inventory.Guideline
+/// How and when the legs were measured, and the checklist's findings, as recorded.
+public typealias FittingConditions = Inventory.FittingConditions
 /// Where a prescription stands.
 public typealias PrescriptionStatus = Inventory.PrescriptionStatus
 /// Where a reservation stands.
@@ -77,3 +79,4 @@ extension Style: ClosedWords {}
 extension Side: ClosedWords {}
 extension FitOutcome: ClosedWords {}
 extension ArterialPolicy: ClosedWords {}
+extension Contraindication: ClosedWords {}

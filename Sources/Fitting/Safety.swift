@@ -218,3 +218,60 @@ public enum Plausibility {
         return warnings
     }
 }
+
+/// What a fitter checks before compressing a leg, besides its arteries: the German S2k
+/// guideline's absolute and relative contraindications and the formularies' exclusions. An
+/// absolute one refuses (refer); a relative one allows compression only with a specialist's
+/// confirmation, recorded with the fitting.
+///
+/// ```swift
+/// Contraindication.phlegmasia.isAbsolute     // true
+/// Contraindication(rawValue: "neuropathy")   // .neuropathy, relative
+/// ```
+public enum Contraindication: String, CaseIterable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Decompensated heart failure (NYHA III–IV): absolute.
+    case heartFailure = "heart-failure"
+    /// Septic phlebitis: absolute.
+    case septicPhlebitis = "septic-phlebitis"
+    /// Phlegmasia coerulea dolens: absolute.
+    case phlegmasia
+    /// Severe neuropathy or sensory loss: relative.
+    case neuropathy
+    /// Fragile or weeping skin (weeping dermatoses): relative.
+    case skin
+    /// A recent skin graft or arterial bypass: relative.
+    case graft
+    /// An allergy to the garment's material: relative.
+    case allergy
+    /// Advanced polyarthritis: relative.
+    case polyarthritis
+
+    /// Whether compression is refused outright (else it needs a specialist's confirmation).
+    public var isAbsolute: Bool {
+        switch self {
+        case .heartFailure, .septicPhlebitis, .phlegmasia: true
+        default: false
+        }
+    }
+
+    /// The contraindication in words.
+    public var words: String {
+        switch self {
+        case .heartFailure: "decompensated heart failure"
+        case .septicPhlebitis: "septic phlebitis"
+        case .phlegmasia: "phlegmasia coerulea dolens"
+        case .neuropathy: "neuropathy or severe sensory loss"
+        case .skin: "fragile or weeping skin"
+        case .graft: "a recent skin graft or arterial bypass"
+        case .allergy: "an allergy to the material"
+        case .polyarthritis: "advanced polyarthritis"
+        }
+    }
+
+    /// The code (`heart-failure`).
+    public var description: String { rawValue }
+
+    /// Where the rule comes from.
+    public static let source =
+        "German S2k guideline, medical compression therapy; NICE CKS and NHS formularies' exclusions"
+}

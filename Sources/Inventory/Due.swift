@@ -34,8 +34,9 @@ public struct Due: Sendable {
 
     /// Everything due by `days` from today (overdue included), earliest first: garments handed
     /// over more than `replacementDays` ago, active prescriptions whose last day comes, and
-    /// patients with an active prescription last measured more than `remeasureDays` ago.
-    public func list(within days: Int, replacementDays: Int = 182, remeasureDays: Int = 182) throws -> [DueItem] {
+    /// patients with an active prescription last measured more than `remeasureDays` ago (default 91:
+    /// legs are measured again every 3–6 months, compression.md §5).
+    public func list(within days: Int, replacementDays: Int = 182, remeasureDays: Int = 91) throws -> [DueItem] {
         try InventoryError.checkUnits(days, "within", allowZero: true)
         try InventoryError.checkUnits(replacementDays, "replace-after")
         try InventoryError.checkUnits(remeasureDays, "remeasure-after")
@@ -57,8 +58,9 @@ public struct Due: Sendable {
                 WHERE p.status = 'active' AND p.valid_until IS NOT NULL AND p.valid_until >= \(today)
                 UNION ALL
                 SELECT pa.reference, pa.display_name, 're-measure',
-                       ((max(f.taken_at) AT TIME ZONE 'UTC')::date + \(Int32(remeasureDays))),
-                       'last measured ' || ((max(f.taken_at) AT TIME ZONE 'UTC')::date)::text
+                       ((max(coalesce(f.measured_at, f.taken_at)) AT TIME ZONE 'UTC')::date + \(Int32(remeasureDays))),
+                       'last measured ' || ((max(coalesce(f.measured_at, f.taken_at)) AT TIME ZONE 'UTC')::date)::text
+                       || '; legs are measured again every 3–6 months, and a made-to-measure order needs measurements from the last 6' 
                 FROM fitting f JOIN patient pa ON pa.id = f.patient_id
                 WHERE EXISTS (SELECT 1 FROM prescription p WHERE p.patient_id = pa.id AND p.status = 'active')
                 GROUP BY pa.reference, pa.display_name

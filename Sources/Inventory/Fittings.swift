@@ -113,11 +113,13 @@ public struct Fittings: Sendable {
         measurements: String,
         result: String,
         arterial: ArterialRecord = ArterialRecord(),
+        conditions: FittingConditions = FittingConditions(),
         key: String
     ) throws -> Int64 {
-        let request = [
+        let checklist = conditions.contraindications.map(\.rawValue)
+        let request: [String?] = [
             rx, style.rawValue, pressureClass, unit.rawValue, measurements, arterial.left?.description,
-            arterial.right?.description, arterial.confirmedBy,
+            arterial.right?.description, arterial.confirmedBy, conditions.json, checklist.joined(separator: ","),
         ]
         return try Operations.call(
             connection,
@@ -125,7 +127,8 @@ public struct Fittings: Sendable {
             SELECT cfit_record_fitting(\(key), \(Operations.fingerprint("fit.record", request)), \(rx), \(style.rawValue),
                                        \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb,
                                        \(arterial.left?.description)::numeric, \(arterial.right?.description)::numeric,
-                                       \(arterial.confirmedBy))::text AS result
+                                       \(arterial.confirmedBy), \(conditions.json)::jsonb,
+                                       string_to_array(\(checklist.joined(separator: ",")), ','))::text AS result
             """
         )
     }
@@ -147,6 +150,54 @@ public struct ArterialRecord: Sendable, Hashable {
         self.left = left
         self.right = right
         self.confirmedBy = confirmedBy
+    }
+}
+
+/// How and when the legs were measured, and the contraindication checklist (issue 20;
+/// compression.md §5): recorded with the fitting so that a reader can tell a swollen evening leg
+/// from a morning one. `nil` is "not said".
+public struct FittingConditions: Sendable, Hashable {
+    /// When the legs were measured (the recording's time when not said).
+    public var measuredAt: Date?
+    /// `standing`, `seated`, `lying` or `mixed`.
+    public var posture: String?
+    /// Whether the points were marked on the skin first.
+    public var pointsMarked: Bool?
+    /// Whether bandages had just come off.
+    public var afterBandages: Bool?
+    /// Whether the legs were raised (15 minutes) before measuring.
+    public var legsRaised: Bool?
+    /// The foot's length, heel to longest toe (closed-toe garments need it).
+    public var footLength: Length?
+    /// What the fitter found on the checklist.
+    public var contraindications: [Contraindication]
+
+    /// Conditions as said.
+    public init(
+        measuredAt: Date? = nil, posture: String? = nil, pointsMarked: Bool? = nil, afterBandages: Bool? = nil,
+        legsRaised: Bool? = nil, footLength: Length? = nil, contraindications: [Contraindication] = []
+    ) {
+        self.measuredAt = measuredAt
+        self.posture = posture
+        self.pointsMarked = pointsMarked
+        self.afterBandages = afterBandages
+        self.legsRaised = legsRaised
+        self.footLength = footLength
+        self.contraindications = contraindications
+    }
+
+    /// The JSON the database reads them from.
+    var json: String {
+        var members: [(key: String, value: JSONValue)] = []
+        if let measuredAt {
+            members.append(("measured_at", .string(ISO8601DateFormatter().string(from: measuredAt))))
+        }
+        if let posture { members.append(("posture", .string(posture))) }
+        if let pointsMarked { members.append(("points_marked", .bool(pointsMarked))) }
+        if let afterBandages { members.append(("after_bandages", .bool(afterBandages))) }
+        if let legsRaised { members.append(("legs_raised", .bool(legsRaised))) }
+        if let footLength { members.append(("foot_length_um", .integer(Int(footLength.micrometres)))) }
+        return JSONValue.object(members).serialized()
     }
 }
 
@@ -196,6 +247,20 @@ public struct FittingRecord: Codable, Sendable, Hashable {
     public var abpiRight: String?
     /// Who confirmed compression where the policy asked for a specialist's confirmation.
     public var confirmedBy: String?
+    /// When the legs were measured.
+    public var measuredAt: Date?
+    /// `standing`, `seated`, `lying` or `mixed`, when said.
+    public var posture: String?
+    /// Whether the points were marked on the skin first, when said.
+    public var pointsMarked: Bool?
+    /// Whether bandages had just come off, when said.
+    public var afterBandages: Bool?
+    /// Whether the legs were raised before measuring, when said.
+    public var legsRaised: Bool?
+    /// The foot's length in the fitting's unit, when measured.
+    public var footLength: String?
+    /// The contraindication checklist's findings (relative ones, confirmed by ``confirmedBy``).
+    public var contraindications: [Contraindication]
     /// Per leg and circumference point, the change since the previous fitting, in `unit`
     /// (`-1.5`); empty for the first fitting.
     public var changes: [String: [String: String]]
@@ -226,7 +291,9 @@ extension Fittings {
             PostgresQuery(
                 sql: """
                     SELECT f.id, f.taken_at, f.fitter, p.number, pa.reference, f.style, f.class_code, f.unit,
-                           f.arterial_policy, f.abpi_left::text, f.abpi_right::text, f.confirmed_by \(from)
+                           f.arterial_policy, f.abpi_left::text, f.abpi_right::text, f.confirmed_by, f.measured_at,
+                           f.posture, f.points_marked, f.after_bandages, f.legs_raised, f.foot_length_um,
+                           array_to_string(f.contraindications, ',') AS contraindications \(from)
                     WHERE \(condition) ORDER BY f.taken_at, f.id
                     """, binds: bind),
             PostgresQuery(
@@ -304,7 +371,18 @@ extension Fittings {
                     arterialPolicy: try row.decode(closedOrNil: ArterialPolicy.self, "arterial_policy"),
                     abpiLeft: try row.decode(String?.self, "abpi_left").map(Self.index),
                     abpiRight: try row.decode(String?.self, "abpi_right").map(Self.index),
-                    confirmedBy: try row.decode(String?.self, "confirmed_by"), changes: changes))
+                    confirmedBy: try row.decode(String?.self, "confirmed_by"),
+                    measuredAt: try row.decode(Date?.self, "measured_at"),
+                    posture: try row.decode(String?.self, "posture"),
+                    pointsMarked: try row.decode(Bool?.self, "points_marked"),
+                    afterBandages: try row.decode(Bool?.self, "after_bandages"),
+                    legsRaised: try row.decode(Bool?.self, "legs_raised"),
+                    footLength: try row.decode(Int64?.self, "foot_length_um").map { micrometres in
+                        Length(micrometres: micrometres).formatted(in: LengthUnit(rawValue: unit) ?? .cm)
+                    },
+                    contraindications: try row.decode(String.self, "contraindications").split(separator: ",")
+                        .compactMap { Contraindication(rawValue: String($0)) },
+                    changes: changes))
         }
         return records
     }
@@ -348,6 +426,8 @@ public struct MadeToMeasureOrder: Codable, Sendable, Hashable {
     public var unit: String
     /// Each leg's points in `unit`, up the leg.
     public var measurements: [String: [String: String]]
+    /// The foot's length, heel to longest toe, in the line's unit (a closed toe needs it).
+    public var footLength: String?
 }
 
 extension Fittings {
@@ -361,6 +441,23 @@ extension Fittings {
             throw InventoryError(.badInput, field: "color", text: "expected a colour, found an empty one")
         }
         let fitting = try show(id)
+        // Made-to-measure garments are made from measurements no older than 6 months
+        // (compression.md §5); a closed toe needs the foot's length.
+        let measured = fitting.measuredAt ?? fitting.takenAt
+        if let limit = Calendar(identifier: .gregorian).date(byAdding: .month, value: -6, to: Date()), measured < limit
+        {
+            let day = ISO8601DateFormatter.string(from: measured, timeZone: .current, formatOptions: [.withFullDate])
+            throw InventoryError.refused(
+                field: nil,
+                "fitting \(id): measured on \(day), more than 6 months ago; a made-to-measure order needs measurements from the last 6 months: measure again"
+            )
+        }
+        if toe == "closed", fitting.footLength == nil {
+            throw InventoryError.refused(
+                field: "toe",
+                "a closed-toe garment needs the foot's length (heel to longest toe), which fitting \(id) did not record: record it with the fitting, or order an open toe"
+            )
+        }
         let needing = Set(fitting.results.filter { $0.outcome != .standard }.map(\.line)).sorted()
         let chosen: String
         if let line {
@@ -413,6 +510,9 @@ extension Fittings {
             patientName: try details.decode(String.self, "display_name"), prescription: fitting.prescription,
             line: chosen, lineName: "\(productLine.manufacturer) \(productLine.name)", style: fitting.style.rawValue,
             pressureClass: try details.decode(String.self, "class_code"), toe: toe, color: color, side: side,
-            unit: productLine.unit.rawValue, measurements: measurements)
+            unit: productLine.unit.rawValue, measurements: measurements,
+            footLength: try fitting.footLength.map { text in
+                try Length.parse(text, unit: from).tapeFormatted(in: productLine.unit)
+            })
     }
 }

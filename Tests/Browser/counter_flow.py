@@ -185,6 +185,22 @@ confirm = driver.find_elements(By.CSS_SELECTOR, "ul.confirm li")
 expect(confirm and "fits only by the ankle tolerance" in confirm[0].text, "the size marked to confirm")
 expect(shows("the ankle (cB) ranges are widened by 0.5 cm"), "the warning on the result")
 driver.save_screenshot(shots + "/fit-to-confirm.png")
+# How the legs were measured, and the checklist: a relative contraindication and a leg measured
+# in the afternoon without being raised first are both said before anything is ordered.
+driver.get(base + "/fit")
+leaving = driver.find_element(By.NAME, "class")
+for name, value in [("cB", "22"), ("cB1", "28"), ("cC", "36"), ("cD", "34"), ("lD", "41")]:
+    fields = driver.find_elements(By.NAME, name)
+    if fields:
+        fields[0].send_keys(value)
+driver.find_element(By.NAME, "measured_at").send_keys("0310PM")
+Select(driver.find_element(By.NAME, "legs_raised")).select_by_value("no")
+driver.find_element(By.NAME, "ci_neuropathy").click()
+driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
+wait_until_gone(leaving)
+expect(shows("neuropathy or severe sensory loss is a relative contraindication"), "the relative contraindication said")
+expect(shows("measured at 15:10, after midday"), "the afternoon measure said")
+driver.save_screenshot(shots + "/fit-warnings.png")
 # An empty list: no line offers this style in this class.
 fit_form(style="AT", pressure_class="4", points=[("cB", "22"), ("cC", "36"), ("cD", "34")])
 expect(shows("No line offers") or shows("no line offers"), "the answer that no line offers it")
@@ -284,9 +300,14 @@ for name, value in [("abpi_left", "1.0"), ("abpi_right", "1.05"),
 driver.find_element(By.XPATH, "//form[@action='/fit']//button[text()='Fit']").click()
 wait_until_gone(leaving)
 expect(shows("recorded for prescription " + number), "the fitting recorded")
+fitting_id = driver.find_element(By.XPATH, "//*[contains(text(), 'recorded for prescription')]").text.split()[1]
 driver.find_elements(By.XPATH, "//form[@action='/reserve']")[0].find_element(By.NAME, "rx").clear()
 driver.find_elements(By.XPATH, "//form[@action='/reserve']")[0].find_element(By.NAME, "rx").send_keys(number + Keys.ENTER)
 expect(shows("reserved"), "the reservation, once each leg's ABPI is recorded")
+# The recorded fitting says what it recorded of safety: each leg's ABPI and the policy.
+driver.get(base + "/fittings/" + fitting_id)
+expect(shows("left ABPI 1.0, right ABPI 1.05 (policy nice)"), "the fitting's recorded ABPIs")
+driver.save_screenshot(shots + "/fitting-recorded.png")
 driver.get(base + "/prescriptions")
 expect(shows("P-BROWSER") or shows("Bea Browser"), "the new prescription among the active ones")
 driver.save_screenshot(shots + "/prescriptions.png")

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Testing
 
 /// Issue 20 through the command line, against a seeded database: the shop's guideline chosen by
@@ -6,8 +7,9 @@ import Testing
 /// read in the shop's standard, and a list's per-leg ABPI column.
 @Suite("Clinical safety through the command line")
 struct ClinicalSafetyCommandTests {
+    let url: String
     let environment: [String: String]
-    init() throws { environment = try CFit.seededDatabase().environment }
+    init() throws { (url, environment) = try CFit.seededDatabase() }
 
     func cfit(_ arguments: [String], input: String = "") throws -> RunResult {
         try CFit.run(arguments, input: input, environment: environment)
@@ -101,5 +103,54 @@ struct ClinicalSafetyCommandTests {
         #expect(run.stdout.contains("\nnone,northwind-classic,standard,II,regular"))
         #expect(!run.stdout.contains("\nlow,"))
         #expect(run.stderr.contains("row 3, column \"abpi\": ABPI 0.7 is below 0.8: do not compress"), "\(run.stderr)")
+    }
+
+    /// compression.md §5: the conditions are recorded; made-to-measure needs measurements from the
+    /// last 6 months, and a closed toe the foot's length. S2k: a relative contraindication needs a
+    /// specialist's confirmation, recorded.
+    @Test(
+        "recording: a relative contraindication needs --confirmed-by; the conditions are kept and shown; a closed-toe order needs the foot length; measurements over 6 months old are refused for an order"
+    )
+    func recordedConditions() throws {
+        let calfTooBig = [
+            "fit", "--style", "AD", "--class", "2", "--cB", "22", "--cC", "52", "--cD", "34", "--lD", "41", "--rx",
+            "RX-1001", "--record", "--measured-at", "09:15", "--posture", "standing", "--points-marked", "yes",
+            "--contraindication", "neuropathy",
+        ]
+        let unconfirmed = try cfit(calfTooBig)
+        #expect(unconfirmed.status == 1)
+        #expect(
+            unconfirmed.firstErrorLine
+                == "error: --confirmed-by: expected the specialist who confirmed compression despite neuropathy (a relative contraindication), found none"
+        )
+        let recorded = try cfit(calfTooBig + ["--confirmed-by", "Dr Nina Neuro"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stdout.contains("warning: neuropathy or severe sensory loss is a relative contraindication"))
+        let shown = try cfit(["fitting", "show", "1"])
+        #expect(shown.stdout.contains("  measured: at 09:15, standing, points marked"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("  contraindications: neuropathy or severe sensory loss (relative)"))
+        #expect(shown.stdout.contains("  compression confirmed by Dr Nina Neuro"))
+        #expect(shown.stdout.contains("  arterial: no ABPI recorded"))
+
+        let closed = try cfit(["fitting", "order", "1"])
+        #expect(closed.status == 1)
+        #expect(closed.firstErrorLine.hasPrefix("error: --toe: a closed-toe garment needs the foot's length"))
+        let withFoot = try cfit(
+            Array(calfTooBig.dropLast(2)) + ["--foot-length", "24.5", "--idempotency-key", "foot"])
+        #expect(withFoot.status == 0, "\(withFoot.stderr)")
+        let sheet = try cfit(["fitting", "order", "2", "--line", "northwind-classic"])
+        #expect(sheet.status == 0, "\(sheet.stderr)")
+        #expect(sheet.stdout.contains("foot length (heel to longest toe): 24.5"), "\(sheet.stdout)")
+
+        let owner = try Connection(url)
+        defer { owner.close() }
+        _ = try owner.query("UPDATE fitting SET measured_at = now() - interval '7 months' WHERE id = 2")
+        let old = try cfit(["fitting", "order", "2", "--line", "northwind-classic"])
+        #expect(old.status == 1)
+        #expect(
+            old.firstErrorLine.contains(
+                "more than 6 months ago; a made-to-measure order needs measurements from the last 6 months: measure again"
+            ),
+            "\(old.stderr)")
     }
 }

@@ -35,6 +35,8 @@ struct ParityTests {
         var size: String? = "II"
         /// For `ok`: the start of what the fitter is asked to confirm, when something is.
         var confirm: String?
+        /// For `ok`: the start of a warning every face shows.
+        var warning: String?
         var description: String { name }
     }
 
@@ -103,6 +105,33 @@ struct ParityTests {
         Case(
             name: "a right leg's ABPI with one unnamed leg", options: [("abpi_right", "1.0")], outcome: "bad-input",
             words: "abpi_right: expected it with the right leg's measurements, found no right leg"),
+        // compression.md §5 and the S2k guideline: how and when the legs were measured, and the
+        // contraindication checklist (an absolute one refuses; a relative one is a warning here and
+        // needs a specialist's confirmation when the fitting is recorded).
+        Case(
+            name: "an absolute contraindication", options: [("contraindications", "phlegmasia")], outcome: "refused",
+            words:
+                "contraindications: phlegmasia coerulea dolens is an absolute contraindication to compression: do not compress; refer (German S2k guideline"
+        ),
+        Case(
+            name: "a relative contraindication", options: [("contraindications", "neuropathy")], outcome: "ok",
+            warning:
+                "neuropathy or severe sensory loss is a relative contraindication: compress only with a specialist's confirmation"
+        ),
+        Case(
+            name: "legs measured after midday, not raised first",
+            options: [("measured_at", "15:10"), ("legs_raised", "no"), ("posture", "standing")], outcome: "ok",
+            warning: "measured at 15:10, after midday, without the legs raised first"),
+        Case(
+            name: "legs measured after midday, raised first",
+            options: [("measured_at", "15:10"), ("legs_raised", "yes")],
+            outcome: "ok"),
+        Case(
+            name: "a posture nobody measures in", options: [("posture", "upside-down")], outcome: "bad-input",
+            words: "posture: expected standing, seated, lying or mixed, found 'upside-down'"),
+        Case(
+            name: "a time of day that does not exist", options: [("measured_at", "25:00")], outcome: "bad-input",
+            words: "measured_at: expected a time of day today such as 09:30, found '25:00'"),
         // compression.md §5: a UK class 2 is 18–24 mmHg, a RAL 2 23–32: never resolved silently.
         Case(
             name: "a bare class that a RAL and a BS line read differently", style: "AG",
@@ -194,7 +223,9 @@ struct ParityTests {
                 var arguments = ["fit", "--style", entry.style, "--class", entry.pressureClass, "--unit", entry.unit]
                 if let abpi = entry.abpi { arguments += ["--abpi", abpi] }
                 for (name, value) in entry.options {
-                    arguments += ["--\(name.replacingOccurrences(of: "_", with: "-"))", value]
+                    // The checklist's flag is said once per finding.
+                    let flag = name == "contraindications" ? "contraindication" : name
+                    arguments += ["--\(flag.replacingOccurrences(of: "_", with: "-"))", value]
                 }
                 if entry.both {
                     let measured = entry.leg.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
@@ -206,9 +237,11 @@ struct ParityTests {
                 var line = run.firstErrorLine.replacingOccurrences(of: "error: ", with: "")
                 if line.hasPrefix("--"), let colon = line.range(of: ": ") {
                     // The command line names a field as its flag (`--ankle-tolerance`).
+                    let flag = line[line.index(line.startIndex, offsetBy: 2)..<colon.lowerBound]
                     line =
-                        line[line.index(line.startIndex, offsetBy: 2)..<colon.lowerBound]
-                        .replacingOccurrences(of: "-", with: "_") + line[colon.lowerBound...]
+                        (flag == "contraindication"
+                            ? "contraindications" : flag.replacingOccurrences(of: "-", with: "_"))
+                        + line[colon.lowerBound...]
                 }
                 let cli = Answer(outcome: Self.kind(ofExit: run.status), words: run.status == 0 ? "" : line)
 
@@ -250,7 +283,10 @@ struct ParityTests {
                         fields[point] = value
                     }
                 }
-                for (name, value) in entry.options { fields[name] = value }
+                for (name, value) in entry.options {
+                    // The page's checklist is a box per finding.
+                    if name == "contraindications" { fields["ci_\(value)"] = "yes" } else { fields[name] = value }
+                }
                 let posted = try await browser.post("/fit", fields)
                 let error = posted.body.range(of: "<p class=\"error\" role=\"alert\">").map {
                     Self.unescaped(String(posted.body[$0.upperBound...].prefix { $0 != "<" }))
@@ -273,6 +309,13 @@ struct ParityTests {
                     #expect(!posted.body.contains("size <strong>"), "\(entry): the page")
                     #expect(!answered.contains("\"outcome\":\"standard\""), "\(entry): the API")
                     #expect(!run.stdout.contains(", length "), "\(entry): the command line")
+                }
+                if let warning = entry.warning {
+                    #expect(Self.unescaped(posted.body).contains(warning), "\(entry): the page")
+                    #expect(answered.contains(warning), "\(entry): the API")
+                    #expect(run.stdout.contains("warning: \(warning)"), "\(entry): the command line")
+                } else if entry.outcome == "ok" {
+                    #expect(!answered.contains("contraindication") && !answered.contains("after midday"), "\(entry)")
                 }
                 if let confirm = entry.confirm {
                     #expect(Self.unescaped(posted.body).contains(confirm), "\(entry): the page")

@@ -158,11 +158,19 @@ struct PatientPageTests {
             let unknown = try await browser.get("/fittings/999999")
             #expect(unknown.status == .notFound && unknown.body.contains("expected a fitting number"))
             let auth = APIRouteTests.basic(fixture.fitter, fixture.password)
-            let json = try await APIRouteTests.call(
+            // A closed toe (the default) needs the foot's length, which this fitting did not record.
+            let closed = try await APIRouteTests.call(
                 client, .get, "/api/v1/fittings/\(id)/order?line=northwind-classic", auth: auth)
+            #expect(closed.status == .conflict, "\(closed.body)")
+            #expect(
+                (APIRouteTests.object(closed.body)["detail"] as? String)?.hasPrefix(
+                    "toe: a closed-toe garment needs the foot's length (heel to longest toe)") == true, "\(closed.body)"
+            )
+            let json = try await APIRouteTests.call(
+                client, .get, "/api/v1/fittings/\(id)/order?line=northwind-classic&toe=open", auth: auth)
             let order = APIRouteTests.object(json.body)
             #expect(
-                order["line"] as? String == "northwind-classic" && order["toe"] as? String == "closed", "\(json.body)")
+                order["line"] as? String == "northwind-classic" && order["toe"] as? String == "open", "\(json.body)")
             #expect((order["measurements"] as? [String: [String: String]])?["leg"]?["cB"] == "45")
         }
     }

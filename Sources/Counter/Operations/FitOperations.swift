@@ -14,17 +14,19 @@ extension Desk {
     /// is named first.
     public func fit(
         _ legs: () throws -> [(side: Side?, leg: LegMeasurements)], lines: [ProductLine], style: Style,
-        classText: String, unit: LengthUnit, tolerances: FitTolerances = .none, indices: ArterialIndices = .none
+        classText: String, unit: LengthUnit, tolerances: FitTolerances = .none, indices: ArterialIndices = .none,
+        conditions: MeasurementConditions = .none
     ) throws -> (report: FitReport, legs: [(side: Side?, leg: LegMeasurements)], stock: [LegLine: [ArticleStock]]) {
         let guideline = try guideline()
-        // The indices are judged before the class or any measurement is read.
+        // The checklist and the indices are judged before the class or any measurement is read.
+        try conditions.check()
         try guideline.arterialPolicy.check(indices)
         let offers = try FitSession.offers(
             lines, style: style, classText: classText, defaultStandard: guideline.standard)
         let session = FitSession(
             lines: offers, style: style, unit: unit, tolerance: tolerances.tolerance,
             ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, indices: indices,
-            requestedClass: classText, policy: guideline.arterialPolicy)
+            requestedClass: classText, policy: guideline.arterialPolicy, conditions: conditions)
         let measured = try legs()
         let report = try session.run(legs: measured)
         return (report, measured, try stock(for: report))
@@ -39,7 +41,7 @@ extension Desk {
         return try Fittings(connection: connection, today: today).record(
             rx: try Input.text(rx, field: "rx"), style: report.style, pressureClass: recorded.pressureClass,
             unit: report.unit, measurements: recorded.measurementsJSON, result: recorded.resultJSON,
-            arterial: report.indices.record, key: key)
+            arterial: report.indices.record, conditions: report.conditions.recorded, key: key)
     }
 
     /// The shop's clinical guideline: its arterial-safety policy and the standard a bare class is

@@ -312,7 +312,7 @@ public struct DueRequest: Sendable, Hashable {
     public var within: String?
     /// Days a garment lasts (default 182).
     public var replaceAfter: String?
-    /// Days after which a leg is measured again (default 182).
+    /// Days after which a leg is measured again (default 91: every 3–6 months).
     public var remeasureAfter: String?
 
     /// A look `within` days ahead.
@@ -332,6 +332,6 @@ public struct DueRequest: Sendable, Hashable {
         try Due(connection: desk.connection, today: desk.today).list(
             within: try days(),
             replacementDays: try Input.count(replaceAfter, field: "replace_after", default: 182, range: 1...36_500),
-            remeasureDays: try Input.count(remeasureAfter, field: "remeasure_after", default: 182, range: 1...36_500))
+            remeasureDays: try Input.count(remeasureAfter, field: "remeasure_after", default: 91, range: 1...36_500))
     }
 }

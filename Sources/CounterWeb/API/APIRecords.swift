@@ -28,7 +28,10 @@ extension APIRoutes {
                 parameters: [
                     ("within", "query", "days ahead (default 30); overdue items are always listed"),
                     ("replace_after", "query", "days a garment lasts (default 182)"),
-                    ("remeasure_after", "query", "days after which a leg is measured again (default 182)"),
+                    (
+                        "remeasure_after", "query",
+                        "days after which a leg is measured again (default 91: every 3–6 months)"
+                    ),
                 ], body: [], created: false
             ) { request, _, caller in
                 let due = DueRequest(

@@ -46,6 +46,12 @@ enum FitController {
             entry.abpiLeft = fields["abpi_left"] ?? ""
             entry.abpiRight = fields["abpi_right"] ?? ""
             entry.confirmedBy = fields["confirmed_by"] ?? ""
+            for name in ["measured_at", "posture", "points_marked", "after_bandages", "legs_raised", "foot_length"] {
+                entry.conditions[name] = fields[name]
+            }
+            for found in Contraindication.allCases where fields["ci_\(found.rawValue)"] == "yes" {
+                entry.conditions["ci_\(found.rawValue)"] = "yes"
+            }
             entry.tolerance = fields["tolerance"] ?? ""
             entry.ankleTolerance = fields["ankle_tolerance"] ?? ""
             entry.lengthTolerance = fields["length_tolerance"] ?? ""
@@ -71,10 +77,21 @@ enum FitController {
                         let tolerances = try FitTolerances(
                             tolerance: entered.tolerance, ankle: entered.ankleTolerance,
                             length: entered.lengthTolerance, unit: entered.unit)
+                        let found = Contraindication.allCases.filter {
+                            entered.conditions["ci_\($0.rawValue)"] == "yes"
+                        }
+                        let conditions = try MeasurementConditions(
+                            measuredAt: entered.conditions["measured_at"], posture: entered.conditions["posture"],
+                            pointsMarked: entered.conditions["points_marked"],
+                            afterBandages: entered.conditions["after_bandages"],
+                            legsRaised: entered.conditions["legs_raised"],
+                            footLength: entered.conditions["foot_length"],
+                            contraindications: found.map(\.rawValue).joined(separator: ","), unit: entered.unit,
+                            recording: !entered.prescription.isEmpty)
                         let (report, legs, stock) = try desk.fit(
                             { try FitController.legs(fields, entry: entered, lines: lines) }, lines: lines,
                             style: entered.style, classText: entered.classText, unit: entered.unit,
-                            tolerances: tolerances, indices: indices)
+                            tolerances: tolerances, indices: indices, conditions: conditions)
                         // Recorded against the prescription, when one was given (once per form).
                         let recorded =
                             entered.prescription.isEmpty

@@ -16,6 +16,7 @@ enum FitViews {
         var abpiLeft = ""
         var abpiRight = ""
         var confirmedBy = ""
+        var conditions: [String: String] = [:]
         var tolerance = ""
         var ankleTolerance = ""
         var lengthTolerance = ""
@@ -42,6 +43,29 @@ enum FitViews {
             return "<fieldset><legend>\(side.map { "\($0) leg" } ?? "Leg")</legend>\(abpi)\(inputs)</fieldset>"
         }
         let legs: HTML = entry.bothLegs ? "\(legFields("left"))\(legFields("right"))" : legFields(nil)
+        // How the legs were measured, and the checklist (recorded with the fitting).
+        func choice(_ name: String, _ label: String, _ options: [String]) -> HTML {
+            let items: [HTML] = ([""] + options).map { option in
+                "<option value=\"\(option)\"\(HTML(raw: entry.conditions[name] == option ? " selected" : ""))>\(option.isEmpty ? "—" : option)</option>"
+            }
+            return "<label>\(label) <select name=\"\(name)\">\(items)</select></label>"
+        }
+        let checklist: [HTML] = Contraindication.allCases.map { found in
+            let name = "ci_\(found.rawValue)"
+            return
+                "<label><input type=\"checkbox\" name=\"\(name)\" value=\"yes\"\(HTML(raw: entry.conditions[name] == "yes" ? " checked" : ""))> \(found.words)\(found.isAbsolute ? " (absolute)" : "")</label>"
+        }
+        let conditions: HTML = """
+            <fieldset><legend>How measured</legend>
+            <label>At <input name="measured_at" type="time" value="\(entry.conditions["measured_at"] ?? "")"></label>
+            \(choice("posture", "Posture", MeasurementConditions.postures))
+            \(choice("points_marked", "Points marked", ["yes", "no"]))
+            \(choice("after_bandages", "Bandages just off", ["yes", "no"]))
+            \(choice("legs_raised", "Legs raised first", ["yes", "no"]))
+            <label>Foot length <input name="foot_length" value="\(entry.conditions["foot_length"] ?? "")" size="4" inputmode="decimal"></label>
+            </fieldset>
+            <fieldset><legend>Contraindications found</legend>\(checklist)</fieldset>
+            """
         return """
             <h1>Fit</h1>\(Pages.message(error))
             <form method="get" action="/fit">
@@ -63,6 +87,7 @@ enum FitViews {
             <label>Prescription (to record the fitting) <input name="rx" value="\(entry.prescription)" size="10"></label>
             <input type="hidden" name="key" value="\(Token.make())">
             \(legs)
+            \(conditions)
             <button>Fit</button></form>
             """
     }

@@ -20,6 +20,7 @@ enum FittingViews {
                 <tbody>\(rows)</tbody></table>
                 """
         }
+        let safety: [HTML] = record.safetyLines.map { "<li>\($0)</li>" }
         let results: [HTML] = record.results.map { result in
             let answer =
                 result.outcome == .standard
@@ -39,6 +40,7 @@ enum FittingViews {
             <p><a href="/patients/\(PageRoutes.percent(record.patient))">\(record.patient)</a> ·
             prescription <a href="/prescriptions/\(PageRoutes.percent(record.prescription))">\(record.prescription)</a> ·
             \(record.style.rawValue) \(record.pressureClass) · measured in \(record.unit)</p>
+            <h2>Safety</h2><ul>\(safety)</ul>
             \(tables)
             <h2>What each line answered</h2>
             <table><thead><tr><th>Line</th><th>Leg</th><th>Answer</th><th></th></tr></thead>
@@ -68,6 +70,7 @@ enum FittingViews {
             </table>
             <h2>Measurements</h2>
             <table>\(legs)</table>
+            \(order.footLength.map { "<p>Foot length (heel to longest toe): \($0) \(order.unit)</p>" as HTML } ?? "")
             </article>
             <p class="noprint">Print this page (Ctrl+P): the header and this line are left off the paper.</p>
             """

@@ -18,7 +18,8 @@ struct DueCommand: ParsableCommand {
     var replaceAfter: String?
     @Option(
         name: .customLong("remeasure-after"),
-        help: ArgumentHelp("Days after which a leg is measured again (default: 182).", valueName: "DAYS"))
+        help: ArgumentHelp(
+            "Days after which a leg is measured again (default: 91, every 3–6 months).", valueName: "DAYS"))
     var remeasureAfter: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var database: DatabaseOptions

@@ -83,6 +83,9 @@ struct Fit: ParsableCommand {
             valueName: "NAME"))
     var confirmedBy: String?
 
+    @OptionGroup(title: "How the legs were measured, and the checklist")
+    var conditions: ConditionOptions
+
     @OptionGroup(title: "Measurements")
     var measurements: MeasurementOptions
 
@@ -112,7 +115,7 @@ struct Fit: ParsableCommand {
     @OptionGroup var write: WriteOptions
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(arguments: ["contraindications": "--contraindication"]) {
             if let batch {
                 try checkBatchAlone()
                 return try runBatch(batch, unit: try parseUnit())
@@ -136,6 +139,8 @@ struct Fit: ParsableCommand {
                 right: try Input.abpi(abpiRight, field: "abpi_right"),
                 confirmedBy: try ArterialIndices(abpi: nil, left: nil, right: nil, confirmedBy: confirmedBy).confirmedBy
             )
+            let measured = try conditions.read(unit: lengthUnit, recording: record)
+            try measured.check()
             try policy.check(indices)
             let chosenStyle = try resolveStyle(&prompter)
             let selected = try FitSession.lines(lines, only: line)
@@ -147,7 +152,7 @@ struct Fit: ParsableCommand {
             let report = try FitSession(
                 lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: tolerances.tolerance,
                 ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, indices: indices,
-                requestedClass: classText, policy: policy
+                requestedClass: classText, policy: policy, conditions: measured
             ).run(legs: legs)
             let stock =
                 try catalog.isEmpty ? desk.map { try $0.stock(for: report) } ?? [:] : [:]
@@ -253,5 +258,59 @@ struct Fit: ParsableCommand {
         guard var active = prompter else { return nil }
         defer { prompter = active }
         return try active.askABPI()
+    }
+}
+
+/// How and when the legs were measured, and the contraindication checklist: recorded with the
+/// fitting (compression.md §5), read by the application layer.
+struct ConditionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("measured-at"),
+        help: ArgumentHelp("When the legs were measured today (with --record: now when left out).", valueName: "HH:MM"))
+    var measuredAt: String?
+
+    @Option(help: ArgumentHelp("standing, seated, lying or mixed.", valueName: "POSTURE"))
+    var posture: String?
+
+    @Option(
+        name: .customLong("points-marked"),
+        help: ArgumentHelp("yes or no: the points were marked on the skin first.", valueName: "YES|NO"))
+    var pointsMarked: String?
+
+    @Option(
+        name: .customLong("after-bandages"),
+        help: ArgumentHelp("yes or no: bandages had just come off.", valueName: "YES|NO"))
+    var afterBandages: String?
+
+    @Option(
+        name: .customLong("legs-raised"),
+        help: ArgumentHelp("yes or no: the legs were raised for 15 minutes first.", valueName: "YES|NO"))
+    var legsRaised: String?
+
+    @Option(
+        name: .customLong("foot-length"),
+        help: ArgumentHelp("The foot's length, heel to longest toe, in --unit (closed-toe garments).", valueName: "L"))
+    var footLength: String?
+
+    @Option(
+        name: .customLong("contraindication"),
+        help: ArgumentHelp(
+            "What the checklist found (repeat): heart-failure, septic-phlebitis, phlegmasia (absolute: refused), neuropathy, skin, graft, allergy, polyarthritis (relative: --confirmed-by).",
+            valueName: "CODE"))
+    var contraindications: [String] = []
+
+    /// Whether any was given.
+    var given: Bool {
+        measuredAt != nil || posture != nil || pointsMarked != nil || afterBandages != nil || legsRaised != nil
+            || footLength != nil || !contraindications.isEmpty
+    }
+
+    /// The conditions, read by the layer.
+    func read(unit: LengthUnit, recording: Bool) throws -> MeasurementConditions {
+        try MeasurementConditions(
+            measuredAt: measuredAt, posture: posture, pointsMarked: pointsMarked, afterBandages: afterBandages,
+            legsRaised: legsRaised, footLength: footLength,
+            contraindications: contraindications.isEmpty ? nil : contraindications.joined(separator: ","), unit: unit,
+            recording: recording)
     }
 }

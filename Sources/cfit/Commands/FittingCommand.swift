@@ -43,6 +43,7 @@ struct FittingCommand: ParsableCommand {
                     let cells = MeasurementPoint.upTheLeg(points.keys).map { "\($0) \(points[$0] ?? "")" }
                     out.append("  \(leg): \(cells.joined(separator: ", "))")
                 }
+                if let foot = order.footLength { out.append("  foot length (heel to longest toe): \(foot)") }
                 print(out.joined(separator: "\n"))
             }
         }
@@ -79,6 +80,7 @@ struct FittingCommand: ParsableCommand {
                 }
                 out.append("  \(side): \(cells.joined(separator: ", "))")
             }
+            for line in f.safetyLines { out.append("  \(line)") }
             for r in f.results {
                 let answer = r.outcome == .standard ? "size \(r.size ?? "?"), \(r.length ?? "?")" : r.outcome.rawValue
                 out.append("  \(r.side.map { "\($0) " } ?? "")\(r.line): \(answer)")
