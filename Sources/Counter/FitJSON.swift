@@ -3,7 +3,8 @@ public import Inventory
 
 /// The JSON of a fitting — `cfit fit --json`, and any other face's — exactly in the shape of the
 /// catalog format's §4, with a few added fields (`name`, `manufacturer`, `unit`, `warnings`, `confirm`
-/// (what a fitter must confirm: a size that fits only by a tolerance), `arterial` (the leg's ABPI and
+/// (what a fitter must confirm: a size that fits only by a tolerance), `equivalents` (other standards'
+/// overlapping classes: approximate, never a fit of the class), `arterial` (the leg's ABPI and
 /// what the shop's policy says of it, or that it is unknown), `articles`, and `side`
 /// for per-leg entry).
 ///
@@ -105,6 +106,7 @@ public enum FitJSON {
             ),
             ("warnings", .array(leg.warnings.map(JSONValue.string))),
             ("confirm", .array(fit.toleranceNotes.map(JSONValue.string))),
+            ("equivalents", .array(fit.pressureClass.approximateEquivalents.map { .string($0.code) })),
             (
                 "arterial",
                 .object([

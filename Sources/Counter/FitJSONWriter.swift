@@ -183,6 +183,11 @@ extension FitJSON {
                 if offset > 0 { comma() }
                 string(note)
             }
+            raw("],\"equivalents\":[")
+            for (offset, other) in fit.pressureClass.approximateEquivalents.enumerated() {
+                if offset > 0 { comma() }
+                string(other.code)
+            }
             raw("],\"arterial\":{\"abpi\":")
             if let abpi = leg.abpi { out.append(contentsOf: abpi.description.utf8) } else { raw("null") }
             raw(",\"verdict\":")

@@ -185,3 +185,27 @@ public struct FitSession: Sendable {
         )
     }
 }
+
+extension PressureClass {
+    /// The classes of every other standard whose pressure overlaps this one's: an approximation,
+    /// never a fit of the class (the standards test pressure differently), shown as one on every face.
+    public var approximateEquivalents: [PressureClass] {
+        PressureStandard.allCases.filter { $0 != standard }.flatMap { equivalents(in: $0) }
+    }
+
+    /// The approximation in words: `"RAL 2 (23–32 mmHg) is roughly BS 2/3, ENV II, US 20-30/30-40
+    /// (approximate: standards test pressure differently; never a fit of the class)"`.
+    public var approximateEquivalentsWords: String {
+        var groups: [(PressureStandard, [String])] = []
+        for found in approximateEquivalents {
+            if let last = groups.last, last.0 == found.standard {
+                groups[groups.count - 1].1.append(found.label)
+            } else {
+                groups.append((found.standard, [found.label]))
+            }
+        }
+        let named = groups.map { "\($0.0.rawValue) \($0.1.joined(separator: "/"))" }.joined(separator: ", ")
+        return
+            "\(self) is roughly \(named.isEmpty ? "no class of another standard" : named) (approximate: standards test pressure differently; never a fit of the class)"
+    }
+}

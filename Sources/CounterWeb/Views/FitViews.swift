@@ -162,8 +162,14 @@ enum FitViews {
             } else {
                 warnings.insert("<p class=\"arterial\">\(leg.arterialWords)</p>", at: 0)
             }
+            // Other standards' classes are an approximation, never a fit of the class.
+            let equivalents: HTML =
+                leg.fits.first.map {
+                    "<p class=\"approximate\"><small>\($0.pressureClass.approximateEquivalentsWords)</small></p>"
+                }
+                ?? ""
             sections.append(
-                "<h2>\(leg.side.map { "\($0.rawValue.capitalized) leg" } ?? "Result")</h2>\(warnings)\(items.isEmpty ? ["<p>No line offers this style and class.</p>"] : items)"
+                "<h2>\(leg.side.map { "\($0.rawValue.capitalized) leg" } ?? "Result")</h2>\(warnings)\(items.isEmpty ? ["<p>No line offers this style and class.</p>"] : items)\(equivalents)"
             )
         }
         return HTML(joining: sections)

@@ -45,16 +45,8 @@ enum FitTable {
                 }
             }
             if let first = leg.fits.first {
-                let equivalents = PressureStandard.allCases.filter { $0 != first.pressureClass.standard }.compactMap {
-                    standard in
-                    let found = first.pressureClass.equivalents(in: standard)
-                    return found.isEmpty
-                        ? nil : found.map { "\($0.standard.rawValue) \($0.label)" }.joined(separator: "/")
-                }
                 out.append("")
-                out.append(
-                    "\(first.pressureClass) is roughly \(equivalents.joined(separator: ", ")) (approximate: standards test differently)"
-                )
+                out.append(first.pressureClass.approximateEquivalentsWords)
             }
         }
         if !report.pairs.isEmpty {
