@@ -50,7 +50,7 @@ public struct FitReport: Sendable {
 ///
 /// ```swift
 /// let session = FitSession(lines: offers, style: .AD, unit: .cm, tolerance: Length(micrometres: 0),
-///                          abpi: nil, requestedClass: "2")
+///                          requestedClass: "2")
 /// let report = try session.run(legs: [(nil, leg)])
 /// ```
 public struct FitSession: Sendable {

@@ -101,11 +101,16 @@ struct Prompter {
     }
 
     /// The ankle-brachial pressure index, asked first: Enter or end of input skips it.
-    mutating func askABPI() throws -> ABPI? {
-        try ask("abpi", prompt: "ABPI (Enter to skip): ", endOfInput: .some(nil)) { text in
+    /// An ABPI is per leg: the first is the one leg's, or the left leg's when both are fitted, and
+    /// the right leg's is asked once both legs are chosen.
+    mutating func askABPI(
+        field: String = "abpi",
+        prompt: String = "ABPI (of the leg, or the left leg when both are fitted; Enter to skip): "
+    ) throws -> ABPI? {
+        try ask(field, prompt: prompt, endOfInput: .some(nil)) { text in
             if text.isEmpty { return .success(nil) }
             guard let value = try? ABPI.parse(text) else {
-                return .failure(.badInput("abpi", expected: "an index such as 0.95, or nothing", found: quoted(text)))
+                return .failure(.badInput(field, expected: "an index such as 0.95, or nothing", found: quoted(text)))
             }
             return .success(value)
         }

@@ -345,7 +345,7 @@ struct FitCommandTests {
     func interactiveABPIFirst() throws {
         let result = try CFit.run(["fit", "--catalog", spec, "--interactive"], input: "0.4\n")
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("ABPI (Enter to skip): "))
+        #expect(result.stderr.hasPrefix("ABPI (of the leg, or the left leg when both are fitted; Enter to skip): "))
         #expect(!result.stderr.contains("Style ("))
         #expect(result.stdout.isEmpty)
     }
@@ -371,6 +371,25 @@ struct FitCommandTests {
             result.stderr.contains(
                 "left cC: expected what a leg measures at cC (10–150 cm); check the tape, found '365' — try again"))
         #expect(result.stdout.contains("== Left leg ==") && result.stdout.contains("== Right leg =="))
+    }
+
+    /// compression.md §5: an ABPI is per leg. Asked first, it is the left leg's once both legs are
+    /// chosen, and the right leg's is asked then, judged on its own.
+    @Test("interactive: with both legs the first ABPI is the left leg's and the right leg's is asked and judged")
+    func interactivePerLegABPI() throws {
+        let measured = ["22", "36.5", "34", "41", "23", "38", "35", "41"]
+        let both = try CFit.run(
+            ["fit", "--catalog", spec, "--interactive"],
+            input: (["1.0", "AD", "2", "y"] + measured + ["1.1"]).joined(separator: "\n"))
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(both.stderr.contains("The right leg's ABPI"))
+        #expect(
+            both.stdout.contains("ABPI 1.0 is within 0.8–1.3") && both.stdout.contains("ABPI 1.1 is within 0.8–1.3"))
+        let refused = try CFit.run(
+            ["fit", "--catalog", spec, "--interactive"],
+            input: (["1.0", "AD", "2", "y"] + measured + ["0.7"]).joined(separator: "\n"))
+        #expect(refused.status == 1 && refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("error: --abpi-right: ABPI 0.7 is below 0.8"), "\(refused.stderr)")
     }
 
     @Test("a cm chart read in inches shows what a tape shows: 7.9–8.7, 0.1 in — not 7.87402–8.66142")

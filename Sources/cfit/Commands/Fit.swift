@@ -134,7 +134,7 @@ struct Fit: ParsableCommand {
             // stops the fitting before any measuring.
             let guideline = try desk?.guideline()
             let policy = guideline?.arterialPolicy ?? .shopDefault
-            let indices = ArterialIndices(
+            var indices = ArterialIndices(
                 leg: try resolveABPI(&prompter), left: try Input.abpi(abpiLeft, field: "abpi_left"),
                 right: try Input.abpi(abpiRight, field: "abpi_right"),
                 confirmedBy: try ArterialIndices(abpi: nil, left: nil, right: nil, confirmedBy: confirmedBy).confirmedBy
@@ -149,6 +149,15 @@ struct Fit: ParsableCommand {
                 selected, style: chosenStyle, classText: classText, onlyLine: line != nil,
                 defaultStandard: guideline?.standard)
             let legs = try gatherLegs(&prompter, lines: offers.map(\.line), style: chosenStyle, unit: lengthUnit)
+            // Asked interactively, the first index was the left leg's once both legs are fitted.
+            if var active = prompter, legs.count == 2, let first = indices.leg {
+                indices.leg = nil
+                indices.left = first
+                indices.right = try active.askABPI(
+                    field: "abpi_right", prompt: "The right leg's ABPI (Enter to skip): ")
+                prompter = active
+                try policy.check(indices)
+            }
             let report = try FitSession(
                 lines: offers, style: chosenStyle, unit: lengthUnit, tolerance: tolerances.tolerance,
                 ankleTolerance: tolerances.ankle, lengthTolerance: tolerances.length, indices: indices,
