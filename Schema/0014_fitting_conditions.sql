@@ -23,3 +23,11 @@ ALTER TABLE fitting
 -- Recording a fitting now carries its conditions and checklist: the old signature goes (the
 -- function file defines the new one and grants it).
 DROP FUNCTION IF EXISTS cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text);
+
+-- Systolic ankle and toe pressures per leg (mmHg), where measured: the S2k guideline refuses an
+-- ankle pressure below 60 and a toe pressure below 30 (cfit_record_fitting under policy s2k).
+ALTER TABLE fitting
+    ADD COLUMN ankle_pressure_left integer CHECK (ankle_pressure_left BETWEEN 1 AND 300),
+    ADD COLUMN ankle_pressure_right integer CHECK (ankle_pressure_right BETWEEN 1 AND 300),
+    ADD COLUMN toe_pressure_left integer CHECK (toe_pressure_left BETWEEN 1 AND 300),
+    ADD COLUMN toe_pressure_right integer CHECK (toe_pressure_right BETWEEN 1 AND 300);

@@ -5,7 +5,7 @@
 -- set by the numbered migrations are kept (CREATE OR REPLACE keeps them); a new function's
 -- grants go below it.
 
-CREATE OR REPLACE FUNCTION public.cfit_record_fitting(key text, request text, rx text, style text, class_code text, unit text, measurements jsonb, result jsonb, abpi_left numeric, abpi_right numeric, confirmed_by text, conditions jsonb, contraindications text[])
+CREATE OR REPLACE FUNCTION public.cfit_record_fitting(key text, request text, rx text, style text, class_code text, unit text, measurements jsonb, result jsonb, abpi_left numeric, abpi_right numeric, confirmed_by text, conditions jsonb, contraindications text[], pressures jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -49,6 +49,12 @@ BEGIN
             'expected the specialist who confirmed compression despite %s (a relative contraindication), found none',
             array_to_string(contraindications, ', ')));
     END IF;
+    -- S2k: an ankle pressure below 60 mmHg or a toe pressure below 30 mmHg is an absolute contraindication.
+    IF policy = 's2k' AND ((pressures->>'ankle_left')::integer < 60 OR (pressures->>'ankle_right')::integer < 60
+                           OR (pressures->>'toe_left')::integer < 30 OR (pressures->>'toe_right')::integer < 30) THEN
+        PERFORM cfit_fail('refused', NULL,
+            'an ankle pressure below 60 mmHg or a toe pressure below 30 mmHg: policy s2k refuses compression; refer');
+    END IF;
     IF (left_verdict = 'confirm' OR right_verdict = 'confirm') AND (confirmed_by IS NULL OR btrim(confirmed_by) = '') THEN
         PERFORM cfit_fail('refused', 'confirmed_by', format(
             'expected the specialist who confirmed compression at ABPI %s (policy %s asks for a confirmation recorded), found none',
@@ -56,7 +62,8 @@ BEGIN
     END IF;
     INSERT INTO fitting (prescription_id, patient_id, style, class_code, unit, measurements, result, idempotency_key,
                          arterial_policy, abpi_left, abpi_right, verdict_left, verdict_right, confirmed_by,
-                         measured_at, posture, points_marked, after_bandages, legs_raised, foot_length_um, contraindications)
+                         measured_at, posture, points_marked, after_bandages, legs_raised, foot_length_um, contraindications,
+                         ankle_pressure_left, ankle_pressure_right, toe_pressure_left, toe_pressure_right)
     VALUES (hit.id, hit.patient_id, style, class_code, unit, measurements, result, key,
             CASE WHEN abpi_left IS NULL AND abpi_right IS NULL THEN NULL ELSE policy END,
             abpi_left, abpi_right, left_verdict, right_verdict,
@@ -65,9 +72,11 @@ BEGIN
                  THEN btrim(confirmed_by) END,
             coalesce((conditions->>'measured_at')::timestamptz, now()), conditions->>'posture',
             (conditions->>'points_marked')::boolean, (conditions->>'after_bandages')::boolean,
-            (conditions->>'legs_raised')::boolean, (conditions->>'foot_length_um')::bigint, contraindications)
+            (conditions->>'legs_raised')::boolean, (conditions->>'foot_length_um')::bigint, contraindications,
+            (pressures->>'ankle_left')::integer, (pressures->>'ankle_right')::integer,
+            (pressures->>'toe_left')::integer, (pressures->>'toe_right')::integer)
     RETURNING id INTO fitting_id;
     RETURN cfit_key_store(key, to_jsonb(fitting_id));
 END
 $function$;
-GRANT EXECUTE ON FUNCTION cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text, jsonb, text[]) TO cfit_fitter;
+GRANT EXECUTE ON FUNCTION cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text, jsonb, text[], jsonb) TO cfit_fitter;

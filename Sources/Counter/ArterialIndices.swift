@@ -18,6 +18,33 @@ public struct ArterialIndices: Sendable, Hashable {
     public var right: ABPI?
     /// The specialist who confirmed compression (field `confirmed_by`), where the policy asks.
     public var confirmedBy: String?
+    /// Systolic ankle and toe pressures in mmHg, by field: `ankle_pressure`, `toe_pressure` for the
+    /// one unnamed leg, `ankle_pressure_left`, `toe_pressure_right` … by side.
+    public var pressures: [String: Int] = [:]
+
+    /// The pressure fields, unnamed leg first.
+    public static let pressureFields = [
+        "ankle_pressure", "toe_pressure", "ankle_pressure_left", "toe_pressure_left", "ankle_pressure_right",
+        "toe_pressure_right",
+    ]
+
+    /// Reads the pressures as typed (blank or absent: not measured): whole mmHg from 1 to 300.
+    public mutating func readPressures(_ typed: [String: String]) throws(CounterError) {
+        for field in Self.pressureFields {
+            guard let text = typed[field], Input.hasContent(text) else { continue }
+            let trimmed = text.trimmingWhitespace()
+            guard let value = Int(trimmed), (1...300).contains(value) else {
+                throw .badInput(field, expected: "a systolic pressure in whole mmHg, 1 to 300", typed: trimmed)
+            }
+            pressures[field] = value
+        }
+    }
+
+    /// The ankle and toe pressures of the leg on `side`.
+    public func pressures(for side: Side?) -> (ankle: Int?, toe: Int?) {
+        let suffix = side.map { "_\($0.rawValue)" } ?? ""
+        return (pressures["ankle_pressure" + suffix], pressures["toe_pressure" + suffix])
+    }
 
     /// No index given: arterial status unknown.
     public static let none = ArterialIndices()
@@ -67,12 +94,23 @@ public struct ArterialIndices: Sendable, Hashable {
                 Self.field(for: side), expected: "it with the \(side.rawValue) leg's measurements",
                 found: "no \(side.rawValue) leg")
         }
+        for field in pressures.keys.sorted() {
+            let side: Side? = field.hasSuffix("_left") ? .left : field.hasSuffix("_right") ? .right : nil
+            guard !sides.contains(where: { $0 == side }) else { continue }
+            throw .badInput(
+                field,
+                expected: side.map { "it with the \($0.rawValue) leg's measurements" } ?? "it with one unnamed leg",
+                found: side.map { "no \($0.rawValue) leg" } ?? "legs fitted by side")
+        }
     }
 
     /// What the database records of a fitting of the legs on `sides`: only sided indices (a single
     /// unnamed leg's index cannot later be told apart from the other leg's), and the confirmation.
     public var record: ArterialRecord {
-        ArterialRecord(left: left, right: right, confirmedBy: confirmedBy)
+        ArterialRecord(
+            left: left, right: right, confirmedBy: confirmedBy,
+            anklePressureLeft: pressures["ankle_pressure_left"], anklePressureRight: pressures["ankle_pressure_right"],
+            toePressureLeft: pressures["toe_pressure_left"], toePressureRight: pressures["toe_pressure_right"])
     }
 }
 
@@ -86,10 +124,15 @@ extension ArterialPolicy {
         return verdict
     }
 
-    /// Checks every index of `indices` before anything is measured.
+    /// Checks every index and pressure of `indices` before anything is measured.
     public func check(_ indices: ArterialIndices) throws(CounterError) {
         for side in [nil, Side.left, Side.right] {
             _ = try check(indices.index(for: side), field: ArterialIndices.field(for: side))
+            let (ankle, toe) = indices.pressures(for: side)
+            if case .refuse(let words)? = judge(anklePressure: ankle, toePressure: toe) {
+                let suffix = side.map { "_\($0.rawValue)" } ?? ""
+                throw .refused((ankle.map { $0 < 60 } == true ? "ankle_pressure" : "toe_pressure") + suffix, words)
+            }
         }
     }
 }

@@ -48,6 +48,12 @@ public struct FitQuery: Sendable {
             "widen the ankle's (cB) ranges, in unit (0 to 10 cm); each size it admits is marked to confirm", .text),
         RequestField(
             "length_tolerance", required: false, "widen every length variant's range, in unit (0 to 10 cm)", .text),
+        RequestField("ankle_pressure", required: false, "the one leg's systolic ankle pressure, mmHg", .text),
+        RequestField("toe_pressure", required: false, "the one leg's toe pressure, mmHg", .text),
+        RequestField("ankle_pressure_left", required: false, "the left leg's systolic ankle pressure, mmHg", .text),
+        RequestField("toe_pressure_left", required: false, "the left leg's toe pressure, mmHg", .text),
+        RequestField("ankle_pressure_right", required: false, "the right leg's systolic ankle pressure, mmHg", .text),
+        RequestField("toe_pressure_right", required: false, "the right leg's toe pressure, mmHg", .text),
         RequestField(
             "measured_at", required: false, "when the legs were measured today, HH:MM (recording: now when left out)",
             .text),
@@ -87,7 +93,9 @@ public struct FitQuery: Sendable {
             switch value {
             case .null: return nil
             case .string(let text): return try Input.withoutNUL(text, field: name)
-            case .number(let text) where name.hasPrefix("abpi") || name.hasSuffix("tolerance") || name == "foot_length":
+            case .number(let text)
+            where name.hasPrefix("abpi") || name.hasSuffix("tolerance") || name == "foot_length"
+                || name.contains("_pressure"):
                 return text
             default: throw .badInput(name, expected: "a string", found: value.kindDescription)
             }
@@ -97,9 +105,14 @@ public struct FitQuery: Sendable {
             throw .badInput("class", expected: "a class such as 2, RAL:2 or US:20-30", found: "none")
         }
         let unit = try Input.unit(try text("unit"))
-        let indices = try ArterialIndices(
+        var indices = try ArterialIndices(
             abpi: try text("abpi"), left: try text("abpi_left"), right: try text("abpi_right"),
             confirmedBy: try text("confirmed_by"))
+        var pressures: [String: String] = [:]
+        for field in ArterialIndices.pressureFields {
+            if let typed = try text(field) { pressures[field] = typed }
+        }
+        try indices.readPressures(pressures)
         let tolerances = try FitTolerances(
             tolerance: try text("tolerance"), ankle: try text("ankle_tolerance"), length: try text("length_tolerance"),
             unit: unit)

@@ -145,8 +145,13 @@ extension FittingRecord {
     /// findings, and who confirmed compression.
     public var safetyLines: [String] {
         var lines: [String] = []
-        let indices = [("left", abpiLeft), ("right", abpiRight)].compactMap { side, index in
-            index.map { "\(side) ABPI \($0)" }
+        let indices = [("left", abpiLeft), ("right", abpiRight)].compactMap { side, index -> String? in
+            let measured = [("ankle", pressures["ankle_\(side)"]), ("toe", pressures["toe_\(side)"])].compactMap {
+                name, value in value.map { "\(name) \($0) mmHg" }
+            }
+            guard index != nil || !measured.isEmpty else { return nil }
+            return "\(side) ABPI \(index ?? "not measured")"
+                + (measured.isEmpty ? "" : " (\(measured.joined(separator: ", ")))")
         }
         lines.append(
             indices.isEmpty

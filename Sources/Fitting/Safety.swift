@@ -94,6 +94,29 @@ public enum ArterialPolicy: String, CaseIterable, Sendable, Hashable, Codable, C
         }
     }
 
+    /// What a leg's systolic ankle or toe pressure (mmHg) allows under this policy: the S2k
+    /// guideline refuses an ankle pressure below 60 mmHg and a toe pressure below 30 mmHg (absolute
+    /// contraindications); the other policies record them (NICE CKS: where calcified arteries make the
+    /// ABPI unreliable, toe pressure is more useful) and give no threshold of their own, so `nil`.
+    ///
+    /// ```swift
+    /// ArterialPolicy.s2k.judge(anklePressure: 55, toePressure: nil)   // .refuse("ankle pressure 55 mmHg is below 60 mmHg: …")
+    /// ```
+    public func judge(anklePressure: Int?, toePressure: Int?) -> Verdict? {
+        guard self == .s2k else { return nil }
+        if let ankle = anklePressure, ankle < 60 {
+            return .refuse(
+                "ankle pressure \(ankle) mmHg is below 60 mmHg: compression is contraindicated (absolute); refer (\(source))"
+            )
+        }
+        if let toe = toePressure, toe < 30 {
+            return .refuse(
+                "toe pressure \(toe) mmHg is below 30 mmHg: compression is contraindicated (absolute); refer (\(source))"
+            )
+        }
+        return nil
+    }
+
     /// What `abpi` allows under this policy, in words that name the policy and its source.
     public func judge(_ abpi: ABPI) -> Verdict {
         let value = abpi.hundredths

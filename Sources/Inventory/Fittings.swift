@@ -120,6 +120,7 @@ public struct Fittings: Sendable {
         let request: [String?] = [
             rx, style.rawValue, pressureClass, unit.rawValue, measurements, arterial.left?.description,
             arterial.right?.description, arterial.confirmedBy, conditions.json, checklist.joined(separator: ","),
+            arterial.pressuresJSON,
         ]
         return try Operations.call(
             connection,
@@ -128,7 +129,8 @@ public struct Fittings: Sendable {
                                        \(pressureClass), \(unit.rawValue), \(measurements)::jsonb, \(result)::jsonb,
                                        \(arterial.left?.description)::numeric, \(arterial.right?.description)::numeric,
                                        \(arterial.confirmedBy), \(conditions.json)::jsonb,
-                                       string_to_array(\(checklist.joined(separator: ",")), ','))::text AS result
+                                       string_to_array(\(checklist.joined(separator: ",")), ','),
+                                       \(arterial.pressuresJSON)::jsonb)::text AS result
             """
         )
     }
@@ -145,11 +147,39 @@ public struct ArterialRecord: Sendable, Hashable {
     /// The specialist who confirmed compression, when the policy asks for it.
     public var confirmedBy: String?
 
-    /// A record of `left` and `right`, confirmed by `confirmedBy`.
-    public init(left: ABPI? = nil, right: ABPI? = nil, confirmedBy: String? = nil) {
+    /// The left leg's systolic ankle pressure in mmHg, if measured.
+    public var anklePressureLeft: Int?
+    /// The right leg's systolic ankle pressure in mmHg, if measured.
+    public var anklePressureRight: Int?
+    /// The left leg's toe pressure in mmHg, if measured.
+    public var toePressureLeft: Int?
+    /// The right leg's toe pressure in mmHg, if measured.
+    public var toePressureRight: Int?
+
+    /// A record of `left` and `right`, confirmed by `confirmedBy`, with the pressures measured.
+    public init(
+        left: ABPI? = nil, right: ABPI? = nil, confirmedBy: String? = nil, anklePressureLeft: Int? = nil,
+        anklePressureRight: Int? = nil, toePressureLeft: Int? = nil, toePressureRight: Int? = nil
+    ) {
         self.left = left
         self.right = right
         self.confirmedBy = confirmedBy
+        self.anklePressureLeft = anklePressureLeft
+        self.anklePressureRight = anklePressureRight
+        self.toePressureLeft = toePressureLeft
+        self.toePressureRight = toePressureRight
+    }
+
+    /// The pressures as the database reads them.
+    var pressuresJSON: String {
+        var members: [(key: String, value: JSONValue)] = []
+        for (name, value) in [
+            ("ankle_left", anklePressureLeft), ("ankle_right", anklePressureRight), ("toe_left", toePressureLeft),
+            ("toe_right", toePressureRight),
+        ] {
+            if let value { members.append((name, .integer(value))) }
+        }
+        return JSONValue.object(members).serialized()
     }
 }
 
@@ -247,6 +277,8 @@ public struct FittingRecord: Codable, Sendable, Hashable {
     public var abpiRight: String?
     /// Who confirmed compression where the policy asked for a specialist's confirmation.
     public var confirmedBy: String?
+    /// Each leg's systolic ankle and toe pressure in mmHg, when measured: `ankle_left`, `toe_right` ….
+    public var pressures: [String: Int]
     /// When the legs were measured.
     public var measuredAt: Date?
     /// `standing`, `seated`, `lying` or `mixed`, when said.
@@ -293,7 +325,8 @@ extension Fittings {
                     SELECT f.id, f.taken_at, f.fitter, p.number, pa.reference, f.style, f.class_code, f.unit,
                            f.arterial_policy, f.abpi_left::text, f.abpi_right::text, f.confirmed_by, f.measured_at,
                            f.posture, f.points_marked, f.after_bandages, f.legs_raised, f.foot_length_um,
-                           array_to_string(f.contraindications, ',') AS contraindications \(from)
+                           array_to_string(f.contraindications, ',') AS contraindications, f.ankle_pressure_left,
+                           f.ankle_pressure_right, f.toe_pressure_left, f.toe_pressure_right \(from)
                     WHERE \(condition) ORDER BY f.taken_at, f.id
                     """, binds: bind),
             PostgresQuery(
@@ -372,6 +405,7 @@ extension Fittings {
                     abpiLeft: try row.decode(String?.self, "abpi_left").map(Self.index),
                     abpiRight: try row.decode(String?.self, "abpi_right").map(Self.index),
                     confirmedBy: try row.decode(String?.self, "confirmed_by"),
+                    pressures: try Self.pressures(row),
                     measuredAt: try row.decode(Date?.self, "measured_at"),
                     posture: try row.decode(String?.self, "posture"),
                     pointsMarked: try row.decode(Bool?.self, "points_marked"),
@@ -385,6 +419,18 @@ extension Fittings {
                     changes: changes))
         }
         return records
+    }
+
+    /// The pressures a row holds, by `ankle_left` … .
+    static func pressures(_ row: Row) throws -> [String: Int] {
+        var found: [String: Int] = [:]
+        for (name, column) in [
+            ("ankle_left", "ankle_pressure_left"), ("ankle_right", "ankle_pressure_right"),
+            ("toe_left", "toe_pressure_left"), ("toe_right", "toe_pressure_right"),
+        ] {
+            if let value = try row.decode(Int?.self, column) { found[name] = value }
+        }
+        return found
     }
 
     /// An index as stored (`0.90`) as people write it (`0.9`).

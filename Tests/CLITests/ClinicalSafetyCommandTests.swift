@@ -153,4 +153,40 @@ struct ClinicalSafetyCommandTests {
             ),
             "\(old.stderr)")
     }
+
+    /// German S2k guideline: an ankle pressure below 60 mmHg or a toe pressure below 30 mmHg is an
+    /// absolute contraindication; NICE's policy records them (toe pressure helps where calcified
+    /// arteries make the ABPI unreliable) without a threshold of its own.
+    @Test("ankle and toe pressures per leg: s2k refuses below 60 and 30 mmHg naming the leg; nice records them")
+    func pressures() throws {
+        let recorded = try cfit(
+            [
+                "fit", "--style", "AD", "--class", "2", "--abpi-left", "1.0", "--abpi-right", "1.0",
+                "--ankle-pressure-left",
+                "55", "--toe-pressure-right", "40", "--rx", "RX-1001", "--record",
+            ] + Self.legs)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let shown = try cfit(["fitting", "show", "1"])
+        #expect(
+            shown.stdout.contains(
+                "arterial: left ABPI 1.0 (ankle 55 mmHg), right ABPI 1.0 (toe 40 mmHg) (policy nice)"),
+            "\(shown.stdout)")
+        #expect(try cfit(["guideline", "set", "--policy", "s2k"]).status == 0)
+        let ankle = try cfit(
+            ["fit", "--style", "AD", "--class", "2", "--abpi-left", "1.0", "--ankle-pressure-left", "59"] + Self.legs)
+        #expect(ankle.status == 1)
+        #expect(
+            ankle.firstErrorLine
+                == "error: --ankle-pressure-left: ankle pressure 59 mmHg is below 60 mmHg: compression is contraindicated (absolute); refer (policy s2k: German S2k guideline, medical compression therapy)"
+        )
+        let toe = try cfit(["fit", "--style", "AD", "--class", "2", "--toe-pressure", "29"] + Self.leg)
+        #expect(
+            toe.status == 1 && toe.firstErrorLine.hasPrefix("error: --toe-pressure: toe pressure 29 mmHg is below 30"))
+        #expect(try cfit(["fit", "--style", "AD", "--class", "2", "--toe-pressure", "30"] + Self.leg).status == 0)
+        let wrongLeg = try cfit(["fit", "--style", "AD", "--class", "2", "--toe-pressure-left", "80"] + Self.leg)
+        #expect(wrongLeg.status == 64)
+        #expect(
+            wrongLeg.firstErrorLine
+                == "error: --toe-pressure-left: expected it with the left leg's measurements, found no left leg")
+    }
 }

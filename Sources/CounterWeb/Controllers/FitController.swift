@@ -49,6 +49,7 @@ enum FitController {
             for name in ["measured_at", "posture", "points_marked", "after_bandages", "legs_raised", "foot_length"] {
                 entry.conditions[name] = fields[name]
             }
+            for field in ArterialIndices.pressureFields { entry.pressures[field] = fields[field] }
             for found in Contraindication.allCases where fields["ci_\(found.rawValue)"] == "yes" {
                 entry.conditions["ci_\(found.rawValue)"] = "yes"
             }
@@ -71,9 +72,10 @@ enum FitController {
                     let lines = try desk.productLines()
                     let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], Int64?) in
                         let recordKey = try read.get()
-                        let indices = try ArterialIndices(
+                        var indices = try ArterialIndices(
                             abpi: entered.abpi, left: entered.abpiLeft, right: entered.abpiRight,
                             confirmedBy: entered.confirmedBy)
+                        try indices.readPressures(entered.pressures)
                         let tolerances = try FitTolerances(
                             tolerance: entered.tolerance, ankle: entered.ankleTolerance,
                             length: entered.lengthTolerance, unit: entered.unit)

@@ -17,6 +17,7 @@ enum FitViews {
         var abpiRight = ""
         var confirmedBy = ""
         var conditions: [String: String] = [:]
+        var pressures: [String: String] = [:]
         var tolerance = ""
         var ankleTolerance = ""
         var lengthTolerance = ""
@@ -38,8 +39,12 @@ enum FitViews {
             // An ABPI is per leg: each leg's box sits with its measurements.
             let abpiName = side.map { "abpi_\($0)" } ?? "abpi"
             let abpiValue = side == "left" ? entry.abpiLeft : side == "right" ? entry.abpiRight : entry.abpi
-            let abpi: HTML =
-                "<label>ABPI <input name=\"\(abpiName)\" value=\"\(abpiValue)\" size=\"5\" inputmode=\"decimal\"></label>"
+            let suffix = side.map { "_\($0)" } ?? ""
+            let abpi: HTML = """
+                <label>ABPI <input name="\(abpiName)" value="\(abpiValue)" size="5" inputmode="decimal"></label>
+                <label>Ankle mmHg <input name="ankle_pressure\(suffix)" value="\(entry.pressures["ankle_pressure\(suffix)"] ?? "")" size="4" inputmode="numeric"></label>
+                <label>Toe mmHg <input name="toe_pressure\(suffix)" value="\(entry.pressures["toe_pressure\(suffix)"] ?? "")" size="4" inputmode="numeric"></label>
+                """
             return "<fieldset><legend>\(side.map { "\($0) leg" } ?? "Leg")</legend>\(abpi)\(inputs)</fieldset>"
         }
         let legs: HTML = entry.bothLegs ? "\(legFields("left"))\(legFields("right"))" : legFields(nil)

@@ -83,6 +83,9 @@ struct Fit: ParsableCommand {
             valueName: "NAME"))
     var confirmedBy: String?
 
+    @OptionGroup(title: "Ankle and toe pressures")
+    var pressures: PressureOptions
+
     @OptionGroup(title: "How the legs were measured, and the checklist")
     var conditions: ConditionOptions
 
@@ -139,6 +142,7 @@ struct Fit: ParsableCommand {
                 right: try Input.abpi(abpiRight, field: "abpi_right"),
                 confirmedBy: try ArterialIndices(abpi: nil, left: nil, right: nil, confirmedBy: confirmedBy).confirmedBy
             )
+            try indices.readPressures(pressures.typed)
             let measured = try conditions.read(unit: lengthUnit, recording: record)
             try measured.check()
             try policy.check(indices)
@@ -321,5 +325,34 @@ struct ConditionOptions: ParsableArguments {
             legsRaised: legsRaised, footLength: footLength,
             contraindications: contraindications.isEmpty ? nil : contraindications.joined(separator: ","), unit: unit,
             recording: recording)
+    }
+}
+
+/// Systolic ankle and toe pressures per leg, in mmHg (the S2k policy refuses an ankle pressure
+/// below 60 and a toe pressure below 30; the others record them).
+struct PressureOptions: ParsableArguments {
+    @Option(name: .customLong("ankle-pressure"), help: ArgumentHelp("The one leg's ankle pressure.", valueName: "MMHG"))
+    var ankle: String?
+    @Option(name: .customLong("toe-pressure"), help: ArgumentHelp("The one leg's toe pressure.", valueName: "MMHG"))
+    var toe: String?
+    @Option(name: .customLong("ankle-pressure-left"), help: ArgumentHelp("The left ankle's.", valueName: "MMHG"))
+    var ankleLeft: String?
+    @Option(name: .customLong("toe-pressure-left"), help: ArgumentHelp("The left toe's.", valueName: "MMHG"))
+    var toeLeft: String?
+    @Option(name: .customLong("ankle-pressure-right"), help: ArgumentHelp("The right ankle's.", valueName: "MMHG"))
+    var ankleRight: String?
+    @Option(name: .customLong("toe-pressure-right"), help: ArgumentHelp("The right toe's.", valueName: "MMHG"))
+    var toeRight: String?
+
+    /// The pressures by the layer's field names.
+    var typed: [String: String] {
+        var typed: [String: String] = [:]
+        for (field, value) in [
+            ("ankle_pressure", ankle), ("toe_pressure", toe), ("ankle_pressure_left", ankleLeft),
+            ("toe_pressure_left", toeLeft), ("ankle_pressure_right", ankleRight), ("toe_pressure_right", toeRight),
+        ] {
+            if let value { typed[field] = value }
+        }
+        return typed
     }
 }
