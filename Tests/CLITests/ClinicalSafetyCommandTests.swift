@@ -189,4 +189,29 @@ struct ClinicalSafetyCommandTests {
             wrongLeg.firstErrorLine
                 == "error: --toe-pressure-left: expected it with the left leg's measurements, found no left leg")
     }
+
+    /// compression.md §5: an ABPI is per leg, so a recorded index names its leg: the one unnamed
+    /// leg's is the prescription's leg when it covers one, and is refused for a prescription of both.
+    @Test("recording one unnamed leg's ABPI: the prescription's leg when it covers one; refused when it covers both")
+    func unnamedLegRecorded() throws {
+        let rx = try cfit([
+            "rx", "new", "--patient", "P-RIGHT", "--patient-name", "Rae Sample", "--prescriber", "DR-01", "--style",
+            "AD", "--class", "RAL:2", "--quantity", "1", "--side", "right", "--number", "RX-RIGHT",
+        ])
+        #expect(rx.status == 0, "\(rx.stderr)")
+        let right = try cfit(
+            ["fit", "--style", "AD", "--class", "2", "--abpi", "1.1", "--rx", "RX-RIGHT", "--record"] + Self.leg)
+        #expect(right.status == 0, "\(right.stderr)")
+        #expect(try cfit(["fitting", "show", "1"]).stdout.contains("arterial: right ABPI 1.1 (policy nice)"))
+        // The right leg's index opens the gate for a prescription of the right leg.
+        let reserved = try cfit(["reserve", "--rx", "RX-RIGHT", "--sku", "NW-CL-AD2-II-R-C-BE"])
+        #expect(reserved.status == 0, "\(reserved.stderr)")
+        let both = try cfit(
+            ["fit", "--style", "AD", "--class", "2", "--abpi", "1.1", "--rx", "RX-1002", "--record"] + Self.leg)
+        #expect(both.status == 64 && both.stdout.isEmpty)
+        #expect(
+            both.firstErrorLine.hasPrefix(
+                "error: --abpi: expected the leg named (abpi_left or abpi_right, and left or right measurements), since prescription RX-1002 covers both legs"
+            ), "\(both.stderr)")
+    }
 }

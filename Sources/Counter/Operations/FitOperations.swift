@@ -38,10 +38,29 @@ extension Desk {
         _ report: FitReport, legs: [(side: Side?, leg: LegMeasurements)], rx: String, key: String
     ) throws -> Int64 {
         let recorded = RecordedFitting(report, legs: legs)
+        let number = try Input.text(rx, field: "rx")
+        // An index is recorded for a leg by its side: the one unnamed leg's is the prescription's
+        // leg when it covers one; for a prescription of both legs it must be said which.
+        var indices = report.indices
+        let unnamed = ArterialIndices.pressureFields.filter { !$0.contains("_left") && !$0.contains("_right") }
+        if indices.leg != nil || unnamed.contains(where: { indices.pressures[$0] != nil }) {
+            let side = try prescription(number).side
+            guard side != .both, let named = Side(rawValue: side.rawValue) else {
+                throw CounterError.badInput(
+                    indices.leg != nil ? "abpi" : "ankle_pressure",
+                    expected:
+                        "the leg named (abpi_left or abpi_right, and left or right measurements), since prescription \(number) covers both legs and an ABPI is per leg",
+                    found: "one unnamed leg")
+            }
+            if named == .left { indices.left = indices.leg } else { indices.right = indices.leg }
+            for field in unnamed {
+                if let value = indices.pressures[field] { indices.pressures["\(field)_\(named.rawValue)"] = value }
+            }
+        }
         return try Fittings(connection: connection, today: today).record(
-            rx: try Input.text(rx, field: "rx"), style: report.style, pressureClass: recorded.pressureClass,
+            rx: number, style: report.style, pressureClass: recorded.pressureClass,
             unit: report.unit, measurements: recorded.measurementsJSON, result: recorded.resultJSON,
-            arterial: report.indices.record, conditions: report.conditions.recorded, key: key)
+            arterial: indices.record, conditions: report.conditions.recorded, key: key)
     }
 
     /// The shop's clinical guideline: its arterial-safety policy and the standard a bare class is
