@@ -31,3 +31,8 @@ ALTER TABLE fitting
     ADD COLUMN ankle_pressure_right integer CHECK (ankle_pressure_right BETWEEN 1 AND 300),
     ADD COLUMN toe_pressure_left integer CHECK (toe_pressure_left BETWEEN 1 AND 300),
     ADD COLUMN toe_pressure_right integer CHECK (toe_pressure_right BETWEEN 1 AND 300);
+
+-- Whether the prescription covers a second set for washing (two garments per leg: one to wear,
+-- one to wash; compression.md §5–6): what is due for replacement says so.
+ALTER TABLE prescription_item ADD COLUMN washing_set boolean NOT NULL DEFAULT false;
+DROP FUNCTION IF EXISTS cfit_rx_new(text, text, text, text, text, text, text, text, text, text, text, integer, date, text, boolean, date);

@@ -14,7 +14,7 @@ AS $function$
         'prescriber', pr.reference, 'status', p.status, 'style', i.style, 'pressureClass', i.standard || ':' || i.class_label,
         'side', i.side, 'quantityPrescribed', i.quantity_prescribed, 'quantityReserved', i.quantity_reserved,
         'quantityDispensed', i.quantity_dispensed, 'validUntil', p.valid_until::text, 'diagnosis', p.diagnosis,
-        'arterialAssessed', p.arterial_assessed)
+        'arterialAssessed', p.arterial_assessed, 'washingSet', i.washing_set)
     FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
     JOIN prescription_item i ON i.prescription_id = p.id WHERE p.number = rx
 $function$;
@@ -50,7 +50,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION public.cfit_rx_new(key text, request text, number text, patient text, patient_name text, prescriber text, prescriber_name text, style text, standard text, class_label text, side text, quantity integer, valid_until date, diagnosis text, arterial_assessed boolean, today date)
+CREATE OR REPLACE FUNCTION public.cfit_rx_new(key text, request text, number text, patient text, patient_name text, prescriber text, prescriber_name text, style text, standard text, class_label text, side text, quantity integer, valid_until date, diagnosis text, arterial_assessed boolean, washing_set boolean, today date)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -87,9 +87,9 @@ BEGIN
             PERFORM cfit_fail('refused', NULL, 'rx new: expected a free prescription number, found none in 1000 tries');
         END IF;
     END LOOP;
-    INSERT INTO prescription_item (prescription_id, style, standard, class_label, side, quantity_prescribed)
-    VALUES (rx_id, style, standard, class_label, side, quantity);
+    INSERT INTO prescription_item (prescription_id, style, standard, class_label, side, quantity_prescribed, washing_set)
+    VALUES (rx_id, style, standard, class_label, side, quantity, coalesce(washing_set, false));
     RETURN cfit_key_store(key, cfit_prescription_json(chosen));
 END
 $function$;
-GRANT EXECUTE ON FUNCTION cfit_rx_new(text, text, text, text, text, text, text, text, text, text, text, integer, date, text, boolean, date) TO cfit_pharmacy;
+GRANT EXECUTE ON FUNCTION cfit_rx_new(text, text, text, text, text, text, text, text, text, text, text, integer, date, text, boolean, boolean, date) TO cfit_pharmacy;

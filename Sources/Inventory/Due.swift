@@ -46,7 +46,8 @@ public struct Due: Sendable {
             SELECT * FROM (
                 SELECT pa.reference, pa.display_name, 'replacement' AS reason,
                        ((max(d.handed_over_at) AT TIME ZONE 'UTC')::date + \(Int32(replacementDays))) AS due,
-                       string_agg(DISTINCT d.sku, ', ') || ' last handed over ' || ((max(d.handed_over_at) AT TIME ZONE 'UTC')::date)::text AS detail
+                       string_agg(DISTINCT d.sku, ', ') || ' last handed over ' || ((max(d.handed_over_at) AT TIME ZONE 'UTC')::date)::text
+                       || CASE WHEN bool_or(i.washing_set) THEN '; the prescription covers a second set: two garments per leg, one to wear, one to wash' ELSE '' END AS detail
                 FROM dispense d JOIN prescription_item i ON i.id = d.prescription_item_id
                 JOIN prescription p ON p.id = i.prescription_id JOIN patient pa ON pa.id = p.patient_id
                 WHERE d.quantity > d.quantity_returned

@@ -34,6 +34,8 @@ public struct PrescriptionRecord: Codable, Sendable, Hashable {
     /// Whether the prescriber recorded that arterial status was assessed: with it, a garment above
     /// 20 mmHg may be reserved without an ABPI recorded at a fitting here.
     public var arterialAssessed: Bool
+    /// Whether it covers a second set for washing: two garments per leg, one to wear, one to wash.
+    public var washingSet: Bool
 }
 
 /// What a new prescription needs.
@@ -62,6 +64,8 @@ public struct NewPrescription: Sendable {
     public var diagnosis: String?
     /// Whether the prescriber assessed arterial status (an ABPI or equivalent).
     public var arterialAssessed: Bool
+    /// Whether a second set for washing is covered.
+    public var washingSet: Bool
 
     /// A prescription for `quantity` garments of `style` in `pressureClass`.
     public init(
@@ -76,9 +80,11 @@ public struct NewPrescription: Sendable {
         quantity: Int,
         validUntil: CalendarDay? = nil,
         diagnosis: String? = nil,
-        arterialAssessed: Bool = false
+        arterialAssessed: Bool = false,
+        washingSet: Bool = false
     ) {
         self.arterialAssessed = arterialAssessed
+        self.washingSet = washingSet
         self.number = number
         self.patient = patient
         self.patientName = patientName
@@ -129,7 +135,7 @@ public struct Prescriptions: Sendable {
         let request = [
             new.number, new.patient, new.patientName, new.prescriber, new.prescriberName, new.style.rawValue,
             new.pressureClass.code, new.side, String(new.quantity), new.validUntil?.description, new.diagnosis,
-            new.arterialAssessed ? "assessed" : nil,
+            new.arterialAssessed ? "assessed" : nil, new.washingSet ? "washing set" : nil,
         ]
         return try Operations.call(
             connection,
@@ -137,7 +143,7 @@ public struct Prescriptions: Sendable {
             SELECT cfit_rx_new(\(key), \(Operations.fingerprint("rx.new", request)), \(new.number), \(new.patient),
                                \(new.patientName), \(new.prescriber), \(new.prescriberName), \(new.style.rawValue),
                                \(new.pressureClass.standard.rawValue), \(new.pressureClass.label), \(new.side),
-                               \(Int32(new.quantity)), \(new.validUntil), \(new.diagnosis), \(new.arterialAssessed),
+                               \(Int32(new.quantity)), \(new.validUntil), \(new.diagnosis), \(new.arterialAssessed), \(new.washingSet),
                                \(today))::text AS result
             """
         )
@@ -177,7 +183,7 @@ public struct Prescriptions: Sendable {
     static let select = """
         SELECT p.number, pa.reference AS patient, pa.display_name AS patient_name, pr.reference AS prescriber, p.status,
                i.style, i.standard || ':' || i.class_label AS class_code, i.side, i.quantity_prescribed, i.quantity_reserved,
-               i.quantity_dispensed, p.valid_until, p.diagnosis, p.arterial_assessed
+               i.quantity_dispensed, p.valid_until, p.diagnosis, p.arterial_assessed, i.washing_set
         FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
         JOIN prescription_item i ON i.prescription_id = p.id
         """
@@ -203,7 +209,8 @@ public struct Prescriptions: Sendable {
             quantityDispensed: try row.decode(Int.self, "quantity_dispensed"),
             validUntil: try row.decode(CalendarDay?.self, "valid_until"),
             diagnosis: try row.decode(String?.self, "diagnosis"),
-            arterialAssessed: try row.decode(Bool.self, "arterial_assessed")
+            arterialAssessed: try row.decode(Bool.self, "arterial_assessed"),
+            washingSet: try row.decode(Bool.self, "washing_set")
         )
     }
 }

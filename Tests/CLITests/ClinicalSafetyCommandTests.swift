@@ -214,4 +214,24 @@ struct ClinicalSafetyCommandTests {
                 "error: --abpi: expected the leg named (abpi_left or abpi_right, and left or right measurements), since prescription RX-1002 covers both legs"
             ), "\(both.stderr)")
     }
+
+    /// compression.md §5–6: two garments per leg, one to wear and one to wash, where the
+    /// prescription covers a second set; what is due for replacement says so.
+    @Test("a prescription covering a second set for washing says so, and so does its replacement when due")
+    func washingSet() throws {
+        let rx = try cfit([
+            "rx", "new", "--patient", "P-WASH", "--patient-name", "Wes Sample", "--prescriber", "DR-01", "--style",
+            "AD", "--class", "RAL:2", "--quantity", "4", "--arterial-assessed", "--washing-set", "--number", "RX-WASH",
+        ])
+        #expect(rx.status == 0, "\(rx.stderr)")
+        #expect(try cfit(["rx", "show", "RX-WASH"]).stdout.contains("a second set for washing is covered"))
+        let held = try cfit(["reserve", "--rx", "RX-WASH", "--sku", "NW-CL-AD2-II-R-C-BE", "--json"])
+        let id = try #require(
+            ((CFit.json(held) as? [String: Any])?["reservation"] as? [String: Any])?["id"] as? Int, "\(held.stdout)")
+        #expect(try cfit(["dispense", String(id)]).status == 0)
+        let due = try cfit(["due", "--within", "365"])
+        #expect(
+            due.stdout.contains("the prescription covers a second set: two garments per leg, one to wear, one to wash"),
+            "\(due.stdout)")
+    }
 }

@@ -85,10 +85,13 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
     public var diagnosis: String?
     /// Whether the prescriber assessed arterial status (an ABPI or equivalent).
     public var arterialAssessed: Bool?
+    /// Whether a second set for washing is covered.
+    public var washingSet: Bool?
 
     enum CodingKeys: String, CodingKey {
         case number, patient, prescriber, style, quantity, side, diagnosis
         case arterialAssessed = "arterial_assessed"
+        case washingSet = "washing_set"
         case patientName = "patient_name"
         case prescriberName = "prescriber_name"
         case pressureClass = "class"
@@ -99,9 +102,11 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
     public init(
         number: String? = nil, patient: String, patientName: String? = nil, prescriber: String,
         prescriberName: String? = nil, style: String, pressureClass: String, quantity: NumberText,
-        side: String? = nil, validUntil: String? = nil, diagnosis: String? = nil, arterialAssessed: Bool? = nil
+        side: String? = nil, validUntil: String? = nil, diagnosis: String? = nil, arterialAssessed: Bool? = nil,
+        washingSet: Bool? = nil
     ) {
         self.arterialAssessed = arterialAssessed
+        self.washingSet = washingSet
         self.number = number
         self.patient = patient
         self.patientName = patientName
@@ -137,7 +142,9 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
             quantity: try Input.wholeNumber(quantity.text, field: "quantity"),
             validUntil: try Input.optional(validUntil, field: "valid_until").map { (text) throws(CounterError) in
                 try Input.day(text, field: "valid_until")
-            }, diagnosis: try Input.optional(diagnosis, field: "diagnosis"), arterialAssessed: arterialAssessed ?? false
+            }, diagnosis: try Input.optional(diagnosis, field: "diagnosis"),
+            arterialAssessed: arterialAssessed ?? false,
+            washingSet: washingSet ?? false
         )
         return try Prescriptions(connection: desk.connection, today: desk.today).create(new, key: key)
     }

@@ -136,6 +136,9 @@ extension PrescriptionRequest: DescribedRequest {
             "arterial_assessed", required: false,
             "true when the prescriber assessed arterial status (ABPI or equivalent); without it a garment above 20 mmHg needs each leg's ABPI recorded at a fitting",
             .boolean),
+        RequestField(
+            "washing_set", required: false,
+            "true when a second set for washing is covered (two garments per leg: one to wear, one to wash)", .boolean),
     ]
 }
 

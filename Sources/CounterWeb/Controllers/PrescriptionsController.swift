@@ -83,6 +83,6 @@ enum PrescriptionsController {
             style: fields.text("style"), pressureClass: fields.text("class"),
             quantity: NumberText(fields.text("quantity")), side: fields.given("side"),
             validUntil: fields.given("valid_until"), diagnosis: fields.given("diagnosis"),
-            arterialAssessed: fields["arterial_assessed"] == "true")
+            arterialAssessed: fields["arterial_assessed"] == "true", washingSet: fields["washing_set"] == "true")
     }
 }

@@ -103,7 +103,8 @@ enum PatientViews {
             <label>Valid until <input name="valid_until" type="date" value="\(entered["valid_until"])"></label>
             <label>Diagnosis (ICD-10) <input name="diagnosis" value="\(entered["diagnosis"])" size="8"></label>
             <label>Number <input name="number" value="\(entered["number"])" size="10" placeholder="RX-n"></label>
-            <label><input type="checkbox" name="arterial_assessed" value="true"\(HTML(raw: entered["arterial_assessed"] == "true" ? " checked" : ""))> the prescriber assessed arterial status (ABPI or equivalent)</label></fieldset>
+            <label><input type="checkbox" name="arterial_assessed" value="true"\(HTML(raw: entered["arterial_assessed"] == "true" ? " checked" : ""))> the prescriber assessed arterial status (ABPI or equivalent)</label>
+            <label><input type="checkbox" name="washing_set" value="true"\(HTML(raw: entered["washing_set"] == "true" ? " checked" : ""))> a second set for washing is covered</label></fieldset>
             <p><button>Record the prescription</button></p></form>
             """
     }

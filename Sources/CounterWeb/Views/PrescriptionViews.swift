@@ -51,6 +51,7 @@ enum PrescriptionViews {
             <p><a href="/patients/\(PageRoutes.percent(rx.patient))">\(rx.patientName)</a> · \(rx.style.rawValue) \(rx.pressureClass) \(rx.side)
             · prescribed \(rx.quantityPrescribed), reserved \(rx.quantityReserved), handed over \(rx.quantityDispensed)
             \(rx.validUntil.map { " · valid until \($0)" } ?? "")</p>
+            \(rx.washingSet ? "<p>A second set for washing is covered: two garments per leg, one to wear, one to wash.</p>" as HTML : "")
             <p>Arterial status: \(rx.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber — a garment above 20 mmHg is reserved only once a fitting records each leg's ABPI")</p>
             <p><a href="/fit?style=\(rx.style.rawValue)\(HTML(raw: rx.side == .both ? "&amp;both=1" : ""))&amp;rx=\(PageRoutes.percent(rx.number))">Fit for this prescription</a></p>
             <h2>Reserved</h2><table><thead><tr><th>Reservation</th><th>Article</th><th>Location</th><th>Lot</th><th></th></tr></thead>

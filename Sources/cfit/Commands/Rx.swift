@@ -44,6 +44,10 @@ struct Rx: ParsableCommand {
                 "The prescriber assessed arterial status (ABPI or equivalent). Without it, a garment above 20 mmHg is reserved only once a fitting records each leg's ABPI."
         )
         var arterialAssessed = false
+        @Flag(
+            name: .customLong("washing-set"),
+            help: "A second set for washing is covered: two garments per leg, one to wear, one to wash.")
+        var washingSet = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
@@ -54,7 +58,7 @@ struct Rx: ParsableCommand {
                     number: number, patient: patient, patientName: patientName, prescriber: prescriber,
                     prescriberName: prescriberName, style: style, pressureClass: pressureClass,
                     quantity: NumberText(quantity), side: side, validUntil: validUntil, diagnosis: diagnosis,
-                    arterialAssessed: arterialAssessed
+                    arterialAssessed: arterialAssessed, washingSet: washingSet
                 ).run(on: database.desk(), key: write.key)
                 print(
                     json
@@ -108,7 +112,7 @@ struct Rx: ParsableCommand {
                         : """
                         rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)
                         \(r.style.rawValue) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")
-                        arterial status: \(r.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber (each leg's ABPI is recorded at a fitting before a garment above 20 mmHg is reserved)")
+                        \(r.washingSet ? "a second set for washing is covered (one to wear, one to wash)\n" : "")arterial status: \(r.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber (each leg's ABPI is recorded at a fitting before a garment above 20 mmHg is reserved)")
                         """)
             }
         }
