@@ -1,7 +1,12 @@
 import Foundation
+public import Glibc
 
 /// Runs a program to completion and captures its output, for the server tools (initdb, pg_ctl).
-enum Subprocess {
+///
+/// Every child starts with a clean signal mask and the default actions for the signals that stop
+/// it: a child otherwise inherits its parent's blocked signals (a test runner blocks SIGINT and
+/// SIGTERM), and a server or daemon started that way can then be stopped only with SIGKILL.
+public enum Subprocess {
     struct Output {
         let status: Int32
         let stdout: String
@@ -15,6 +20,10 @@ enum Subprocess {
     /// could inherit a pipe and keep it open, so reading it would never end. The child is spawned
     /// and reaped directly (posix_spawn, waitpid).
     static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> Output {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        cleanSignals(&attributes)
         var argv = [executable] + arguments
         if let user { argv = [Self.find("runuser") ?? "/usr/sbin/runuser", "-u", user, "--"] + argv }
         let folder = NSTemporaryDirectory()
@@ -33,7 +42,7 @@ enum Subprocess {
         let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
         guard spawned == 0 else {
             throw PostgresError(.connection, "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
@@ -63,7 +72,7 @@ enum Subprocess {
         defer { posix_spawnattr_destroy(&attributes) }
         // POSIX_SPAWN_SETSID (glibc 0x80, hidden behind _GNU_SOURCE): a session of its own, so the
         // watchdog is not stopped with the caller's process group.
-        posix_spawnattr_setflags(&attributes, 0x80)
+        cleanSignals(&attributes, extraFlags: 0x80)
         let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
         var pid: pid_t = 0
@@ -71,6 +80,19 @@ enum Subprocess {
         guard spawned == 0 else {
             throw PostgresError(.connection, "cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
+    }
+
+    /// Sets `attributes` so the child starts with no signal blocked and SIGHUP, SIGINT, SIGQUIT and
+    /// SIGTERM at their default actions (plus `extraFlags`).
+    public static func cleanSignals(_ attributes: inout posix_spawnattr_t, extraFlags: Int32 = 0) {
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var stopping = sigset_t()
+        sigemptyset(&stopping)
+        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM] { sigaddset(&stopping, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &stopping)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | Int16(extraFlags))
     }
 
     /// The first executable named `name` on PATH or in the usual system folders.
