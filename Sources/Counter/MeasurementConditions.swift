@@ -104,6 +104,11 @@ public struct MeasurementConditions: Sendable, Hashable {
         self.recorded = recorded
     }
 
+    /// `09:05`.
+    static func clock(_ hour: Int, _ minute: Int) -> String {
+        (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+    }
+
     /// Refuses an absolute contraindication, naming it and the source: the first thing checked.
     public func check() throws(CounterError) {
         let absolute = recorded.contraindications.filter(\.isAbsolute)
@@ -125,9 +130,8 @@ public struct MeasurementConditions: Sendable, Hashable {
             )
         }
         if let (hour, minute) = timeOfDay, hour >= 12, recorded.legsRaised != true, recorded.afterBandages != true {
-            let time = (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
             warnings.append(
-                "measured at \(time), after midday, without the legs raised first: a leg swells during the day, which gives a larger size and too little pressure; measure in the morning, right after bandages come off, or after 15 minutes with the legs raised"
+                "measured at \(Self.clock(hour, minute)), after midday, without the legs raised first: a leg swells during the day, which gives a larger size and too little pressure; measure in the morning, right after bandages come off, or after 15 minutes with the legs raised"
             )
         }
         if recorded.pointsMarked == false {
@@ -161,8 +165,7 @@ extension FittingRecord {
         var how: [String] = []
         if let measuredAt {
             let parts = Calendar.current.dateComponents([.hour, .minute], from: measuredAt)
-            let (hour, minute) = (parts.hour ?? 0, parts.minute ?? 0)
-            how.append("at " + (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)")
+            how.append("at " + MeasurementConditions.clock(parts.hour ?? 0, parts.minute ?? 0))
         }
         if let posture { how.append(posture) }
         if let pointsMarked { how.append(pointsMarked ? "points marked" : "points not marked") }

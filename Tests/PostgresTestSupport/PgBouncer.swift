@@ -53,7 +53,7 @@ public final class PgBouncer: @unchecked Sendable {
         }
         // Stopped when the test process ends, which never runs `deinit`: a watchdog outlives it.
         let quoted = { (text: String) in "'\(text.replacingOccurrences(of: "'", with: "'\\''"))'" }
-        try Self.spawnDetached([
+        try Subprocess.spawnDetached([
             "/bin/sh", "-c",
             "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -TERM \"$(cat \(quoted("\(folder)/pgbouncer.pid")))\"; rm -rf \(quoted(folder))",
         ])
@@ -113,29 +113,6 @@ public final class PgBouncer: @unchecked Sendable {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return (status >> 8) & 0xff
-    }
-
-    /// Starts the watchdog `argv` in a session of its own, stdio on /dev/null, not waited for.
-    private static func spawnDetached(_ argv: [String]) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor: Int32 in 0...2 {
-            posix_spawn_file_actions_addopen(
-                &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        Subprocess.cleanSignals(&attributes, extraFlags: 0x80)  // POSIX_SPAWN_SETSID
-        let arguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for argument in arguments { free(argument) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, arguments, environ)
-        guard spawned == 0 else {
-            throw PostgresError(
-                .connection, "cannot start the PgBouncer watchdog: \(String(cString: strerror(spawned)))")
-        }
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now.

@@ -59,7 +59,7 @@ public enum Subprocess {
 
     /// Starts `argv` in its own session with stdio on /dev/null and does not wait for it (for a
     /// watchdog that must outlive the caller).
-    static func spawnDetached(_ argv: [String]) throws {
+    public static func spawnDetached(_ argv: [String]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
