@@ -16,8 +16,28 @@ AS $function$
                 WHEN pg_has_role(r.oid, 'cfit_pharmacy', 'MEMBER') THEN 'pharmacy' ELSE 'fitter' END
     FROM staff_credential c JOIN pg_roles r ON r.rolname = c.login
     WHERE c.login = cfit_login_verifier.login AND r.rolcanlogin AND NOT r.rolsuper
+      AND (r.rolvaliduntil IS NULL OR r.rolvaliduntil > now())
       AND pg_has_role(r.oid, 'cfit_fitter', 'MEMBER')
 $function$;
+
+CREATE OR REPLACE FUNCTION public.cfit_login_states(logins jsonb)
+ RETURNS TABLE(login text, verifier text, role text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+    SELECT c.login, c.verifier,
+           CASE WHEN pg_has_role(r.oid, 'cfit_admin', 'MEMBER') THEN 'admin'
+                WHEN pg_has_role(r.oid, 'cfit_pharmacy', 'MEMBER') THEN 'pharmacy' ELSE 'fitter' END
+    FROM staff_credential c JOIN pg_roles r ON r.rolname = c.login
+    WHERE c.login IN (SELECT jsonb_array_elements_text(logins)) AND r.rolcanlogin AND NOT r.rolsuper
+      AND (r.rolvaliduntil IS NULL OR r.rolvaliduntil > now())
+      AND pg_has_role(r.oid, 'cfit_fitter', 'MEMBER')
+$function$;
+
+-- Polled every second by a web server's own login, for all its signed-in logins at once.
+REVOKE EXECUTE ON FUNCTION cfit_login_states(jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cfit_login_states(jsonb) TO cfit_gatekeeper;
 
 CREATE OR REPLACE FUNCTION public.cfit_user_add(login text, role_name text, verifier text)
  RETURNS jsonb

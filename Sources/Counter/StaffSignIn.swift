@@ -177,27 +177,28 @@ public final class StaffSignIn: Sendable {
         _ = try await work.run { [gatekeeper] in try gatekeeper.withDesk { try $0.currentLogin() } }
     }
 
-    /// The signed-in logins that may no longer sign in (disabled or dropped), whose password
-    /// changed since they signed in, or whose role is no longer `roles[login]`. PostgreSQL leaves
-    /// a disabled login's open connections alone, so a server asks. A lookup that fails (the
-    /// database away) names nobody.
+    /// The signed-in logins that may no longer sign in (disabled, dropped, or past their `VALID
+    /// UNTIL`), whose password changed since they signed in, or whose role is no longer
+    /// `roles[login]`. PostgreSQL leaves a disabled login's open connections alone and `ALTER
+    /// ROLE` fires no trigger (nor can `LISTEN` pass PgBouncer in transaction mode), so a server
+    /// asks: one query for all its logins, however many. A lookup that fails (the database away)
+    /// names nobody.
     public func changed(roles: [String: StaffRole]) async -> [String] {
         let signedIn = pools.withLock { $0.mapValues(\.verifier) }
-        var changed: [String] = []
-        for (login, verifier) in signedIn {
-            let current: (verifier: String, role: String)?
-            do {
-                current = try await work.run { [gatekeeper] in
-                    try gatekeeper.withDesk { try $0.signInVerifier(login) }
-                }
-            } catch {
-                continue
+        guard !signedIn.isEmpty else { return [] }
+        let current: [String: (verifier: String, role: String)]
+        do {
+            current = try await work.run { [gatekeeper] in
+                try gatekeeper.withDesk { try $0.signInStates(Array(signedIn.keys)) }
             }
-            if current?.verifier != verifier || roles[login].map({ $0.rawValue != current?.role }) == true {
-                changed.append(login)
-            }
+        } catch {
+            return []
         }
-        return changed
+        return signedIn.compactMap { login, verifier in
+            let now = current[login]
+            let changed = now?.verifier != verifier || roles[login].map { $0.rawValue != now?.role } == true
+            return changed ? login : nil
+        }.sorted()
     }
 
     /// Closes `login`'s desks: the next request needs a new sign-in.

@@ -1,3 +1,4 @@
+import Fitting
 public import Postgres
 
 /// A member of staff's login and the role it has.
@@ -54,6 +55,19 @@ public struct Users: Sendable {
         let rows = try connection.query("SELECT verifier, role FROM cfit_login_verifier(\(login))")
         guard rows.count == 1 else { return nil }
         return (try rows[0].decode(String.self, "verifier"), try rows[0].decode(String.self, "role"))
+    }
+
+    /// ``signInVerifier(_:)`` for each of `logins` at once, keyed by login; a login that may not
+    /// sign in is missing. One query, however many logins: a web server polls it every second.
+    public func signInStates(_ logins: [String]) throws -> [String: (verifier: String, role: String)] {
+        let list = JSONValue.array(logins.map { .string($0) }).serialized()
+        var states: [String: (verifier: String, role: String)] = [:]
+        for row in try connection.query("SELECT login, verifier, role FROM cfit_login_states(\(list)::jsonb)") {
+            states[try row.decode(String.self, "login")] = (
+                try row.decode(String.self, "verifier"), try row.decode(String.self, "role")
+            )
+        }
+        return states
     }
 
     /// The login this connection works as (the actor its rows record).

@@ -1,4 +1,6 @@
 import Foundation
+import Inventory
+import Postgres
 import PostgresTestSupport
 import Testing
 
@@ -40,16 +42,21 @@ struct ServeCommandTests {
         return status.withLock { $0 }
     }
 
-    @Test("it serves /healthz, and SIGTERM stops it gracefully with exit status 0")
+    @Test(
+        "it serves /healthz, logs requests only with --access-log and never their query strings, and SIGTERM stops it gracefully with exit status 0"
+    )
     func gracefulStop() throws {
         let url = try TestDatabase.fresh()
         let port = Self.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CFit.binary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--access-log"]
         process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": url]) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let log = NSTemporaryDirectory() + "cfit-access-\(UUID().uuidString).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try process.run()
         var status: Int?
         for _ in 0..<300 where status == nil {  // up to 30 s on a busy machine
@@ -57,6 +64,7 @@ struct ServeCommandTests {
             status = Self.get("http://127.0.0.1:\(port)/healthz")
         }
         #expect(status == 200)
+        #expect(Self.get("http://127.0.0.1:\(port)/patients?search=Jane%20Doe") == 200)  // the sign-in page
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -64,6 +72,9 @@ struct ServeCommandTests {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        let written = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(written.contains("GET /healthz 200") && written.contains("GET /patients 303"), "\(written)")
+        #expect(!written.contains("Jane") && !written.contains("search"), "\(written)")
     }
 
     @Test("plain HTTP on the network is refused with one line naming --listen; a bad address too")
@@ -75,5 +86,99 @@ struct ServeCommandTests {
         )
         let bad = try CFit.run(["serve", "--listen", "nowhere"], environment: ["DATABASE_URL": url])
         #expect(bad.status == 64 && bad.stderr.hasPrefix("error: --listen: expected ADDRESS:PORT"), "\(bad.stderr)")
+    }
+
+    /// `curl` with a cookie jar: the status and body of one request (redirects not followed).
+    static func curl(_ arguments: [String], jar: String) throws -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-b", jar, "-c", jar, "-w", "\n%{http_code}", "--max-time", "5"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let newline = text.lastIndex(of: "\n") ?? text.startIndex
+        return (Int(text[text.index(after: newline)...]) ?? 0, String(text[..<newline]))
+    }
+
+    @Test(
+        "the README's web login (CREATE ROLE … LOGIN; GRANT cfit_gatekeeper) serves, and a login disabled in psql loses its session within 2 s"
+    )
+    func gatekeeperLogin() throws {
+        let url = try TestDatabase.fresh()
+        try CFit.seedSamples(["DATABASE_URL": url])
+        let owner = try Connection(url)
+        defer { owner.close() }
+        // Exactly the documented set-up, under a name of this run's (roles are cluster-wide).
+        let web = "web\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
+        try owner.executeScript(
+            "CREATE ROLE \(web) LOGIN PASSWORD 'not-used-over-the-socket'; GRANT cfit_gatekeeper TO \(web);")
+        let person = "clerk\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
+        _ = try Users(connection: owner).add(person, role: "pharmacy", password: "correct horse")
+        let port = Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CFit.binary)
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "DATABASE_URL": TestLogins.url(url, as: web), "CFIT_LOCATION": "shop",
+        ]) { _, new in new }
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        defer {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGTERM)
+                process.waitUntilExit()
+            }
+        }
+        var status: Int?
+        for _ in 0..<300 where status == nil && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+            status = Self.get("http://127.0.0.1:\(port)/healthz")
+        }
+        guard status == 200 else {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            Issue.record("cfit serve as the gatekeeper login did not start: \(said)")
+            return
+        }
+        let base = "http://127.0.0.1:\(port)"
+        let jar = NSTemporaryDirectory() + "cfit-jar-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: jar) }
+        let form = try Self.curl(["\(base)/login"], jar: jar)
+        let token = try #require(
+            form.body.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression).map {
+                String(form.body[$0].dropFirst(#"name="csrf" value=""#.count).dropLast())
+            })
+        let signedIn = try Self.curl(
+            ["-d", "login=\(person)", "-d", "password=correct horse", "-d", "csrf=\(token)", "\(base)/login"], jar: jar)
+        #expect(signedIn.status == 303, "\(signedIn.body)")
+        #expect(try Self.curl(["\(base)/stock"], jar: jar).status == 200)
+        let api = try Self.curl(
+            ["-u", "\(person):correct horse", "\(base)/api/v1/stock?sku=NW-CL-AD2-II-R-C-BE"], jar: jar)
+        #expect(api.status == 200, "\(api.body)")
+
+        // Disabled in psql, not through cfit: no trigger fires; the server's poll notices.
+        try owner.executeScript("ALTER ROLE \(person) NOLOGIN")
+        let disabledAt = Date()
+        var page = try Self.curl(["\(base)/stock"], jar: jar)
+        while page.status == 200, Date().timeIntervalSince(disabledAt) < 4 {
+            Thread.sleep(forTimeInterval: 0.1)
+            page = try Self.curl(["\(base)/stock"], jar: jar)
+        }
+        let took = Date().timeIntervalSince(disabledAt)
+        #expect(page.status == 303 && took < 2.5, "status \(page.status) after \(took) s")
+        let refused = try Self.curl(["-u", "\(person):correct horse", "\(base)/api/v1/stock"], jar: jar)
+        #expect(refused.status == 401, "\(refused.body)")
+        // No --access-log: no request was logged.
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!said.contains("GET /stock"), "\(said)")
     }
 }

@@ -307,7 +307,7 @@ struct PageRouteTests {
     }
 
     @Test(
-        "a login disabled, given a new password or a new role loses its sessions: within the minute when done elsewhere, at once from the admin desk"
+        "a login disabled, given a new password or a new role loses its sessions: at the next poll when done elsewhere, at once from the admin desk"
     )
     func revokedLogins() async throws {
         let fixture = try WebFixture()

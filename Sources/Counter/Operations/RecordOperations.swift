@@ -283,6 +283,11 @@ extension Desk {
     public func signInVerifier(_ login: String) throws -> (verifier: String, role: String)? {
         try Users(connection: connection).signInVerifier(login)
     }
+
+    /// What ``signInVerifier(_:)`` says for each of `logins` that may still sign in, in one query.
+    public func signInStates(_ logins: [String]) throws -> [String: (verifier: String, role: String)] {
+        try Users(connection: connection).signInStates(logins)
+    }
 }
 
 // MARK: Catalogs

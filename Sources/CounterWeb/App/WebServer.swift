@@ -34,6 +34,9 @@ public struct WebServer: Sendable {
         public var insecureHTTP = false
         /// Failed sign-ins a login may make before each next one waits (1, 2, 4 … s, at most 5 min).
         public var freeFailuresPerLogin = 5
+        /// Whether each request is logged (method, path, status, time taken; never the query string,
+        /// which may hold patients' names, nor a body). Off unless asked for (`--access-log`).
+        public var accessLog = false
         /// Failed sign-ins one client address may make, whatever the login, before each next one waits.
         public var freeFailuresPerAddress = 20
 
@@ -77,7 +80,7 @@ public struct WebServer: Sendable {
     /// The routes: pages, API, health.
     func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
-        router.add(middleware: LogRequestsMiddleware(.info))
+        if settings.accessLog { router.add(middleware: AccessLogMiddleware(logger: state.logger)) }
         router.add(middleware: ErrorMiddleware(logger: state.logger))
         router.add(middleware: SameOriginMiddleware())
         router.add(middleware: SessionMiddleware(state: state))
@@ -121,11 +124,12 @@ public struct WebServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then finishes the requests under way and closes the
     /// database connections.
     public func run() async throws {
-        // Every minute idle sessions end, closing the connections no session needs, and so do
-        // the sessions of logins disabled or given a new password since they signed in.
+        // Every second the sessions of logins disabled, given a new password or a new role since
+        // they signed in end (one query for all of them), so do idle sessions, and the
+        // connections no session needs close.
         let sweeper = Task { [state] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(60))
+                try? await Task.sleep(for: .seconds(1))
                 state.sweep()
                 await state.revokeChanged()
             }

@@ -33,6 +33,10 @@ struct Serve: AsyncParsableCommand {
         help: ArgumentHelp("Minutes of inactivity that end a session.", valueName: "N"),
         transform: Typed.wholeNumber("--idle-minutes"))
     var idleMinutes = 30
+    @Flag(
+        name: .customLong("access-log"),
+        help: "Log each request (method, path, status, time; never query strings or bodies) to stderr.")
+    var accessLog = false
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -57,6 +61,7 @@ struct Serve: AsyncParsableCommand {
             settings.tlsCertificate = tlsCertificate
             settings.tlsKey = tlsKey
             settings.insecureHTTP = insecureHTTP
+            settings.accessLog = accessLog
             var logger = Logger(label: "cfit.serve")
             logger.logLevel =
                 ProcessInfo.processInfo.environment["CFIT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
