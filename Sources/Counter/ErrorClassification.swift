@@ -90,6 +90,11 @@ extension CounterError {
             self = .plain(.badData, "database: \(error.description)", details: details)
         case .decoding, .usage:
             self = .plain(.internal, "database: \(error.description)", details: details)
+        case .server where error.sqlState == nil:
+            // The server sends a SQLSTATE with every error; one without came from libpq itself,
+            // about the link (a server that went away mid-statement, a failover under way).
+            self = .plain(
+                .unavailable, "database: \(error.description)", details: details, retryAfter: unavailableRetry)
         case .server:
             self.init(server: error, state: state, details: details)
         }

@@ -47,4 +47,56 @@ struct MultiHostTests {
         let count = try Connection(url).query("SELECT count(*) AS n FROM stock_movement")[0].decode(Int.self, "n")
         #expect(count == 13)
     }
+
+    /// A TCP port on 127.0.0.1 that accepts connections (the kernel completes the handshake into
+    /// the backlog) and never says a word: a frozen machine. Close the descriptor to end it.
+    static func hungListener() throws -> (socket: Int32, port: Int) {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(bound == 0 && listen(listener, 64) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        return (listener, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    @Test("a first host that accepts and never answers is given up after connect_timeout, and the next one serves")
+    func hungFirstHost() throws {
+        let url = try TestDatabase.fresh()
+        let name = try Connection(url).query("SELECT current_database() AS d")[0].decode(String.self, "d")
+        let primary = try #require(try TestDatabase.localServer())
+        let hung = try Self.hungListener()
+        defer { close(hung.socket) }
+        let port = primary.settings["port"] ?? "5432"
+        let multi =
+            "postgresql:///\(name)?host=127.0.0.1,\(primary.socketDirectory)&port=\(hung.port),\(port)&user=\(primary.role)&connect_timeout=2&target_session_attrs=read-write"
+        let started = Date()
+        let connection = try Connection(multi)
+        let took = Date().timeIntervalSince(started)
+        #expect(try connection.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1)
+        #expect(took >= 1.9 && took < 4, "connected after \(took) s")
+        // Only the hung host: the attempt ends after one connect_timeout, naming it.
+        let alone = "postgresql:///\(name)?host=127.0.0.1&port=\(hung.port)&user=\(primary.role)&connect_timeout=2"
+        let failedAt = Date()
+        #expect {
+            try Connection(alone)
+        } throws: { error in
+            "\(error)".contains("timeout expired after 2 s (host 127.0.0.1)")
+        }
+        #expect(Date().timeIntervalSince(failedAt) < 4)
+        // The command line with the same URL: it reaches the server behind the frozen one.
+        let environment = ["DATABASE_URL": multi, "CFIT_LOCATION": "shop"]
+        try CFit.seedSamples(environment)
+        let shown = try CFit.run(["stock", "show", "NW-CL-AD2-II-R-C-BE"], environment: environment)
+        #expect(shown.status == 0, "\(shown.stderr)")
+    }
 }

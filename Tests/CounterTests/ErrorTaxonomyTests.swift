@@ -106,6 +106,10 @@ struct ErrorTaxonomyTests {
                 CounterError(classifying: PostgresError(.server, "gone", sqlState: SQLState(code))).kind == .unavailable
             )
         }
+        // libpq's own words about a link that broke mid-statement carry no SQLSTATE: retry, not a bug.
+        let noState = CounterError(
+            classifying: PostgresError(.server, "server closed the connection unexpectedly", sqlState: nil))
+        #expect(noState.kind == .unavailable && noState.retryAfter == CounterError.unavailableRetrySeconds)
         struct Odd: Error {}
         #expect(CounterError(classifying: Odd()).kind == .internal)
     }

@@ -38,7 +38,10 @@ public final class Connection: @unchecked Sendable {
     private let preparedStatements: Bool
     private var statements: [StatementKey: String] = [:]
     private var inTransaction = false
+    private var closed = false
     private let notices: NoticeBox
+    /// What the connection was opened with, to open it again when it is lost.
+    private let conninfo: String
     /// The logger notices and retries are reported to.
     public let logger: Logger
 
@@ -69,6 +72,7 @@ public final class Connection: @unchecked Sendable {
         self.preparedStatements = preparedStatements
         self.lockTimeout = lockTimeout
         notices = NoticeBox(logger: logger)
+        self.conninfo = conninfo
         handle = try Self.open(conninfo, notices: notices)
     }
 
@@ -81,6 +85,7 @@ public final class Connection: @unchecked Sendable {
         lock.withLock {
             if let handle { PQfinish(handle) }
             handle = nil
+            closed = true
             statements.removeAll()
         }
     }
@@ -92,43 +97,108 @@ public final class Connection: @unchecked Sendable {
 
     private static func open(_ conninfo: String, notices: NoticeBox) throws(PostgresError) -> OpaquePointer {
         // The defaults come before the expanded connection string, so the string overrides them.
-        let keywords = defaultParameters.map(\.keyword) + ["dbname"]
-        let values = defaultParameters.map(\.value) + [conninfo]
-        // Started without blocking, so the notice receiver is in place before the server says
-        // anything: no notice ever goes straight to stderr.
-        let started = withCStrings(keywords) { keywordPointers in
-            withCStrings(values) { valuePointers in
-                PQconnectStartParams(keywordPointers, valuePointers, 1)
+        let defaults = defaultParameters.map { ($0.keyword, $0.value) }
+        guard let hosts = Self.perHost(conninfo), hosts.count > 1 else {
+            switch attempt(defaults + [("dbname", conninfo)], expand: true, conninfo: conninfo, notices: notices) {
+            case .success(let connection): return connection
+            case .failure(let failure):
+                throw PostgresError(.connection, "could not connect to the database: \(failure.reason)")
             }
         }
-        guard let connection = started else {
-            throw PostgresError(.connection, "could not allocate a libpq connection")
+        // libpq's non-blocking connect cannot give up on one host and go on to the next: a host
+        // that accepts the connection and never answers (a frozen machine) would hold the whole
+        // attempt until connect_timeout and end it. So each host gets an attempt of its own, in
+        // order, each bounded by connect_timeout and each checking target_session_attrs.
+        // prefer-standby is two passes, as in libpq: the standbys first, then any server.
+        let passes =
+            hosts[0].contains { $0 == ("target_session_attrs", "prefer-standby") }
+            ? ["standby", "any"].map { attrs in
+                hosts.map { $0.map { $0.0 == "target_session_attrs" ? ($0.0, attrs) : $0 } }
+            } : [hosts]
+        var reasons: [String] = []
+        for parameters in passes.joined() {
+            switch attempt(defaults + parameters, expand: false, conninfo: conninfo, notices: notices) {
+            case .success(let connection): return connection
+            case .failure(let failure): reasons.append(failure.reason)
+            }
         }
+        throw PostgresError(.connection, "could not connect to the database: \(reasons.joined(separator: "; "))")
+    }
+
+    /// The parameters of `conninfo` once per host it names, in its order (host, hostaddr and port
+    /// each that host's; a single port or hostaddr serves them all); `nil` when libpq cannot parse
+    /// it (the attempt then says why).
+    static func perHost(_ conninfo: String) -> [[(String, String)]]? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            if let error { PQfreemem(error) }
+            return nil
+        }
+        defer { PQconninfoFree(options) }
+        var given: [(String, String)] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { given.append((String(cString: keyword), String(cString: value))) }
+            option += 1
+        }
+        func list(_ keyword: String) -> [String] {
+            guard let value = given.first(where: { $0.0 == keyword })?.1 else { return [] }
+            return value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        let hosts = list("host")
+        let addresses = list("hostaddr")
+        let ports = list("port")
+        let count = max(hosts.count, addresses.count)
+        guard count > 1 else { return [[]] }
+        let rest = given.filter { !["host", "hostaddr", "port"].contains($0.0) }
+        return (0..<count).map { index in
+            var parameters = rest
+            func pick(_ values: [String]) -> String? {
+                values.count == 1 ? values[0] : index < values.count ? values[index] : nil
+            }
+            if let host = pick(hosts), !host.isEmpty { parameters.append(("host", host)) }
+            if let address = pick(addresses), !address.isEmpty { parameters.append(("hostaddr", address)) }
+            if let port = pick(ports), !port.isEmpty { parameters.append(("port", port)) }
+            return parameters
+        }
+    }
+
+    /// One connection attempt with `parameters`, waited for without blocking so the notice
+    /// receiver is in place before the server says anything; the connection, or why not.
+    private static func attempt(
+        _ parameters: [(String, String)], expand: Bool, conninfo: String, notices: NoticeBox
+    ) -> Result<OpaquePointer, Failure> {
+        let started = withCStrings(parameters.map(\.0)) { keywordPointers in
+            withCStrings(parameters.map(\.1)) { valuePointers in
+                PQconnectStartParams(keywordPointers, valuePointers, expand ? 1 : 0)
+            }
+        }
+        guard let connection = started else { return .failure(Failure("could not allocate a libpq connection")) }
         PQsetNoticeReceiver(connection, noticeReceiver, Unmanaged.passUnretained(notices).toOpaque())
-        func fail(_ reason: String? = nil) -> PostgresError {
+        func fail(_ reason: String? = nil) -> Result<OpaquePointer, Failure> {
             // libpq may quote the string it could not parse, password and all: scrub it.
             let message = ConnectionString.redacting(reason ?? Self.trimmed(PQerrorMessage(connection)), from: conninfo)
             // libpq returns a connection object even on failure; it must be freed.
             PQfinish(connection)
-            return PostgresError(.connection, "could not connect to the database: \(message)")
+            return .failure(Failure(message))
         }
-        guard PQstatus(connection) != CONNECTION_BAD else { throw fail() }
+        guard PQstatus(connection) != CONNECTION_BAD else { return fail() }
         // connect_timeout applies to each host in turn, as libpq's own blocking connect does it.
         let timeout = Self.connectTimeout(connection)
         var host = PQhost(connection).map { String(cString: $0) }
         var deadline = timeout.map { Date().addingTimeInterval($0) }
         var state = PGRES_POLLING_WRITING
         while state != PGRES_POLLING_OK {
-            guard state != PGRES_POLLING_FAILED else { throw fail() }
+            guard state != PGRES_POLLING_FAILED else { return fail() }
             var descriptor = pollfd(
                 fd: PQsocket(connection), events: Int16(state == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
             let wait = deadline.map { Int32(max(0, $0.timeIntervalSinceNow * 1000)) } ?? -1
             let ready = poll(&descriptor, 1, wait)
             if ready == 0 {
-                throw fail("timeout expired after \(Int(timeout ?? 0)) s\(host.map { " (host \($0))" } ?? "")")
+                return fail("timeout expired after \(Int(timeout ?? 0)) s\(host.map { " (host \($0))" } ?? "")")
             }
             if ready < 0 && errno != EINTR {
-                throw fail("cannot wait for the server: \(String(cString: strerror(errno)))")
+                return fail("cannot wait for the server: \(String(cString: strerror(errno)))")
             }
             state = PQconnectPoll(connection)
             let now = PQhost(connection).map { String(cString: $0) }
@@ -137,7 +207,13 @@ public final class Connection: @unchecked Sendable {
                 deadline = timeout.map { Date().addingTimeInterval($0) }
             }
         }
-        return connection
+        return .success(connection)
+    }
+
+    /// Why one connection attempt failed, already scrubbed of passwords.
+    private struct Failure: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
     }
 
     /// The connect_timeout in force for `connection`, in seconds (libpq's rule: at least 2;
@@ -164,21 +240,29 @@ public final class Connection: @unchecked Sendable {
     /// fails too, and the transaction throws.
     private func liveHandle() throws(PostgresError) -> OpaquePointer {
         if let handle, PQstatus(handle) == CONNECTION_OK { return handle }
-        if handle != nil && inTransaction {
+        if closed { throw PostgresError(.connection, "the connection is closed") }
+        if inTransaction {
             throw PostgresError(
                 .connectionLost, "the database connection was lost inside a transaction; nothing of it was committed")
         }
-        if let handle {
+        if let lost = handle {
             logger.info("the database connection was lost; reconnecting")
-            PQreset(handle)
+            PQfinish(lost)
+            handle = nil
             statements.removeAll()
-            guard PQstatus(handle) == CONNECTION_OK else {
-                throw PostgresError(
-                    .connection, "could not reconnect to the database: \(Self.trimmed(PQerrorMessage(handle)))")
-            }
-            return handle
         }
-        throw PostgresError(.connection, "the connection is closed")
+        // Through the hosts in order, as the first connect did (after a failover the first host
+        // may be the frozen old primary); a reconnect that fails is tried again next time.
+        do {
+            let fresh = try Self.open(conninfo, notices: notices)
+            handle = fresh
+            return fresh
+        } catch {
+            throw PostgresError(
+                .connection,
+                "could not reconnect to the database: \(error.message.replacingOccurrences(of: "could not connect to the database: ", with: ""))"
+            )
+        }
     }
 
     // MARK: Queries
