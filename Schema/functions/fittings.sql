@@ -15,7 +15,7 @@ AS $function$
 DECLARE
     stored jsonb;
     hit record;
-    fitting_id bigint;
+    fitting_ref text;
     policy text;
     left_verdict text;
     right_verdict text;
@@ -75,8 +75,8 @@ BEGIN
             (conditions->>'legs_raised')::boolean, (conditions->>'foot_length_um')::bigint, contraindications,
             (pressures->>'ankle_left')::integer, (pressures->>'ankle_right')::integer,
             (pressures->>'toe_left')::integer, (pressures->>'toe_right')::integer)
-    RETURNING id INTO fitting_id;
-    RETURN cfit_key_store(key, to_jsonb(fitting_id));
+    RETURNING reference INTO fitting_ref;
+    RETURN cfit_key_store(key, to_jsonb(fitting_ref));
 END
 $function$;
 GRANT EXECUTE ON FUNCTION cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text, jsonb, text[], jsonb) TO cfit_fitter;

@@ -37,14 +37,14 @@ BEGIN
                                                                     'returned', b.state = 'returned') ORDER BY loc.code, b.state)
                                FROM stock_balance b JOIN location loc ON loc.id = b.location_id
                                WHERE b.lot_id = l.id AND b.on_hand > 0), '[]'),
-            'reservations', coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'prescription', p.number,
+            'reservations', coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.reference, 'prescription', p.number,
                                                                           'patient', pa.reference, 'location', loc.code) ORDER BY r.id)
                                       FROM reservation r JOIN stock_balance b ON b.id = r.balance_id
                                       JOIN location loc ON loc.id = b.location_id
                                       JOIN prescription_item i ON i.id = r.prescription_item_id
                                       JOIN prescription p ON p.id = i.prescription_id JOIN patient pa ON pa.id = p.patient_id
                                       WHERE b.lot_id = l.id AND r.status = 'active'), '[]'),
-            'dispenses', coalesce((SELECT jsonb_agg(jsonb_build_object('id', d.id, 'handedOverAt', cfit_time(d.handed_over_at),
+            'dispenses', coalesce((SELECT jsonb_agg(jsonb_build_object('id', d.reference, 'handedOverAt', cfit_time(d.handed_over_at),
                                                                        'prescription', p.number, 'patient', pa.reference,
                                                                        'patientName', pa.display_name, 'quantity', d.quantity,
                                                                        'returned', d.quantity_returned) ORDER BY d.id)

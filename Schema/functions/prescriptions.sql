@@ -73,7 +73,7 @@ BEGIN
     prescriber_id := cfit_party('prescriber', prescriber, prescriber_name, 'prescriber');
     -- A given number must be new; a made-up one comes from the sequence, skipping numbers taken.
     LOOP
-        IF number IS NULL THEN chosen := 'RX-' || nextval('prescription_number_seq'); END IF;
+        IF number IS NULL THEN chosen := cfit_new_reference('RX'); END IF;
         INSERT INTO prescription (number, patient_id, prescriber_id, authored_on, valid_from, valid_until, diagnosis,
                                   arterial_assessed, idempotency_key)
         VALUES (chosen, patient_id, prescriber_id, today, today, valid_until, diagnosis, arterial_assessed, key)

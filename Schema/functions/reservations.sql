@@ -12,12 +12,12 @@ AS $function$
 DECLARE
     held record;
 BEGIN
-    SELECT r.status, r.balance_id, r.prescription_item_id INTO held FROM reservation r WHERE r.id = reservation_id FOR UPDATE;
+    SELECT r.status, r.balance_id, r.prescription_item_id, r.reference INTO held FROM reservation r WHERE r.id = reservation_id FOR UPDATE;
     IF NOT FOUND THEN
-        PERFORM cfit_fail('not-found', 'reservation', format('expected a reservation number, found ''%s''', reservation_id));
+        PERFORM cfit_fail('not-found', 'reservation', format('no reservation %s', reservation_id));
     END IF;
     IF held.status <> 'active' THEN
-        PERFORM cfit_fail('refused', NULL, format('reservation %s: is %s, not active', reservation_id, held.status));
+        PERFORM cfit_fail('refused', NULL, format('reservation %s: is %s, not active', held.reference, held.status));
     END IF;
     UPDATE prescription_item SET quantity_reserved = quantity_reserved - 1 WHERE id = held.prescription_item_id;
     UPDATE stock_balance SET reserved = reserved - 1 WHERE id = held.balance_id;
@@ -25,7 +25,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION public.cfit_release(key text, request text, reservation_id bigint)
+CREATE OR REPLACE FUNCTION public.cfit_release(key text, request text, reservation_ref text, rx text)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -34,21 +34,25 @@ CREATE OR REPLACE FUNCTION public.cfit_release(key text, request text, reservati
 AS $function$
 DECLARE
     result jsonb;
+    reservation_id bigint;
 BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'releasing a reservation');
     result := cfit_key_claim(key, 'release', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    reservation_id := cfit_find('reservation', reservation_ref, rx);
     PERFORM cfit_close_reservation(reservation_id, 'released');
     RETURN cfit_key_store(key, cfit_reservation_json(reservation_id));
 END
 $function$;
+
+GRANT EXECUTE ON FUNCTION cfit_release(text, text, text, text) TO cfit_pharmacy;
 
 CREATE OR REPLACE FUNCTION public.cfit_reservation_json(reservation_id bigint)
  RETURNS jsonb
  LANGUAGE sql
  STABLE
 AS $function$
-    SELECT jsonb_build_object('id', r.id, 'prescription', p.number, 'sku', b.sku, 'location', loc.code, 'lot', l.code,
+    SELECT jsonb_build_object('id', r.reference, 'prescription', p.number, 'sku', b.sku, 'location', loc.code, 'lot', l.code,
         'quantity', r.quantity, 'status', r.status, 'actor', r.actor)
     FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
     JOIN stock_balance b ON b.id = r.balance_id JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id

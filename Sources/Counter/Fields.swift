@@ -27,8 +27,6 @@ public enum FieldKind: Sendable, Hashable {
     public static let quantity = FieldKind.integer(minimum: 1, maximum: Int64(Int32.max))
     /// A count: 0 to the largest `integer` the database holds.
     public static let count = FieldKind.integer(minimum: 0, maximum: Int64(Int32.max))
-    /// A record's number.
-    public static let recordNumber = FieldKind.integer(minimum: 1, maximum: Int64.max)
 }
 
 /// One field of a request: its name as sent, whether it must be given, what it means, its kind.

@@ -237,12 +237,11 @@ extension Input {
         try articleCode(try self.text(text, field: field), field: field, referenceYear: today.year)
     }
 
-    /// A record's number (a reservation, a dispense, a fitting), as typed.
-    public static func recordNumber(_ text: String, field: String) throws(CounterError) -> Int64 {
-        guard let value = Int64(text.trimmingWhitespace()), value > 0 else {
-            throw .badInput(field, expected: "a positive whole number", typed: text)
-        }
-        return value
+    /// What names a record (a reservation, a dispense, a fitting), as typed: its reference
+    /// (`R-0MZ4K8D-3QX7T2A`, in any case, dashes optional) or, together with its prescription, its
+    /// number. The database reads it (`cfit_find`), so every face accepts the same spellings.
+    public static func reference(_ text: String, field: String) throws(CounterError) -> String {
+        try code(text.trimmingWhitespace(), field: field)
     }
 }
 

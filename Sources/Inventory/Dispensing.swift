@@ -3,10 +3,10 @@ public import Postgres
 
 /// A hand-over: a reserved garment given to the patient, shaped like FHIR's DeviceDispense.
 public struct DispenseRecord: Codable, Sendable, Hashable {
-    /// The dispense's number.
-    public var id: Int64
-    /// The reservation it fulfilled.
-    public var reservation: Int64
+    /// The dispense's reference (`D-0MZ4K8D-3QX7T2A`), unique on every server.
+    public var id: String
+    /// The reference of the reservation it fulfilled.
+    public var reservation: String
     /// The prescription.
     public var prescription: String
     /// The article handed over.
@@ -25,10 +25,10 @@ public struct DispenseRecord: Codable, Sendable, Hashable {
 
 /// A return: garments of one dispense taken back, kept apart with their lot until inspected.
 public struct ReturnRecord: Codable, Sendable, Hashable {
-    /// The return's number.
-    public var id: Int64
-    /// The dispense it undoes (in part or whole).
-    public var dispense: Int64
+    /// The return's reference (`T-0MZ4K8D-3QX7T2A`), unique on every server.
+    public var id: String
+    /// The reference of the dispense it undoes (in part or whole).
+    public var dispense: String
     /// The prescription the garments were dispensed for.
     public var prescription: String
     /// The article.
@@ -53,7 +53,7 @@ public struct ReturnRecord: Codable, Sendable, Hashable {
 ///
 /// ```swift
 /// let dispensing = Dispensing(connection: c)
-/// let handed = try dispensing.dispense(reservation: 7, key: "hand-over-7")
+/// let handed = try dispensing.dispense(reservation: "R-0MZ4K8D-3QX7T2A", key: "hand-over-7")
 /// let back = try dispensing.takeBack(dispense: handed.id, reason: "wrong colour", location: "shop", key: "ret-1")
 /// ```
 public struct Dispensing: Sendable {
@@ -73,16 +73,22 @@ public struct Dispensing: Sendable {
     /// movement), the prescription counts it dispensed, and becomes completed when all are.
     /// Refused when the prescription is no longer active or valid, or the held unit's lot has
     /// since expired, been recalled or put on hold.
-    public func dispense(reservation id: Int64, key: String) throws -> DispenseRecord {
+    ///
+    /// `reservation` is its reference, or its number together with `rx`, the prescription it is
+    /// for; when `rx` is given it must be that one (a counter that names the prescription never
+    /// hands over another patient's garment).
+    public func dispense(reservation: String, rx: String? = nil, key: String) throws -> DispenseRecord {
         try Operations.call(
             connection,
             """
-            SELECT cfit_dispense(\(key), \(Operations.fingerprint("dispense", [String(id)])), \(id), \(today))::text AS result
+            SELECT cfit_dispense(\(key), \(Operations.fingerprint("dispense", [reservation, rx])), \(reservation), \(rx),
+                                 \(today))::text AS result
             """
         )
     }
 
-    /// Takes back `quantity` garments (default: all not yet returned) of dispense `id` into
+    /// Takes back `quantity` garments (default: all not yet returned) of `dispense` (its reference,
+    /// or its number with `rx`, which must be its prescription when given) into
     /// `location`, in the dispense's lot, as returned units awaiting inspection — on hand, never
     /// offered — until ``Stock/releaseReturn(sku:quantity:location:lot:key:)`` puts them back or
     /// ``Stock/writeOff(sku:quantity:location:lot:reason:note:key:)`` removes them.
@@ -91,7 +97,8 @@ public struct Dispensing: Sendable {
     /// completed unless `reopen` is set (to dispense a replacement), and is reopened only while
     /// still valid.
     public func takeBack(
-        dispense id: Int64,
+        dispense: String,
+        rx: String? = nil,
         quantity: Int? = nil,
         reason: String,
         location: String,
@@ -104,11 +111,11 @@ public struct Dispensing: Sendable {
                 .badInput, field: "reason",
                 text: "expected why the garment came back (1 to 500 characters), found '\(reason)'")
         }
-        let request = [String(id), quantity.map(String.init), reason, location, reopen ? "reopen" : nil]
+        let request = [dispense, rx, quantity.map(String.init), reason, location, reopen ? "reopen" : nil]
         return try Operations.call(
             connection,
             """
-            SELECT cfit_return(\(key), \(Operations.fingerprint("return", request)), \(id), \(quantity.map(Int32.init)),
+            SELECT cfit_return(\(key), \(Operations.fingerprint("return", request)), \(dispense), \(rx), \(quantity.map(Int32.init)),
                                \(reason), \(location), \(reopen), \(today))::text AS result
             """
         )
@@ -116,11 +123,11 @@ public struct Dispensing: Sendable {
 
     /// The dispense of `sku` for prescription `rx` that still has garments not returned, when
     /// there is exactly one; otherwise an error listing the dispenses to choose from.
-    public func dispenseToReturn(rx: String, sku: String) throws -> Int64 {
+    public func dispenseToReturn(rx: String, sku: String) throws -> String {
         let article = try Stock.article(sku, on: connection)
         let rows = try connection.query(
             """
-            SELECT d.id, d.quantity - d.quantity_returned AS outstanding, l.code AS lot
+            SELECT d.reference, d.quantity - d.quantity_returned AS outstanding, l.code AS lot
             FROM dispense d JOIN prescription_item i ON i.id = d.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
             LEFT JOIN lot l ON l.id = d.lot_id
             WHERE p.number = \(rx) AND d.sku = \(article) AND d.quantity > d.quantity_returned ORDER BY d.id
@@ -132,7 +139,7 @@ public struct Dispensing: Sendable {
                 throw InventoryError.refused("return: rx \(rx) has no garment of \(article) dispensed and not returned")
             }
             let choices = try rows.map {
-                "\(try $0.decode(Int64.self, "id")) (lot \(try $0.decode(String?.self, "lot") ?? "-"), \(try $0.decode(Int.self, "outstanding")) out)"
+                "\(try $0.decode(String.self, "reference")) (lot \(try $0.decode(String?.self, "lot") ?? "-"), \(try $0.decode(Int.self, "outstanding")) out)"
             }
             throw InventoryError(
                 .badInput, field: "dispense",
@@ -140,7 +147,7 @@ public struct Dispensing: Sendable {
                     "expected the dispense to undo, since rx \(rx) has \(rows.count) dispenses of \(article): \(choices.joined(separator: ", "))"
             )
         }
-        return try rows[0].decode(Int64.self, "id")
+        return try rows[0].decode(String.self, "reference")
     }
 
     /// Who received lot `lot` of `sku`: every dispense of it, for a recall.

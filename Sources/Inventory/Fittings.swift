@@ -104,7 +104,7 @@ public struct Fittings: Sendable {
     }
 
     /// Stores a fitting (the legs' measurements and the engine's results as JSON) against
-    /// prescription `rx`; the fitter recorded is the database user. Returns the fitting's id.
+    /// prescription `rx`; the fitter recorded is the database user. Returns the fitting's reference.
     public func record(
         rx: String,
         style: Style,
@@ -115,7 +115,7 @@ public struct Fittings: Sendable {
         arterial: ArterialRecord = ArterialRecord(),
         conditions: FittingConditions = FittingConditions(),
         key: String
-    ) throws -> Int64 {
+    ) throws -> String {
         let checklist = conditions.contraindications.map(\.rawValue)
         let request: [String?] = [
             rx, style.rawValue, pressureClass, unit.rawValue, measurements, arterial.left?.description,
@@ -249,8 +249,8 @@ public struct FittingRecord: Codable, Sendable, Hashable {
         public var length: String?
     }
 
-    /// The fitting's number.
-    public var id: Int64
+    /// The fitting's reference (`F-0MZ4K8D-3QX7T2A`), unique on every server.
+    public var id: String
     /// When it was taken.
     public var takenAt: Date
     /// The login that recorded it.
@@ -304,13 +304,17 @@ extension Fittings {
         try records("pa.reference = $1", reference)
     }
 
-    /// Fitting `id`, with its changes since the patient's previous fitting.
-    public func show(_ id: Int64) throws -> FittingRecord {
-        let patient = try connection.query(
-            "SELECT pa.reference FROM fitting f JOIN patient pa ON pa.id = f.patient_id WHERE f.id = \(id)")
-        guard patient.count > 0 else { throw InventoryError.unknown("fitting", "a fitting number", String(id)) }
-        let all = try history(patient: try patient[0].decode(String.self, "reference"))
-        return all.first { $0.id == id }!
+    /// A fitting by reference (or by number with `rx`, which must be its prescription when
+    /// given), with its changes since the patient's previous fitting.
+    public func show(_ fitting: String, rx: String? = nil) throws -> FittingRecord {
+        let found = try connection.query(
+            """
+            SELECT f.reference AS fitting, pa.reference FROM fitting f JOIN patient pa ON pa.id = f.patient_id
+            WHERE f.id = cfit_find('fitting', \(fitting), \(rx))
+            """)[0]
+        let reference = try found.decode(String.self, "fitting")
+        let all = try history(patient: try found.decode(String.self, "reference"))
+        return all.first { $0.id == reference }!
     }
 
     private func records(_ condition: String, _ value: String) throws -> [FittingRecord] {
@@ -322,7 +326,7 @@ extension Fittings {
         let results = try connection.pipeline([
             PostgresQuery(
                 sql: """
-                    SELECT f.id, f.taken_at, f.fitter, p.number, pa.reference, f.style, f.class_code, f.unit,
+                    SELECT f.id, f.reference AS fitting, f.taken_at, f.fitter, p.number, pa.reference, f.style, f.class_code, f.unit,
                            f.arterial_policy, f.abpi_left::text, f.abpi_right::text, f.confirmed_by, f.measured_at,
                            f.posture, f.points_marked, f.after_bandages, f.legs_raised, f.foot_length_um,
                            array_to_string(f.contraindications, ',') AS contraindications, f.ankle_pressure_left,
@@ -394,7 +398,7 @@ extension Fittings {
             }
             records.append(
                 FittingRecord(
-                    id: id, takenAt: try row.decode(Date.self, "taken_at"),
+                    id: try row.decode(String.self, "fitting"), takenAt: try row.decode(Date.self, "taken_at"),
                     fitter: try row.decode(String.self, "fitter"),
                     prescription: try row.decode(String.self, "number"),
                     patient: try row.decode(String.self, "reference"),
@@ -442,8 +446,8 @@ extension Fittings {
 /// The order sheet for a made-to-measure garment: everything the manufacturer needs from the
 /// fitting, each measurement in the line's own unit.
 public struct MadeToMeasureOrder: Codable, Sendable, Hashable {
-    /// The fitting it comes from.
-    public var fitting: Int64
+    /// The reference of the fitting it comes from.
+    public var fitting: String
     /// When the legs were measured.
     public var measuredAt: Date
     /// Who measured them.
@@ -477,16 +481,19 @@ public struct MadeToMeasureOrder: Codable, Sendable, Hashable {
 }
 
 extension Fittings {
-    /// The made-to-measure order sheet of fitting `id` for `line` (default: the one line that
-    /// needed made-to-measure), with the toe and colour ordered.
-    public func order(_ id: Int64, line: String?, toe: String, color: String) throws -> MadeToMeasureOrder {
+    /// The made-to-measure order sheet of a fitting (its reference, or its number with `rx`) for
+    /// `line` (default: the one line that needed made-to-measure), with the toe and colour ordered.
+    public func order(
+        _ reference: String, rx: String? = nil, line: String?, toe: String, color: String
+    ) throws -> MadeToMeasureOrder {
         guard ["open", "closed"].contains(toe) else {
             throw InventoryError(.badInput, field: "toe", text: "expected open or closed, found '\(toe)'")
         }
         guard !color.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw InventoryError(.badInput, field: "color", text: "expected a colour, found an empty one")
         }
-        let fitting = try show(id)
+        let fitting = try show(reference, rx: rx)
+        let id = fitting.id
         // Made-to-measure garments are made from measurements no older than 6 months
         // (compression.md §5); a closed toe needs the foot's length.
         let measured = fitting.measuredAt ?? fitting.takenAt
@@ -538,7 +545,7 @@ extension Fittings {
             """
             SELECT pa.display_name, i.side, i.standard || ':' || i.class_label AS class_code
             FROM fitting f JOIN patient pa ON pa.id = f.patient_id JOIN prescription_item i ON i.prescription_id = f.prescription_id
-            WHERE f.id = \(id)
+            WHERE f.reference = \(id)
             """
         )[0]
         var measurements: [String: [String: String]] = [:]

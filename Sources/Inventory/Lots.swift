@@ -18,8 +18,8 @@ public struct LotRecord: Codable, Sendable, Hashable {
 
     /// A reservation of a unit of the lot, still active.
     public struct Hold: Codable, Sendable, Hashable {
-        /// The reservation's number.
-        public var id: Int64
+        /// The reservation's reference.
+        public var id: String
         /// The prescription.
         public var prescription: String
         /// The patient's reference.
@@ -30,8 +30,8 @@ public struct LotRecord: Codable, Sendable, Hashable {
 
     /// A hand-over of units of the lot: the patient to contact in a recall.
     public struct HandOver: Codable, Sendable, Hashable {
-        /// The dispense's number.
-        public var id: Int64
+        /// The dispense's reference.
+        public var id: String
         /// When.
         public var handedOverAt: String
         /// The prescription.

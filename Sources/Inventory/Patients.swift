@@ -82,8 +82,8 @@ public struct Patients: Sendable {
 public struct PatientHistory: Codable, Sendable, Hashable {
     /// A garment handed over.
     public struct HandOver: Codable, Sendable, Hashable {
-        /// The dispense's number.
-        public var id: Int64
+        /// The dispense's reference.
+        public var id: String
         /// The prescription.
         public var prescription: String
         /// The article.
@@ -121,14 +121,14 @@ extension Patients {
             born: try found[0].decode(CalendarDay?.self, "birth_date")?.description)
         let dispenses = try connection.query(
             """
-            SELECT d.id, p.number, d.sku, l.code AS lot, d.handed_over_at, d.quantity, d.quantity_returned
+            SELECT d.reference, p.number, d.sku, l.code AS lot, d.handed_over_at, d.quantity, d.quantity_returned
             FROM dispense d JOIN prescription_item i ON i.id = d.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
             JOIN patient pa ON pa.id = p.patient_id LEFT JOIN lot l ON l.id = d.lot_id
             WHERE pa.reference = \(reference) ORDER BY d.id
             """
         ).map {
             PatientHistory.HandOver(
-                id: try $0.decode(Int64.self, "id"), prescription: try $0.decode(String.self, "number"),
+                id: try $0.decode(String.self, "reference"), prescription: try $0.decode(String.self, "number"),
                 sku: try $0.decode(String.self, "sku"), lot: try $0.decode(String?.self, "lot"),
                 handedOverAt: try $0.decode(Date.self, "handed_over_at"), quantity: try $0.decode(Int.self, "quantity"),
                 returned: try $0.decode(Int.self, "quantity_returned"))

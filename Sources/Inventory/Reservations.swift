@@ -2,8 +2,9 @@ public import Postgres
 
 /// A garment held for a prescription: which article, lot and location, and its state.
 public struct ReservationRecord: Codable, Sendable, Hashable {
-    /// The reservation's number.
-    public var id: Int64
+    /// The reservation's reference (`R-0MZ4K8D-3QX7T2A`): what a person or another system calls it,
+    /// unique on every server, so a promoted standby cannot hand it to another record.
+    public var id: String
     /// The prescription it is held for.
     public var prescription: String
     /// The article.
@@ -56,17 +57,23 @@ public struct Reservations: Sendable {
         )
     }
 
-    /// Gives a held unit back to available stock.
-    public func release(_ id: Int64, key: String) throws -> ReservationRecord {
+    /// Gives a held unit back to available stock. `reservation` is its reference, or its number
+    /// together with `rx`, the prescription it is for; when `rx` is given it must be that one.
+    public func release(_ reservation: String, rx: String? = nil, key: String) throws -> ReservationRecord {
         try Operations.call(
             connection,
-            "SELECT cfit_release(\(key), \(Operations.fingerprint("release", [String(id)])), \(id))::text AS result"
+            """
+            SELECT cfit_release(\(key), \(Operations.fingerprint("release", [reservation, rx])), \(reservation),
+                                \(rx))::text AS result
+            """
         )
     }
 
-    /// One reservation.
-    public func show(_ id: Int64) throws -> ReservationRecord {
-        try Self.load(id, on: connection)
+    /// One reservation, by reference (or by number with `rx`, which must be its prescription).
+    public func show(_ reservation: String, rx: String? = nil) throws -> ReservationRecord {
+        let id = try connection.query("SELECT cfit_find('reservation', \(reservation), \(rx)) AS id")[0]
+            .decode(Int64.self, "id")
+        return try Self.load(id, on: connection)
     }
 
     /// The reservations of prescription `rx` (only those in `status`, e.g. `active`, when given),
@@ -74,7 +81,7 @@ public struct Reservations: Sendable {
     public func list(rx: String, status: String? = nil) throws -> [ReservationRecord] {
         try connection.query(
             """
-            SELECT r.id, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor
+            SELECT r.reference, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor
             FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
             JOIN stock_balance b ON b.id = r.balance_id JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
             WHERE p.number = \(rx) AND (\(status)::text IS NULL OR r.status = \(status))
@@ -86,19 +93,21 @@ public struct Reservations: Sendable {
     static func load(_ id: Int64, on connection: Connection) throws -> ReservationRecord {
         let rows = try connection.query(
             """
-            SELECT r.id, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor
+            SELECT r.reference, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor
             FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
             JOIN stock_balance b ON b.id = r.balance_id JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
             WHERE r.id = \(id)
             """
         )
-        guard rows.count > 0 else { throw InventoryError.unknown("reservation", "a reservation number", String(id)) }
+        guard rows.count > 0 else {
+            throw InventoryError(.notFound, field: "reservation", text: "no reservation \(id)")
+        }
         return try record(rows[0])
     }
 
     private static func record(_ row: Row) throws -> ReservationRecord {
         ReservationRecord(
-            id: try row.decode(Int64.self, "id"),
+            id: try row.decode(String.self, "reference"),
             prescription: try row.decode(String.self, "number"),
             sku: try row.decode(String.self, "sku"),
             location: try row.decode(String.self, "location"),

@@ -94,6 +94,16 @@ enum CFit {
         )
     }
 
+    /// The reference a command printed (`F-…` for a fitting, `R-…` a reservation …), the first one
+    /// with `prefix`; `""` when none (so the next command fails saying so).
+    static func reference(_ prefix: String, in result: RunResult) -> String {
+        let text = result.stdout + result.stderr
+        guard let range = text.range(of: "\(prefix)-[0-9A-Z]{7}-[0-9A-Z]{7}", options: .regularExpression) else {
+            return ""
+        }
+        return String(text[range])
+    }
+
     /// Parses stdout as JSON, recording an issue at the caller when it is not.
     static func json(_ result: RunResult, sourceLocation: SourceLocation = #_sourceLocation) -> Any? {
         guard let value = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) else {

@@ -53,7 +53,8 @@ struct ClinicalSafetyCommandTests {
             ))
         let confirmed = try cfit(base + ["--rx", "RX-1002", "--record", "--confirmed-by", "Dr Vera Vascular"])
         #expect(confirmed.status == 0, "\(confirmed.stderr)")
-        let shown = try cfit(["fitting", "show", "1", "--json"])
+        // By number, with the prescription it must belong to.
+        let shown = try cfit(["fitting", "show", "1", "--rx", "RX-1002", "--json"])
         #expect(shown.stdout.contains("Dr Vera Vascular"), "\(shown.stdout)")
     }
 
@@ -126,26 +127,28 @@ struct ClinicalSafetyCommandTests {
         let recorded = try cfit(calfTooBig + ["--confirmed-by", "Dr Nina Neuro"])
         #expect(recorded.status == 0, "\(recorded.stderr)")
         #expect(recorded.stdout.contains("warning: neuropathy or severe sensory loss is a relative contraindication"))
-        let shown = try cfit(["fitting", "show", "1"])
+        let first = CFit.reference("F", in: recorded)
+        let shown = try cfit(["fitting", "show", first])
         #expect(shown.stdout.contains("  measured: at 09:15, standing, points marked"), "\(shown.stdout)")
         #expect(shown.stdout.contains("  contraindications: neuropathy or severe sensory loss (relative)"))
         #expect(shown.stdout.contains("  compression confirmed by Dr Nina Neuro"))
         #expect(shown.stdout.contains("  arterial: no ABPI recorded"))
 
-        let closed = try cfit(["fitting", "order", "1"])
+        let closed = try cfit(["fitting", "order", first])
         #expect(closed.status == 1)
         #expect(closed.firstErrorLine.hasPrefix("error: --toe: a closed-toe garment needs the foot's length"))
         let withFoot = try cfit(
             Array(calfTooBig.dropLast(2)) + ["--foot-length", "24.5", "--idempotency-key", "foot"])
         #expect(withFoot.status == 0, "\(withFoot.stderr)")
-        let sheet = try cfit(["fitting", "order", "2", "--line", "northwind-classic"])
+        let second = CFit.reference("F", in: withFoot)
+        let sheet = try cfit(["fitting", "order", second, "--line", "northwind-classic"])
         #expect(sheet.status == 0, "\(sheet.stderr)")
         #expect(sheet.stdout.contains("foot length (heel to longest toe): 24.5"), "\(sheet.stdout)")
 
         let owner = try Connection(url)
         defer { owner.close() }
         _ = try owner.query("UPDATE fitting SET measured_at = now() - interval '7 months' WHERE id = 2")
-        let old = try cfit(["fitting", "order", "2", "--line", "northwind-classic"])
+        let old = try cfit(["fitting", "order", second, "--line", "northwind-classic"])
         #expect(old.status == 1)
         #expect(
             old.firstErrorLine.contains(
@@ -166,7 +169,7 @@ struct ClinicalSafetyCommandTests {
                 "55", "--toe-pressure-right", "40", "--rx", "RX-1001", "--record",
             ] + Self.legs)
         #expect(recorded.status == 0, "\(recorded.stderr)")
-        let shown = try cfit(["fitting", "show", "1"])
+        let shown = try cfit(["fitting", "show", CFit.reference("F", in: recorded)])
         #expect(
             shown.stdout.contains(
                 "arterial: left ABPI 1.0 (ankle 55 mmHg), right ABPI 1.0 (toe 40 mmHg) (policy nice)"),
@@ -202,7 +205,9 @@ struct ClinicalSafetyCommandTests {
         let right = try cfit(
             ["fit", "--style", "AD", "--class", "2", "--abpi", "1.1", "--rx", "RX-RIGHT", "--record"] + Self.leg)
         #expect(right.status == 0, "\(right.stderr)")
-        #expect(try cfit(["fitting", "show", "1"]).stdout.contains("arterial: right ABPI 1.1 (policy nice)"))
+        #expect(
+            try cfit(["fitting", "show", CFit.reference("F", in: right)]).stdout.contains(
+                "arterial: right ABPI 1.1 (policy nice)"))
         // The right leg's index opens the gate for a prescription of the right leg.
         let reserved = try cfit(["reserve", "--rx", "RX-RIGHT", "--sku", "NW-CL-AD2-II-R-C-BE"])
         #expect(reserved.status == 0, "\(reserved.stderr)")
@@ -227,8 +232,8 @@ struct ClinicalSafetyCommandTests {
         #expect(try cfit(["rx", "show", "RX-WASH"]).stdout.contains("a second set for washing is covered"))
         let held = try cfit(["reserve", "--rx", "RX-WASH", "--sku", "NW-CL-AD2-II-R-C-BE", "--json"])
         let id = try #require(
-            ((CFit.json(held) as? [String: Any])?["reservation"] as? [String: Any])?["id"] as? Int, "\(held.stdout)")
-        #expect(try cfit(["dispense", String(id)]).status == 0)
+            ((CFit.json(held) as? [String: Any])?["reservation"] as? [String: Any])?["id"] as? String, "\(held.stdout)")
+        #expect(try cfit(["dispense", id]).status == 0)
         let due = try cfit(["due", "--within", "365"])
         #expect(
             due.stdout.contains("the prescription covers a second set: two garments per leg, one to wear, one to wash"),

@@ -41,13 +41,16 @@ struct InventoryCommandTests {
             "RX-1001", "--record",
         ])
         #expect(recorded.status == 0)
-        #expect(recorded.stderr.contains("fitting 1 recorded for rx RX-1001"))
+        #expect(
+            recorded.stderr.range(
+                of: "fitting F-[0-9A-Z]{7}-[0-9A-Z]{7} recorded for rx RX-1001", options: .regularExpression)
+                != nil, "\(recorded.stderr)")
 
         let reserve = try cfit(["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-II-R-C-BE", "--json"])
         #expect(reserve.status == 0, "\(reserve.stderr)")
         let reservation = try #require((CFit.json(reserve) as? [String: Any])?["reservation"] as? [String: Any])
-        let id = try #require(reservation["id"] as? Int)
-        let dispense = try cfit(["dispense", String(id)])
+        let id = try #require(reservation["id"] as? String)
+        let dispense = try cfit(["dispense", id])
         #expect(dispense.status == 0, "\(dispense.stderr)")
         let history = try cfit(["stock", "history", "NW-CL-AD2-II-R-C-BE"])
         #expect(history.stdout.contains("dispense"))
@@ -98,7 +101,17 @@ struct InventoryCommandTests {
         #expect(
             badDay.firstErrorLine == "error: --expires: expected a real calendar day YYYY-MM-DD, found '2027-02-30'")
         let badNumber = try cfit(["dispense", "first"])
-        #expect(badNumber.firstErrorLine == "error: RESERVATION: expected a positive whole number, found 'first'")
+        #expect(
+            badNumber.firstErrorLine
+                == "error: RESERVATION: expected a reservation reference such as R-0MZ4K8D-3QX7T2A, found 'first'")
+        // A number names a record only together with its prescription; one that does not exist is not found.
+        let alone = try cfit(["dispense", "520"])
+        #expect(alone.status == 64 && alone.firstErrorLine.contains("found the number 520 alone"), "\(alone.stderr)")
+        let missing = try cfit(["dispense", "520", "--rx", "RX-1001"])
+        #expect(missing.firstErrorLine == "error: RESERVATION: no reservation 520", "\(missing.stderr)")
+        let unknownReference = try cfit(["dispense", "r-0mz4k8d 3qx7t2a"])
+        #expect(unknownReference.firstErrorLine == "error: RESERVATION: no reservation R-0MZ4K8D-3QX7T2A")
+        #expect(try cfit(["fitting", "show", "7", "--rx", "RX-1001"]).firstErrorLine == "error: FITTING: no fitting 7")
         let badDays = try cfit(["due", "--within", "soon"])
         #expect(
             badDays.firstErrorLine == "error: --within: expected a whole number of days from 0 to 36500, found 'soon'")

@@ -153,13 +153,14 @@ struct RecordsCommandTests {
     func returnFlow() throws {
         try seeded()
         let reserve = try cfit(["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-II-R-C-BE", "--json"])
-        let id = try #require(((CFit.json(reserve) as? [String: Any])?["reservation"] as? [String: Any])?["id"] as? Int)
-        let dispense = try cfit(["dispense", String(id), "--json"])
+        let id = try #require(
+            ((CFit.json(reserve) as? [String: Any])?["reservation"] as? [String: Any])?["id"] as? String)
+        let dispense = try cfit(["dispense", id, "--json"])
         let dispenseID = try #require(
-            ((CFit.json(dispense) as? [String: Any])?["dispense"] as? [String: Any])?["id"] as? Int)
-        let noReason = try cfit(["return", String(dispenseID)])
+            ((CFit.json(dispense) as? [String: Any])?["dispense"] as? [String: Any])?["id"] as? String)
+        let noReason = try cfit(["return", dispenseID])
         #expect(noReason.status == 64 && noReason.stderr.contains("Missing expected argument '--reason"))
-        let back = try cfit(["return", String(dispenseID), "--reason", "too tight"])
+        let back = try cfit(["return", dispenseID, "--reason", "too tight"])
         #expect(back.status == 0, "\(back.stderr)")
         #expect(back.stdout.contains("awaiting inspection; rx RX-1001 is active"))
         let show = try cfit(["stock", "show", "NW-CL-AD2-II-R-C-BE", "--location", "shop"])

@@ -87,8 +87,8 @@ struct ShopCommandTests {
         )
         let unknownPatient = try cfit(["patient", "show", "P-404"])
         #expect(unknownPatient.status == 64)
-        let fitting = try cfit(["fitting", "show", "99"])
-        #expect(fitting.status == 64 && fitting.firstErrorLine.hasPrefix("error: FITTING: expected a fitting number"))
+        let fitting = try cfit(["fitting", "show", "F-0000000-0000000"])
+        #expect(fitting.firstErrorLine == "error: FITTING: no fitting F-0000000-0000000", "\(fitting.stderr)")
         #expect(try cfit(["check"]).status == 0)
     }
 
@@ -119,8 +119,9 @@ struct ShopCommandTests {
             "fit", "--style", "AD", "--class", "2", "--cD", "34", "--lD", "41", "--rx", "RX-1001", "--record",
         ]
         #expect(try cfit(measure + ["--cB", "22", "--cC", "36.5"]).status == 0)
-        #expect(try cfit(measure + ["--cB", "21.5", "--cC", "35"]).status == 0)
-        let shown = try cfit(["fitting", "show", "2", "--json"])
+        let second = try cfit(measure + ["--cB", "21.5", "--cC", "35"])
+        #expect(second.status == 0)
+        let shown = try cfit(["fitting", "show", CFit.reference("F", in: second), "--json"])
         let fitting = try #require((CFit.json(shown) as? [String: Any])?["fitting"] as? [String: Any])
         #expect(fitting["pressureClass"] as? String == "RAL:2")
         #expect((fitting["measurements"] as? [String: [String: String]])?["leg"]?["cC"] == "35")

@@ -13,7 +13,7 @@ struct ValueShapeTests {
     @Test("a reservation: its optional lot may be left out, its status is one of its words")
     func reservation() {
         let members = Self.members(.record(ReservationRecord.self))
-        #expect(members["id"]?.shape == .integer && members["id"]?.required == true)
+        #expect(members["id"]?.shape == .string(format: nil) && members["id"]?.required == true)
         #expect(members["lot"]?.shape == .string(format: nil) && members["lot"]?.required == false)
         #expect(members["status"]?.shape == .words(["active", "fulfilled", "released", "expired"]))
         #expect(members.count == 8)

@@ -82,10 +82,10 @@ struct APIRecordTests {
             let reserved = try await API.call(
                 client, .post, "/api/v1/reservations", auth: auth, key: "rs-1",
                 json: #"{"prescription": "\#(number)", "sku": "\#(sku)"}"#)
-            let reservation = try #require(API.object(reserved.body)["id"] as? Int, "\(reserved.body)")
+            let reservation = try #require(API.object(reserved.body)["id"] as? String, "\(reserved.body)")
             let handed = try await API.call(
                 client, .post, "/api/v1/reservations/\(reservation)/dispense", auth: auth, key: "ds-1")
-            let dispense = try #require(API.object(handed.body)["id"] as? Int, "\(handed.body)")
+            let dispense = try #require(API.object(handed.body)["id"] as? String, "\(handed.body)")
             let due = try await API.call(client, .get, "/api/v1/due?within=365", auth: auth)
             let reasons = Set(
                 Self.array(due.body).filter { $0["patient"] as? String == "P-API" }.map { $0["reason"] as? String })

@@ -45,12 +45,12 @@ struct APIRouteTests {
             let again = try await Self.call(
                 client, .post, "/api/v1/reservations", auth: auth, key: "till-1", json: body)
             #expect(again.status == .created && again.body == first.body)
-            let id = try #require(Self.object(first.body)["id"] as? Int)
+            let id = try #require(Self.object(first.body)["id"] as? String)
             #expect(Self.object(first.body)["sku"] as? String == "NW-CL-AD2-II-R-C-BE")
             let dispensed = try await Self.call(
                 client, .post, "/api/v1/reservations/\(id)/dispense", auth: auth, key: "till-2")
             #expect(dispensed.status == .created, "\(dispensed.body)")
-            #expect(Self.object(dispensed.body)["reservation"] as? Int == id)
+            #expect(Self.object(dispensed.body)["reservation"] as? String == id)
             let stock = try await Self.call(
                 client, .get, "/api/v1/stock?sku=NW-CL-AD2-II-R-C-BE&location=shop", auth: auth)
             let balances = (try? JSONSerialization.jsonObject(with: Data(stock.body.utf8))) as? [[String: Any]] ?? []

@@ -155,8 +155,12 @@ struct PatientPageTests {
             #expect(sheet.body.contains("@media print"))
             let badToe = try await browser.get("/fittings/\(id)/order?line=northwind-classic&toe=peep")
             #expect(badToe.status == .unprocessableContent && badToe.body.contains("expected open or closed"))
-            let unknown = try await browser.get("/fittings/999999")
-            #expect(unknown.status == .notFound && unknown.body.contains("expected a fitting number"))
+            let unknown = try await browser.get("/fittings/F-0000000-0000000")
+            #expect(unknown.status == .notFound && unknown.body.contains("no fitting F-0000000-0000000"))
+            // A bare number names nothing on its own: it could be another patient's after a failover.
+            let bare = try await browser.get("/fittings/1")
+            #expect(
+                bare.status == .unprocessableContent && bare.body.contains("found the number 1 alone"), "\(bare.body)")
             let auth = APIRouteTests.basic(fixture.fitter, fixture.password)
             // A closed toe (the default) needs the foot's length, which this fitting did not record.
             let closed = try await APIRouteTests.call(

@@ -25,7 +25,7 @@ struct ClinicalGuidelineTests {
             key: "rx-\(number)")
     }
 
-    func record(_ rx: String, left: String?, right: String?, confirmedBy: String? = nil, key: String) throws -> Int64 {
+    func record(_ rx: String, left: String?, right: String?, confirmedBy: String? = nil, key: String) throws -> String {
         try Fittings(connection: fixture.connection).record(
             rx: rx, style: .AD, pressureClass: "RAL:2", unit: .cm, measurements: #"{"left": {"cB": 22}}"#,
             result: #"{"version": 1, "legs": []}"#,

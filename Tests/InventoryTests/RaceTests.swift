@@ -52,7 +52,7 @@ struct RaceTests {
         let f = try Fixture()
         try Stock(connection: f.connection).receive(sku: "AD2-II-R", quantity: 5, location: "shop", key: "r")
         try f.prescription("RX-1", quantity: 5)
-        let ids = LockedValue<[Int64]>([])
+        let ids = LockedValue<[String]>([])
         try runConcurrently(8) { _ in
             let connection = try Connection(f.url)
             defer { connection.close() }

@@ -74,7 +74,7 @@ struct RestartTests {
                     try Stock(connection: connection).receive(
                         sku: "AD2-II-R", quantity: 1, location: "shop", key: "in-\(worker)-\(round)")
                 }
-                let reservation = LockedValue<Int64?>(nil)
+                let reservation = LockedValue<String?>(nil)
                 untilAcknowledged { connection in
                     let held = try Reservations(connection: connection).reserve(
                         rx: "RX-\(worker)", sku: "AD2-II-R", location: "shop", key: "hold-\(worker)-\(round)")

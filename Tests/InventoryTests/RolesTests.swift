@@ -61,7 +61,7 @@ struct RolesTests {
         #expect(try Checks(connection: fitter).run().problems.isEmpty)
         let fitting = try Fittings(connection: fitter).record(
             rx: "RX-1", style: .AD, pressureClass: "RAL:2", unit: .cm, measurements: "{}", result: "[]", key: "f1")
-        let recorded = try fixture.connection.query("SELECT fitter FROM fitting WHERE id = \(fitting)")[0]
+        let recorded = try fixture.connection.query("SELECT fitter FROM fitting WHERE reference = \(fitting)")[0]
         #expect(try recorded.decode(String.self, "fitter") == name)
         expectDenied("reserve") {
             _ = try Reservations(connection: fitter).reserve(rx: "RX-1", sku: "AD2-II-R", location: "shop", key: "a")

@@ -359,7 +359,9 @@ struct TrustworthyRecordsTests {
         #expect(try f.available("AD2-II-R") == 5)
     }
 
-    @Test("prescription numbers come from a sequence, skip numbers taken, and never collide under concurrency")
+    @Test(
+        "prescription numbers cfit makes up are references a promoted standby cannot issue again: time-ordered, never colliding under concurrency"
+    )
     func prescriptionNumbers() throws {
         let f = try Fixture()
         try f.prescription("RX-1", quantity: 1)
@@ -372,7 +374,11 @@ struct TrustworthyRecordsTests {
                 key: key
             ).number
         }
-        #expect(try new("auto-1", on: f.connection) == "RX-3")
+        let first = try new("auto-1", on: f.connection)
+        Thread.sleep(forTimeInterval: 0.03)  // references tell time in hundredths of a second
+        let second = try new("auto-2", on: f.connection)
+        #expect(first.range(of: "^RX-[0-9A-HJKMNP-TV-Z]{7}-[0-9A-HJKMNP-TV-Z]{7}$", options: .regularExpression) != nil)
+        #expect(first < second, "\(first) then \(second)")
         let numbers = LockedValue<[String]>([])
         try runConcurrently(8) { worker in
             let connection = try Connection(f.url)
@@ -382,7 +388,7 @@ struct TrustworthyRecordsTests {
         }
         let all = numbers.withLock { $0 }
         #expect(Set(all).count == 8)
-        #expect(!all.contains("RX-1") && !all.contains("RX-2") && !all.contains("RX-3"))
+        #expect(!all.contains("RX-1") && !all.contains("RX-2") && !all.contains(first) && !all.contains(second))
         expectRefusal(.badInput, containing: "--valid-until: expected today") {
             _ = try Prescriptions(connection: f.connection, today: try Self.day("2030-01-02")).create(
                 NewPrescription(

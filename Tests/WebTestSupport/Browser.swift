@@ -79,7 +79,9 @@ public final class Browser: @unchecked Sendable {
 
     /// The number of the fitting a fit page says it recorded.
     public static func fittingNumber(in page: String) -> String? {
-        page.range(of: "fitting ").map { String(page[$0.upperBound...].prefix { $0.isNumber }) }
+        page.range(of: "fitting F-[0-9A-Z]{7}-[0-9A-Z]{7}", options: .regularExpression).map {
+            String(page[$0].dropFirst("fitting ".count))
+        }
     }
 
     /// Fits an AD leg in class 2 (cm) from the fit page with `points`, recorded against `rx` with `key`.

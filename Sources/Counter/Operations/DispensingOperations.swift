@@ -53,8 +53,9 @@ public struct ReturnRequest: Sendable, Decodable, Hashable {
 
     /// Which dispense is returned.
     public enum Dispense: Sendable, Hashable {
-        /// The dispense with this number (as typed).
-        case number(String)
+        /// The dispense with this reference, or this number when `rx`, its prescription, is given
+        /// (as typed); when `rx` is given it must be the dispense's.
+        case reference(String, rx: String?)
         /// The one dispense of `sku` for prescription `rx` not yet returned.
         case of(rx: String, sku: String)
     }
@@ -62,15 +63,19 @@ public struct ReturnRequest: Sendable, Decodable, Hashable {
     /// Takes the garments back, once per `key`.
     public func run(on desk: Desk, dispense: Dispense, key: String) throws -> ReturnRecord {
         let dispensing = Dispensing(connection: desk.connection, today: desk.today)
-        let id: Int64
+        let id: String
+        let check: String?
         switch dispense {
-        case .number(let text): id = try Input.recordNumber(text, field: "dispense")
+        case .reference(let text, let rx):
+            id = try Input.reference(text, field: "dispense")
+            check = try Input.optionalCode(rx, field: "prescription")
         case .of(let rx, let sku):
             id = try dispensing.dispenseToReturn(
                 rx: try Input.code(rx, field: "rx"), sku: try Input.article(sku, field: "sku", today: desk.today))
+            check = nil
         }
         return try dispensing.takeBack(
-            dispense: id,
+            dispense: id, rx: check,
             quantity: try quantity.map { (number) throws(CounterError) in
                 try Input.wholeNumber(number.text, field: "quantity")
             },
@@ -80,16 +85,21 @@ public struct ReturnRequest: Sendable, Decodable, Hashable {
 }
 
 extension Desk {
-    /// Hands over the garment reservation `number` (as typed) holds, once per `key`.
-    public func dispense(reservation number: String, key: String) throws -> DispenseRecord {
+    /// Hands over the garment a reservation holds, once per `key`: `reservation` is its reference
+    /// or, with `rx`, its number (as typed); `rx`, when given, must be the prescription it is for.
+    public func dispense(reservation: String, rx: String? = nil, key: String) throws -> DispenseRecord {
         try Dispensing(connection: connection, today: today).dispense(
-            reservation: try Input.recordNumber(number, field: "reservation"), key: key)
+            reservation: try Input.reference(reservation, field: "reservation"),
+            rx: try Input.optionalCode(rx, field: "prescription"), key: key)
     }
 
-    /// Gives the garment reservation `number` (as typed) holds back to stock, once per `key`.
-    public func release(reservation number: String, key: String) throws -> ReservationRecord {
+    /// Gives the garment a reservation holds back to stock, once per `key` (`reservation` and `rx`
+    /// as for ``dispense(reservation:rx:key:)``).
+    public func release(reservation: String, rx: String? = nil, key: String) throws -> ReservationRecord {
         try Reservations(connection: connection, today: today).release(
-            try Input.recordNumber(number, field: "reservation"), key: key)
+            try Input.reference(reservation, field: "reservation"),
+            rx: try Input.optionalCode(rx, field: "prescription"),
+            key: key)
     }
 
     /// A prescription as the counter works on it: the record, its active reservations, and the

@@ -33,10 +33,10 @@ extension Desk {
     }
 
     /// Records `report` (the legs' measurements and the results) against prescription `rx`, once
-    /// per `key`; returns the fitting's number. The fitter recorded is this desk's login.
+    /// per `key`; returns the fitting's reference. The fitter recorded is this desk's login.
     public func record(
         _ report: FitReport, legs: [(side: Side?, leg: LegMeasurements)], rx: String, key: String
-    ) throws -> Int64 {
+    ) throws -> String {
         let recorded = RecordedFitting(report, legs: legs)
         let number = try Input.text(rx, field: "rx")
         // An index is recorded for a leg by its side: the one unnamed leg's is the prescription's

@@ -214,18 +214,22 @@ extension Desk {
             try Input.code(number, field: "number"), key: key)
     }
 
-    /// Fitting `number` (as typed): its measurements, results and changes since the previous one.
-    public func fitting(_ number: String) throws -> FittingRecord {
-        try Fittings(connection: connection, today: today).show(try Input.recordNumber(number, field: "fitting"))
+    /// A fitting by reference, or by number with `rx` (as typed; `rx`, when given, must be its
+    /// prescription): its measurements, results and changes since the previous one.
+    public func fitting(_ reference: String, rx: String? = nil) throws -> FittingRecord {
+        try Fittings(connection: connection, today: today).show(
+            try Input.reference(reference, field: "fitting"), rx: try Input.optionalCode(rx, field: "prescription"))
     }
 
-    /// The made-to-measure order sheet of fitting `number`: for `line` (default: the one that
-    /// needed made-to-measure), `toe` open or closed (default), in `color` (default beige).
-    public func order(fitting number: String, line: String?, toe: String?, color: String?) throws
-        -> MadeToMeasureOrder
+    /// The made-to-measure order sheet of a fitting (as for ``fitting(_:rx:)``): for `line`
+    /// (default: the one that needed made-to-measure), `toe` open or closed (default), in `color`
+    /// (default beige).
+    public func order(fitting reference: String, rx: String? = nil, line: String?, toe: String?, color: String?)
+        throws -> MadeToMeasureOrder
     {
         try Fittings(connection: connection, today: today).order(
-            try Input.recordNumber(number, field: "fitting"), line: try Input.optional(line, field: "line"),
+            try Input.reference(reference, field: "fitting"), rx: try Input.optionalCode(rx, field: "prescription"),
+            line: try Input.optional(line, field: "line"),
             toe: try Input.optional(toe, field: "toe") ?? "closed",
             color: try Input.optional(color, field: "color") ?? "beige")
     }

@@ -72,20 +72,35 @@ enum APIRoutes {
             Operation(
                 method: .post, path: "/api/v1/reservations/{id}/dispense", answer: .record(DispenseRecord.self),
                 summary: "Hand the reserved unit over (dispense it)", writes: true,
-                parameters: [("id", "path", "reservation number")], body: [], created: true
-            ) { _, context, caller in
-                let (id, key) = (try Web.path(context, "id"), caller.key!)
+                parameters: [
+                    ("id", "path", "reservation reference (R-…)"),
+                    (
+                        "prescription", "query",
+                        "the prescription it is for: checked when given, needed with a number instead of a reference"
+                    ),
+                ], body: [],
+                created: true
+            ) { request, context, caller in
+                let (id, rx, key) = (try Web.path(context, "id"), try query(request, "prescription"), caller.key!)
                 return try Web.encode(
-                    try await state.withDesk(caller.login) { try $0.dispense(reservation: id, key: key) })
+                    try await state.withDesk(caller.login) { try $0.dispense(reservation: id, rx: rx, key: key) })
             },
             Operation(
                 method: .post, path: "/api/v1/reservations/{id}/release", answer: .record(ReservationRecord.self),
                 summary: "Give a reserved unit back to stock",
-                writes: true, parameters: [("id", "path", "reservation number")], body: [], created: false
-            ) { _, context, caller in
-                let (id, key) = (try Web.path(context, "id"), caller.key!)
+                writes: true,
+                parameters: [
+                    ("id", "path", "reservation reference (R-…)"),
+                    (
+                        "prescription", "query",
+                        "the prescription it is for: checked when given, needed with a number instead of a reference"
+                    ),
+                ], body: [],
+                created: false
+            ) { request, context, caller in
+                let (id, rx, key) = (try Web.path(context, "id"), try query(request, "prescription"), caller.key!)
                 return try Web.encode(
-                    try await state.withDesk(caller.login) { try $0.release(reservation: id, key: key) })
+                    try await state.withDesk(caller.login) { try $0.release(reservation: id, rx: rx, key: key) })
             },
             Operation(
                 method: .post, path: "/api/v1/stock/receive", answer: .record(MovementRecord.self),
@@ -306,9 +321,8 @@ enum APIRoutes {
     /// operation (a record's number, a bounded count of days, a closed set).
     static func parameterSchema(_ name: String, in place: String, path: String) -> FieldKind {
         switch name {
-        case "id": .recordNumber
         case "code" where path.hasPrefix("/api/v1/articles/"): .text
-        case "reference", "number", "patient", "location", "code": .code
+        case "id", "reference", "number", "patient", "location", "code", "prescription": .code
         case "limit": .integer(minimum: 1, maximum: 1_000)
         case "within": .integer(minimum: 0, maximum: 36_500)
         case "replace_after", "remeasure_after": .integer(minimum: 1, maximum: 36_500)

@@ -88,14 +88,22 @@ extension APIRoutes {
             Operation(
                 method: .post, path: "/api/v1/dispenses/{id}/return", answer: .record(ReturnRecord.self),
                 summary: "Take garments back from a patient; they await inspection", writes: true,
-                parameters: [("id", "path", "dispense number")],
+                parameters: [
+                    ("id", "path", "dispense reference (D-…)"),
+                    (
+                        "prescription", "query",
+                        "the prescription it is for: checked when given, needed with a number instead of a reference"
+                    ),
+                ],
                 body: ReturnRequest.fields, created: true
             ) { request, context, caller in
-                let id = try Web.path(context, "id")
+                let (id, rx) = (try Web.path(context, "id"), try query(request, "prescription"))
                 let taking = try await decoded(ReturnRequest.self, request)
                 let key = caller.key!
                 return try Web.encode(
-                    try await state.withDesk(caller.login) { try taking.run(on: $0, dispense: .number(id), key: key) })
+                    try await state.withDesk(caller.login) {
+                        try taking.run(on: $0, dispense: .reference(id, rx: rx), key: key)
+                    })
             },
             Operation(
                 method: .post, path: "/api/v1/stock/write-off", answer: .record(MovementRecord.self),
@@ -120,26 +128,38 @@ extension APIRoutes {
             Operation(
                 method: .get, path: "/api/v1/fittings/{id}", answer: .record(FittingRecord.self),
                 summary: "A recorded fitting: its measurements and results", writes: false,
-                parameters: [("id", "path", "fitting number")], body: [], created: false
-            ) { _, context, caller in
-                let id = try Web.path(context, "id")
-                return try Web.encode(try await state.withDesk(caller.login) { try $0.fitting(id) })
+                parameters: [
+                    ("id", "path", "fitting reference (F-…)"),
+                    (
+                        "prescription", "query",
+                        "the prescription it is for: checked when given, needed with a number instead of a reference"
+                    ),
+                ], body: [], created: false
+            ) { request, context, caller in
+                let (id, rx) = (try Web.path(context, "id"), try query(request, "prescription"))
+                return try Web.encode(try await state.withDesk(caller.login) { try $0.fitting(id, rx: rx) })
             },
             Operation(
                 method: .get, path: "/api/v1/fittings/{id}/order", answer: .record(MadeToMeasureOrder.self),
                 summary: "A fitting's made-to-measure order sheet (the JSON of cfit fitting order --json)",
                 writes: false,
                 parameters: [
-                    ("id", "path", "fitting number"),
+                    ("id", "path", "fitting reference (F-…)"),
+                    (
+                        "prescription", "query",
+                        "the prescription it is for: checked when given, needed with a number instead of a reference"
+                    ),
                     ("line", "query", "the line to order (default: the one that needed made-to-measure)"),
                     ("toe", "query", "closed (default) or open"), ("color", "query", "the colour (default beige)"),
                 ], body: [], created: false
             ) { request, context, caller in
-                let (id, line) = (try Web.path(context, "id"), try query(request, "line"))
+                let (id, line, rx) = (
+                    try Web.path(context, "id"), try query(request, "line"), try query(request, "prescription")
+                )
                 let (toe, color) = (try query(request, "toe"), try query(request, "color"))
                 return try Web.encode(
                     try await state.withDesk(caller.login) {
-                        try $0.order(fitting: id, line: line, toe: toe, color: color)
+                        try $0.order(fitting: id, rx: rx, line: line, toe: toe, color: color)
                     })
             },
             Operation(

@@ -34,8 +34,10 @@ enum DispensingController {
 
         router.post("/dispense") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let (id, key) = (fields.text("reservation"), try fields.key())
-                let dispense = try await state.withDesk(session.login) { try $0.dispense(reservation: id, key: key) }
+                let (id, rx, key) = (fields.text("reservation"), fields.given("rx"), try fields.key())
+                let dispense = try await state.withDesk(session.login) {
+                    try $0.dispense(reservation: id, rx: rx, key: key)
+                }
                 return Web.page(
                     Pages.layout(
                         "Dispensed", session: session,
@@ -49,10 +51,12 @@ enum DispensingController {
 
         router.post("/reservations/release") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let (id, key) = (fields.text("reservation"), try fields.key())
-                let released = try await state.withDesk(session.login) { try $0.release(reservation: id, key: key) }
+                let (id, rx, key) = (fields.text("reservation"), fields.given("rx"), try fields.key())
+                let released = try await state.withDesk(session.login) {
+                    try $0.release(reservation: id, rx: rx, key: key)
+                }
                 return Web.redirect(
-                    "/prescriptions/\(PageRoutes.percent(released.prescription))?done=\(PageRoutes.percent("reservation \(id) released: \(released.sku) is back in stock"))"
+                    "/prescriptions/\(PageRoutes.percent(released.prescription))?done=\(PageRoutes.percent("reservation \(released.id) released: \(released.sku) is back in stock"))"
                 )
             } page: { session, _, message in
                 Pages.layout("Prescription", session: session, current: "/prescriptions", Pages.message(message))
@@ -66,7 +70,7 @@ enum DispensingController {
                     location: fields.given("location"))
                 let (dispense, rx, key) = (fields.text("dispense"), fields.text("rx"), try fields.key())
                 let taken = try await state.withDesk(session.login) {
-                    try taking.run(on: $0, dispense: .number(dispense), key: key)
+                    try taking.run(on: $0, dispense: .reference(dispense, rx: rx.isEmpty ? nil : rx), key: key)
                 }
                 let location = taken.location
                 return Web.redirect(

@@ -67,10 +67,10 @@ enum FitController {
                 return Input.scopedKey(try Input.idempotencyKey(fields["key"], field: "key"), face: "web")
             }
             let entered = entry
-            let (lines, outcome): ([ProductLine], Result<(FitReport, [LegLine: [ArticleStock]], Int64?), any Error>) =
+            let (lines, outcome): ([ProductLine], Result<(FitReport, [LegLine: [ArticleStock]], String?), any Error>) =
                 try await state.withDesk(session.login) { desk in
                     let lines = try desk.productLines()
-                    let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], Int64?) in
+                    let result = Result { () throws -> (FitReport, [LegLine: [ArticleStock]], String?) in
                         let recordKey = try read.get()
                         var indices = try ArterialIndices(
                             abpi: entered.abpi, left: entered.abpiLeft, right: entered.abpiRight,

@@ -15,10 +15,10 @@ enum PrescriptionViews {
                 pharmacy
                 ? """
                 <form method="post" action="/dispense"><input type="hidden" name="csrf" value="\(session.csrf)">
-                <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)">
+                <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)"><input type="hidden" name="rx" value="\(reservation.prescription)">
                 <button>Hand over</button></form>
                 <form method="post" action="/reservations/release"><input type="hidden" name="csrf" value="\(session.csrf)">
-                <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)">
+                <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)"><input type="hidden" name="rx" value="\(reservation.prescription)">
                 <button>Release</button></form>
                 """ : ""
             return
@@ -88,9 +88,9 @@ enum PrescriptionViews {
     /// A garment just reserved, with the hand-over as the next step.
     static func reserved(_ session: Session, _ reservation: ReservationRecord) -> HTML {
         """
-        \(Pages.message("reserved \(reservation.sku) for prescription \(reservation.prescription): reservation \(String(reservation.id))", error: false))
+        \(Pages.message("reserved \(reservation.sku) for prescription \(reservation.prescription): reservation \(reservation.id)", error: false))
         <form method="post" action="/dispense"><input type="hidden" name="csrf" value="\(session.csrf)">
-        <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)">
+        <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)"><input type="hidden" name="rx" value="\(reservation.prescription)">
         <button autofocus>Hand over (dispense)</button></form>
         """
     }

@@ -5,14 +5,19 @@ import Foundation
 /// `cfit dispense`: hand a reserved garment over.
 struct Dispense: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
-    @Argument(help: "The reservation's number.") var reservation: String
+    @Argument(help: "The reservation's reference (R-…).") var reservation: String
+    @Option(
+        help: ArgumentHelp(
+            "The prescription it is for: checked when given, needed with a number instead of a reference.",
+            valueName: "RX"))
+    var rx: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
-            let d = try database.desk().dispense(reservation: reservation, key: write.key)
+        try reportingErrors(arguments: ["reservation": "RESERVATION", "prescription": "--rx"]) {
+            let d = try database.desk().dispense(reservation: reservation, rx: rx, key: write.key)
             print(
                 json
                     ? try RecordJSON.render("dispense", d)

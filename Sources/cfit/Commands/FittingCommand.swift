@@ -15,7 +15,12 @@ struct FittingCommand: ParsableCommand {
             abstract:
                 "The made-to-measure order sheet of a fitting: patient, line, style, class, toe, colour, side, every point."
         )
-        @Argument(help: "The fitting's number.") var id: String
+        @Argument(help: "The fitting's reference (F-…).") var id: String
+        @Option(
+            help: ArgumentHelp(
+                "The prescription it is for: checked when given, needed with a number instead of a reference.",
+                valueName: "RX"))
+        var rx: String?
         @Option(
             help: ArgumentHelp("The line to order (default: the one that needed made-to-measure).", valueName: "LINE"))
         var line: String?
@@ -25,8 +30,8 @@ struct FittingCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["fitting": "FITTING"]) {
-                let order = try database.desk().order(fitting: id, line: line, toe: toe, color: color)
+            try reportingErrors(arguments: ["fitting": "FITTING", "prescription": "--rx"]) {
+                let order = try database.desk().order(fitting: id, rx: rx, line: line, toe: toe, color: color)
                 if json {
                     print(try RecordJSON.render("order", order))
                     return
@@ -52,13 +57,18 @@ struct FittingCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One fitting: who, when, each point, the result, and the change since the previous fitting.")
-        @Argument(help: "The fitting's number.") var id: String
+        @Argument(help: "The fitting's reference (F-…).") var id: String
+        @Option(
+            help: ArgumentHelp(
+                "The prescription it is for: checked when given, needed with a number instead of a reference.",
+                valueName: "RX"))
+        var rx: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["fitting": "FITTING"]) {
-                let fitting = try database.desk().fitting(id)
+            try reportingErrors(arguments: ["fitting": "FITTING", "prescription": "--rx"]) {
+                let fitting = try database.desk().fitting(id, rx: rx)
                 print(
                     json
                         ? try RecordJSON.render("fitting", fitting)

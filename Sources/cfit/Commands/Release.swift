@@ -5,14 +5,19 @@ import Foundation
 /// `cfit release`: give a held garment back to stock.
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Release a reservation: the garment is available again.")
-    @Argument(help: "The reservation's number.") var reservation: String
+    @Argument(help: "The reservation's reference (R-…).") var reservation: String
+    @Option(
+        help: ArgumentHelp(
+            "The prescription it is for: checked when given, needed with a number instead of a reference.",
+            valueName: "RX"))
+    var rx: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors(arguments: ["reservation": "RESERVATION"]) {
-            let r = try database.desk().release(reservation: reservation, key: write.key)
+        try reportingErrors(arguments: ["reservation": "RESERVATION", "prescription": "--rx"]) {
+            let r = try database.desk().release(reservation: reservation, rx: rx, key: write.key)
             print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")
         }
     }
