@@ -58,6 +58,7 @@ struct ServeCommandTests {
         defer { try? FileManager.default.removeItem(atPath: log) }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try process.run()
+        try Watchdog.stopWhenTestsEnd(process.processIdentifier, marker: "serve")
         var status: Int?
         for _ in 0..<300 where status == nil {  // up to 30 s on a busy machine
             Thread.sleep(forTimeInterval: 0.1)
@@ -129,6 +130,7 @@ struct ServeCommandTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
         try process.run()
+        try Watchdog.stopWhenTestsEnd(process.processIdentifier, marker: "serve")
         defer {
             if process.isRunning {
                 kill(process.processIdentifier, SIGTERM)
