@@ -1,5 +1,5 @@
 import Inventory
-import Postgres
+public import Postgres
 
 /// Which database a face uses and how it gets there: the server a URL names (never started, never
 /// migrated here — the schema is checked with one read-only query), or the embedded default, the
@@ -57,6 +57,22 @@ extension DatabaseAccess {
 
     /// The URL of the embedded default server (whether or not it runs).
     public static var embeddedURL: String { LocalServer().url }
+}
+
+extension DatabaseAccess {
+    /// What the server `url` names (the embedded default when `nil`) says about replication:
+    /// whether it is a standby, whether commits wait for a synchronous standby, how far standbys
+    /// lag — what an acknowledged write is worth if this machine is lost.
+    public static func replication(url: String?) throws -> ReplicationState {
+        let connection = try Connection(url ?? LocalServer().url)
+        defer { connection.close() }
+        return try ReplicationState.read(connection)
+    }
+}
+
+extension Desk {
+    /// What the server this desk reached says about replication (see ``ReplicationState``).
+    public func replication() throws -> ReplicationState { try ReplicationState.read(connection) }
 }
 
 /// The embedded default server's life and the schema's migrations, as `cfit db` shows them.

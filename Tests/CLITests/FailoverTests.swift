@@ -29,6 +29,11 @@ struct FailoverTests {
         let url = pair.multiHostURL
         let environment = ["DATABASE_URL": url, "CFIT_LOCATION": "shop"]
         try CFit.seedSamples(environment)
+        // What the guarantee rests on, as cfit db status reports it.
+        let status = try CFit.run(["db", "status", "--json"], environment: environment)
+        let replication = (CFit.json(status) as? [String: Any])?["replication"] as? [String: Any]
+        #expect(replication?["synchronousStandby"] as? Bool == true, "\(status.stdout)")
+        #expect((replication?["standbys"] as? [[String: Any]])?.first?["syncState"] as? String == "sync")
         let owner = try Connection(pair.primary.url)
         let person = "till\(getpid())"
         _ = try Users(connection: owner).add(person, role: "pharmacy", password: "till password")
@@ -191,6 +196,10 @@ struct FailoverTests {
                 "AD", "--class", "RAL:2", "--quantity", "2", "--number", "RX-2001", "--arterial-assessed",
             ], environment: environment)
         #expect(second.status == 0, "\(second.stderr)")
+        let status = try CFit.run(["db", "status"], environment: environment)
+        #expect(
+            status.stdout.contains("replication: primary; no synchronous standby (synchronous_standby_names ''")
+                && status.stdout.contains("a failover can lose the last acknowledged writes"), "\(status.stdout)")
         // The standby stops receiving (a link down, a standby behind): what the primary acknowledges
         // from now on is lost when it dies — PostgreSQL's documented trade-off of asynchronous
         // replication.

@@ -354,6 +354,25 @@ struct PageRouteTests {
         }
     }
 
+    @Test("/healthz says ok to anyone, and to an admin signed in also what the server's replication guarantees")
+    func healthDetail() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let anyone = Browser(client)
+            #expect(try await anyone.get("/healthz").body == "ok\n")
+            let fitter = Browser(client)
+            #expect(try await fitter.signIn(fixture.fitter, fixture.password) == .seeOther)
+            #expect(try await fitter.get("/healthz").body == "ok\n")
+            let admin = Browser(client)
+            #expect(try await admin.signIn(fixture.admin, fixture.password) == .seeOther)
+            let detail = try await admin.get("/healthz")
+            #expect(detail.status == .ok, "\(detail.body)")
+            #expect(
+                detail.body.hasPrefix("ok\nreplication: primary, no standby: this machine's disk holds the only copy"),
+                "\(detail.body)")
+        }
+    }
+
     @Test("low stock lists what is under its minimum, for the pharmacy")
     func lowStock() async throws {
         let fixture = try WebFixture()

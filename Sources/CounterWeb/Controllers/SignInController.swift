@@ -9,11 +9,17 @@ import NIOCore
 enum SignInController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        // For a load balancer or a monitor: 200 when the database answers, 503 when it does not.
-        router.get("/healthz") { _, _ in
+        // For a load balancer or a monitor: 200 when the database answers, 503 when it does not. An
+        // admin signed in also reads what an acknowledged write is worth: the server's replication.
+        router.get("/healthz") { _, context in
             do {
                 try await state.staff.check()
-                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+                var text = "ok\n"
+                if let session = context.session, session.role == .admin {
+                    let replication = try await state.withDesk(session.login) { try $0.replication() }
+                    text += "replication: \(replication.summary)\n"
+                }
+                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
             } catch {
                 state.logger.warning("health check: the database does not answer", metadata: ["error": "\(error)"])
                 return Response(

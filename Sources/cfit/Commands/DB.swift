@@ -75,6 +75,7 @@ struct DB: ParsableCommand {
                 }
                 let migrations = try url.map { try Schema.status(url: $0) } ?? []
                 let pending = migrations.filter { !$0.applied }.count
+                let replication = try url.map { try DatabaseAccess.replication(url: $0) }
                 if json {
                     var members: [(key: String, value: JSONValue)] = []
                     if let server {
@@ -95,6 +96,35 @@ struct DB: ParsableCommand {
                                     ])
                                 })
                         ))
+                    if let replication {
+                        let standbys = replication.standbys.map { standby in
+                            JSONValue.object([
+                                ("name", .string(standby.name)),
+                                ("state", standby.state.map(JSONValue.string) ?? .null),
+                                ("syncState", standby.syncState.map(JSONValue.string) ?? .null),
+                                (
+                                    "replayLagSeconds",
+                                    standby.replayLagSeconds.map { .number(String(format: "%.3f", $0)) } ?? .null
+                                ),
+                                ("bytesBehind", standby.bytesBehind.map { .integer(Int($0)) } ?? .null),
+                            ])
+                        }
+                        members.append(
+                            (
+                                "replication",
+                                .object([
+                                    ("standby", .bool(replication.isStandby)),
+                                    (
+                                        "synchronousStandby",
+                                        replication.hasSynchronousStandby.map(JSONValue.bool) ?? .null
+                                    ),
+                                    ("synchronousStandbyNames", .string(replication.synchronousStandbyNames)),
+                                    ("synchronousCommit", .string(replication.synchronousCommit)),
+                                    ("standbys", .array(standbys)),
+                                    ("summary", .string(replication.summary)),
+                                ])
+                            ))
+                    }
                     print(JSONValue.object(members).serialized(pretty: true))
                     return
                 }
@@ -103,6 +133,7 @@ struct DB: ParsableCommand {
                 } else {
                     print("database: the server at --database-url / DATABASE_URL")
                 }
+                if let replication { print("replication: \(replication.summary)") }
                 if url == nil {
                     print("schema: unknown until the server runs (cfit db start)")
                 } else if migrations.isEmpty {
