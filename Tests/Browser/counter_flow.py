@@ -304,6 +304,15 @@ fitting_id = driver.find_element(By.XPATH, "//*[contains(text(), 'recorded for p
 driver.find_elements(By.XPATH, "//form[@action='/reserve']")[0].find_element(By.NAME, "rx").clear()
 driver.find_elements(By.XPATH, "//form[@action='/reserve']")[0].find_element(By.NAME, "rx").send_keys(number + Keys.ENTER)
 expect(shows("reserved"), "the reservation, once each leg's ABPI is recorded")
+# Reservations are named by a reference no other server will issue (R-…), not a number.
+expect(shows("reservation R-"), "the reservation's reference")
+driver.save_screenshot(shots + "/reserved.png")
+driver.get(base + "/prescriptions/" + number)
+expect(driver.find_elements(By.XPATH, "//td[starts-with(text(), 'R-')]"), "the held reservation listed by its reference")
+driver.save_screenshot(shots + "/prescription-held.png")
+# Handed over from the prescription's page: the form names the prescription, which is checked.
+driver.find_element(By.XPATH, "//form[@action='/dispense']//button").click()
+expect(shows("handed over"), "the hand-over from the prescription's page")
 # The recorded fitting says what it recorded of safety: each leg's ABPI and the policy.
 driver.get(base + "/fittings/" + fitting_id)
 expect(shows("left ABPI 1.0, right ABPI 1.05 (policy nice)"), "the fitting's recorded ABPIs")

@@ -22,9 +22,11 @@ struct MultiHostTests {
             readOnly.stopImmediately()
             try? FileManager.default.removeItem(atPath: scratch)
         }
+        try Watchdog.removeWhenTestsEnd(scratch)
         try stopped.start()
         try stopped.stop()
         try readOnly.start()
+        try readOnly.stopWhenProcessEnds(getpid(), removingFiles: true)
         let standby = try Connection(readOnly.url)
         try standby.executeScript("ALTER SYSTEM SET default_transaction_read_only = on")
         try standby.executeScript("SELECT pg_reload_conf()")

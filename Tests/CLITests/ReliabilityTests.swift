@@ -29,6 +29,7 @@ struct ReliabilityTests {
         let home = NSTemporaryDirectory() + "cfit-frozen-\(UUID().uuidString.prefix(8))"
         let server = LocalServer(home: home, database: "frozen", settings: ["fsync": "off"])
         try server.start()
+        try server.stopWhenProcessEnds(getpid(), removingFiles: true)
         defer {
             server.stopImmediately()
             try? FileManager.default.removeItem(atPath: home)
@@ -129,6 +130,7 @@ struct ReliabilityTests {
             home: home, database: "full",
             settings: ["fsync": "off", "max_connections": "4", "superuser_reserved_connections": "0"])
         try server.start()
+        try server.stopWhenProcessEnds(getpid(), removingFiles: true)
         defer {
             server.stopImmediately()
             try? FileManager.default.removeItem(atPath: home)

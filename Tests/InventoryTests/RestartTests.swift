@@ -17,6 +17,7 @@ struct RestartTests {
         let home = NSTemporaryDirectory() + "cfit-restart-\(UUID().uuidString.prefix(8))"
         let server = LocalServer(home: home, database: "restart", settings: ["fsync": "off"])
         try server.start()
+        try server.stopWhenProcessEnds(getpid(), removingFiles: true)
         defer {
             server.stopImmediately()
             try? FileManager.default.removeItem(atPath: home)

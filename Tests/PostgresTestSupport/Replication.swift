@@ -34,6 +34,7 @@ public final class ReplicatedPair: Sendable {
                 "synchronous_commit": "on", "max_connections": "100",
             ])
         standby = LocalServer(home: "\(folder)/standby", database: "cfit")
+        try Watchdog.removeWhenTestsEnd(folder)
         try primary.start()
         try primary.stopWhenProcessEnds(getpid(), removingFiles: true)
         try InventorySchema.migrator.migrate(Connection(primary.url, lockTimeout: nil))

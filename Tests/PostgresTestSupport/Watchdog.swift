@@ -14,4 +14,13 @@ public enum Watchdog {
             "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; if \(alive); then kill -TERM \(pid); sleep 5; if \(alive); then kill -KILL \(pid); fi; fi",
         ])
     }
+
+    /// Removes `folder` once this test process has ended (after its servers' own watchdogs, which
+    /// check every second, have stopped them).
+    public static func removeWhenTestsEnd(_ folder: String) throws {
+        let quoted = "'\(folder.replacingOccurrences(of: "'", with: "'\\''"))'"
+        try Subprocess.spawnDetached([
+            "/bin/sh", "-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; sleep 3; rm -rf \(quoted)",
+        ])
+    }
 }
