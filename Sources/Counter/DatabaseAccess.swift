@@ -73,6 +73,10 @@ extension DatabaseAccess {
 extension Desk {
     /// What the server this desk reached says about replication (see ``ReplicationState``).
     public func replication() throws -> ReplicationState { try ReplicationState.read(connection) }
+
+    /// A warning when this database has no backup from the last day (see
+    /// ``Backups/staleWarning(on:now:)``).
+    public func backupWarning() throws -> String? { try Backups.staleWarning(on: connection) }
 }
 
 /// The embedded default server's life and the schema's migrations, as `cfit db` shows them.

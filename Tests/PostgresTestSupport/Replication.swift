@@ -76,41 +76,44 @@ public final class ReplicatedPair: Sendable {
     }
 
     private func makeStandby() throws {
+        try Self.baseBackup(
+            of: primary, into: standby, standby: true,
+            settings: ["synchronous_standby_names": "''", "hot_standby": "on"])
+        try standby.start()
+    }
+
+    /// Copies `source`'s running cluster into `target`'s folders with `pg_basebackup` (WAL
+    /// streamed along), as a standby of it when `standby` (`-R`), listening on `target`'s own
+    /// socket, with `settings` added; does not start it.
+    public static func baseBackup(
+        of source: LocalServer, into target: LocalServer, standby: Bool, settings: [String: String] = [:]
+    ) throws {
         let manager = FileManager.default
-        for path in [standby.home, standby.socketDirectory, standby.dataDirectory] {
+        for path in [target.home, target.socketDirectory, target.dataDirectory] {
             try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
         }
-        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standby.home)
-        for path in [standby.socketDirectory, standby.dataDirectory] {
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.home)
+        for path in [target.socketDirectory, target.dataDirectory] {
             try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
-            if let user = standby.serverUser, let account = getpwnam(user) {
+            if let user = target.serverUser, let account = getpwnam(user) {
                 chown(path, account.pointee.pw_uid, account.pointee.pw_gid)
             }
         }
         let binaries = try ServerBinaries.locate()
         let copied = try Subprocess.run(
             binaries.path("pg_basebackup"),
-            [
-                "-D", standby.dataDirectory, "-h", primary.socketDirectory, "-U", primary.role, "-X", "stream", "-R",
-                "-c", "fast",
-            ], as: standby.serverUser)
+            ["-D", target.dataDirectory, "-h", source.socketDirectory, "-U", source.role, "-X", "stream", "-c", "fast"]
+                + (standby ? ["-R"] : []), as: target.serverUser)
         guard copied.status == 0 else {
             throw PostgresError(.connection, "pg_basebackup failed: \(copied.stderr)")
         }
-        // The copy carries the primary's settings: the standby listens on its own socket.
-        let auto = "\(standby.dataDirectory)/postgresql.auto.conf"
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: auto))
+        // The copy carries the source's settings: the copy listens on its own socket.
+        var lines = "unix_socket_directories = '\(target.socketDirectory)'\n"
+        for (key, value) in settings.sorted(by: { $0.key < $1.key }) { lines += "\(key) = \(value)\n" }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(target.dataDirectory)/postgresql.auto.conf"))
         handle.seekToEndOfFile()
-        handle.write(
-            Data(
-                """
-                unix_socket_directories = '\(standby.socketDirectory)'
-                synchronous_standby_names = ''
-                hot_standby = on
-
-                """.utf8))
+        handle.write(Data(lines.utf8))
         try handle.close()
-        try standby.start()
     }
 
     private func waitForReplication(synchronous: Bool) throws {

@@ -7,10 +7,14 @@ public import Glibc
 /// it: a child otherwise inherits its parent's blocked signals (a test runner blocks SIGINT and
 /// SIGTERM), and a server or daemon started that way can then be stopped only with SIGKILL.
 public enum Subprocess {
-    struct Output {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    /// How a program ended and what it wrote.
+    public struct Output: Sendable {
+        /// Its exit status (128 + the signal when a signal ended it).
+        public let status: Int32
+        /// What it wrote to standard output.
+        public let stdout: String
+        /// What it wrote to standard error.
+        public let stderr: String
     }
 
     /// Runs `executable` with `arguments`; `user`, when given, runs it as that system user through
@@ -19,7 +23,7 @@ public enum Subprocess {
     /// Output goes to temporary files, not pipes: a server the program starts in the background
     /// could inherit a pipe and keep it open, so reading it would never end. The child is spawned
     /// and reaped directly (posix_spawn, waitpid).
-    static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> Output {
+    public static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> Output {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -14,7 +14,9 @@ struct Check: ParsableCommand {
     func run() throws {
         var mismatches = false
         try reportingErrors {
-            let report = try database.desk().check()
+            let desk = try database.desk()
+            let report = try desk.check()
+            if let warning = try desk.backupWarning() { Warnings.add(warning) }
             mismatches = !report.problems.isEmpty
             if json {
                 print(try RecordJSON.render(nil, report))

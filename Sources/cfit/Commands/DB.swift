@@ -12,7 +12,7 @@ struct DB: ParsableCommand {
             $CFIT_HOME (default ~/.local/share/cfit, or /var/lib/cfit as root), listening only on a \
             Unix socket. It is created and started on first use.
             """,
-        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, Migrate.self]
+        subcommands: [Start.self, Stop.self, Status.self, URLCommand.self, Migrate.self, Backup.self, Restore.self]
     )
 
     struct Start: ParsableCommand {
@@ -76,6 +76,7 @@ struct DB: ParsableCommand {
                 let migrations = try url.map { try Schema.status(url: $0) } ?? []
                 let pending = migrations.filter { !$0.applied }.count
                 let replication = try url.map { try DatabaseAccess.replication(url: $0) }
+                let lastBackup = try url.flatMap { try Backups.last(url: $0) }
                 if json {
                     var members: [(key: String, value: JSONValue)] = []
                     if let server {
@@ -125,6 +126,18 @@ struct DB: ParsableCommand {
                                 ])
                             ))
                     }
+                    if url != nil {
+                        members.append(
+                            (
+                                "lastBackup",
+                                lastBackup.map { last in
+                                    JSONValue.object([
+                                        ("takenAt", .string(ISO8601DateFormatter().string(from: last.takenAt))),
+                                        ("file", .string(last.file)), ("verified", .bool(last.verified)),
+                                    ])
+                                } ?? .null
+                            ))
+                    }
                     print(JSONValue.object(members).serialized(pretty: true))
                     return
                 }
@@ -134,6 +147,15 @@ struct DB: ParsableCommand {
                     print("database: the server at --database-url / DATABASE_URL")
                 }
                 if let replication { print("replication: \(replication.summary)") }
+                if url != nil {
+                    if let last = lastBackup {
+                        print(
+                            "backup: last taken \(localTimeFormatter().string(from: last.takenAt)) to \(last.file)\(last.verified ? ", read back whole" : ", NOT read back whole")"
+                        )
+                    } else {
+                        print("backup: none recorded — take one with cfit db backup")
+                    }
+                }
                 if url == nil {
                     print("schema: unknown until the server runs (cfit db start)")
                 } else if migrations.isEmpty {
