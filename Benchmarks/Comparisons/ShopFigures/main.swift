@@ -10,11 +10,11 @@ import SyntheticData
 // batch fitting against its target. Prints one line per figure:
 //     figure  ours  reference  ratio  target  ok
 // and exits 1 when a figure misses its target. `--quick` is the small version (a few minutes);
-// `--only import,lookups` runs only those sections (dispensing, import, lookups, batch).
+// `--only import,lookups` runs only those sections (dispensing, import, lookups, batch, backup).
 // Run through Benchmarks/run, which builds cfit and this program in release mode first.
 
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only dispensing,import,lookups,batch`: those sections alone (all by default).
+/// `--only dispensing,import,lookups,batch,backup`: those sections alone (all by default).
 let only: Set<String>? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count
         ? Set(CommandLine.arguments[$0 + 1].split(separator: ",").map(String.init)) : nil
@@ -464,6 +464,89 @@ if section("batch") {
             Figure(
                 name: "batch fitting, \(legs) legs, \(json ? "JSON" : "CSV") out", ours: rate, reference: nil,
                 unit: " legs/s", target: "≥ 100 000 legs/s", ok: rate >= 100_000))
+    }
+}
+
+// MARK: Backup
+// cfit db backup and restore beside pg_dump -Fc and pg_restore by hand, on the same data: the
+// seeded samples, then the same with 10⁶ stock balances (every article at ~2 460 locations).
+if section("backup") {
+    let seeds = URL(fileURLWithPath: cfit).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Seeds").path
+    let folder = NSTemporaryDirectory() + "shop-figures-\(getpid())-backups"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for (label, balances) in [("seeded", 0), ("10⁶ balances", 1_000_000)] {
+        log("backup: \(label)…")
+        let url = try freshDatabase()
+        let seeded = run(cfit, ["seed", "--from", seeds], environment: ["DATABASE_URL": url])
+        if seeded.status != 0 { log("seed failed: \(seeded.output.prefix(300))") }
+        if balances > 0 {
+            let bulk = try Connection(url, lockTimeout: nil)
+            try bulk.executeScript(
+                """
+                INSERT INTO location (code, name) SELECT 'bench-' || g, 'Bench ' || g FROM generate_series(1, 2500) g;
+                INSERT INTO stock_balance (sku, location_id, on_hand)
+                SELECT a.sku, l.id, 0 FROM article a CROSS JOIN (SELECT id FROM location WHERE code LIKE 'bench-%') l
+                LIMIT \(balances);
+                VACUUM ANALYZE stock_balance;
+                """)
+            bulk.close()
+        }
+        var ours: [Double] = []
+        var theirs: [Double] = []
+        var ourRestores: [Double] = []
+        var theirRestores: [Double] = []
+        var ourSize = 0
+        var theirSize = 0
+        for round in 0..<max(rounds, 2) {
+            let ourFile = "\(folder)/ours-\(round).dump"
+            let theirFile = "\(folder)/theirs-\(round).dump"
+            ours.append(
+                timed {
+                    let result = run(cfit, ["db", "backup", ourFile], environment: ["DATABASE_URL": url])
+                    if result.status != 0 { log("backup failed: \(result.output.prefix(300))") }
+                })
+            theirs.append(
+                timed {
+                    run(binaries.path("pg_dump"), ["--format=custom", "--file=\(theirFile)", "--dbname=\(url)"])
+                })
+            ourSize = (try? FileManager.default.attributesOfItem(atPath: ourFile)[.size] as? Int) ?? 0
+            theirSize = (try? FileManager.default.attributesOfItem(atPath: theirFile)[.size] as? Int) ?? 0
+            let ourTarget = "restore_ours_\(getpid())_\(round)"
+            let theirTarget = "restore_theirs_\(getpid())_\(round)"
+            try LocalServer.createDatabase(ourTarget, on: admin)
+            ourRestores.append(
+                timed {
+                    let result = run(
+                        cfit, ["db", "restore", ourFile],
+                        environment: ["DATABASE_URL": ConnectionString.replacingDatabase(in: adminURL, with: ourTarget)])
+                    if result.status != 0 { log("restore failed: \(result.output.prefix(300))") }
+                })
+            theirRestores.append(
+                timed {
+                    try? LocalServer.createDatabase(theirTarget, on: admin)
+                    run(
+                        binaries.path("pg_restore"),
+                        [
+                            "--exit-on-error", "--no-owner",
+                            "--dbname=\(ConnectionString.replacingDatabase(in: adminURL, with: theirTarget))", theirFile,
+                        ])
+                })
+            try admin.executeScript("DROP DATABASE \"\(ourTarget)\"; DROP DATABASE \"\(theirTarget)\"")
+        }
+        let backup = median(ours)
+        let dump = median(theirs)
+        figures.append(
+            Figure(
+                name: "backup, \(label) (\(ourSize / 1024) KiB; pg_dump \(theirSize / 1024) KiB)", ours: backup,
+                reference: dump, unit: " s", target: "≤ 2 × pg_dump", ok: backup <= 2 * dump + 0.5))
+        let restore = median(ourRestores)
+        let reference = median(theirRestores)
+        figures.append(
+            Figure(
+                name: "restore, verified, \(label)", ours: restore, reference: reference, unit: " s",
+                target: "≤ 2 × pg_restore", ok: restore <= 2 * reference + 0.5))
     }
 }
 

@@ -313,8 +313,20 @@ enum APIRoutes {
     }
 
     /// The request a JSON body describes, decoded by the layer (every problem named by its field).
+    ///
+    /// Kept out of line: inlined into the operations' async closures, the Swift 6.3 optimizer
+    /// crashed splitting their coroutines (signal 11 in `swift build -c release`).
+    @inline(never)
     static func decoded<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        try Input.request(T.self, json: Array(buffer: try await Web.body(request)))
+        let body = Array(buffer: try await Web.body(request))
+        return try Self.decode(T.self, body)
+    }
+
+    /// The synchronous half of ``decoded(_:_:)``: the layer's typed-throws reader, called from
+    /// no coroutine.
+    @inline(never)
+    static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
+        try Input.request(T.self, json: body)
     }
 
     /// The schema of a parameter, by its name: the same names mean the same values in every

@@ -97,7 +97,8 @@ extension APIRoutes {
                 ],
                 body: ReturnRequest.fields, created: true
             ) { request, context, caller in
-                let (id, rx) = (try Web.path(context, "id"), try query(request, "prescription"))
+                let id = try Web.path(context, "id")
+                let rx = try query(request, "prescription")
                 let taking = try await decoded(ReturnRequest.self, request)
                 let key = caller.key!
                 return try Web.encode(
@@ -136,7 +137,8 @@ extension APIRoutes {
                     ),
                 ], body: [], created: false
             ) { request, context, caller in
-                let (id, rx) = (try Web.path(context, "id"), try query(request, "prescription"))
+                let id = try Web.path(context, "id")
+                let rx = try query(request, "prescription")
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.fitting(id, rx: rx) })
             },
             Operation(
@@ -153,10 +155,11 @@ extension APIRoutes {
                     ("toe", "query", "closed (default) or open"), ("color", "query", "the colour (default beige)"),
                 ], body: [], created: false
             ) { request, context, caller in
-                let (id, line, rx) = (
-                    try Web.path(context, "id"), try query(request, "line"), try query(request, "prescription")
+                let id = try Web.path(context, "id")
+                let rx = try query(request, "prescription")
+                let (line, toe, color) = (
+                    try query(request, "line"), try query(request, "toe"), try query(request, "color")
                 )
-                let (toe, color) = (try query(request, "toe"), try query(request, "color"))
                 return try Web.encode(
                     try await state.withDesk(caller.login) {
                         try $0.order(fitting: id, rx: rx, line: line, toe: toe, color: color)
