@@ -118,10 +118,11 @@ public enum Backups {
                 ["--format=custom", "--file=\(partial)", "--snapshot=\(snapshot)", "--dbname=\(target)"])
             watcher.stop()
             guard output.status == 0 else {
+                let said = ConnectionString.redacting(Self.lastLine(output.stderr), from: target)
+                let denied = said.contains("permission denied")
                 throw CounterError.plain(
-                    .unavailable,
-                    "database: pg_dump failed: \(ConnectionString.redacting(Self.lastLine(output.stderr), from: target))"
-                )
+                    denied ? .notPermitted : .unavailable,
+                    "database: pg_dump failed: \(said)\(denied ? " (a backup needs the schema owner's login)" : "")")
             }
             return (counts, version)
         }
@@ -219,16 +220,20 @@ public enum Backups {
                 "FILE: expected a backup of schema version \(latest) or older, found \(manifest.schemaVersion): made by a newer cfit; restore it with that one"
             )
         }
-        let target = try resolve(url)
+        let target = try resolve(url, migrating: false)
         let current = try Connection(target, lockTimeout: nil)
         let name = try current.query("SELECT current_database() AS d")[0].decode(String.self, "d")
-        let tablesThere = try current.query(
-            "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")[0].decode(Int.self, "n")
+        // A database with the schema and nothing else (a new embedded default) counts as empty:
+        // the migrations' own rows (their record, the shop's default guideline) are not records.
+        let there = try current.transaction(isolation: .repeatableRead) { try Self.rowCounts($0) }
         current.close()
-        if tablesThere > 0 && !replace {
+        let records = there.filter { !$0.key.hasPrefix("cfit_schema_") && $0.key != "shop_setting" }.values
+            .reduce(0, +)
+        let tablesThere = records > 0 ? there.count : 0
+        if records > 0 && !replace {
             throw CounterError.plain(
                 .refused,
-                "database \(name): expected an empty database, found \(tablesThere) tables; give --replace to restore over it (the database there now is kept aside under another name)"
+                "database \(name): expected an empty database, found \(records) rows in \(there.count) tables; give --replace to restore over it (the database there now is kept aside under another name)"
             )
         }
         let admin = try Connection(ConnectionString.replacingDatabase(in: target, with: "postgres"), lockTimeout: nil)
@@ -382,10 +387,11 @@ public enum Backups {
 
     /// The URL to use: `url` (never migrated here), or the embedded default's once it runs and
     /// is migrated, as every command finds it.
-    private static func resolve(_ url: String?) throws -> String {
+    private static func resolve(_ url: String?, migrating: Bool = true) throws -> String {
         if let url { return url }
         let server = LocalServer()
         try server.start()
+        guard migrating else { return server.url }
         let connection = try Connection(server.url, lockTimeout: nil)
         defer { connection.close() }
         if try !InventorySchema.migrator.plan(connection).isEmpty { try InventorySchema.migrator.apply(connection) }

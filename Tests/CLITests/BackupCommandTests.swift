@@ -247,4 +247,23 @@ struct BackupCommandTests {
         let check = try CFit.run(["check"], environment: ["DATABASE_URL": restored.url])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
+
+    @Test("a database holding only the schema counts as empty; a backup needs the schema owner's login (exit 77)")
+    func emptyAndRoles() throws {
+        let (url, environment) = try CFit.seededDatabase()
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pharmacy = try TestLogins.make("pharmacy", on: url)
+        let denied = try CFit.run(
+            ["db", "backup", "\(folder)/not-mine.dump"],
+            environment: ["DATABASE_URL": TestLogins.url(url, as: pharmacy)])
+        #expect(denied.status == 77 && denied.firstErrorLine.contains("permission denied"), "\(denied.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        let file = "\(folder)/shop.dump"
+        #expect(try CFit.run(["db", "backup", file], environment: environment).status == 0)
+        let migrated = try TestDatabase.fresh()  // the schema, no records
+        let restored = try CFit.run(["db", "restore", file], environment: ["DATABASE_URL": migrated])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(!restored.stdout.contains("kept as"), "\(restored.stdout)")
+    }
 }
