@@ -489,8 +489,8 @@ if section("backup") {
                 INSERT INTO stock_balance (sku, location_id, on_hand)
                 SELECT a.sku, l.id, 0 FROM article a CROSS JOIN (SELECT id FROM location WHERE code LIKE 'bench-%') l
                 LIMIT \(balances);
-                VACUUM ANALYZE stock_balance;
                 """)
+            try bulk.executeScript("VACUUM ANALYZE stock_balance")
             bulk.close()
         }
         var ours: [Double] = []
@@ -500,8 +500,8 @@ if section("backup") {
         var ourSize = 0
         var theirSize = 0
         for round in 0..<max(rounds, 2) {
-            let ourFile = "\(folder)/ours-\(round).dump"
-            let theirFile = "\(folder)/theirs-\(round).dump"
+            let ourFile = "\(folder)/ours-\(balances)-\(round).dump"
+            let theirFile = "\(folder)/theirs-\(balances)-\(round).dump"
             ours.append(
                 timed {
                     let result = run(cfit, ["db", "backup", ourFile], environment: ["DATABASE_URL": url])
@@ -533,7 +533,8 @@ if section("backup") {
                             "--dbname=\(ConnectionString.replacingDatabase(in: adminURL, with: theirTarget))", theirFile,
                         ])
                 })
-            try admin.executeScript("DROP DATABASE \"\(ourTarget)\"; DROP DATABASE \"\(theirTarget)\"")
+            try admin.executeScript("DROP DATABASE \"\(ourTarget)\"")
+            try admin.executeScript("DROP DATABASE \"\(theirTarget)\"")
         }
         let backup = median(ours)
         let dump = median(theirs)

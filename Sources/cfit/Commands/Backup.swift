@@ -24,7 +24,7 @@ extension DB {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["FILE": "FILE"]) {
                 if let keep, keep < 1 {
                     throw CLIError.badInput("--keep", expected: "at least 1", found: String(keep))
                 }
@@ -88,7 +88,7 @@ extension DB {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors {
+            try reportingErrors(arguments: ["FILE": "FILE"]) {
                 let done = try Backups.restore(url: database.explicitURL, file: file, replace: replace)
                 if json {
                     print(
