@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 import PostgresTestSupport
 import Testing
 
@@ -266,5 +267,32 @@ struct BackupCommandTests {
         let restored = try CFit.run(["db", "restore", file], environment: ["DATABASE_URL": migrated])
         #expect(restored.status == 0, "\(restored.stderr)")
         #expect(!restored.stdout.contains("kept as"), "\(restored.stdout)")
+    }
+
+    @Test("a backup from an older cfit (a migration behind) is restored as it was, verified, then migrated")
+    func olderSchema() throws {
+        let older = try TestDatabase.empty()
+        let connection = try Connection(older)
+        let behind = Migrator(
+            migrations: Array(InventorySchema.migrations.dropLast()), repeatable: InventorySchema.functions)
+        _ = try behind.apply(connection)
+        try Stock(connection: connection).addLocation(code: "shop", name: "Shop")
+        connection.close()
+        let folder = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = "\(folder)/older.dump"
+        let taken = try CFit.run(["db", "backup", file], environment: ["DATABASE_URL": older])
+        #expect(taken.status == 0, "\(taken.stderr)")
+        let manifest = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: file + ".manifest.json")))
+        #expect(
+            (manifest as? [String: Any])?["schemaVersion"] as? Int == (InventorySchema.migrations.last?.version ?? 0)
+                - 1)
+        let target = try TestDatabase.empty()
+        let restored = try CFit.run(["db", "restore", file], environment: ["DATABASE_URL": target])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        let last = InventorySchema.migrations.last?.name ?? ""
+        #expect(restored.stdout.contains("then migrated: \(last)"), "\(restored.stdout)")
+        #expect(try CFit.run(["check"], environment: ["DATABASE_URL": target]).status == 0)
     }
 }
