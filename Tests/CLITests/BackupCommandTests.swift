@@ -185,7 +185,11 @@ struct BackupCommandTests {
         try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
         let primary = LocalServer(
             home: "\(folder)/primary", database: "cfit",
-            settings: ["fsync": "off", "archive_mode": "on", "archive_command": "'cp %p \(archive)/%f'"])
+            // Copied under a temporary name and renamed: a segment never appears half-written.
+            settings: [
+                "fsync": "off", "archive_mode": "on",
+                "archive_command": "'cp %p \(archive)/%f.part && mv \(archive)/%f.part \(archive)/%f'",
+            ])
         if let user = primary.serverUser, let account = getpwnam(user) {
             chown(archive, account.pointee.pw_uid, account.pointee.pw_gid)
             chmod(folder, 0o755)
@@ -207,11 +211,16 @@ struct BackupCommandTests {
         Thread.sleep(forTimeInterval: 1.1)
         #expect(try CFit.run(receive + ["after-the-moment"], environment: environment).status == 0)
         let segment = try owner.query("SELECT pg_walfile_name(pg_switch_wal()) AS w")[0].decode(String.self, "w")
-        owner.close()
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: "\(archive)/\(segment)"), Date() < deadline {
+        // Archived once the server says so (the archiver reports a segment after its command succeeded).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let archived = try owner.query("SELECT coalesce(last_archived_wal, '') AS w FROM pg_stat_archiver")[0]
+                .decode(String.self, "w")
+            if archived >= segment { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
+        owner.close()
+        #expect(FileManager.default.fileExists(atPath: "\(archive)/\(segment)"), "segment \(segment) not archived")
         primary.stopImmediately()
 
         // Restored to the moment between the two receipts.
@@ -233,7 +242,13 @@ struct BackupCommandTests {
         if let user = restored.serverUser, let account = getpwnam(user) {
             chown(signal, account.pointee.pw_uid, account.pointee.pw_gid)
         }
-        try restored.start()
+        do {
+            try restored.start()
+        } catch {
+            let log = (try? String(contentsOfFile: restored.logFile, encoding: .utf8)) ?? ""
+            Issue.record("the restored server did not start: \(error)\n\(log.suffix(2000))")
+            return
+        }
         try restored.stopWhenProcessEnds(getpid(), removingFiles: true)
         defer { restored.stopImmediately() }
         let connection = try Connection(restored.url)
