@@ -6,18 +6,14 @@ import Foundation
 struct Dispense: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
     @Argument(help: "The reservation's reference (R-…).") var reservation: String
-    @Option(
-        help: ArgumentHelp(
-            "The prescription it is for: checked when given, needed with a number instead of a reference.",
-            valueName: "RX"))
-    var rx: String?
+    @OptionGroup var check: PrescriptionCheck
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         try reportingErrors(arguments: ["reservation": "RESERVATION", "prescription": "--rx"]) {
-            let d = try database.desk().dispense(reservation: reservation, rx: rx, key: write.key)
+            let d = try database.desk().dispense(reservation: reservation, rx: check.rx, key: write.key)
             print(
                 json
                     ? try RecordJSON.render("dispense", d)

@@ -16,11 +16,7 @@ struct FittingCommand: ParsableCommand {
                 "The made-to-measure order sheet of a fitting: patient, line, style, class, toe, colour, side, every point."
         )
         @Argument(help: "The fitting's reference (F-…).") var id: String
-        @Option(
-            help: ArgumentHelp(
-                "The prescription it is for: checked when given, needed with a number instead of a reference.",
-                valueName: "RX"))
-        var rx: String?
+        @OptionGroup var check: PrescriptionCheck
         @Option(
             help: ArgumentHelp("The line to order (default: the one that needed made-to-measure).", valueName: "LINE"))
         var line: String?
@@ -31,7 +27,7 @@ struct FittingCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["fitting": "FITTING", "prescription": "--rx"]) {
-                let order = try database.desk().order(fitting: id, rx: rx, line: line, toe: toe, color: color)
+                let order = try database.desk().order(fitting: id, rx: check.rx, line: line, toe: toe, color: color)
                 if json {
                     print(try RecordJSON.render("order", order))
                     return
@@ -58,17 +54,13 @@ struct FittingCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One fitting: who, when, each point, the result, and the change since the previous fitting.")
         @Argument(help: "The fitting's reference (F-…).") var id: String
-        @Option(
-            help: ArgumentHelp(
-                "The prescription it is for: checked when given, needed with a number instead of a reference.",
-                valueName: "RX"))
-        var rx: String?
+        @OptionGroup var check: PrescriptionCheck
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors(arguments: ["fitting": "FITTING", "prescription": "--rx"]) {
-                let fitting = try database.desk().fitting(id, rx: rx)
+                let fitting = try database.desk().fitting(id, rx: check.rx)
                 print(
                     json
                         ? try RecordJSON.render("fitting", fitting)

@@ -6,18 +6,14 @@ import Foundation
 struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Release a reservation: the garment is available again.")
     @Argument(help: "The reservation's reference (R-…).") var reservation: String
-    @Option(
-        help: ArgumentHelp(
-            "The prescription it is for: checked when given, needed with a number instead of a reference.",
-            valueName: "RX"))
-    var rx: String?
+    @OptionGroup var check: PrescriptionCheck
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         try reportingErrors(arguments: ["reservation": "RESERVATION", "prescription": "--rx"]) {
-            let r = try database.desk().release(reservation: reservation, rx: rx, key: write.key)
+            let r = try database.desk().release(reservation: reservation, rx: check.rx, key: write.key)
             print(json ? try RecordJSON.render("reservation", r) : "reservation \(r.id): \(r.status)")
         }
     }

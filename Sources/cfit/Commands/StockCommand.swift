@@ -4,6 +4,16 @@ import Fitting
 import Foundation
 
 /// The location a counter works at: `--location`, else `$CFIT_LOCATION`, else `shop`.
+/// `--rx RX` beside a record's reference: the prescription it must be for (checked), which a bare
+/// number needs (a number alone could name another patient's record after a failover).
+struct PrescriptionCheck: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The prescription it is for: checked when given, needed with a number instead of a reference.",
+            valueName: "RX"))
+    var rx: String?
+}
+
 struct LocationOption: ParsableArguments {
     @Option(help: ArgumentHelp("The location (default: $CFIT_LOCATION, else shop).", valueName: "L"))
     var location: String?
