@@ -106,17 +106,24 @@ struct PatientPageTests {
         let reservation = try Reservations(connection: admin).reserve(
             rx: "RX-1001", sku: "NW-CL-AD2-II-R-C-BE", location: "shop", key: "due-rs")
         _ = try Dispensing(connection: admin).dispense(reservation: reservation.id, key: "due-ds")
-        try admin.executeScript(
+        // Noon UTC of the day 200 days before the test's day: the same calendar day whatever the
+        // server's time zone, and the same due dates if the test runs across midnight.
+        let longAgo = today.adding(days: -200)
+        _ = try admin.execute(
+            "UPDATE dispense SET handed_over_at = (\(longAgo)::date + time '12:00') AT TIME ZONE 'UTC'")
+        _ = try admin.execute(
             """
-            UPDATE dispense SET handed_over_at = now() - interval '200 days';
             INSERT INTO fitting (prescription_id, patient_id, fitter, style, class_code, unit, measurements, result, taken_at)
-            SELECT p.id, p.patient_id, 'someone', 'AD', 'RAL:2', 'cm', '{}', '[]', now() - interval '200 days'
+            SELECT p.id, p.patient_id, 'someone', 'AD', 'RAL:2', 'cm', '{}', '[]',
+                   (\(longAgo)::date + time '12:00') AT TIME ZONE 'UTC'
             FROM prescription p WHERE p.number = 'RX-1001'
             """)
         try await fixture.test { client in
             let browser = Browser(client)
             #expect(try await browser.signIn(fixture.fitter, fixture.password) == .seeOther)
             let page = try await browser.get("/due")
+            // The page counts days from the day it was rendered; normally the test's own day.
+            let shift = CalendarDay.today().daysSince2000 - today.daysSince2000
             #expect(page.status == .ok, "\(page.body)")
             let body = page.body
             let replacement = try #require(body.range(of: "replacement garments"), "\(body)")
@@ -124,7 +131,9 @@ struct PatientPageTests {
             let runsOut = try #require(body.range(of: "prescription runs out"))
             // Overdue (18 days) before the prescription due in 5 days.
             #expect(replacement.lowerBound < runsOut.lowerBound && measure.lowerBound < runsOut.lowerBound)
-            #expect(body.contains("18 days overdue") && body.contains("(in 5 days)"), "\(body)")
+            #expect(body.contains("<strong>\(today.adding(days: -18))</strong>") && body.contains("\(today.adding(days: 5))"))
+            #expect(
+                body.contains("\(18 + shift) days overdue") && body.contains("(in \(5 - shift) days)"), "\(body)")
             #expect(body.contains("href=\"/patients/P-0001\"") && body.contains("href=\"/patients/P-0002\""))
             #expect(body.contains(#"href="/due" accesskey="d" title="Due (access key D)" aria-current="page">Due</a>"#))
             let bad = try await browser.get("/due?within=soon")
