@@ -126,6 +126,13 @@ extension CounterError {
                 .badInput,
                 "text: expected text without NUL or other characters the database cannot store, found such a character (\(error.description))"
             )
+        case "22003":
+            // A sum the database cannot hold: a receipt or a count that would take a balance past
+            // the largest integer. The request is refused; nothing was written.
+            self = .plain(
+                .badInput,
+                "quantity: expected an amount the stock can hold (a balance of at most 2147483647 units), found one that would exceed it (\(error.description))"
+            )
         case SQLState.uniqueViolation.code:
             let field = error.column ?? error.constraint ?? "value"
             self = .plain(

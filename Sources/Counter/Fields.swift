@@ -6,8 +6,13 @@
 /// RequestField("quantity", required: true, "units", .quantity)   // a whole number 1 … 2 147 483 647
 /// ```
 public enum FieldKind: Sendable, Hashable {
-    /// Text with something besides blanks, and no NUL (``Input/text(_:field:)``).
+    /// Text with something besides blanks, and no control character (``Input/text(_:field:)``).
     case text
+    /// An article's code as typed or scanned: ``text`` that may also hold GS (U+001D), the
+    /// separator inside a GS1 code (``Input/scannedText(_:field:)``).
+    case scan
+    /// An ICD-10 code (``Input/diagnosis(_:field:)``).
+    case diagnosis
     /// A code a shop gives a record: 1 to 100 characters, no blanks around it (``Input/code(_:field:)``).
     case code
     /// A whole number between the bounds.
@@ -67,12 +72,27 @@ extension Input {
     public static let blankClass =
         "\\t\\n\\u000b\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 
-    /// Text ``text(_:field:)`` takes, as a pattern: something besides blanks, no NUL.
-    public static let textPattern = "^[^\\u0000]*[^\\u0000\(blankClass)][^\\u0000]*$"
+    /// What ``plain(_:field:)`` refuses in any text, as the inside of a character class: control
+    /// characters and bidirectional embeddings, overrides and isolates.
+    public static let forbiddenClass = "\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
 
-    /// A code ``code(_:field:)`` takes, as a pattern (its length, 1 to 100, is said apart): no NUL,
-    /// no blank first or last.
-    public static let codePattern = "^[^\\u0000\(blankClass)]([^\\u0000]*[^\\u0000\(blankClass)])?$"
+    /// Text ``text(_:field:)`` takes, as a pattern: something besides blanks, nothing
+    /// ``plain(_:field:)`` refuses.
+    public static let textPattern = "^[^\(forbiddenClass)]*[^\(forbiddenClass)\(blankClass)][^\(forbiddenClass)]*$"
+
+    /// An article's code ``scannedText(_:field:)`` takes, as a pattern: ``textPattern`` that also
+    /// admits GS (U+001D).
+    public static let scanPattern =
+        "^([^\(forbiddenClass)]|\\u001d)*[^\(forbiddenClass)\(blankClass)]([^\(forbiddenClass)]|\\u001d)*$"
+
+    /// A code ``code(_:field:)`` takes, as a pattern (its length, 1 to 100, is said apart): nothing
+    /// ``plain(_:field:)`` refuses, no blank first or last.
+    public static let codePattern =
+        "^[^\(forbiddenClass)\(blankClass)]([^\(forbiddenClass)]*[^\(forbiddenClass)\(blankClass)])?$"
+
+    /// An ICD-10 code ``diagnosis(_:field:)`` takes, as a pattern: blanks around it allowed.
+    public static let diagnosisPattern =
+        "^[\(blankClass)]*[A-Za-z][0-9][0-9A-Za-z](\\.?[0-9A-Za-z]{1,4})?[\(blankClass)]*$"
 
     /// A day ``day(_:field:)`` takes, as a pattern: `YYYY-MM-DD` from 1900 to 2199.
     public static let dayPattern = "^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"

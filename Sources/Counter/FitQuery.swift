@@ -92,7 +92,7 @@ public struct FitQuery: Sendable {
             guard let value = members.last(where: { $0.key == name })?.value else { return nil }
             switch value {
             case .null: return nil
-            case .string(let text): return try Input.withoutNUL(text, field: name)
+            case .string(let text): return try Input.plain(text, field: name)
             case .number(let text)
             where name.hasPrefix("abpi") || name.hasSuffix("tolerance") || name == "foot_length"
                 || name.contains("_pressure"):

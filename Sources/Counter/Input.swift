@@ -14,18 +14,45 @@ public import Postgres
 /// ```
 public enum Input {
     /// Any text a face received — a form field, a query, a path, a JSON string — refused by
-    /// `field` when it holds a NUL character, which PostgreSQL cannot store; returned as given.
-    public static func withoutNUL(_ text: String, field: String) throws(CounterError) -> String {
-        guard !text.contains("\u{0}") else {
-            throw .badInput(field, expected: "text without NUL characters", found: "a NUL character")
+    /// `field` when it holds a character no field of ours has a use for: a control character
+    /// (NUL, which PostgreSQL cannot store; tab, line breaks, escape, bell … which forge log lines
+    /// and break the pages' and files' layout; C1 controls and DEL) or a bidirectional embedding,
+    /// override or isolate (U+202A–U+202E, U+2066–U+2069), which makes a name or a reference read
+    /// otherwise than it is stored. `scanned` text — an article's code as a barcode scanner types
+    /// it — may also hold GS (U+001D), which ends a GS1 code's variable-length fields. Returned as
+    /// given.
+    public static func plain(_ text: String, field: String, scanned: Bool = false) throws(CounterError) -> String {
+        guard let bad = text.unicodeScalars.first(where: { forbidden($0) && !(scanned && $0 == "\u{1D}") }) else {
+            return text
+        }
+        let code = String(format: "U+%04X", bad.value)
+        let what = bad.properties.generalCategory == .control ? "a control character" : "a direction override"
+        throw .badInput(
+            field, expected: "text without control characters or direction overrides", found: "\(what) (\(code))")
+    }
+
+    /// Whether `scalar` is refused in any text (see ``plain(_:field:)``).
+    static func forbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// An article's code as typed or scanned (a SKU, a GTIN, a GS1 code with its GS separators):
+    /// ``text(_:field:)`` that may hold GS (U+001D).
+    public static func scannedText(_ text: String, field: String) throws(CounterError) -> String {
+        _ = try plain(text, field: field, scanned: true)
+        guard hasContent(text) else {
+            throw .badInput(field, expected: "text", found: text.isEmpty ? "nothing" : "only blanks")
         }
         return text
     }
 
-    /// Text a person or a system gave: something besides blanks, and no NUL character (which
-    /// PostgreSQL cannot store); returned as given.
+    /// Text a person or a system gave: something besides blanks, and nothing ``plain(_:field:)``
+    /// refuses; returned as given.
     public static func text(_ text: String, field: String) throws(CounterError) -> String {
-        _ = try withoutNUL(text, field: field)
+        _ = try plain(text, field: field)
         guard hasContent(text) else {
             throw .badInput(field, expected: "text", found: text.isEmpty ? "nothing" : "only blanks")
         }
@@ -208,7 +235,7 @@ extension Input {
     /// (a form's empty field is "not given", and its face passes `nil`).
     public static func optional(_ text: String?, field: String) throws(CounterError) -> String? {
         guard let text else { return nil }
-        _ = try withoutNUL(text, field: field)
+        _ = try plain(text, field: field)
         guard hasContent(text) else {
             throw .badInput(
                 field, expected: "text, or the field left out", found: text.isEmpty ? "nothing" : "only blanks")
@@ -234,7 +261,7 @@ extension Input {
     /// The article a code names (see ``articleCode(_:field:referenceYear:)``), read against this
     /// year, after checking it is text.
     static func article(_ text: String, field: String, today: CalendarDay) throws(CounterError) -> String {
-        try articleCode(try self.text(text, field: field), field: field, referenceYear: today.year)
+        try articleCode(try scannedText(text, field: field), field: field, referenceYear: today.year)
     }
 
     /// What names a record (a reservation, a dispense, a fitting), as typed: its reference
@@ -265,7 +292,7 @@ extension Input {
     /// A code a shop gives a record — a patient's or a prescriber's reference, a prescription's
     /// number, a lot, a location: 1 to 100 characters, no blanks around it.
     public static func code(_ text: String, field: String) throws(CounterError) -> String {
-        _ = try withoutNUL(text, field: field)
+        _ = try plain(text, field: field)
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last, scalars.count <= 100, !blanks.contains(first),
             !blanks.contains(last)
@@ -293,5 +320,29 @@ extension Input {
             throw .badInput(field, expected: "a length from 0 to 10 cm in \(unit.rawValue)", typed: text)
         }
         return value
+    }
+}
+
+extension Input {
+    /// An ICD-10 code as a prescription gives it (`I83.9`, `i872`, `I87.20`): a letter, two
+    /// digits, a third character that is a digit or a letter (national editions use them), then
+    /// up to four more after an optional dot; blanks around it are dropped. Returned in capitals,
+    /// the dot after the third character (`I87.2`), so one code is stored one way.
+    public static func diagnosis(_ text: String?, field: String) throws(CounterError) -> String? {
+        guard let text = try optional(text, field: field) else { return nil }
+        let scalars = Array(text.unicodeScalars.drop { blanks.contains($0) }.reversed().drop { blanks.contains($0) }
+            .reversed())
+        let letters = scalars.filter { $0 != "." }.map { Character($0).uppercased() }.joined()
+        let dots = scalars.indices.filter { scalars[$0] == "." }
+        func letter(_ c: Character) -> Bool { c.isASCII && c.isLetter }
+        func digit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+        let chars = Array(letters)
+        guard (3...7).contains(chars.count), letter(chars[0]), digit(chars[1]), digit(chars[2]) || letter(chars[2]),
+            chars.dropFirst(3).allSatisfy({ digit($0) || letter($0) }),
+            dots.isEmpty || (dots == [3] && chars.count > 3)
+        else {
+            throw .badInput(field, expected: "an ICD-10 code such as I83.9", typed: text)
+        }
+        return chars.count == 3 ? String(chars) : String(chars[0..<3]) + "." + String(chars[3...])
     }
 }

@@ -50,7 +50,7 @@ public struct ReceiveRequest: Sendable, Decodable, Hashable {
     /// The receipt as the inventory books it, every field read and checked here: bad input names
     /// its field (`quantity`, `lot`, `expires`, or `sku` for a scan that does not read).
     public func read(defaultLocation: String, today: CalendarDay = .today()) throws(CounterError) -> Receipt {
-        let code = try Input.text(sku, field: "sku")
+        let code = try Input.scannedText(sku, field: "sku")
         let units = try Input.wholeNumber(quantity.text, field: "quantity")
         var lotCode = lot
         var expiry = try expires.map { (text) throws(CounterError) in try Input.day(text, field: "expires") }

@@ -18,7 +18,8 @@ struct RequestFieldsTests {
     /// A value of `kind` as JSON.
     static func sample(_ kind: FieldKind) -> Any {
         switch kind {
-        case .text, .code: "A-1"
+        case .text, .code, .scan: "A-1"
+        case .diagnosis: "I83.9"
         case .integer(let minimum, _): max(minimum, 1)
         case .day: "2030-01-31"
         case .oneOf(let words): words[0]
@@ -68,7 +69,8 @@ struct RequestFieldsTests {
     func codes() async throws {
         let pattern = try Regex(Self.swiftPattern(Input.codePattern)).matchingSemantics(.unicodeScalar)
         let alphabet: [Character] = [
-            "a", "7", "-", " ", "\t", "\u{00A0}", "\u{FEFF}", "\u{2028}", "é", "\u{0085}", "\u{1C}",
+            "a", "7", "-", " ", "\t", "\u{00A0}", "\u{FEFF}", "\u{2028}", "é", "\u{0085}", "\u{1C}", "\u{1B}",
+            "\u{202E}", "\u{2067}", "\u{200F}", "\r\n", "\u{7F}",
         ]
         await propertyCheck(input: Gen.element(of: alphabet).map { $0! }.array(of: 0...6)) { characters in
             let text = String(characters)
@@ -82,7 +84,8 @@ struct RequestFieldsTests {
     func texts() async throws {
         let pattern = try Regex(Self.swiftPattern(Input.textPattern)).matchingSemantics(.unicodeScalar)
         let alphabet: [Character] = [
-            "a", " ", "\n", "\u{00A0}", "\u{FEFF}", "\u{3000}", "\u{0085}", "\u{1C}", "\u{200B}",
+            "a", " ", "\n", "\u{00A0}", "\u{FEFF}", "\u{3000}", "\u{0085}", "\u{1C}", "\u{200B}", "\u{7}",
+            "\u{202A}", "\u{1D}",
         ]
         await propertyCheck(input: Gen.element(of: alphabet).map { $0! }.array(of: 0...4)) { characters in
             let text = String(characters)
@@ -90,6 +93,63 @@ struct RequestFieldsTests {
             let read = (try? Input.text(text, field: "text")) != nil
             #expect(documented == read, "'\(text.unicodeScalars.map { String($0.value, radix: 16) })'")
         }
+    }
+
+    @Test("an article's code as scanned: text's pattern, and GS (U+001D) besides")
+    func scans() async throws {
+        let pattern = try Regex(Self.swiftPattern(Input.scanPattern)).matchingSemantics(.unicodeScalar)
+        let alphabet: [Character] = ["0", "1", " ", "\u{1D}", "\u{1E}", "\n", "\u{202D}", "(", "]"]
+        await propertyCheck(input: Gen.element(of: alphabet).map { $0! }.array(of: 0...5)) { characters in
+            let text = String(characters)
+            let documented = (try? pattern.wholeMatch(in: text)) != nil
+            let read = (try? Input.scannedText(text, field: "sku")) != nil
+            #expect(documented == read, "'\(text.unicodeScalars.map { String($0.value, radix: 16) })'")
+        }
+    }
+
+    @Test("an ICD-10 code: what its pattern says, stored in capitals with its dot after the third character")
+    func diagnoses() async throws {
+        let pattern = try Regex(Self.swiftPattern(Input.diagnosisPattern)).matchingSemantics(.unicodeScalar)
+        let alphabet: [Character] = ["I", "e", "8", "3", "9", ".", " ", "Z", "ä", "<", "\u{1B}"]
+        await propertyCheck(input: Gen.element(of: alphabet).map { $0! }.array(of: 1...8)) { characters in
+            let text = String(characters)
+            let documented = (try? pattern.wholeMatch(in: text)) != nil
+            let read = try? Input.diagnosis(text, field: "diagnosis")
+            #expect(documented == (read != nil), "'\(text)'")
+            if let code = read ?? nil {
+                #expect(code == code.uppercased() && !code.contains(" "))
+                #expect(code.count == 3 || code.firstIndex(of: ".") == code.index(code.startIndex, offsetBy: 3))
+                #expect((try? Input.diagnosis(code, field: "diagnosis")) == code, "stored once, read the same")
+            }
+        }
+        #expect(try Input.diagnosis(" i872 ", field: "diagnosis") == "I87.2")
+        #expect(try Input.diagnosis("I83.9", field: "diagnosis") == "I83.9")
+        #expect(try Input.diagnosis("U07.1", field: "diagnosis") == "U07.1")
+        #expect(
+            throws: CounterError.badInput("diagnosis", expected: "an ICD-10 code such as I83.9", typed: "\">‹img")
+        ) { try Input.diagnosis("\">‹img", field: "diagnosis") }
+    }
+
+    @Test("control characters and direction overrides are refused by the field's name, saying which")
+    func controls() throws {
+        #expect(
+            throws: CounterError.badInput(
+                "name", expected: "text without control characters or direction overrides",
+                found: "a control character (U+001B)")
+        ) { try Input.text("Ada\u{1B}[31m", field: "name") }
+        #expect(
+            throws: CounterError.badInput(
+                "reference", expected: "text without control characters or direction overrides",
+                found: "a direction override (U+202E)")
+        ) { try Input.code("P-\u{202E}1000", field: "reference") }
+        for character in ["\r", "\n", "\u{7}", "\u{0}", "\u{85}", "\u{2066}"] {
+            #expect(throws: CounterError.self) { try Input.text("Ada\(character)Sample", field: "name") }
+        }
+        // A right-to-left mark is part of writing Arabic or Hebrew names, not an override.
+        #expect(try Input.text("\u{5E9}\u{5E8}\u{200F}", field: "name") == "\u{5E9}\u{5E8}\u{200F}")
+        let scan = "]d2010401234500001610L1\u{1D}17270630"
+        #expect(try Input.scannedText(scan, field: "sku") == scan)
+        #expect(throws: CounterError.self) { try Input.text("10L1\u{1D}17", field: "name") }
     }
 
     /// An ECMAScript pattern's `\uXXXX` escapes as Swift's regex syntax writes them (`\u{XXXX}`),

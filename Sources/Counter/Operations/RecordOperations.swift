@@ -142,7 +142,7 @@ public struct PrescriptionRequest: Sendable, Decodable, Hashable {
             quantity: try Input.wholeNumber(quantity.text, field: "quantity"),
             validUntil: try Input.optional(validUntil, field: "valid_until").map { (text) throws(CounterError) in
                 try Input.day(text, field: "valid_until")
-            }, diagnosis: try Input.optional(diagnosis, field: "diagnosis"),
+            }, diagnosis: try Input.diagnosis(diagnosis, field: "diagnosis"),
             arterialAssessed: arterialAssessed ?? false,
             washingSet: washingSet ?? false
         )

@@ -4,7 +4,7 @@
 extension ReceiveRequest: DescribedRequest {
     /// The fields of a receipt.
     public static let fields = [
-        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code (its lot and expiry fill those in)", .text),
+        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code (its lot and expiry fill those in)", .scan),
         RequestField("quantity", required: true, "units", .quantity),
         RequestField("location", required: false, "location code (default: this server's)", .code),
         RequestField("lot", required: false, "lot code", .code),
@@ -18,7 +18,7 @@ extension ReceiveRequest: DescribedRequest {
 extension CountRequest: DescribedRequest {
     /// The fields of a count.
     public static let fields = [
-        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .text),
+        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .scan),
         RequestField("counted", required: true, "units counted", .count),
         RequestField("location", required: false, "location code (default: this server's)", .code),
         RequestField("lot", required: false, "lot code", .code),
@@ -28,7 +28,7 @@ extension CountRequest: DescribedRequest {
 extension TransferRequest: DescribedRequest {
     /// The fields of a transfer.
     public static let fields = [
-        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .text),
+        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .scan),
         RequestField("quantity", required: true, "units", .quantity),
         RequestField("from", required: false, "location code (default: this server's)", .code),
         RequestField("to", required: true, "location code", .code),
@@ -40,7 +40,7 @@ extension TransferRequest: DescribedRequest {
 extension WriteOffRequest: DescribedRequest {
     /// The fields of a write-off.
     public static let fields = [
-        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .text),
+        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .scan),
         RequestField("quantity", required: true, "units", .quantity),
         RequestField("location", required: false, "location code (default: this server's)", .code),
         RequestField("lot", required: false, "lot code", .code),
@@ -54,7 +54,7 @@ extension WriteOffRequest: DescribedRequest {
 extension ReleaseReturnRequest: DescribedRequest {
     /// The fields of a release of returned units.
     public static let fields = [
-        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .text),
+        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .scan),
         RequestField("quantity", required: true, "units", .quantity),
         RequestField("location", required: false, "location code (default: this server's)", .code),
         RequestField("lot", required: false, "lot code", .code),
@@ -64,7 +64,7 @@ extension ReleaseReturnRequest: DescribedRequest {
 extension MinimumRequest: DescribedRequest {
     /// The fields of a minimum.
     public static let fields = [
-        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .text),
+        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .scan),
         RequestField("minimum", required: true, "the least available units (0 removes it)", .count),
         RequestField("reorder", required: false, "what to order when below it", .quantity),
         RequestField("location", required: false, "location code (default: this server's)", .code),
@@ -77,7 +77,7 @@ extension LotStatusRequest: DescribedRequest {
         RequestField(
             "status", required: true, "approved, on-hold or recalled", .oneOf(LotStatus.allCases.map(\.rawValue))),
         RequestField("reason", required: true, "why", .text),
-        RequestField("sku", required: false, "SKU, when the code is not unique", .text),
+        RequestField("sku", required: false, "SKU, when the code is not unique", .scan),
     ]
 }
 
@@ -85,7 +85,7 @@ extension ReserveRequest: DescribedRequest {
     /// The fields of a reservation.
     public static let fields = [
         RequestField("prescription", required: true, "prescription number", .code),
-        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .text),
+        RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .scan),
         RequestField("location", required: false, "location code (default: this server's)", .code),
     ]
 }
@@ -130,7 +130,7 @@ extension PrescriptionRequest: DescribedRequest {
         RequestField("quantity", required: true, "garments (a pair is 2)", .quantity),
         RequestField("side", required: false, "left, right or both (default)", .oneOf(["left", "right", "both"])),
         RequestField("valid_until", required: false, "last day it may be dispensed, YYYY-MM-DD", .day),
-        RequestField("diagnosis", required: false, "ICD-10 code", .text),
+        RequestField("diagnosis", required: false, "ICD-10 code (I83.9, I872)", .diagnosis),
         RequestField("number", required: false, "its number (default RX-n)", .code),
         RequestField(
             "arterial_assessed", required: false,

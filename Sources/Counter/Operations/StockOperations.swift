@@ -229,7 +229,7 @@ extension Desk {
     /// Articles matching every word of `text` (SKU, GTIN, line, size, colour …), at most `limit`
     /// (as typed: 1 to 1000, default 50).
     public func searchArticles(_ text: String, limit: String? = nil) throws -> [ArticleRecord] {
-        _ = try Input.withoutNUL(text, field: "search")
+        _ = try Input.plain(text, field: "search", scanned: true)
         guard Input.hasContent(text) else {
             throw CounterError.badInput("search", expected: "words to search for", typed: text)
         }

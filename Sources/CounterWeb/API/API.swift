@@ -333,7 +333,8 @@ enum APIRoutes {
     /// operation (a record's number, a bounded count of days, a closed set).
     static func parameterSchema(_ name: String, in place: String, path: String) -> FieldKind {
         switch name {
-        case "code" where path.hasPrefix("/api/v1/articles/"): .text
+        case "code" where path.hasPrefix("/api/v1/articles/"): .scan
+        case "sku": .scan
         case "id", "reference", "number", "patient", "location", "code", "prescription": .code
         case "limit": .integer(minimum: 1, maximum: 1_000)
         case "within": .integer(minimum: 0, maximum: 36_500)

@@ -14,6 +14,8 @@ extension FieldKind {
     func json() -> [String: Any] {
         switch self {
         case .text: ["type": "string", "minLength": 1, "pattern": Input.textPattern]
+        case .scan: ["type": "string", "minLength": 1, "pattern": Input.scanPattern]
+        case .diagnosis: ["type": "string", "pattern": Input.diagnosisPattern]
         case .code: ["type": "string", "minLength": 1, "maxLength": 100, "pattern": Input.codePattern]
         case .integer(let minimum, let maximum): ["type": "integer", "minimum": minimum, "maximum": maximum]
         case .day: ["type": "string", "format": "date", "pattern": Input.dayPattern]

@@ -23,8 +23,9 @@ enum Web {
     }
 
     /// The fields of an `application/x-www-form-urlencoded` body (at most 1 MiB), decoded by
-    /// Hummingbird's form decoder (`+` is a space); a field holding a NUL character is refused by
-    /// name, and so is a body that is not a form (a field given twice, a broken escape).
+    /// Hummingbird's form decoder (`+` is a space); a field holding a control character (but a
+    /// scanner's GS) or a direction override is refused by name — each field's own reader is
+    /// stricter, and so is a body that is not a form (a field given twice, a broken escape).
     static func form(_ request: Request) async throws -> [String: String] {
         let text = String(buffer: try await body(request))
         let fields: [String: String]
@@ -35,20 +36,20 @@ enum Web {
                 "body", expected: "a form's fields, each once and percent-encoded", found: "\(error)")
         }
         for (name, value) in fields {
-            _ = try Input.withoutNUL(name, field: name)
-            _ = try Input.withoutNUL(value, field: name)
+            _ = try Input.plain(name, field: name)
+            _ = try Input.plain(value, field: name, scanned: true)
         }
         return fields
     }
 
     /// The value of the query parameter `name`, read as a form encodes it (`+` is a space, as
-    /// browsers send `John+Smith`); `nil` when absent. A NUL character is refused by name.
+    /// browsers send `John+Smith`); `nil` when absent. A control character (but a scanner's GS) is refused by name.
     static func query(_ request: Request, _ name: String) throws -> String? {
         guard let raw = request.uri.query else { return nil }
         for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard decodeFormPart(parts[0]) == name else { continue }
-            return try Input.withoutNUL(parts.count > 1 ? decodeFormPart(parts[1]) : "", field: name)
+            return try Input.plain(parts.count > 1 ? decodeFormPart(parts[1]) : "", field: name, scanned: true)
         }
         return nil
     }
@@ -60,10 +61,10 @@ enum Web {
         return value
     }
 
-    /// The path parameter `name`, percent-decoded; a NUL character is refused by name.
+    /// The path parameter `name`, percent-decoded; a control character (but a scanner's GS) is refused by name.
     static func path(_ context: WebContext, _ name: String) throws -> String {
         let raw = context.parameters.get(name) ?? ""
-        return try Input.withoutNUL(raw.removingPercentEncoding ?? raw, field: name)
+        return try Input.plain(raw.removingPercentEncoding ?? raw, field: name, scanned: true)
     }
 
     /// One name or value of a form or query: `+` is a space, then percent-decoding.
