@@ -43,7 +43,7 @@ public enum Input {
     /// ``text(_:field:)`` that may hold GS (U+001D).
     public static func scannedText(_ text: String, field: String) throws(CounterError) -> String {
         _ = try plain(text, field: field, scanned: true)
-        guard hasContent(text) else {
+        guard text.unicodeScalars.contains(where: { !blanks.contains($0) && $0 != "\u{1D}" }) else {
             throw .badInput(field, expected: "text", found: text.isEmpty ? "nothing" : "only blanks")
         }
         return text
