@@ -37,3 +37,24 @@ CREATE OR REPLACE FUNCTION public.cfit_key_store(key text, result jsonb)
 AS $function$
     UPDATE idempotent_result r SET result = cfit_key_store.result WHERE r.key = cfit_key_store.key RETURNING r.result
 $function$;
+
+CREATE OR REPLACE FUNCTION public.cfit_import_key(key text, request text, result jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+AS $function$
+BEGIN
+    -- A catalog import's idempotency key: claimed (result NULL; the stored answer, or NULL for a
+    -- new key), then its answer stored. Imports write tables directly, as admins may; the keys'
+    -- table stays closed to them.
+    PERFORM cfit_require('cfit_admin', 'importing catalogs');
+    IF result IS NULL THEN
+        RETURN cfit_key_claim(key, 'catalog.import', request);
+    END IF;
+    RETURN cfit_key_store(key, result);
+END
+$function$;
+
+REVOKE EXECUTE ON FUNCTION cfit_import_key(text, text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cfit_import_key(text, text, jsonb) TO cfit_admin;

@@ -129,9 +129,10 @@ extension CounterError {
         case "22003":
             // A sum the database cannot hold: a receipt or a count that would take a balance past
             // the largest integer. The request is refused; nothing was written.
+            let field = error.column ?? "quantity"
             self = .plain(
                 .badInput,
-                "quantity: expected an amount the stock can hold (a balance of at most 2147483647 units), found one that would exceed it (\(error.description))"
+                "\(field): expected a number the database can hold (at most 2147483647), found one beyond it (\(error.description))"
             )
         case SQLState.uniqueViolation.code:
             let field = error.column ?? error.constraint ?? "value"

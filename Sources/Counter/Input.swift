@@ -330,8 +330,9 @@ extension Input {
     /// the dot after the third character (`I87.2`), so one code is stored one way.
     public static func diagnosis(_ text: String?, field: String) throws(CounterError) -> String? {
         guard let text = try optional(text, field: field) else { return nil }
-        let scalars = Array(text.unicodeScalars.drop { blanks.contains($0) }.reversed().drop { blanks.contains($0) }
-            .reversed())
+        let scalars = Array(
+            text.unicodeScalars.drop { blanks.contains($0) }.reversed().drop { blanks.contains($0) }
+                .reversed())
         let letters = scalars.filter { $0 != "." }.map { Character($0).uppercased() }.joined()
         let dots = scalars.indices.filter { scalars[$0] == "." }
         func letter(_ c: Character) -> Bool { c.isASCII && c.isLetter }

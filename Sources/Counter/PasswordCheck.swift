@@ -30,6 +30,19 @@ public enum PasswordCheck {
         return false
     }
 
+    /// A verifier of a random password, salt and keys, `iterations` deep: checking a password
+    /// against it costs what checking a real one costs, and nothing matches it.
+    public static func decoyVerifier(iterations: Int) -> String {
+        func random(_ count: Int) -> String {
+            Data(SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { Array($0) })
+                .base64EncodedString()
+        }
+        return "SCRAM-SHA-256$\(iterations):\(random(16))$\(random(32)):\(random(32))"
+    }
+
+    /// The iteration count of a SCRAM-SHA-256 verifier; `nil` for anything else.
+    public static func iterations(of verifier: String) -> Int? { parse(verifier)?.iterations }
+
     static func parse(_ verifier: String) -> Verifier? {
         let parts = verifier.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "SCRAM-SHA-256" else { return nil }

@@ -3,7 +3,7 @@ import Synchronization
 
 /// Failed sign-ins counted per key (a login, or the address they came from): `free` failures
 /// cost nothing, then each further one makes the next attempt wait 1, 2, 4 … seconds, at most
-/// five minutes. A key with no failure for 15 minutes starts again from nothing, so a person who
+/// `maximum` (five minutes unless said). A key with no failure for 15 minutes starts again from nothing, so a person who
 /// mistypes now and then is never slowed down for it later.
 ///
 /// ```swift
@@ -14,6 +14,8 @@ import Synchronization
 public final class Throttle: Sendable {
     /// Failures that cost nothing.
     public let free: Int
+    /// The longest wait, in seconds.
+    public let maximum: Int
     /// After this long without a failure, a key's count starts again.
     public static let forgetAfter: Duration = .seconds(900)
     private let table = Mutex<[String: Entry]>([:])
@@ -24,8 +26,12 @@ public final class Throttle: Sendable {
         var last: ContinuousClock.Instant
     }
 
-    /// A throttle letting `free` failures of a key cost nothing.
-    public init(free: Int) { self.free = free }
+    /// A throttle letting `free` failures of a key cost nothing, then waits of at most `maximum`
+    /// seconds.
+    public init(free: Int, maximum: Int = 300) {
+        self.free = free
+        self.maximum = maximum
+    }
 
     /// Seconds `key` must still wait before its next attempt, or `nil` when it may try now.
     public func wait(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
@@ -44,7 +50,7 @@ public final class Throttle: Sendable {
             if now - entry.last >= Self.forgetAfter { entry.count = 0 }
             entry.count += 1
             entry.last = now
-            let wait = entry.count < free ? 0 : min(300, 1 << min(entry.count - free, 9))
+            let wait = entry.count < free ? 0 : min(maximum, 1 << min(entry.count - free, 9))
             entry.until = now + .seconds(wait)
             table[key] = entry
         }

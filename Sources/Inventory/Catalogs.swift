@@ -67,12 +67,16 @@ public struct Catalogs: Sendable {
         articles: [UInt8]?,
         articlesFileName: String?,
         dryRun: Bool = false,
+        key: String? = nil,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         try importCatalog(
             json: json, fileName: fileName,
             articlesInput: articles.map { .bytes($0, name: articlesFileName ?? "file") },
-            dryRun: dryRun, progress: progress)
+            dryRun: dryRun, key: key,
+            request: key.map { _ in
+                "[\"catalog.import\", \"\(FileDigest.hex(json))\", \"\(articles.map(FileDigest.hex) ?? "")\", \(dryRun)]"
+            }, progress: progress)
     }
 
     /// Checks the whole catalog first, then compares it with what the database holds and applies
@@ -81,12 +85,15 @@ public struct Catalogs: Sendable {
     /// file deactivated. Any problem in the articles file ends the transaction with every issue
     /// found, so nothing is kept. A file whose content the database already holds changes nothing
     /// and says so, whatever was imported in between; a dry run reports the same comparison and
-    /// keeps nothing.
+    /// keeps nothing. With an idempotency `key` (and the `request` it was given for), the same key
+    /// repeats the first import's answer and a key used for other files is refused.
     public func importCatalog(
         json: [UInt8],
         fileName: String,
         articlesInput: ArticlesInput?,
         dryRun: Bool = false,
+        key: String? = nil,
+        request: String? = nil,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> ImportSummary {
         let catalog: Catalog
@@ -111,66 +118,87 @@ public struct Catalogs: Sendable {
                     SELECT set_config('client_connection_check_interval', '1s', true)
                     WHERE current_setting('server_version_num')::int >= 140000
                     """)
-                let stored = try Self.productLines(ids: catalog.lines.map(\.id), on: tx)
-                var changedLines: [ProductLine] = []
-                var chartChanges: [String] = []
-                for line in catalog.lines {
-                    let changes = ChartDifference.between(
-                        stored.first { $0.id == line.id }, and: line)
-                    if !changes.isEmpty {
-                        changedLines.append(line)
-                        chartChanges += changes.map { "\(line.id): \($0)" }
+                if let key {
+                    let claimed = try tx.query("SELECT cfit_import_key(\(key), \(request ?? key), NULL)::text AS r")[0]
+                    if let answer = try claimed.decode(String?.self, "r"), answer != "null" {
+                        // The first import's answer, as it was stored.
+                        return try JSONDecoder().decode(ImportSummary.self, from: Data(answer.utf8))
                     }
                 }
-                var summary = ImportSummary(
-                    lines: catalog.lines.map(\.id),
-                    sizes: catalog.lines.reduce(0) { $0 + $1.sizes.count },
-                    chartChanges: chartChanges,
-                    articlesAdded: 0, articlesChanged: 0, articlesDeactivated: 0,
-                    added: [], changed: [], deactivated: [], deactivatedOnHand: [],
-                    unchanged: false,
-                    dryRun: dryRun
-                )
-                // Steps: each changed line stored, then the articles.
-                let steps = changedLines.count + 1
-                try store(changedLines, manufacturer: catalog.manufacturer, on: tx) { progress($0, steps) }
-                var articlesRead: (rows: Int, digest: String)?
-                if let articlesInput {
-                    articlesRead = try merge(
-                        articlesInput, decoder: ArticleDecoder(lines: catalog.lines), lines: catalog.lines.map(\.id),
-                        into: &summary, on: tx)
-                }
-                progress(steps, steps)
-                summary.unchanged =
-                    chartChanges.isEmpty && summary.added.isEmpty && summary.changed.isEmpty
-                    && summary.deactivated.isEmpty
-                if summary.unchanged { return summary }
-                if !changedLines.isEmpty {
-                    try tx.execute(
-                        """
-                        INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('catalog', \(fileName), \(FileDigest.hex(json)), \(catalog.lines.count),
-                                \("\(changedLines.count) of \(catalog.lines.count) lines changed, \(chartChanges.count) differences"))
-                        """
-                    )
-                }
-                if let articlesInput, let articlesRead,
-                    !(summary.added.isEmpty && summary.changed.isEmpty && summary.deactivated.isEmpty)
-                {
-                    try tx.execute(
-                        """
-                        INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
-                        VALUES ('articles', \(articlesInput.name), \(articlesRead.digest), \(articlesRead.rows),
-                                \("\(summary.articlesAdded) added, \(summary.articlesChanged) changed, \(summary.articlesDeactivated) deactivated"))
-                        """
-                    )
-                }
+                let summary = try apply(
+                    catalog, fileName: fileName, json: json, articlesInput, dryRun: dryRun, on: tx, progress)
                 if dryRun { throw DryRun(summary: summary) }
+                if let key {
+                    let encoded = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+                    try tx.query("SELECT cfit_import_key(\(key), NULL, \(encoded)::jsonb)")
+                }
                 return summary
             }
         } catch let dry as DryRun {
             return dry.summary
         }
+    }
+
+    /// The differences between `catalog` (and its articles) and the database, applied in `tx`.
+    private func apply(
+        _ catalog: Catalog, fileName: String, json: [UInt8], _ articlesInput: ArticlesInput?, dryRun: Bool,
+        on tx: Connection, _ progress: (_ done: Int, _ total: Int) -> Void
+    ) throws -> ImportSummary {
+        let stored = try Self.productLines(ids: catalog.lines.map(\.id), on: tx)
+        var changedLines: [ProductLine] = []
+        var chartChanges: [String] = []
+        for line in catalog.lines {
+            let changes = ChartDifference.between(
+                stored.first { $0.id == line.id }, and: line)
+            if !changes.isEmpty {
+                changedLines.append(line)
+                chartChanges += changes.map { "\(line.id): \($0)" }
+            }
+        }
+        var summary = ImportSummary(
+            lines: catalog.lines.map(\.id),
+            sizes: catalog.lines.reduce(0) { $0 + $1.sizes.count },
+            chartChanges: chartChanges,
+            articlesAdded: 0, articlesChanged: 0, articlesDeactivated: 0,
+            added: [], changed: [], deactivated: [], deactivatedOnHand: [],
+            unchanged: false,
+            dryRun: dryRun
+        )
+        // Steps: each changed line stored, then the articles.
+        let steps = changedLines.count + 1
+        try store(changedLines, manufacturer: catalog.manufacturer, on: tx) { progress($0, steps) }
+        var articlesRead: (rows: Int, digest: String)?
+        if let articlesInput {
+            articlesRead = try merge(
+                articlesInput, decoder: ArticleDecoder(lines: catalog.lines), lines: catalog.lines.map(\.id),
+                into: &summary, on: tx)
+        }
+        progress(steps, steps)
+        summary.unchanged =
+            chartChanges.isEmpty && summary.added.isEmpty && summary.changed.isEmpty
+            && summary.deactivated.isEmpty
+        if summary.unchanged { return summary }
+        if !changedLines.isEmpty {
+            try tx.execute(
+                """
+                INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
+                VALUES ('catalog', \(fileName), \(FileDigest.hex(json)), \(catalog.lines.count),
+                        \("\(changedLines.count) of \(catalog.lines.count) lines changed, \(chartChanges.count) differences"))
+                """
+            )
+        }
+        if let articlesInput, let articlesRead,
+            !(summary.added.isEmpty && summary.changed.isEmpty && summary.deactivated.isEmpty)
+        {
+            try tx.execute(
+                """
+                INSERT INTO import_batch (kind, file_name, sha256, rows, summary)
+                VALUES ('articles', \(articlesInput.name), \(articlesRead.digest), \(articlesRead.rows),
+                        \("\(summary.articlesAdded) added, \(summary.articlesChanged) changed, \(summary.articlesDeactivated) deactivated"))
+                """
+            )
+        }
+        return summary
     }
 
     private func store(_ lines: [ProductLine], manufacturer name: String, on tx: Connection, stored: (Int) -> Void)

@@ -57,6 +57,29 @@ public struct Users: Sendable {
         return (try rows[0].decode(String.self, "verifier"), try rows[0].decode(String.self, "role"))
     }
 
+    /// Whether `login` may execute the function `function` (any of its overloads, in the schema):
+    /// PostgreSQL's own answer, from its grants (`has_function_privilege`), asked before a server
+    /// reads what the login sent. An unknown login may do nothing.
+    public func mayExecute(_ login: String, function: String) throws -> Bool {
+        try connection.query(
+            """
+            SELECT coalesce(bool_or(has_function_privilege(r.oid, p.oid, 'EXECUTE')), false) AS ok
+            FROM pg_roles r CROSS JOIN pg_proc p
+            WHERE r.rolname = \(login) AND p.proname = \(function) AND p.pronamespace = 'public'::regnamespace
+            """)[0].decode(Bool.self, "ok")
+    }
+
+    /// Whether `login` holds `privilege` (`INSERT` …) on the table `table`: PostgreSQL's answer
+    /// (`has_table_privilege`).
+    public func mayUse(_ login: String, table: String, privilege: String) throws -> Bool {
+        try connection.query(
+            """
+            SELECT coalesce(bool_or(has_table_privilege(r.oid, c.oid, \(privilege))), false) AS ok
+            FROM pg_roles r CROSS JOIN pg_class c
+            WHERE r.rolname = \(login) AND c.relname = \(table) AND c.relnamespace = 'public'::regnamespace
+            """)[0].decode(Bool.self, "ok")
+    }
+
     /// ``signInVerifier(_:)`` for each of `logins` at once, keyed by login; a login that may not
     /// sign in is missing. One query, however many logins: a web server polls it every second.
     public func signInStates(_ logins: [String]) throws -> [String: (verifier: String, role: String)] {

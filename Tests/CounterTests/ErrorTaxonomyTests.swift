@@ -57,7 +57,7 @@ struct ErrorTaxonomyTests {
         "values the server refuses are bad input, a duplicate a conflict, a value too long for it too large",
         arguments: [
             ("SELECT '\"\\u0000\"'::jsonb", CounterError.Kind.badInput, "text: expected text without NUL"),
-            ("SELECT 2147483647::int + 1", .badInput, "value: expected a value the database accepts"),
+            ("SELECT 2147483647::int + 1", .badInput, "quantity: expected a number the database can hold"),
             ("SELECT repeat('x', 1073741824)", .tooLarge, "value: too large for the database"),
             (
                 "CREATE TEMP TABLE once (x int PRIMARY KEY); INSERT INTO once VALUES (1); INSERT INTO once VALUES (1)",

@@ -184,7 +184,7 @@ struct APIRecordTests {
 
             // A catalog import: a bad row refuses the whole file, naming every problem; a dry run
             // stores nothing; the import stores the lines; the same files again change nothing.
-            func upload(_ query: String, articles: String, auth: String) async throws -> (
+            func upload(_ query: String, articles: String, auth: String, key: String) async throws -> (
                 status: HTTPResponse.Status, body: String
             ) {
                 let boundary = "----cfit\(UUID().uuidString)"
@@ -195,7 +195,7 @@ struct APIRecordTests {
                 }
                 body += "--\(boundary)--\r\n"
                 let answer = try await API.call(
-                    client, .post, "/api/v1/catalog/import\(query)", auth: auth, json: nil,
+                    client, .post, "/api/v1/catalog/import\(query)", auth: auth, key: key, json: nil,
                     extra: [.contentType: "multipart/form-data; boundary=\(boundary)"], raw: body)
                 return (answer.status, answer.body)
             }
@@ -204,21 +204,28 @@ struct APIRecordTests {
                 "",
                 articles: articles
                     + "X-1,123,nowhere,AD,2,I,short,closed,red,\nX-2,456,nowhere,AD,2,I,short,closed,red,\n",
-                auth: admin)
+                auth: admin, key: "import-broken")
             #expect(broken.status == .unprocessableContent, "\(broken.body)")
             let issues = API.object(broken.body)["issues"] as? [String] ?? []
             #expect(issues.count >= 2, "\(broken.body)")
             #expect(try AdminPageTests.count(fixture.url, "product_line") == lines)
-            let dry = try await upload("?dry_run=true", articles: articles, auth: admin)
+            let dry = try await upload("?dry_run=true", articles: articles, auth: admin, key: "import-dry")
             #expect(dry.status == .ok && API.object(dry.body)["dryRun"] as? Bool == true, "\(dry.body)")
             #expect(try AdminPageTests.count(fixture.url, "product_line") == lines)
-            let byPharmacist = try await upload("", articles: articles, auth: pharmacist)
+            let byPharmacist = try await upload("", articles: articles, auth: pharmacist, key: "import-ph")
             #expect(byPharmacist.status == .forbidden, "\(byPharmacist.body)")
-            let imported = try await upload("", articles: articles, auth: admin)
+            let imported = try await upload("", articles: articles, auth: admin, key: "import-1")
             #expect(imported.status == .ok, "\(imported.body)")
             #expect(try AdminPageTests.count(fixture.url, "product_line") == lines + 2)
-            let unchanged = try await upload("", articles: articles, auth: admin)
+            // The same key repeats the first answer; a new key finds nothing left to change.
+            let repeated = try await upload("", articles: articles, auth: admin, key: "import-1")
+            #expect(repeated.status == .ok && repeated.body == imported.body, "\(repeated.body)")
+            #expect(API.object(repeated.body)["unchanged"] as? Bool == false)
+            let unchanged = try await upload("", articles: articles, auth: admin, key: "import-2")
             #expect(API.object(unchanged.body)["unchanged"] as? Bool == true, "\(unchanged.body)")
+            // The key of that import, given for other files, is refused.
+            let other = try await upload("", articles: articles + "\n", auth: admin, key: "import-1")
+            #expect(other.status == .conflict, "\(other.body)")
         }
     }
 }

@@ -24,7 +24,8 @@ struct FailureAnswerTests {
             let query = try await API.call(client, .get, "/api/v1/articles?search=a%00b", auth: auth)
             #expect(query.status == .unprocessableContent && API.object(query.body)["reason"] as? String == "bad-input")
             #expect(
-                (API.object(query.body)["detail"] as? String)?.hasPrefix("search: expected text without NUL") == true)
+                (API.object(query.body)["detail"] as? String)?.hasPrefix(
+                    "search: expected text without control characters") == true)
             let path = try await API.call(client, .get, "/api/v1/articles/NW%00X", auth: auth)
             #expect(path.status == .unprocessableContent, "\(path.body)")
             let body = try await API.call(
@@ -32,7 +33,8 @@ struct FailureAnswerTests {
                 json: #"{"prescription": "RX-1001\u0000", "sku": "NW-CL-AD2-II-R-C-BE"}"#)
             #expect(body.status == .unprocessableContent, "\(body.body)")
             #expect(
-                (API.object(body.body)["detail"] as? String)?.hasPrefix("prescription: expected text without NUL")
+                (API.object(body.body)["detail"] as? String)?.hasPrefix(
+                    "prescription: expected text without control characters")
                     == true)
             let fit = try await API.call(
                 client, .post, "/api/v1/fit", auth: auth,
@@ -47,7 +49,9 @@ struct FailureAnswerTests {
                     && unknownStyle.body.contains("style: expected AD, AF, AG or AT, found &#39;XX&#39;"))
             #expect(try await browser.get("/fit?style=ag").body.contains("value=\"AG\" selected"))
             let page = try await browser.get("/patients?q=Ada%00")
-            #expect(page.status == .unprocessableContent && page.body.contains("q: expected text without NUL"))
+            #expect(
+                page.status == .unprocessableContent
+                    && page.body.contains("q: expected text without control characters"))
         }
     }
 

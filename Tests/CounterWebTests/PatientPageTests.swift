@@ -131,7 +131,9 @@ struct PatientPageTests {
             let runsOut = try #require(body.range(of: "prescription runs out"))
             // Overdue (18 days) before the prescription due in 5 days.
             #expect(replacement.lowerBound < runsOut.lowerBound && measure.lowerBound < runsOut.lowerBound)
-            #expect(body.contains("<strong>\(today.adding(days: -18))</strong>") && body.contains("\(today.adding(days: 5))"))
+            #expect(
+                body.contains("<strong>\(today.adding(days: -18))</strong>")
+                    && body.contains("\(today.adding(days: 5))"))
             #expect(
                 body.contains("\(18 + shift) days overdue") && body.contains("(in \(5 - shift) days)"), "\(body)")
             #expect(body.contains("href=\"/patients/P-0001\"") && body.contains("href=\"/patients/P-0002\""))

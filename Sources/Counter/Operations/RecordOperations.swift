@@ -288,6 +288,15 @@ extension Desk {
         try Users(connection: connection).signInVerifier(login)
     }
 
+    /// Whether the database lets `login` do what `privilege` names (see ``Privilege``).
+    public func permits(_ login: String, _ privilege: Privilege) throws -> Bool {
+        let users = Users(connection: connection)
+        switch privilege {
+        case .execute(let function): return try users.mayExecute(login, function: function)
+        case .table(let table, let kind): return try users.mayUse(login, table: table, privilege: kind)
+        }
+    }
+
     /// What ``signInVerifier(_:)`` says for each of `logins` that may still sign in, in one query.
     public func signInStates(_ logins: [String]) throws -> [String: (verifier: String, role: String)] {
         try Users(connection: connection).signInStates(logins)
@@ -302,11 +311,14 @@ extension Desk {
 
     /// Imports a catalog (JSON bytes) and optionally its articles (CSV bytes): every problem with
     /// its line and field, nothing stored unless all is right; with `dryRun`, compares only.
+    /// With an idempotency `key`, the same key repeats the first import's answer.
     public func importCatalog(
-        json: [UInt8], fileName: String, articles: [UInt8]?, articlesFileName: String?, dryRun: Bool = false
+        json: [UInt8], fileName: String, articles: [UInt8]?, articlesFileName: String?, dryRun: Bool = false,
+        key: String? = nil
     ) throws -> ImportSummary {
         try Catalogs(connection: connection).importCatalog(
-            json: json, fileName: fileName, articles: articles, articlesFileName: articlesFileName, dryRun: dryRun)
+            json: json, fileName: fileName, articles: articles, articlesFileName: articlesFileName, dryRun: dryRun,
+            key: key)
     }
 
     /// Imports a catalog whose articles are read from the file at `articlesPath` as they are
@@ -350,4 +362,18 @@ public struct DueRequest: Sendable, Hashable {
             replacementDays: try Input.count(replaceAfter, field: "replace_after", default: 182, range: 1...36_500),
             remeasureDays: try Input.count(remeasureAfter, field: "remeasure_after", default: 91, range: 1...36_500))
     }
+}
+
+/// What an operation needs the database to grant its caller, asked before a server reads the
+/// request's body: a face never keeps a table of roles of its own, PostgreSQL stays the judge.
+///
+/// ```swift
+/// try desk.permits("dana", .execute("cfit_reserve"))                 // a pharmacist: true
+/// try desk.permits("fitter1", .table("article", privilege: "INSERT")) // false: catalogs are admins'
+/// ```
+public enum Privilege: Hashable, Sendable {
+    /// `EXECUTE` on the function of that name (any overload).
+    case execute(String)
+    /// A privilege (`INSERT`, `UPDATE` …) on a table.
+    case table(String, privilege: String)
 }

@@ -53,7 +53,7 @@ extension APIRoutes {
                 writes: true, parameters: [],
                 body: PatientRequest.fields, created: true
             ) { request, _, caller in
-                let patient = try await decoded(PatientRequest.self, request)
+                let patient = try await decoded(PatientRequest.self, request, limit: state.limits.body)
                 let key = caller.key!
                 return try Web.encode(try await state.withDesk(caller.login) { try patient.run(on: $0, key: key) })
             },
@@ -71,7 +71,7 @@ extension APIRoutes {
                 writes: true, parameters: [],
                 body: PrescriptionRequest.fields, created: true
             ) { request, _, caller in
-                let prescription = try await decoded(PrescriptionRequest.self, request)
+                let prescription = try await decoded(PrescriptionRequest.self, request, limit: state.limits.body)
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withDesk(caller.login) { try prescription.run(on: $0, key: key) })
@@ -99,7 +99,7 @@ extension APIRoutes {
             ) { request, context, caller in
                 let id = try Web.path(context, "id")
                 let rx = try query(request, "prescription")
-                let taking = try await decoded(ReturnRequest.self, request)
+                let taking = try await decoded(ReturnRequest.self, request, limit: state.limits.body)
                 let key = caller.key!
                 return try Web.encode(
                     try await state.withDesk(caller.login) {
@@ -112,7 +112,7 @@ extension APIRoutes {
                 parameters: [],
                 body: WriteOffRequest.fields, created: true
             ) { request, _, caller in
-                let writeOff = try await decoded(WriteOffRequest.self, request)
+                let writeOff = try await decoded(WriteOffRequest.self, request, limit: state.limits.body)
                 let key = caller.key!
                 return try Web.encode(try await state.withDesk(caller.login) { try writeOff.run(on: $0, key: key) })
             },
@@ -122,7 +122,7 @@ extension APIRoutes {
                 parameters: [],
                 body: ReleaseReturnRequest.fields, created: true
             ) { request, _, caller in
-                let release = try await decoded(ReleaseReturnRequest.self, request)
+                let release = try await decoded(ReleaseReturnRequest.self, request, limit: state.limits.body)
                 let key = caller.key!
                 return try Web.encode(try await state.withDesk(caller.login) { try release.run(on: $0, key: key) })
             },
@@ -178,7 +178,7 @@ extension APIRoutes {
                 summary: "Set the shop's arterial-safety policy and/or default standard (admin)", writes: true,
                 parameters: [], body: GuidelineRequest.fields, created: false
             ) { request, _, caller in
-                let set = try await decoded(GuidelineRequest.self, request)
+                let set = try await decoded(GuidelineRequest.self, request, limit: state.limits.body)
                 let key = caller.key!
                 return try Web.encode(try await state.withDesk(caller.login) { try set.run(on: $0, key: key) })
             },
@@ -195,7 +195,7 @@ extension APIRoutes {
                 parameters: [],
                 body: LocationRequest.fields, created: true
             ) { request, _, caller in
-                let location = try await decoded(LocationRequest.self, request)
+                let location = try await decoded(LocationRequest.self, request, limit: state.limits.body)
                 let key = caller.key!
                 return try Web.encode(try await state.withDesk(caller.login) { try location.run(on: $0, key: key) })
             },
@@ -223,21 +223,25 @@ extension APIRoutes {
                 body: [
                     RequestField("catalog", required: true, "the catalog JSON file", .binary),
                     RequestField("articles", required: false, "the articles CSV file", .binary),
-                ], created: false, keyed: false, multipart: true
+                ], created: false, multipart: true
             ) { request, _, caller in
-                let upload = try await catalogUpload(request, login: caller.login)
                 let dryRun = (try query(request, "dry_run")) == "true"
-                return try Web.encode(
-                    try await state.withDesk(caller.login) {
-                        try upload.importing(dryRun: dryRun, on: $0)
-                    })
+                let key = caller.key!
+                // At most `--max-imports` at once, each admitted before its body is read.
+                return try await state.importing {
+                    let upload = try await catalogUpload(request, login: caller.login, limit: state.limits.importBytes)
+                    return try Web.encode(
+                        try await state.withDesk(caller.login) {
+                            try upload.importing(dryRun: dryRun, on: $0, key: key)
+                        })
+                }
             },
         ]
     }
 
     /// The files of a `multipart/form-data` catalog upload: `catalog` and, optionally, `articles`.
-    static func catalogUpload(_ request: Request, login: String) async throws -> WebState.Upload {
-        let body = Array(buffer: try await Web.body(request, limit: 64 << 20))
+    static func catalogUpload(_ request: Request, login: String, limit: Int) async throws -> WebState.Upload {
+        let body = Array(buffer: try await Web.body(request, limit: limit))
         guard let boundary = request.headers[.contentType].flatMap(Multipart.boundary),
             let parts = Multipart.parts(body, boundary: boundary)
         else {

@@ -9,12 +9,10 @@ import NIOCore
 enum Web {
     static let sessionCookie = "cfit_session"
     static let loginCookie = "cfit_login"
-
-    /// The most a form or a JSON body may hold.
-    static let bodyLimit = 1 << 20
+    static let deviceCookie = "cfit_device"
 
     /// The body of `request`, refused as too large beyond `limit` bytes.
-    static func body(_ request: Request, limit: Int = bodyLimit) async throws -> ByteBuffer {
+    static func body(_ request: Request, limit: Int) async throws -> ByteBuffer {
         do {
             return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
@@ -22,12 +20,51 @@ enum Web {
         }
     }
 
-    /// The fields of an `application/x-www-form-urlencoded` body (at most 1 MiB), decoded by
+    /// A body of another type than the route reads: 415.
+    struct UnsupportedMediaType: Error, Sendable {
+        let message: String
+    }
+
+    /// Refuses `request` (415) unless its `Content-Type` is `expected` (parameters such as
+    /// `charset` or `boundary` allowed): a JSON body is read only when it says it is JSON.
+    static func requireContentType(_ request: Request, _ expected: String) throws {
+        let given = request.headers[.contentType] ?? ""
+        let type = given.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        guard type == expected else {
+            throw UnsupportedMediaType(
+                message:
+                    "Content-Type: expected \(expected), found \(given.isEmpty ? "none" : LogText.escaped(given, limit: 100))"
+            )
+        }
+    }
+
+    /// Refuses `request` (413) when the length its `Content-Length` declares is beyond `limit`:
+    /// known from the head, so nothing is read.
+    static func requireDeclaredLength(_ request: Request, limit: Int) throws {
+        guard let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit else { return }
+        throw CounterError.plain(.tooLarge, "body: expected at most \(limit) bytes, found \(declared) declared")
+    }
+
+    /// `response` marked to close the connection when `request` still has a body on its way
+    /// (refused from its head): the rest is never read (``ConnectionGuard`` closes it once the
+    /// answer is written).
+    static func closingUnread(_ response: Response, _ request: Request) -> Response {
+        let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
+        guard declared > 0 || request.headers[.transferEncoding] != nil else { return response }
+        var closing = response
+        closing.headers[.connection] = "close"
+        return closing
+    }
+
+    /// The fields of an `application/x-www-form-urlencoded` body (at most `limit` bytes), decoded by
     /// Hummingbird's form decoder (`+` is a space); a field holding a control character (but a
     /// scanner's GS) or a direction override is refused by name — each field's own reader is
     /// stricter, and so is a body that is not a form (a field given twice, a broken escape).
-    static func form(_ request: Request) async throws -> [String: String] {
-        let text = String(buffer: try await body(request))
+    static func form(_ request: Request, limit: Int) async throws -> [String: String] {
+        try requireContentType(request, "application/x-www-form-urlencoded")
+        let text = String(buffer: try await body(request, limit: limit))
         let fields: [String: String]
         do {
             fields = try URLEncodedFormDecoder().decode([String: String].self, from: text)
@@ -123,7 +160,12 @@ enum Web {
     static func failure(_ error: any Error, _ request: Request, logger: Logger) -> Failure {
         let failure = describe(error)
         if failure.status == .internalServerError {
-            logger.error("failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            logger.error(
+                "failed",
+                metadata: [
+                    "path": "\(LogText.escaped(request.uri.path))",
+                    "error": "\(LogText.escaped("\(error)", limit: 2_000))",
+                ])
         }
         return failure
     }
@@ -140,6 +182,9 @@ enum Web {
     /// conflicting request 409,
     /// busy 409 and unavailable 503 (both with `Retry-After`), too large 413, internal 500.
     static func describe(_ error: any Error) -> Failure {
+        if let unsupported = error as? UnsupportedMediaType {
+            return Failure(status: .unsupportedMediaType, reason: "bad-input", message: unsupported.message)
+        }
         if let refusal = error as? StaffSignIn.Refusal {
             return refusal.retryAfter == nil
                 ? Failure(status: .unauthorized, reason: "unauthorized", message: refusal.message)

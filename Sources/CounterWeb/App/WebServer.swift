@@ -1,6 +1,8 @@
 import Counter
 import Foundation
+import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import NIOPosix
@@ -37,6 +39,8 @@ public struct WebServer: Sendable {
         /// Whether each request is logged (method, path, status, time taken; never the query string,
         /// which may hold patients' names, nor a body). Off unless asked for (`--access-log`).
         public var accessLog = false
+        /// Body sizes, concurrent imports, timeouts and connection caps.
+        public var limits = Limits()
         /// Failed sign-ins one client address may make, whatever the login, before each next one waits.
         public var freeFailuresPerAddress = 20
 
@@ -64,6 +68,7 @@ public struct WebServer: Sendable {
                     "--listen: expected a loopback address without --tls-cert and --tls-key, found \(settings.host) (passwords would cross the network in clear; give --insecure-http to do it anyway)"
             )
         }
+        if let problem = settings.limits.problem() { throw SettingsError(description: problem) }
         if (settings.tlsCertificate == nil) != (settings.tlsKey == nil) {
             throw SettingsError(description: "--tls-key: expected both --tls-cert and --tls-key, found only one")
         }
@@ -72,15 +77,17 @@ public struct WebServer: Sendable {
         threads.start()
         state = WebState(
             databaseURL: settings.databaseURL, location: settings.location, idleTimeout: settings.idleTimeout,
-            secureCookies: settings.tlsCertificate != nil, threads: threads, logger: logger,
+            secureCookies: settings.tlsCertificate != nil, threads: threads, logger: logger, limits: settings.limits,
             freeFailuresPerLogin: settings.freeFailuresPerLogin, freeFailuresPerAddress: settings.freeFailuresPerAddress
         )
     }
 
     /// The routes: pages, API, health.
     func router() -> Router<WebContext> {
-        let router = Router(context: WebContext.self)
+        // HEAD is answered wherever GET is: the same headers, no body.
+        let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
         if settings.accessLog { router.add(middleware: AccessLogMiddleware(logger: state.logger)) }
+        router.add(middleware: ResponseHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(logger: state.logger))
         router.add(middleware: SameOriginMiddleware())
         router.add(middleware: SessionMiddleware(state: state))
@@ -95,13 +102,49 @@ public struct WebServer: Sendable {
             router.addRoutes(controller)
         }
         APIRoutes.add(to: router, state: state)
+        Self.refuseOtherMethods(router)
         return router
+    }
+
+    /// A method a known path does not have is 405 with the methods it has (`Allow`), not the
+    /// router's 404: for every route registered, every other method gets that answer — a problem
+    /// for the API, a page for the pages.
+    static func refuseOtherMethods(_ router: Router<WebContext>) {
+        let every: [HTTPRequest.Method] = [
+            .get, .head, .post, .put, .patch, .delete, .options, .trace, .connect, HTTPRequest.Method("QUERY")!,
+        ]
+        let byPath = Dictionary(grouping: router.routes, by: { $0.path.description })
+        for (path, routes) in byPath {
+            var allowed = Set(routes.map(\.method))
+            if allowed.contains(.get) { allowed.insert(.head) }
+            let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+            let shown = path.replacing(/:(\w+)/) { "{\($0.output.1)}" }
+            for method in every where !allowed.contains(method) {
+                router.on(routes[0].path, method: method) { request, _ in
+                    let error = CounterError.plain(
+                        .badInput, "method: expected \(allow) on \(shown), found \(method.rawValue)")
+                    var response =
+                        path.hasPrefix("/api/")
+                        ? APIRoutes.problem(error, status: .methodNotAllowed)
+                        : Web.page(
+                            Pages.layout("Not here", session: nil, Pages.message(error.message)),
+                            status: .methodNotAllowed)
+                    response.headers[.allow] = allow
+                    return response
+                }
+            }
+        }
     }
 
     /// The application, for running or for tests.
     func application() throws -> some ApplicationProtocol {
+        // Beyond `limits.connections` open at once, new ones wait in the kernel's queue.
         let configuration = ApplicationConfiguration(
-            address: .hostname(settings.host, port: settings.port), serverName: "cfit")
+            address: .hostname(settings.host, port: settings.port), serverName: "cfit",
+            availableConnectionsDelegate: MaximumAvailableConnections(settings.limits.connections, logger: state.logger)
+        )
+        let (limits, open) = (settings.limits, state.connectionsByAddress)
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionGuard(limits: limits, open: open)])
         if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
             let chain: [NIOSSLCertificate]
             let privateKey: NIOSSLPrivateKey
@@ -115,10 +158,12 @@ public struct WebServer: Sendable {
             let tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
             return Application(
-                router: router(), server: try .tls(.http1(), tlsConfiguration: tls), configuration: configuration,
+                router: router(), server: try .tls(.http1(configuration: http1), tlsConfiguration: tls),
+                configuration: configuration,
                 logger: state.logger)
         }
-        return Application(router: router(), configuration: configuration, logger: state.logger)
+        return Application(
+            router: router(), server: .http1(configuration: http1), configuration: configuration, logger: state.logger)
     }
 
     /// Serves until SIGTERM or SIGINT, then finishes the requests under way and closes the

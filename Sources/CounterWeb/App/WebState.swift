@@ -1,4 +1,5 @@
 import Counter
+import Crypto
 import Foundation
 import Logging
 import NIOPosix
@@ -30,6 +31,12 @@ final class WebState: Sendable {
     let idleTimeout: Duration
     let secureCookies: Bool
     let logger: Logger
+    /// Body sizes, concurrent imports, timeouts and connection caps.
+    let limits: Limits
+    /// Connections open now, per client address (at most `limits.connectionsPerAddress`).
+    let connectionsByAddress = ConnectionsByAddress()
+    /// Catalog uploads being read or checked now (at most `limits.imports`).
+    let importsUnderWay = Mutex(0)
     let threads: NIOThreadPool
     /// Who may sign in, and each signed-in login's desks (the application layer's).
     let staff: StaffSignIn
@@ -46,11 +53,12 @@ final class WebState: Sendable {
         let articlesName: String?
         let received: ContinuousClock.Instant
 
-        /// Checks (a dry run) or imports the catalog and its articles on `desk`.
-        func importing(dryRun: Bool, on desk: Desk) throws -> ImportSummary {
+        /// Checks (a dry run) or imports the catalog and its articles on `desk`, under the
+        /// idempotency `key` when one is given.
+        func importing(dryRun: Bool, on desk: Desk, key: String? = nil) throws -> ImportSummary {
             try desk.importCatalog(
                 json: catalog, fileName: catalogName, articles: articles,
-                articlesFileName: articlesName ?? "articles.csv", dryRun: dryRun)
+                articlesFileName: articlesName ?? "articles.csv", dryRun: dryRun, key: key)
         }
     }
 
@@ -65,8 +73,9 @@ final class WebState: Sendable {
 
     init(
         databaseURL: String, location: String, idleTimeout: Duration, secureCookies: Bool, threads: NIOThreadPool,
-        logger: Logger, freeFailuresPerLogin: Int = 5, freeFailuresPerAddress: Int = 20
+        logger: Logger, limits: Limits = Limits(), freeFailuresPerLogin: Int = 5, freeFailuresPerAddress: Int = 20
     ) {
+        self.limits = limits
         self.databaseURL = databaseURL
         self.location = location
         self.idleTimeout = idleTimeout
@@ -83,9 +92,23 @@ final class WebState: Sendable {
         try await threads.runIfActive(body)
     }
 
-    /// Checks `login`'s password (see ``StaffSignIn/signIn(login:password:from:)``); returns its role.
-    func signIn(login: String, password: String, from address: String? = nil) async throws -> StaffRole {
-        try await staff.signIn(login: login, password: password, from: address)
+    /// Checks `login`'s password (see ``StaffSignIn/signIn(login:password:from:device:)``); returns its role.
+    func signIn(login: String, password: String, from address: String? = nil, device: String? = nil) async throws
+        -> StaffRole
+    {
+        try await staff.signIn(login: login, password: password, from: address, device: device)
+    }
+
+    /// The key the sign-in form's tokens are signed with (made at start).
+    private let formKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
+
+    /// The token the sign-in form carries for the browser holding the login cookie `nonce`: a
+    /// signature only this server can make, so a cookie and field set by anyone else (another
+    /// site, a neighbouring subdomain) never pass as a pair.
+    func signInFormToken(_ nonce: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Array(nonce.utf8), using: SymmetricKey(data: formKey)).map {
+            String(format: "%02x", $0)
+        }.joined()
     }
 
     /// Runs `body` on one of `login`'s desks (their own connection), on the thread pool.
@@ -144,7 +167,8 @@ final class WebState: Sendable {
         }
         for login in await staff.changed(roles: roles) {
             logger.notice(
-                "sessions ended: the login was disabled or its password changed", metadata: ["login": "\(login)"])
+                "sessions ended: the login was disabled or its password changed",
+                metadata: ["login": "\(LogText.escaped(login))"])
             revoke(login)
         }
     }
@@ -162,4 +186,30 @@ final class WebState: Sendable {
     }
 
     func shutdown() { staff.shutdown() }
+
+    /// Runs `body` as one of at most `limits.imports` catalog uploads at once (see
+    /// ``beginImport()``).
+    func importing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try beginImport()
+        defer { endImport() }
+        return try await body()
+    }
+
+    /// Admits one more catalog upload, to be read and checked now; refused as throttled (429)
+    /// when `limits.imports` are under way, before anything is read. Each admitted upload ends
+    /// with ``endImport()``.
+    func beginImport() throws {
+        let admitted = importsUnderWay.withLock { count in
+            guard count < limits.imports else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            throw StaffSignIn.Refusal(
+                message: "catalog: at most \(limits.imports) uploads at a time; try again in a moment", retryAfter: 5)
+        }
+    }
+
+    /// Ends an upload ``beginImport()`` admitted.
+    func endImport() { importsUnderWay.withLock { $0 -= 1 } }
 }

@@ -9,7 +9,7 @@ import NIOCore
 enum AdminController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.get("/admin") { request, context in
             try await PageRoutes.page(request, context: context, state: state, title: "Admin", current: "/admin") {
                 session, desk in
@@ -19,14 +19,47 @@ enum AdminController {
 
         router.post("/admin/catalog") { request, context in
             guard let session = context.session else {
-                return Web.redirect("/login")
+                return Web.closingUnread(Web.redirect("/login"), request)
             }
-            let body = Array(buffer: try await Web.body(request, limit: 64 << 20))
+            // Who may import is the database's answer, asked before the upload is read; a
+            // refusal closes the connection rather than read the rest.
+            guard try await state.staff.permits(session.login, .table("article", privilege: "INSERT")) else {
+                return Web.closingUnread(
+                    AdminViews.problemPage(
+                        session, "permission: your login may not import catalogs; the database grants it to admins",
+                        status: .forbidden), request)
+            }
+            do {
+                try Web.requireDeclaredLength(request, limit: state.limits.importBytes)
+            } catch {
+                return Web.closingUnread(
+                    AdminViews.problemPage(session, Web.describe(error).message, status: .contentTooLarge), request)
+            }
+            let body: [UInt8]
+            do {
+                // At most `--max-imports` uploads are read and checked at once.
+                try state.beginImport()
+            } catch {
+                let failure = Web.describe(error)
+                var page = AdminViews.problemPage(session, failure.message, status: failure.status)
+                if let seconds = failure.retryAfter { page.headers[.retryAfter] = String(seconds) }
+                return Web.closingUnread(page, request)
+            }
+            defer { state.endImport() }
+            do {
+                body = Array(buffer: try await Web.body(request, limit: state.limits.importBytes))
+            } catch {
+                let failure = Web.describe(error)
+                var page = AdminViews.problemPage(session, failure.message, status: failure.status)
+                if let seconds = failure.retryAfter { page.headers[.retryAfter] = String(seconds) }
+                return Web.closingUnread(page, request)
+            }
             guard let boundary = request.headers[.contentType].flatMap(Multipart.boundary),
                 let parts = Multipart.parts(body, boundary: boundary)
             else {
                 return AdminViews.problemPage(
-                    session, "catalog: expected the upload form's files, found another kind of request")
+                    session, "catalog: expected the upload form's files, found another kind of request",
+                    status: .unsupportedMediaType)
             }
             let csrf = parts.first { $0.name == "csrf" }.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
             guard PageRoutes.checkCSRF(["csrf": csrf], session) else { return PageRoutes.expired(session) }

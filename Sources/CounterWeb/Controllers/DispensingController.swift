@@ -9,7 +9,7 @@ import NIOCore
 enum DispensingController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.post("/reserve") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let (rx, key) = (fields.text("rx"), try fields.key())

@@ -9,7 +9,7 @@ import NIOCore
 enum DueController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.get("/due") { request, context in
             let asked = DueRequest(within: try Web.given(request, "within"))
             return try await PageRoutes.page(request, context: context, state: state, title: "Due", current: "/due") {

@@ -9,7 +9,7 @@ import NIOCore
 enum FitController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.get("/fit") { request, context in
             guard let session = context.session else {
                 return Web.redirect("/login")

@@ -9,7 +9,7 @@ import NIOCore
 enum FittingsController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.get("/fittings/:id") { request, context in
             let id = try Web.path(context, "id")
             return try await PageRoutes.page(

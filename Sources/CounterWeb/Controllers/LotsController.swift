@@ -9,7 +9,7 @@ import NIOCore
 enum LotsController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.get("/lots/:code") { request, context in
             let code = try Web.path(context, "code")
             let sku: String? = (try Web.query(request, "sku")).flatMap { $0.isEmpty ? nil : $0 }

@@ -21,7 +21,11 @@ enum PageRoutes {
         } catch {
             let failure = Web.failure(error, request, logger: state.logger)
             if failure.status != .internalServerError {
-                state.logger.info("refused", metadata: ["login": "\(session.login)", "path": "\(request.uri.path)"])
+                state.logger.info(
+                    "refused",
+                    metadata: [
+                        "login": "\(LogText.escaped(session.login))", "path": "\(LogText.escaped(request.uri.path))",
+                    ])
             }
             return Web.page(page(session, fields, failure.message), failure: failure)
         }
@@ -50,6 +54,14 @@ enum PageRoutes {
         Cookie(
             name: Web.loginCookie, value: token, maxAge: 3_600, path: "/", secure: state.secureCookies, httpOnly: true,
             sameSite: .strict)
+    }
+
+    /// The device cookie of a browser that signed in (see ``StaffSignIn/deviceCookie(for:)``):
+    /// kept 180 days, sent only to this server's sign-in.
+    static func deviceCookie(_ value: String, state: WebState) -> Cookie {
+        Cookie(
+            name: Web.deviceCookie, value: value, maxAge: 180 * 86_400, path: "/login", secure: state.secureCookies,
+            httpOnly: true, sameSite: .strict)
     }
 
     /// `text` percent-encoded for a query value or a path segment (RFC 3986's unreserved kept).

@@ -9,7 +9,7 @@ import NIOCore
 enum PatientsController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.get("/patients/:reference") { request, context in
             let reference = try Web.path(context, "reference")
             let notice = (try Web.query(request, "done"))

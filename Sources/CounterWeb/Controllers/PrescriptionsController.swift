@@ -9,7 +9,7 @@ import NIOCore
 enum PrescriptionsController {
     static func routes(state: WebState) -> RouteCollection<WebContext> {
         let router = RouteCollection(context: WebContext.self)
-        router.add(middleware: FormMiddleware())
+        router.add(middleware: FormMiddleware(state: state))
         router.get("/prescriptions") { request, context in
             try await PageRoutes.page(
                 request, context: context, state: state, title: "Prescriptions", current: "/prescriptions"

@@ -21,7 +21,9 @@ enum SignInController {
                 }
                 return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
             } catch {
-                state.logger.warning("health check: the database does not answer", metadata: ["error": "\(error)"])
+                state.logger.warning(
+                    "health check: the database does not answer",
+                    metadata: ["error": "\(LogText.escaped("\(error)", limit: 2_000))"])
                 return Response(
                     status: .serviceUnavailable,
                     body: ResponseBody(byteBuffer: ByteBuffer(string: "database unavailable\n")))
@@ -33,47 +35,51 @@ enum SignInController {
                 ? Web.redirect("/login") : Web.redirect("/fit")
         }
 
-        router.get("/login") { _, _ in
-            let token = Token.make()
-            var response = Web.page(Pages.login(csrf: token))
-            response.setCookie(PageRoutes.loginCookie(token, state: state))
+        // The sign-in form: a random cookie, and in the form the server's signature of it.
+        @Sendable func signInPage(login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok)
+            -> Response
+        {
+            let nonce = Token.make()
+            var response = Web.page(
+                Pages.login(csrf: state.signInFormToken(nonce), login: login, error: error), status: status)
+            response.setCookie(PageRoutes.loginCookie(nonce, state: state))
             return response
         }
 
+        router.get("/login") { _, _ in signInPage() }
+
         router.post("/login") { request, context in
-            let fields = try await Web.form(request)
+            let fields = try await Web.form(request, limit: state.limits.body)
             let login = fields["login"] ?? ""
-            guard let expected = request.cookies[Web.loginCookie]?.value, let given = fields["csrf"],
-                PasswordCheck.constantTimeEqual(Array(expected.utf8), Array(given.utf8))
+            guard let nonce = request.cookies[Web.loginCookie]?.value, let given = fields["csrf"],
+                PasswordCheck.constantTimeEqual(Array(state.signInFormToken(nonce).utf8), Array(given.utf8))
             else {
-                let token = Token.make()
-                var response = Web.page(
-                    Pages.login(csrf: token, login: login, error: "the sign-in form had expired: sign in again"),
-                    status: .forbidden)
-                response.setCookie(PageRoutes.loginCookie(token, state: state))
-                return response
+                return signInPage(
+                    login: login, error: "the sign-in form had expired: sign in again", status: .forbidden)
             }
             do {
                 let role = try await state.signIn(
-                    login: login, password: fields["password"] ?? "", from: context.clientAddress)
+                    login: login, password: fields["password"] ?? "", from: context.clientAddress,
+                    device: request.cookies[Web.deviceCookie]?.value)
                 let session = state.startSession(login: login, role: role)
                 var response = Web.redirect("/")
                 response.setCookie(PageRoutes.sessionCookie(session.id, state: state))
                 response.setCookie(Cookie(name: Web.loginCookie, value: "", maxAge: 0, path: "/", sameSite: .strict))
+                // This browser has now signed in as the login: it keeps signing in while the
+                // login is under attack from elsewhere.
+                response.setCookie(PageRoutes.deviceCookie(state.staff.deviceCookie(for: login), state: state))
                 return response
             } catch let refusal as StaffSignIn.Refusal {
-                let token = Token.make()
-                var response = Web.page(
-                    Pages.login(csrf: token, login: login, error: refusal.message),
+                var response = signInPage(
+                    login: login, error: refusal.message,
                     status: refusal.retryAfter == nil ? .unauthorized : .tooManyRequests)
-                response.setCookie(PageRoutes.loginCookie(token, state: state))
                 if let seconds = refusal.retryAfter { response.headers[.retryAfter] = String(seconds) }
                 return response
             }
         }
 
         router.post("/logout") { request, context in
-            let fields = try await Web.form(request)
+            let fields = try await Web.form(request, limit: state.limits.body)
             if let session = context.session, PageRoutes.checkCSRF(fields, session) {
                 state.endSession(session.id)
             }

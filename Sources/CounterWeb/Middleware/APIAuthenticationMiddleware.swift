@@ -21,7 +21,8 @@ struct APIAuthenticationMiddleware: RouterMiddleware {
             context.apiLogin = try await login(request, context: context)
         } catch {
             _ = Web.failure(error, request, logger: state.logger)
-            return APIRoutes.problem(error)
+            // Refused from its head: a body on its way is never read.
+            return Web.closingUnread(APIRoutes.problem(error), request)
         }
         return try await next(request, context)
     }

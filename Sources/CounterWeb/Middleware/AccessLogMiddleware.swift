@@ -1,3 +1,4 @@
+import Counter
 import Hummingbird
 import Logging
 
@@ -19,9 +20,10 @@ struct AccessLogMiddleware: RouterMiddleware {
             let elapsed = ContinuousClock.now - started
             let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
             logger.info(
-                "\(request.method) \(request.uri.path) \(status)",
+                "\(LogText.escaped(request.method.rawValue)) \(LogText.escaped(request.uri.path)) \(status)",
                 metadata: [
-                    "ms": "\((milliseconds * 10).rounded() / 10)", "address": "\(context.clientAddress ?? "unknown")",
+                    "ms": "\((milliseconds * 10).rounded() / 10)",
+                    "address": "\(LogText.escaped(context.clientAddress ?? "unknown"))",
                 ])
         }
         do {

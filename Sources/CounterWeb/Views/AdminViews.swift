@@ -20,7 +20,10 @@ enum AdminViews {
             """
     }
 
-    static func problemPage(_ session: Session, _ message: String, details: [String] = []) -> Response {
+    static func problemPage(
+        _ session: Session, _ message: String, details: [String] = [],
+        status: HTTPResponse.Status = .unprocessableContent
+    ) -> Response {
         let items: [HTML] = details.prefix(500).map { "<li>\($0)</li>" }
         return Web.page(
             Pages.layout(
@@ -29,7 +32,7 @@ enum AdminViews {
                 <h1>Not imported</h1>\(Pages.message(message))\(items.isEmpty ? "" : "<ul>\(items)</ul>" as HTML)
                 <p>Nothing was stored. <a href="/admin">Back</a></p>
                 """),
-            status: .unprocessableContent)
+            status: status)
     }
 
     static func admin(session: Session, desk: Desk, notice: String?) throws -> HTML {

@@ -656,7 +656,7 @@ private func noticeReceiver(_ context: UnsafeMutableRawPointer?, _ result: Opaqu
     let severity = PQresultErrorField(result, CFIT_PG_DIAG_SEVERITY).map { String(cString: $0) } ?? "NOTICE"
     let message = PQresultErrorField(result, CFIT_PG_DIAG_MESSAGE_PRIMARY).map { String(cString: $0) } ?? ""
     let level: Logger.Level = severity == "WARNING" ? .warning : .debug
-    box.logger.log(level: level, "\(severity): \(message)")
+    box.logger.log(level: level, "\(severity): \(LogText.escaped(message, limit: 1_000))")
 }
 
 /// Calls `body` with a NULL-terminated array of C strings that live as long as the call.

@@ -37,6 +37,7 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("access-log"),
         help: "Log each request (method, path, status, time; never query strings or bodies) to stderr.")
     var accessLog = false
+    @OptionGroup var limits: ServeLimits
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -62,6 +63,7 @@ struct Serve: AsyncParsableCommand {
             settings.tlsKey = tlsKey
             settings.insecureHTTP = insecureHTTP
             settings.accessLog = accessLog
+            settings.limits = limits.limits
             var logger = Logger(label: "cfit.serve")
             logger.logLevel =
                 ProcessInfo.processInfo.environment["CFIT_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -76,5 +78,66 @@ struct Serve: AsyncParsableCommand {
             )
             try await server.run()
         }
+    }
+}
+
+/// `cfit serve`'s limits on what one client may send and how long it may take (see ``Limits``).
+struct ServeLimits: ParsableArguments {
+    @Option(
+        name: .customLong("max-body"),
+        help: ArgumentHelp("Largest JSON body or form, in bytes (default 1 MiB).", valueName: "BYTES"),
+        transform: Typed.wholeNumber("--max-body"))
+    var body = Limits().body
+    @Option(
+        name: .customLong("max-import"),
+        help: ArgumentHelp("Largest catalog upload, in bytes (default 64 MiB).", valueName: "BYTES"),
+        transform: Typed.wholeNumber("--max-import"))
+    var importBytes = Limits().importBytes
+    @Option(
+        name: .customLong("max-imports"),
+        help: ArgumentHelp("Catalog uploads read at once (default 2).", valueName: "N"),
+        transform: Typed.wholeNumber("--max-imports"))
+    var imports = Limits().imports
+    @Option(
+        name: .customLong("header-timeout"),
+        help: ArgumentHelp(
+            "Seconds a new connection has to send a request's headers (default 10).", valueName: "SECONDS"),
+        transform: Typed.wholeNumber("--header-timeout"))
+    var headerSeconds = Limits().headerSeconds
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Seconds a kept-alive connection may wait for its next request (default 60).", valueName: "SECONDS"),
+        transform: Typed.wholeNumber("--idle-timeout"))
+    var idleSeconds = Limits().idleSeconds
+    @Option(
+        name: .customLong("min-body-rate"),
+        help: ArgumentHelp(
+            "Slowest a body may arrive after its first 10 s, in bytes a second (default 1024).", valueName: "BYTES"),
+        transform: Typed.wholeNumber("--min-body-rate"))
+    var minimumBodyRate = Limits().minimumBodyRate
+    @Option(
+        name: .customLong("max-connections"),
+        help: ArgumentHelp("Connections open at once in all (default 768).", valueName: "N"),
+        transform: Typed.wholeNumber("--max-connections"))
+    var connections = Limits().connections
+    @Option(
+        name: .customLong("max-connections-per-address"),
+        help: ArgumentHelp("Connections open at once from one client address (default 128).", valueName: "N"),
+        transform: Typed.wholeNumber("--max-connections-per-address"))
+    var connectionsPerAddress = Limits().connectionsPerAddress
+
+    /// The limits as given (checked by the server, which names the option of any out of range).
+    var limits: Limits {
+        var limits = Limits()
+        limits.body = body
+        limits.importBytes = importBytes
+        limits.imports = imports
+        limits.headerSeconds = headerSeconds
+        limits.idleSeconds = idleSeconds
+        limits.minimumBodyRate = minimumBodyRate
+        limits.connections = connections
+        limits.connectionsPerAddress = connectionsPerAddress
+        return limits
     }
 }
