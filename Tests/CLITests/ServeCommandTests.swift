@@ -78,7 +78,7 @@ struct ServeCommandTests {
         #expect(!written.contains("Jane") && !written.contains("search"), "\(written)")
     }
 
-    @Test("plain HTTP on the network is refused with one line naming --listen; a bad address too")
+    @Test("plain HTTP on the network is refused with one line naming --listen; a bad address or limit too")
     func refusals() throws {
         let url = try TestDatabase.fresh()
         let open = try CFit.run(["serve", "--listen", "192.0.2.10:8099"], environment: ["DATABASE_URL": url])
@@ -87,6 +87,14 @@ struct ServeCommandTests {
         )
         let bad = try CFit.run(["serve", "--listen", "nowhere"], environment: ["DATABASE_URL": url])
         #expect(bad.status == 64 && bad.stderr.hasPrefix("error: --listen: expected ADDRESS:PORT"), "\(bad.stderr)")
+        let small = try CFit.run(["serve", "--max-body", "10"], environment: ["DATABASE_URL": url])
+        #expect(
+            small.status == 64 && small.stderr.hasPrefix("error: --max-body: expected a whole number from 1024"),
+            "\(small.stderr)")
+        let word = try CFit.run(["serve", "--header-timeout", "soon"], environment: ["DATABASE_URL": url])
+        #expect(
+            word.status == 64 && word.stderr.hasPrefix("error: --header-timeout: expected a whole number"),
+            "\(word.stderr)")
     }
 
     /// `curl` with a cookie jar: the status and body of one request (redirects not followed).

@@ -10,11 +10,11 @@ import SyntheticData
 // batch fitting against its target. Prints one line per figure:
 //     figure  ours  reference  ratio  target  ok
 // and exits 1 when a figure misses its target. `--quick` is the small version (a few minutes);
-// `--only import,lookups` runs only those sections (dispensing, import, lookups, batch, backup).
+// `--only import,lookups` runs only those sections (dispensing, import, lookups, batch, backup, signin).
 // Run through Benchmarks/run, which builds cfit and this program in release mode first.
 
 let quick = CommandLine.arguments.contains("--quick")
-/// `--only dispensing,import,lookups,batch,backup`: those sections alone (all by default).
+/// `--only dispensing,import,lookups,batch,backup,signin`: those sections alone (all by default).
 let only: Set<String>? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
     $0 + 1 < CommandLine.arguments.count
         ? Set(CommandLine.arguments[$0 + 1].split(separator: ",").map(String.init)) : nil
@@ -549,6 +549,117 @@ if section("backup") {
                 name: "restore, verified, \(label)", ours: restore, reference: reference, unit: " s",
                 target: "≤ 2 × pg_restore", ok: restore <= 2 * reference + 0.5))
     }
+}
+
+// MARK: Sign-in
+// cfit serve's refusals, timed from the client: an unknown login beside a known login with a wrong
+// password (each attempt from its own 127.0.0.x address, so no throttle answers instead), and a
+// fitter's 60 MB catalog upload, from its headers sent to its 403 read.
+if section("signin") {
+    log("signin: starting cfit serve…")
+    let url = try freshDatabase()
+    let seeds = URL(fileURLWithPath: cfit).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Seeds").path
+    run(cfit, ["seed", "--from", seeds], environment: ["DATABASE_URL": url])
+    let owner = try Connection(url)
+    let password = "bench-\(UUID().uuidString.prefix(8))"
+    let fitter = "bfit\(getpid())"
+    _ = try Users(connection: owner).add(fitter, role: "fitter", password: password)
+    owner.close()
+    let port = 20_000 + Int(getpid() % 20_000)
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: cfit)
+    server.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
+    server.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": url]) { _, new in new }
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    defer {
+        server.terminate()
+        server.waitUntilExit()
+    }
+
+    /// Sends `request` from 127.0.0.`source` and returns the status line's code and the seconds
+    /// until the answer's first bytes (what follows `firstBytes` of the body is streamed until then).
+    func exchange(_ head: String, from source: Int, body: Int = 0) -> (status: Int, seconds: Double) {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr("127.0.\(source / 250).\(1 + source % 250)")
+        _ = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var remote = sockaddr_in()
+        remote.sin_family = sa_family_t(AF_INET)
+        remote.sin_addr.s_addr = inet_addr("127.0.0.1")
+        remote.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &remote) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return (0, 0) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = Array(head.utf8).withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let chunk = [UInt8](repeating: 0x78, count: 1 << 16)
+        var sent = 0
+        var answer = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            if poll(&poller, 1, sent < body ? 0 : 5_000) > 0 { break }
+            if sent >= body { return (0, 0) }
+            if chunk.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) <= 0 { break }
+            sent += chunk.count
+        }
+        let count = recv(socket, &answer, answer.count, 0)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let text = String(decoding: answer.prefix(max(0, count)), as: UTF8.self)
+        return (Int(text.dropFirst(9).prefix(3)) ?? 0, seconds)
+    }
+    func basic(_ login: String, _ password: String) -> String {
+        "Authorization: Basic \(Data("\(login):\(password)".utf8).base64EncodedString())\r\n"
+    }
+    var ready = false
+    for _ in 0..<300 where !ready {
+        Thread.sleep(forTimeInterval: 0.1)
+        ready = exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", from: 0).status == 200
+    }
+    if !ready { log("signin: cfit serve did not start") }
+    var unknown: [Double] = []
+    var wrong: [Double] = []
+    var statuses = Set<Int>()
+    let attempts = quick ? 10 : 30
+    for attempt in 0..<attempts {
+        let a = exchange(
+            "GET /api/v1/locations HTTP/1.1\r\nHost: x\r\n\(basic("nobody\(attempt)", "wrong-password"))Connection: close\r\n\r\n",
+            from: 10 + 2 * attempt)
+        let b = exchange(
+            "GET /api/v1/locations HTTP/1.1\r\nHost: x\r\n\(basic(fitter, "wrong-password-\(attempt)"))Connection: close\r\n\r\n",
+            from: 11 + 2 * attempt)
+        statuses.formUnion([a.status, b.status])
+        unknown.append(a.seconds * 1000)
+        wrong.append(b.seconds * 1000)
+    }
+    let (u, w) = (median(unknown), median(wrong))
+    figures.append(
+        Figure(
+            name: "sign-in refused: unknown login vs wrong password (\(attempts) each, statuses \(statuses.sorted()))",
+            ours: u, reference: w, unit: " ms", target: "within 25 % of each other",
+            ok: statuses == [401] && abs(u - w) <= 0.25 * max(u, w)))
+    let size = 60_000_000
+    var refusals: [Double] = []
+    var refusedStatuses = Set<Int>()
+    for round in 0..<(quick ? 3 : 5) {
+        let answer = exchange(
+            "POST /api/v1/catalog/import HTTP/1.1\r\nHost: x\r\n\(basic(fitter, password))Idempotency-Key: big-\(round)\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: \(size)\r\n\r\n",
+            from: 200 + round, body: size)
+        refusedStatuses.insert(answer.status)
+        refusals.append(answer.seconds * 1000)
+    }
+    figures.append(
+        Figure(
+            name: "a fitter's 60 MB catalog upload refused from its headers (statuses \(refusedStatuses.sorted()))",
+            ours: median(refusals), reference: nil, unit: " ms", target: "403 before the body, < 100 ms",
+            ok: refusedStatuses == [403] && median(refusals) < 100))
 }
 
 // MARK: Report
