@@ -133,6 +133,21 @@ struct HostileTrafficTests {
         #expect(next.read(for: 1).hasPrefix("HTTP/1.1 200"))
     }
 
+    @Test("beyond --max-connections a new connection waits, unanswered, until one closes")
+    func totalCap() throws {
+        let server = try Server(["--max-connections", "4", "--header-timeout", "30", "--idle-timeout", "30"])
+        defer { server.stop() }
+        Thread.sleep(forTimeInterval: 0.5)  // the start-up probe's connection has closed
+        var held: [Raw.Socket] = []
+        for _ in 0..<4 { held.append(try Raw.Socket(server.port)) }
+        Thread.sleep(forTimeInterval: 0.3)
+        let waiting = try Raw.Socket(server.port)
+        #expect(waiting.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)))
+        #expect(waiting.read(for: 1).isEmpty, "a fifth connection was served while four were open")
+        held.removeFirst().close()
+        #expect(waiting.read(for: 3).hasPrefix("HTTP/1.1 200"), "the waiting connection was not served once one closed")
+    }
+
     @Test("a body slower than --min-body-rate is cut off once its grace has passed")
     func slowBody() throws {
         let server = try Server(["--header-timeout", "30", "--idle-timeout", "30"])
