@@ -106,6 +106,32 @@ public enum MeasurementPoint: String, CaseIterable, Sendable, Hashable, Comparab
         }
     }
 
+    /// The point's short name at the counter, beside its code: `ankle` for cB, `calf` for cC,
+    /// `length to below the knee` for lD (a code alone reads `lD` as "ID").
+    public var name: String {
+        switch self {
+        case .cA: "forefoot"
+        case .cY: "heel–instep"
+        case .cB: "ankle"
+        case .cB1: "above the ankle (B1)"
+        case .cC: "calf"
+        case .cD: "below the knee"
+        case .cE: "knee"
+        case .cF: "mid-thigh"
+        case .cG: "top of the thigh"
+        case .cH: "hip"
+        case .cT: "waist"
+        case .lB: "ankle height"
+        case .lB1: "B1 height"
+        case .lC: "calf height"
+        case .lD: "length to below the knee"
+        case .lE: "length to mid-knee"
+        case .lF: "length to mid-thigh"
+        case .lG: "length to the groin"
+        case .lT: "length to the waist"
+        }
+    }
+
     /// Whether `lhs` comes before `rhs` going up the leg.
     public static func < (lhs: MeasurementPoint, rhs: MeasurementPoint) -> Bool {
         lhs.index < rhs.index

@@ -1,3 +1,4 @@
+import Fitting
 import Foundation
 public import Inventory
 
@@ -87,10 +88,43 @@ public struct ReturnRequest: Sendable, Decodable, Hashable {
 extension Desk {
     /// Hands over the garment a reservation holds, once per `key`: `reservation` is its reference
     /// or, with `rx`, its number (as typed); `rx`, when given, must be the prescription it is for.
-    public func dispense(reservation: String, rx: String? = nil, key: String) throws -> DispenseRecord {
-        try Dispensing(connection: connection, today: today).dispense(
-            reservation: try Input.reference(reservation, field: "reservation"),
-            rx: try Input.optionalCode(rx, field: "prescription"), key: key)
+    /// With `scan`, the box in the hand — its GTIN, GS1 code or SKU as scanned — must be the
+    /// reserved article (and lot, when the scan carries one): a different box is refused and
+    /// nothing is handed over.
+    public func dispense(reservation: String, rx: String? = nil, scan: String? = nil, key: String) throws
+        -> DispenseRecord
+    {
+        let id = try Input.reference(reservation, field: "reservation")
+        let check = try Input.optionalCode(rx, field: "prescription")
+        if let scan { try confirmBox(scan, reservation: id, rx: check) }
+        return try Dispensing(connection: connection, today: today).dispense(reservation: id, rx: check, key: key)
+    }
+
+    /// Refuses `scan` unless it names the article, and the lot when it carries one, that
+    /// `reservation` holds.
+    func confirmBox(_ scan: String, reservation: String, rx: String?) throws {
+        let held = try Reservations(connection: connection, today: today).show(reservation, rx: rx)
+        let text = try Input.scannedText(scan, field: "scan")
+        var lot: String?
+        var code = text.trimmingCharacters(in: .whitespaces)
+        if GS1Scan.looksScanned(text) {
+            let read = try Input.scan(text, field: "scan", referenceYear: today.year)
+            code = read.gtin.gtin14
+            lot = read.lot
+        }
+        let scanned = try Articles(connection: connection).show(code).sku
+        let reserved = "\(held.sku)\(held.lot.map { ", lot \($0)" } ?? "")"
+        guard scanned == held.sku else {
+            throw CounterError.plain(
+                .refused,
+                "scan: expected the reserved box, \(reserved), found \(scanned): hand over the reserved box, or release the reservation and reserve this one"
+            )
+        }
+        if let lot, let heldLot = held.lot, lot != heldLot {
+            throw CounterError.plain(
+                .refused,
+                "scan: expected the reserved box, \(reserved), found lot \(lot): hand over the box of lot \(heldLot)")
+        }
     }
 
     /// Gives the garment a reservation holds back to stock, once per `key` (`reservation` and `rx`

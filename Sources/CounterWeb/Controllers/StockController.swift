@@ -17,9 +17,14 @@ enum StockController {
             let query = (try Web.query(request, "q"))?.trimmingCharacters(in: .whitespaces) ?? ""
             let notice = (try Web.query(request, "done"))
             guard !query.isEmpty else {
+                // Nothing looked up: what is here, so the page is never empty.
+                let here = try await state.withDesk(session.login) { [location = state.location] in
+                    try $0.balances(sku: nil, location: location)
+                }
                 return Web.page(
                     Pages.stock(
-                        session: session, query: "", article: nil, error: nil, notice: notice, formKey: Token.make()))
+                        session: session, query: "", article: nil, error: nil, notice: notice, formKey: Token.make(),
+                        here: (state.location, here)))
             }
             do {
                 let finding = try await state.withDesk(session.login) {

@@ -44,15 +44,19 @@ enum AdminViews {
             "<option\(HTML(raw: standard.rawValue == guideline.defaultStandard ? " selected" : ""))>\(standard.rawValue)</option>"
         }
         let userRows: [HTML] = users.map { user in
-            """
-            <tr><td>\(user.name)</td><td>\(user.role ?? "—")</td><td>\(user.canLogin ? "yes" : "no")</td><td>
-            <form method="post" action="/admin/users"><input type="hidden" name="csrf" value="\(session.csrf)">
-            <input type="hidden" name="name" value="\(user.name)"><input type="hidden" name="action" value="role">
-            <select name="role"><option>fitter</option><option>pharmacy</option><option>admin</option></select> <button>Set role</button></form>
-            <form method="post" action="/admin/users"><input type="hidden" name="csrf" value="\(session.csrf)">
-            <input type="hidden" name="name" value="\(user.name)"><input type="hidden" name="action" value="disable"><button>Disable</button></form>
-            </td></tr>
-            """
+            // The role box shows the login's current role.
+            let roles: [HTML] = ["fitter", "pharmacy", "admin"].map {
+                "<option\(HTML(raw: $0 == user.role ? " selected" : ""))>\($0)</option>"
+            }
+            return """
+                <tr><td>\(user.name)</td><td>\(user.role ?? "—")</td><td>\(user.canLogin ? "yes" : "no")</td><td>
+                <form method="post" action="/admin/users"><input type="hidden" name="csrf" value="\(session.csrf)">
+                <input type="hidden" name="name" value="\(user.name)"><input type="hidden" name="action" value="role">
+                <select name="role" aria-label="Role of \(user.name)">\(roles)</select> <button>Set role</button></form>
+                <form method="post" action="/admin/users"><input type="hidden" name="csrf" value="\(session.csrf)">
+                <input type="hidden" name="name" value="\(user.name)"><input type="hidden" name="action" value="disable"><button>Disable</button></form>
+                </td></tr>
+                """
         }
         let locationRows: [HTML] = locations.map {
             "<tr><td>\($0.code)</td><td>\($0.name)</td><td>\($0.kind)</td><td>\($0.active ? "yes" : "no")</td><td>\($0.onHand)</td></tr>"

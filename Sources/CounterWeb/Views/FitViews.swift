@@ -34,7 +34,7 @@ enum FitViews {
             let inputs: [HTML] = points.map { point in
                 let name = side.map { "\($0).\(point.rawValue)" } ?? point.rawValue
                 return
-                    "<label>\(point.rawValue) <input name=\"\(name)\" value=\"\(entry.values[name] ?? "")\" inputmode=\"decimal\" size=\"5\"></label>"
+                    "<label title=\"\(point.description)\">\(point.name) <code>\(point.rawValue)</code> <input name=\"\(name)\" value=\"\(entry.values[name] ?? "")\" inputmode=\"decimal\" size=\"5\"></label>"
             }
             // An ABPI is per leg: each leg's box sits with its measurements.
             let abpiName = side.map { "abpi_\($0)" } ?? "abpi"
@@ -118,10 +118,10 @@ enum FitViews {
                         point.range.map { range in
                             let left = Int(position(point.value, in: range) * 100)
                             return
-                                "<span class=\"gauge\" title=\"\(range.lower.formatted(in: unit))–\(range.upper.formatted(in: unit))\"><span style=\"left:\(left)%\"></span></span> \(range.lower.formatted(in: unit))–\(range.upper.formatted(in: unit))"
+                                "<span class=\"gauge\" title=\"\(range.tapeFormatted(in: unit))\"><span style=\"left:\(left)%\"></span></span> \(range.tapeFormatted(in: unit))"
                         } ?? "—"
                     return
-                        "<tr><td>\(point.point.rawValue)</td><td>\(point.value.formatted(in: unit, minFractionDigits: 1))</td><td>\(gauge)</td><td>\(point.insideOnlyByTolerance ? "inside only by the tolerance" : point.inside ? "inside" : "outside")</td></tr>"
+                        "<tr><td title=\"\(point.point.description)\">\(point.point.name) <code>\(point.point.rawValue)</code></td><td>\(point.value.tapeFormatted(in: unit, minFractionDigits: 1))</td><td>\(gauge)</td><td>\(point.insideOnlyByTolerance ? "inside only by the tolerance" : point.inside ? "inside" : "outside")</td></tr>"
                 }
                 let reasonItems: [HTML] = fit.reasons.map { "<li>\($0.message)</li>" }
                 let confirmItems: [HTML] = fit.toleranceNotes.map { "<li>\($0)</li>" }
@@ -176,6 +176,14 @@ enum FitViews {
             sections.append(
                 "<h2>\(leg.side.map { "\($0.rawValue.capitalized) leg" } ?? "Result")</h2>\(warnings)\(items.isEmpty ? ["<p>No line offers this style and class.</p>"] : items)\(equivalents)"
             )
+        }
+        // Both legs measured: what to order for the pair, line by line (one pair, two singles, or
+        // made to measure), as `cfit fit` says it.
+        if !report.pairs.isEmpty {
+            let rows: [HTML] = report.pairs.map { pair in
+                "<li><strong>\(pair.left.line.name)</strong>: \(pair.summary)</li>"
+            }
+            sections.insert("<section class=\"pair\"><h2>Both legs</h2><ul>\(rows)</ul></section>", at: 0)
         }
         return HTML(joining: sections)
     }

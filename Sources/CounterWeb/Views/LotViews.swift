@@ -22,7 +22,7 @@ enum LotViews {
             "<tr><td>\($0.patientName)</td><td><a href=\"/patients/\(PageRoutes.percent($0.patient))\">\($0.patient)</a></td><td>\($0.prescription)</td><td>\($0.handedOverAt)</td><td>\($0.quantity - $0.returned)</td></tr>"
         }
         let events: [HTML] = lot.events.map {
-            "<tr><td>\($0.at)</td><td>\($0.status)</td><td>\($0.reason)</td><td>\($0.actor)</td></tr>"
+            "<tr><td>\(Pages.localTime($0.at))</td><td>\($0.status)</td><td>\($0.reason)</td><td>\($0.actor)</td></tr>"
         }
         let actions: HTML =
             session.role >= .pharmacy && !lot.nextStatuses.isEmpty

@@ -13,6 +13,12 @@ enum Pages {
 
     static func time(_ date: Date) -> String { dateFormat.string(from: date) }
 
+    /// An ISO 8601 instant as the database writes it (`2026-12-05T10:35:24Z`), in the shop's time
+    /// zone like every other time on the pages (`2026-12-05 11:35`); as given when it does not read.
+    static func localTime(_ iso: String) -> String {
+        ISO8601DateFormatter().date(from: iso).map(time) ?? iso
+    }
+
     static let style = """
         body{font:16px/1.4 system-ui,sans-serif;margin:0;color:#111;background:#fafafa}
         header{display:flex;gap:1rem;align-items:center;padding:.5rem 1rem;background:#1d3b53;color:#fff}
@@ -89,7 +95,6 @@ enum Pages {
             """)
     }
 
-    /// The stock page: a scan field, then the article's balances by location and lot.
     /// What a scanned code said about the box, to fill in the receive form.
     struct Scanned: Sendable {
         var lot: String?
@@ -107,15 +112,36 @@ enum Pages {
     /// At most this many articles are listed for a search.
     static let searchLimit = 50
 
+    /// The stock page: a scan field — empty and focused after every answer, so the next scan is
+    /// never glued onto the last — what was looked up, then the article's balances by location and lot.
     static func stock(
         session: Session, query: String, article: ArticleRecord?, error: String?, notice: String?, formKey: String,
-        scanned: Scanned? = nil, matches: [ArticleRecord] = []
+        scanned: Scanned? = nil, matches: [ArticleRecord] = [],
+        here: (location: String, balances: [BalanceRecord])? = nil
     ) -> HTML {
         var body: HTML = """
             <h1>Stock</h1>\(message(error))\(message(notice, error: false))
             <form method="get" action="/stock"><label>Scan or type a GTIN, GS1 code or SKU, or words to search
-            <input name="q" value="\(query)" autofocus autocomplete="off" inputmode="text"></label> <button>Look up</button></form>
+            <input name="q" value="" autofocus autocomplete="off" inputmode="text"></label> <button>Look up</button></form>
+            \(query.isEmpty ? "" : "<p>Looked up: <code>\(query)</code></p>" as HTML)
             """
+        if let here {
+            let rows: [HTML] = here.balances.map { balance in
+                """
+                <tr><td><a href="/stock?q=\(PageRoutes.percent(balance.sku))">\(balance.sku)</a></td><td>\(balance.lot ?? "—")</td>
+                <td>\(balance.expiresOn.map { "\($0)" } ?? "—")</td><td>\(balance.onHand)</td><td>\(balance.reserved)</td>
+                <td>\(balance.unusable.map { "\($0.rawValue)" } ?? "\(balance.available)")</td></tr>
+                """
+            }
+            body = """
+                \(body)
+                <h2>Here (\(here.location))</h2>
+                \(rows.isEmpty ? "<p>Nothing in stock here yet: scan a box to receive it.</p>" as HTML : """
+                <table><thead><tr><th>Article</th><th>Lot</th><th>Expires</th><th>On hand</th><th>Reserved</th><th>Available</th></tr></thead>
+                <tbody>\(rows)</tbody></table>
+                """)
+                """
+        }
         if !matches.isEmpty {
             let rows: [HTML] = matches.prefix(searchLimit).map { found in
                 """

@@ -88,7 +88,7 @@ struct Patient: ParsableCommand {
             if h.dispenses.isEmpty { out.append("  none") }
             for d in h.dispenses {
                 out.append(
-                    "  \(time.string(from: d.handedOverAt))  \(d.quantity) × \(d.sku)  lot \(d.lot ?? "-")  rx \(d.prescription)\(d.returned > 0 ? "  (\(d.returned) returned)" : "")"
+                    "  \(time.string(from: d.handedOverAt))  \(d.id)  \(d.quantity) × \(d.sku)  lot \(d.lot ?? "-")  rx \(d.prescription)\(d.returned > 0 ? "  (\(d.returned) returned)" : "")"
                 )
             }
             return out.joined(separator: "\n")

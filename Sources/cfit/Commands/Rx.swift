@@ -105,15 +105,33 @@ struct Rx: ParsableCommand {
 
         func run() throws {
             try reportingErrors(arguments: ["rx": "RX", "number": "RX"]) {
-                let r = try database.desk().prescription(rx)
-                print(
-                    json
-                        ? try RecordJSON.render("rx", r)
-                        : """
-                        rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)
-                        \(r.style.rawValue) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")
-                        \(r.washingSet ? "a second set for washing is covered (one to wear, one to wash)\n" : "")arterial status: \(r.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber (each leg's ABPI is recorded at a fitting before a garment above 20 mmHg is reserved)")
-                        """)
+                let desk = try database.desk()
+                guard !json else {
+                    print(try RecordJSON.render("rx", try desk.prescription(rx)))
+                    return
+                }
+                // The references `dispense`, `release` and `return` need, with the record.
+                let here = try desk.prescriptionAtCounter(rx)
+                let r = here.prescription
+                var lines = [
+                    "rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)",
+                    "\(r.style.rawValue) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")",
+                ]
+                if r.washingSet { lines.append("a second set for washing is covered (one to wear, one to wash)") }
+                lines.append(
+                    "arterial status: \(r.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber (each leg's ABPI is recorded at a fitting before a garment above 20 mmHg is reserved)")"
+                )
+                for held in here.reservations {
+                    lines.append(
+                        "reserved \(held.id): \(held.sku) at \(held.location)\(held.lot.map { ", lot \($0)" } ?? "") (cfit dispense \(held.id))"
+                    )
+                }
+                for given in here.handedOver {
+                    lines.append(
+                        "handed over \(given.id): \(given.quantity) × \(given.sku)\(given.lot.map { ", lot \($0)" } ?? "") on \(ISO8601DateFormatter.string(from: given.handedOverAt, timeZone: .current, formatOptions: [.withFullDate]))\(given.returned > 0 ? ", \(given.returned) returned" : "")"
+                    )
+                }
+                print(lines.joined(separator: "\n"))
             }
         }
     }
