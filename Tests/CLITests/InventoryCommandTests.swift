@@ -145,3 +145,30 @@ struct InventoryCommandTests {
         #expect(try cfit(["check"]).status == 0)
     }
 }
+
+/// The box in the hand, scanned at hand-over, is checked against the reservation: the same rule on
+/// the command line as on the pages and the API (the layer's `Desk.dispense(…, scan:)`).
+@Suite("cfit dispense --scan")
+struct HandOverScanTests {
+    @Test(
+        "another article's box is refused naming the reserved one, nothing handed over; the reserved box is handed over"
+    )
+    func scanAtHandOver() throws {
+        let (_, environment) = try CFit.seededDatabase()
+        func cfit(_ arguments: [String]) throws -> RunResult { try CFit.run(arguments, environment: environment) }
+        let reserved = try cfit(["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-II-R-C-BE"])
+        #expect(reserved.status == 0, "\(reserved.stderr)")
+        let reference = CFit.reference("R", in: reserved)
+        let wrong = try cfit(["dispense", reference, "--scan", "2000000000466"])
+        #expect(wrong.status == 1 && wrong.stdout.isEmpty, "\(wrong.stderr)")
+        #expect(
+            wrong.stderr.hasPrefix("error: scan: expected the reserved box, NW-CL-AD2-II-R-C-BE"), "\(wrong.stderr)")
+        let shown = try cfit(["rx", "show", "RX-1001"])
+        #expect(shown.stdout.contains("reserved \(reference): NW-CL-AD2-II-R-C-BE"), "\(shown.stdout)")
+        let garbled = try cfit(["dispense", reference, "--scan", "]d20104012345\u{1B}"])
+        #expect(garbled.status == 64 && garbled.stderr.hasPrefix("error: --scan: expected"), "\(garbled.stderr)")
+        let right = try cfit(["dispense", reference, "--scan", "(01)02000000000459"])
+        #expect(right.status == 0, "\(right.stderr)")
+        #expect(try cfit(["rx", "show", "RX-1001"]).stdout.contains("handed over D-"))
+    }
+}

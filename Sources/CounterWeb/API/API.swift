@@ -76,12 +76,19 @@ enum APIRoutes {
                         "prescription", "query",
                         "the prescription it is for: checked when given, needed with a number instead of a reference"
                     ),
+                    (
+                        "scan", "query",
+                        "the box in the hand as scanned (GTIN, GS1 code or SKU): refused unless it is the reserved article and lot"
+                    ),
                 ], body: [],
                 created: true
             ) { request, context, caller in
                 let (id, rx, key) = (try Web.path(context, "id"), try query(request, "prescription"), caller.key!)
+                let scan = try query(request, "scan")
                 return try Web.encode(
-                    try await state.withDesk(caller.login) { try $0.dispense(reservation: id, rx: rx, key: key) })
+                    try await state.withDesk(caller.login) {
+                        try $0.dispense(reservation: id, rx: rx, scan: scan, key: key)
+                    })
             },
             Operation(
                 method: .post, path: "/api/v1/reservations/{id}/release", answer: .record(ReservationRecord.self),
@@ -361,7 +368,7 @@ enum APIRoutes {
     static func parameterSchema(_ name: String, in place: String, path: String) -> FieldKind {
         switch name {
         case "code" where path.hasPrefix("/api/v1/articles/"): .scan
-        case "sku": .scan
+        case "sku", "scan": .scan
         case "id", "reference", "number", "patient", "location", "code", "prescription": .code
         case "limit": .integer(minimum: 1, maximum: 1_000)
         case "within": .integer(minimum: 0, maximum: 36_500)

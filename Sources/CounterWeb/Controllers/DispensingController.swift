@@ -35,17 +35,29 @@ enum DispensingController {
         router.post("/dispense") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let (id, rx, key) = (fields.text("reservation"), fields.given("rx"), try fields.key())
+                let scan = fields.given("scan")
                 let dispense = try await state.withDesk(session.login) {
-                    try $0.dispense(reservation: id, rx: rx, key: key)
+                    try $0.dispense(reservation: id, rx: rx, scan: scan, key: key)
                 }
+                // Handed over: back to the prescription (and from there the patient).
                 return Web.page(
                     Pages.layout(
                         "Dispensed", session: session,
-                        Pages.message(
+                        """
+                        \(Pages.message(
                             "handed over \(dispense.sku)\(dispense.lot.map { " (lot \($0))" } ?? "") for prescription \(dispense.prescription): dispense \(dispense.id)",
-                            error: false)))
-            } page: { session, _, message in
-                Pages.layout("Dispense", session: session, Pages.message(message))
+                            error: false))
+                        <p><a href="/prescriptions/\(PageRoutes.percent(dispense.prescription))" autofocus>Back to prescription \(dispense.prescription)</a></p>
+                        """))
+            } page: { session, fields, message in
+                // Refused (another box scanned, the reservation gone): what to do next.
+                let rx = fields["rx"] ?? ""
+                return Pages.layout(
+                    "Dispense", session: session,
+                    """
+                    \(Pages.message(message))
+                    \(rx.isEmpty ? "" : "<p><a href=\"/prescriptions/\(PageRoutes.percent(rx))\" autofocus>Back to prescription \(rx)</a>: hand over the reserved box, or release the reservation and reserve the one in hand.</p>" as HTML)
+                    """)
             }
         }
 

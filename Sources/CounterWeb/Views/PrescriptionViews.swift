@@ -16,7 +16,7 @@ enum PrescriptionViews {
                 ? """
                 <form method="post" action="/dispense"><input type="hidden" name="csrf" value="\(session.csrf)">
                 <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)"><input type="hidden" name="rx" value="\(reservation.prescription)">
-                <button>Hand over</button></form>
+                <label>Scan the box <input name="scan" size="16" autocomplete="off"></label> <button>Hand over</button></form>
                 <form method="post" action="/reservations/release"><input type="hidden" name="csrf" value="\(session.csrf)">
                 <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)"><input type="hidden" name="rx" value="\(reservation.prescription)">
                 <button>Release</button></form>
@@ -91,7 +91,7 @@ enum PrescriptionViews {
         \(Pages.message("reserved \(reservation.sku) for prescription \(reservation.prescription): reservation \(reservation.id)", error: false))
         <form method="post" action="/dispense"><input type="hidden" name="csrf" value="\(session.csrf)">
         <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="reservation" value="\(reservation.id)"><input type="hidden" name="rx" value="\(reservation.prescription)">
-        <button autofocus>Hand over (dispense)</button></form>
+        <label>Scan the box to confirm it <input name="scan" size="16" autocomplete="off" autofocus></label> <button>Hand over (dispense)</button></form>
         """
     }
 }

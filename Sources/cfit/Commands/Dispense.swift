@@ -7,13 +7,19 @@ struct Dispense: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Hand over the garment held by a reservation.")
     @Argument(help: "The reservation's reference (R-…).") var reservation: String
     @OptionGroup var check: PrescriptionCheck
+    @Option(
+        help: ArgumentHelp(
+            "The box in the hand, as scanned (GTIN, GS1 code or SKU): refused unless it is the reserved article and lot.",
+            valueName: "CODE"))
+    var scan: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var write: WriteOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try reportingErrors(arguments: ["reservation": "RESERVATION", "prescription": "--rx"]) {
-            let d = try database.desk().dispense(reservation: reservation, rx: check.rx, key: write.key)
+        try reportingErrors(arguments: ["reservation": "RESERVATION", "prescription": "--rx", "scan": "--scan"]) {
+            let d = try database.desk().dispense(
+                reservation: reservation, rx: check.rx, scan: scan, key: write.key)
             print(
                 json
                     ? try RecordJSON.render("dispense", d)
