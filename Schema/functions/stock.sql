@@ -128,6 +128,33 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION public.cfit_returned_lot(article text, place bigint, lot text)
+ RETURNS text
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    lots text[];
+BEGIN
+    -- Returned units named without a lot: the lot they are in when the location holds returned
+    -- units of the article in one lot only (and none without a lot); refused naming the lots
+    -- when they are in several.
+    IF lot IS NOT NULL OR EXISTS (SELECT 1 FROM stock_balance b WHERE b.sku = article AND b.location_id = place
+            AND b.state = 'returned' AND b.lot_id IS NULL AND b.on_hand > 0) THEN
+        RETURN lot;
+    END IF;
+    SELECT array_agg(l.code ORDER BY l.code) INTO lots FROM stock_balance b JOIN lot l ON l.id = b.lot_id
+    WHERE b.sku = article AND b.location_id = place AND b.state = 'returned' AND b.on_hand > 0;
+    IF coalesce(array_length(lots, 1), 0) = 1 THEN
+        RETURN lots[1];
+    END IF;
+    IF array_length(lots, 1) > 1 THEN
+        PERFORM cfit_fail('input', 'lot', format('expected the lot of the returned units to take, since %s has returned units in lots %s; found none given',
+            article, array_to_string(lots, ', ')));
+    END IF;
+    RETURN lot;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION public.cfit_release_return(key text, request text, sku text, quantity integer, location text, lot text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -151,6 +178,7 @@ BEGIN
     PERFORM cfit_units(quantity, 'quantity');
     article := cfit_article(sku);
     place := cfit_location(location);
+    lot := cfit_returned_lot(article, place, lot);
     label := article || ' at ' || location || coalesce(' lot ' || lot, ' without a lot');
     SELECT b.id, b.lot_id INTO source FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id
     WHERE b.sku = article AND b.location_id = place AND b.state = 'returned' AND l.code IS NOT DISTINCT FROM lot;
@@ -297,6 +325,7 @@ BEGIN
     END IF;
     article := cfit_article(sku);
     place := cfit_location(location);
+    IF reason = 'returned' THEN lot := cfit_returned_lot(article, place, lot); END IF;
     label := article || ' at ' || location || coalesce(' lot ' || lot, ' without a lot');
     SELECT b.id, b.on_hand, b.reserved, unusable_reason(b.state, l.status, l.expires_on, today) AS unusable INTO hit
     FROM stock_balance b LEFT JOIN lot l ON l.id = b.lot_id

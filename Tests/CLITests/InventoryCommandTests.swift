@@ -172,3 +172,46 @@ struct HandOverScanTests {
         #expect(try cfit(["rx", "show", "RX-1001"]).stdout.contains("handed over D-"))
     }
 }
+
+/// Returned units named without `--lot` (the README's own `stock write-off SKU 1 --reason
+/// returned`) in a shop whose stock has lots.
+@Suite("Returned units without --lot")
+struct ReturnedLotTests {
+    @Test("one lot of returned units: taken without --lot; several: refused naming the lots, taken with --lot")
+    func returnedWithoutLot() throws {
+        let (_, environment) = try CFit.seededDatabase()
+        func cfit(_ arguments: [String]) throws -> RunResult { try CFit.run(arguments, environment: environment) }
+        let sku = "NW-CL-AD2-III-R-C-BE"
+        #expect(try cfit(["location", "add", "lots", "--name", "Lot room"]).status == 0)
+        /// Receives `lot` into the lot room, hands it over and takes it back: a returned unit of it.
+        func returnedUnit(_ lot: String) throws {
+            #expect(
+                try cfit(["stock", "receive", sku, "1", "--location", "lots", "--lot", lot, "--expires", "2031-01-31"])
+                    .status == 0)
+            let held = try cfit(["reserve", "--rx", "RX-1001", "--sku", sku, "--location", "lots"])
+            #expect(held.stdout.contains("(lot \(lot))"), "\(held.stdout)\(held.stderr)")
+            #expect(try cfit(["dispense", CFit.reference("R", in: held)]).status == 0)
+            let back = try cfit([
+                "return", "--rx", "RX-1001", "--sku", sku, "--reason", "too tight", "--location", "lots",
+            ])
+            #expect(back.status == 0, "\(back.stderr)")
+        }
+        try returnedUnit("RET-A")
+        let one = try cfit(["stock", "write-off", sku, "1", "--reason", "returned", "--location", "lots"])
+        #expect(one.status == 0 && one.stdout.contains("RET-A"), "\(one.stdout)\(one.stderr)")
+
+        try returnedUnit("RET-B")
+        try returnedUnit("RET-C")
+        let several = try cfit(["stock", "write-off", sku, "1", "--reason", "returned", "--location", "lots"])
+        #expect(several.status == 64, "\(several.stdout)\(several.stderr)")
+        #expect(
+            several.stderr.hasPrefix("error: --lot: expected the lot of the returned units")
+                && several.stderr.contains("RET-B, RET-C"), "\(several.stderr)")
+        let named = try cfit([
+            "stock", "write-off", sku, "1", "--reason", "returned", "--location", "lots", "--lot", "RET-B",
+        ])
+        #expect(named.status == 0, "\(named.stderr)")
+        let released = try cfit(["stock", "release-return", sku, "1", "--location", "lots"])
+        #expect(released.status == 0 && released.stdout.contains("RET-C"), "\(released.stdout)\(released.stderr)")
+    }
+}
