@@ -11,11 +11,19 @@ CREATE OR REPLACE FUNCTION public.cfit_party(kind text, reference text, name tex
 AS $function$
 DECLARE
     found_id bigint;
+    known text;
 BEGIN
     IF kind = 'patient' THEN
-        SELECT id INTO found_id FROM patient p WHERE p.reference = cfit_party.reference;
+        SELECT id, display_name INTO found_id, known FROM patient p WHERE p.reference = cfit_party.reference;
     ELSE
-        SELECT id INTO found_id FROM prescriber p WHERE p.reference = cfit_party.reference;
+        SELECT id, display_name INTO found_id, known FROM prescriber p WHERE p.reference = cfit_party.reference;
+    END IF;
+    -- A name given for a known reference must be the one on record: another name means another
+    -- person, or a mistyped reference.
+    IF found_id IS NOT NULL AND name IS NOT NULL AND btrim(name) <> ''
+       AND lower(btrim(name)) IS DISTINCT FROM lower(btrim(known)) THEN
+        PERFORM cfit_fail('conflict', flag || '_name', format('expected the name on record for %s %s, ''%s'', found ''%s'': check the reference (or leave the name out)',
+            kind, reference, known, name));
     END IF;
     IF found_id IS NOT NULL THEN RETURN found_id; END IF;
     IF name IS NULL OR btrim(name) = '' THEN

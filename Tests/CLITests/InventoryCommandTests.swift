@@ -215,3 +215,28 @@ struct ReturnedLotTests {
         #expect(released.status == 0 && released.stdout.contains("RET-C"), "\(released.stdout)\(released.stderr)")
     }
 }
+
+/// A name given with a known reference must be the one on record (issue 24: a patient named on
+/// `rx new` differently from the record was silently ignored).
+@Suite("A known reference with another name")
+struct ContradictingNameTests {
+    @Test("rx new naming P-0001 otherwise than its record is refused naming both; the same name, in any case, is taken")
+    func contradictingName() throws {
+        let (_, environment) = try CFit.seededDatabase()
+        func cfit(_ arguments: [String]) throws -> RunResult { try CFit.run(arguments, environment: environment) }
+        let base = [
+            "rx", "new", "--patient", "P-0001", "--prescriber", "DR-01", "--style", "AD", "--class", "RAL:2",
+            "--quantity", "2",
+        ]
+        let other = try cfit(base + ["--patient-name", "Adam Sampler", "--number", "RX-NAME-1"])
+        #expect(other.status == 64 && other.stdout.isEmpty, "\(other.stdout)\(other.stderr)")
+        #expect(
+            other.stderr.hasPrefix(
+                "error: --patient-name: expected the name on record for patient P-0001, 'Ada Sample', found 'Adam Sampler'"
+            ),
+            "\(other.stderr)")
+        #expect(try cfit(["rx", "show", "RX-NAME-1"]).status != 0, "nothing was recorded")
+        let same = try cfit(base + ["--patient-name", " ada sample ", "--number", "RX-NAME-2"])
+        #expect(same.status == 0, "\(same.stderr)")
+    }
+}
