@@ -16,6 +16,8 @@ public typealias BalanceRecord = Inventory.BalanceRecord
 public typealias MovementRecord = Inventory.MovementRecord
 /// What is below its minimum, with the suggested order.
 public typealias LowStock = Inventory.LowStock
+/// Units of a lot that expires soon, still on hand.
+public typealias ExpiringLot = Inventory.ExpiringLot
 /// Why units are written off.
 public typealias WriteOffReason = Inventory.WriteOffReason
 /// A garment held for a prescription.

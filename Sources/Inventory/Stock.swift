@@ -72,6 +72,25 @@ public struct LowStock: Codable, Sendable, Hashable {
     public var suggestedOrder: Int
 }
 
+/// Units of a lot that expires soon (or has expired) and are still on hand, to sell first, move or
+/// write off.
+public struct ExpiringLot: Codable, Sendable, Hashable {
+    /// The article.
+    public var sku: String
+    /// The lot code.
+    public var lot: String
+    /// The last day the lot may be used.
+    public var expiresOn: CalendarDay
+    /// Days from today to that day (negative once it has passed).
+    public var daysLeft: Int
+    /// The location's code.
+    public var location: String
+    /// Units on hand there.
+    public var onHand: Int
+    /// Of them, held by reservations.
+    public var reserved: Int
+}
+
 /// The stock ledger and balances: receiving, counting, transferring, writing off, history, reorder.
 ///
 /// Every write is one transaction that posts ledger rows and updates balances together, and is
@@ -341,6 +360,29 @@ public struct Stock: Sendable {
                 minimum: minimum,
                 suggestedOrder: max(reorder ?? 0, minimum + 1 - available)
             )
+        }
+    }
+
+    /// Lots on hand that expire within `days` of today, the expired ones included, soonest first
+    /// (at `location`, or everywhere).
+    public func expiring(within days: Int, location: String? = nil) throws -> [ExpiringLot] {
+        let horizon = today.adding(days: days)
+        return try connection.query(
+            """
+            SELECT b.sku, l.code AS lot, l.expires_on, (l.expires_on - \(today))::int8 AS days_left, loc.code AS location,
+                   b.on_hand::int8 AS on_hand, b.reserved::int8 AS reserved
+            FROM stock_balance b JOIN lot l ON l.id = b.lot_id JOIN location loc ON loc.id = b.location_id
+            WHERE b.on_hand > 0 AND l.expires_on IS NOT NULL AND l.expires_on <= \(horizon)
+              AND (\(location)::text IS NULL OR loc.code = \(location))
+            ORDER BY l.expires_on, b.sku, l.code, loc.code
+            """
+        ).map { row in
+            ExpiringLot(
+                sku: try row.decode(String.self, "sku"), lot: try row.decode(String.self, "lot"),
+                expiresOn: try row.decode(CalendarDay.self, "expires_on"),
+                daysLeft: try row.decode(Int.self, "days_left"),
+                location: try row.decode(String.self, "location"), onHand: try row.decode(Int.self, "on_hand"),
+                reserved: try row.decode(Int.self, "reserved"))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import PostgresTestSupport
 import Testing
 
@@ -238,5 +239,37 @@ struct ContradictingNameTests {
         #expect(try cfit(["rx", "show", "RX-NAME-1"]).status != 0, "nothing was recorded")
         let same = try cfit(base + ["--patient-name", " ada sample ", "--number", "RX-NAME-2"])
         #expect(same.status == 0, "\(same.stderr)")
+    }
+}
+
+/// Lots expiring soon, on the command line (the API's and the page's in `ExpiringLotsPageTests`).
+@Suite("cfit lot expiring")
+struct ExpiringLotsTests {
+    @Test("a lot expiring within the days asked is listed, soonest first; a later one is not; a bad --within is named")
+    func expiring() throws {
+        let (_, environment) = try CFit.seededDatabase()
+        func cfit(_ arguments: [String]) throws -> RunResult { try CFit.run(arguments, environment: environment) }
+        let today = CalendarDay.today()
+        let soon = "\(today.adding(days: 10))"
+        let late = "\(today.adding(days: 200))"
+        #expect(
+            try cfit(["stock", "receive", "NW-CL-AD2-I-R-C-BE", "2", "--lot", "EXP-SOON", "--expires", soon]).status
+                == 0)
+        #expect(
+            try cfit(["stock", "receive", "NW-CL-AD2-I-R-C-BE", "1", "--lot", "EXP-LATE", "--expires", late]).status
+                == 0)
+        let listed = try cfit(["lot", "expiring", "--within", "30"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("EXP-SOON") && !listed.stdout.contains("EXP-LATE"), "\(listed.stdout)")
+        #expect(listed.stdout.contains(soon) && listed.stdout.contains(" 10 "), "\(listed.stdout)")
+        let json = try cfit(["lot", "expiring", "--within", "365", "--json"])
+        let lots = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]] ?? []
+        let codes = lots.compactMap { $0["lot"] as? String }
+        #expect(
+            codes.firstIndex(of: "EXP-SOON").map { $0 < (codes.firstIndex(of: "EXP-LATE") ?? 0) } == true, "\(codes)")
+        let bad = try cfit(["lot", "expiring", "--within", "soon"])
+        #expect(
+            bad.status == 64 && bad.stderr.hasPrefix("error: --within: expected a whole number of days from 0 to 3650"),
+            "\(bad.stderr)")
     }
 }

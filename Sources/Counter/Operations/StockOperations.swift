@@ -214,6 +214,14 @@ extension Desk {
             location: try Input.optionalCode(location, field: "location"))
     }
 
+    /// Lots on hand expiring within `within` days (as typed: 0 to 3650, default 90), the expired
+    /// ones included, soonest first; at `location`, or everywhere.
+    public func expiringLots(within: String?, location: String?) throws -> [ExpiringLot] {
+        let days = try Input.count(within, field: "within", default: 90, range: 0...3_650)
+        return try Stock(connection: connection, today: today).expiring(
+            within: days, location: try Input.optionalCode(location, field: "location"))
+    }
+
     /// An article by SKU, GTIN or scanned code, with its stock.
     public func article(_ code: String, field: String = "code") throws -> ArticleRecord {
         try Articles(connection: connection).show(try Input.article(code, field: field, today: today))

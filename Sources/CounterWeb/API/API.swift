@@ -150,6 +150,19 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.low(location: location) })
             },
             Operation(
+                method: .get, path: "/api/v1/stock/expiring", answer: .list(ExpiringLot.self),
+                summary: "Lots on hand expiring within N days, the expired ones included, soonest first",
+                writes: false,
+                parameters: [
+                    ("within", "query", "days ahead, 0 to 3650 (default 90)"),
+                    ("location", "query", "location code (optional)"),
+                ], body: [], created: false
+            ) { request, _, caller in
+                let (within, location) = (try query(request, "within"), try query(request, "location"))
+                return try Web.encode(
+                    try await state.withDesk(caller.login) { try $0.expiringLots(within: within, location: location) })
+            },
+            Operation(
                 method: .get, path: "/api/v1/stock/history", answer: .list(MovementRecord.self),
                 summary: "An article's ledger, oldest first",
                 writes: false, parameters: [("sku", "query", "SKU or GTIN")], body: [], created: false,
@@ -371,6 +384,7 @@ enum APIRoutes {
         case "sku", "scan": .scan
         case "id", "reference", "number", "patient", "location", "code", "prescription": .code
         case "limit": .integer(minimum: 1, maximum: 1_000)
+        case "within" where path == "/api/v1/stock/expiring": .integer(minimum: 0, maximum: 3_650)
         case "within": .integer(minimum: 0, maximum: 36_500)
         case "replace_after", "remeasure_after": .integer(minimum: 1, maximum: 36_500)
         case "status" where place == "query": .oneOf(Desk.prescriptionStatuses)

@@ -80,6 +80,17 @@ enum StockController {
             }
         }
 
+        router.get("/stock/expiring") { request, context in
+            let within = try Web.given(request, "within")
+            return try await PageRoutes.page(
+                request, context: context, state: state, title: "Expiring lots", current: "/stock"
+            ) {
+                _, desk in
+                let lots = try desk.expiringLots(within: within, location: nil)
+                return StockViews.expiring(lots, within: within ?? "90")
+            }
+        }
+
         router.get("/stock/history") { request, context in
             let sku = (try Web.query(request, "sku")) ?? ""
             return try await PageRoutes.page(

@@ -6,8 +6,35 @@ import Foundation
 struct Lot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a lot (where its units are, who received it), hold, release or recall it.",
-        subcommands: [Show.self, Hold.self, Release.self, Recall.self]
+        subcommands: [Show.self, Expiring.self, Hold.self, Release.self, Recall.self]
     )
+
+    struct Expiring: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lots on hand expiring within N days (expired ones first), to sell first, move or write off.")
+        @Option(help: ArgumentHelp("Days ahead, 0 to 3650 (default 90).", valueName: "N")) var within: String?
+        @Option(help: ArgumentHelp("Only this location.", valueName: "L")) var location: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors(arguments: ["within": "--within"]) {
+                let lots = try database.desk().expiringLots(within: within, location: location)
+                if json {
+                    print(try RecordJSON.render(nil, lots))
+                    return
+                }
+                var rows = [["expires", "days", "sku", "lot", "location", "on hand", "reserved"]]
+                for lot in lots {
+                    rows.append([
+                        "\(lot.expiresOn)", lot.daysLeft < 0 ? "expired" : String(lot.daysLeft), lot.sku, lot.lot,
+                        lot.location, String(lot.onHand), String(lot.reserved),
+                    ])
+                }
+                print(lots.isEmpty ? "no lot on hand expires within \(within ?? "90") days" : textTable(rows))
+            }
+        }
+    }
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
