@@ -478,13 +478,24 @@ public struct MadeToMeasureOrder: Codable, Sendable, Hashable {
     public var measurements: [String: [String: String]]
     /// The foot's length, heel to longest toe, in the line's unit (a closed toe needs it).
     public var footLength: String?
+    /// The patient's date of birth, when recorded.
+    public var patientBorn: CalendarDay?
+    /// The prescriber's reference.
+    public var prescriber: String
+    /// The prescriber's name.
+    public var prescriberName: String
+    /// The day the prescription was written.
+    public var prescribedOn: CalendarDay?
+    /// The shop ordering: the location's name and code.
+    public var shop: String?
 }
 
 extension Fittings {
     /// The made-to-measure order sheet of a fitting (its reference, or its number with `rx`) for
     /// `line` (default: the one line that needed made-to-measure), with the toe and colour ordered.
+    /// `shop` is the ordering location's code (the sheet names it).
     public func order(
-        _ reference: String, rx: String? = nil, line: String?, toe: String, color: String
+        _ reference: String, rx: String? = nil, line: String?, toe: String, color: String, shop: String? = nil
     ) throws -> MadeToMeasureOrder {
         guard ["open", "closed"].contains(toe) else {
             throw InventoryError(.badInput, field: "toe", text: "expected open or closed, found '\(toe)'")
@@ -543,8 +554,11 @@ extension Fittings {
         else { throw InventoryError.unknown("line", "a line in the catalog", chosen) }
         let details = try connection.query(
             """
-            SELECT pa.display_name, i.side, i.standard || ':' || i.class_label AS class_code
+            SELECT pa.display_name, pa.birth_date, i.side, i.standard || ':' || i.class_label AS class_code,
+                   pr.reference AS prescriber, pr.display_name AS prescriber_name, p.authored_on,
+                   (SELECT loc.name || ' (' || loc.code || ')' FROM location loc WHERE loc.code = \(shop)) AS shop
             FROM fitting f JOIN patient pa ON pa.id = f.patient_id JOIN prescription_item i ON i.prescription_id = f.prescription_id
+            JOIN prescription p ON p.id = f.prescription_id JOIN prescriber pr ON pr.id = p.prescriber_id
             WHERE f.reference = \(id)
             """
         )[0]
@@ -566,6 +580,10 @@ extension Fittings {
             unit: productLine.unit.rawValue, measurements: measurements,
             footLength: try fitting.footLength.map { text in
                 try Length.parse(text, unit: from).tapeFormatted(in: productLine.unit)
-            })
+            }, patientBorn: try details.decode(CalendarDay?.self, "birth_date"),
+            prescriber: try details.decode(String.self, "prescriber"),
+            prescriberName: try details.decode(String.self, "prescriber_name"),
+            prescribedOn: try details.decode(CalendarDay?.self, "authored_on"),
+            shop: try details.decode(String?.self, "shop"))
     }
 }

@@ -144,6 +144,10 @@ struct ClinicalSafetyCommandTests {
         let sheet = try cfit(["fitting", "order", second, "--line", "northwind-classic"])
         #expect(sheet.status == 0, "\(sheet.stderr)")
         #expect(sheet.stdout.contains("foot length (heel to longest toe): 24.5"), "\(sheet.stdout)")
+        // The sheet names the prescriber, the prescription's date, the patient's birth date (when
+        // recorded) and the ordering shop.
+        #expect(
+            sheet.stdout.contains("by Dr. Grace Sample (DR-01)") && sheet.stdout.contains("shop: "), "\(sheet.stdout)")
 
         let owner = try Connection(url)
         defer { owner.close() }

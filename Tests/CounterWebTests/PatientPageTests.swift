@@ -164,6 +164,9 @@ struct PatientPageTests {
                 sheet.body.contains("Made-to-measure order") && sheet.body.contains("Ada Sample")
                     && sheet.body.contains("<td>black</td>") && sheet.body.contains("<td>open</td>"), "\(sheet.body)")
             #expect(sheet.body.contains("@media print"))
+            #expect(
+                sheet.body.contains("Dr. Grace Sample (DR-01)") && sheet.body.contains("<th>Shop</th>"), "\(sheet.body)"
+            )
             let badToe = try await browser.get("/fittings/\(id)/order?line=northwind-classic&toe=peep")
             #expect(badToe.status == .unprocessableContent && badToe.body.contains("expected open or closed"))
             let unknown = try await browser.get("/fittings/F-0000000-0000000")

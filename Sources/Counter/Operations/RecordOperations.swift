@@ -231,7 +231,7 @@ extension Desk {
             try Input.reference(reference, field: "fitting"), rx: try Input.optionalCode(rx, field: "prescription"),
             line: try Input.optional(line, field: "line"),
             toe: try Input.optional(toe, field: "toe") ?? "closed",
-            color: try Input.optional(color, field: "color") ?? "beige")
+            color: try Input.optional(color, field: "color") ?? "beige", shop: location)
     }
 
     /// Every location.

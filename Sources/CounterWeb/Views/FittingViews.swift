@@ -63,7 +63,9 @@ enum FittingViews {
             <article class="sheet">
             <h1>Made-to-measure order</h1>
             <table>
-            <tr><th>Patient</th><td>\(order.patientName) (\(order.patient))</td><th>Prescription</th><td>\(order.prescription)</td></tr>
+            <tr><th>Shop</th><td colspan="3">\(order.shop ?? "—")</td></tr>
+            <tr><th>Patient</th><td>\(order.patientName) (\(order.patient))\(order.patientBorn.map { ", born \("\($0)")" } ?? "")</td><th>Prescription</th><td>\(order.prescription)\(order.prescribedOn.map { " of \("\($0)")" } ?? "")</td></tr>
+            <tr><th>Prescriber</th><td colspan="3">\(order.prescriberName) (\(order.prescriber))</td></tr>
             <tr><th>Line</th><td>\(order.lineName) [\(order.line)]</td><th>Style, class</th><td>\(order.style) \(order.pressureClass)</td></tr>
             <tr><th>Toe</th><td>\(order.toe)</td><th>Colour</th><td>\(order.color)</td></tr>
             <tr><th>Side</th><td>\(order.side)</td><th>Measured</th><td>\(Pages.time(order.measuredAt)) by \(order.fitter), fitting \(String(order.fitting))</td></tr>

@@ -34,7 +34,9 @@ struct FittingCommand: ParsableCommand {
                 }
                 var out = [
                     "MADE-TO-MEASURE ORDER — fitting \(order.fitting), measured \(localTimeFormatter().string(from: order.measuredAt)) by \(order.fitter)",
-                    "patient: \(order.patientName) (\(order.patient))   prescription: \(order.prescription)",
+                    "shop: \(order.shop ?? "—")",
+                    "patient: \(order.patientName) (\(order.patient))\(order.patientBorn.map { ", born \($0)" } ?? "")",
+                    "prescription: \(order.prescription)\(order.prescribedOn.map { " of \($0)" } ?? "") by \(order.prescriberName) (\(order.prescriber))",
                     "line: \(order.lineName) [\(order.line)]   style \(order.style)   class \(order.pressureClass)",
                     "toe: \(order.toe)   colour: \(order.color)   side: \(order.side)",
                     "measurements (\(order.unit)):",
