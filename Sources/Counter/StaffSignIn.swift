@@ -126,7 +126,7 @@ public final class StaffSignIn: Sendable {
         let trustedDevice = device.flatMap { trusted($0, for: login) }.flatMap {
             deviceFailures.wait($0, now: now) == nil ? $0 : nil
         }
-        let pair = "\(login)\u{0}\(address ?? "")"
+        let pair = Self.pairKey(login, address)
         if trustedDevice == nil {
             if let address, let seconds = addressFailures.wait(address, now: now) {
                 throw Refusal(
@@ -212,6 +212,9 @@ public final class StaffSignIn: Sendable {
         }
         return role
     }
+
+    /// The key failures of `login` from `address` are counted under in ``loginFailures``.
+    public static func pairKey(_ login: String, _ address: String?) -> String { "\(login)\u{0}\(address ?? "")" }
 
     /// A device cookie's value for a browser that has just signed in as `login`: a random
     /// name and a signature binding it to the login (OWASP's device cookies). Sent back with
