@@ -19,13 +19,13 @@ struct SignInPolicyTests {
         let fixture = try WebFixture()
         let staff = fixture.server.state.staff
         let (login, password) = (fixture.pharmacist, fixture.password)
-        #expect(try await staff.signIn(login: login, password: password, from: "10.0.0.1") == .pharmacy)
+        #expect(try await staff.signIn(login: login, password: password, from: "127.0.0.1") == .pharmacy)
         let device = staff.deviceCookie(for: login)
-        // The attacker, at 10.0.0.9 (say the shop's own router), guesses until told to wait.
+        // The attacker, at 127.0.0.9 (say the shop's own router; only a label for the throttle, no traffic is sent), guesses until told to wait.
         var throttled: StaffSignIn.Refusal?
         for guess in 0..<40 where throttled == nil {
             do {
-                _ = try await staff.signIn(login: login, password: "guess-\(guess)", from: "10.0.0.9")
+                _ = try await staff.signIn(login: login, password: "guess-\(guess)", from: "127.0.0.9")
             } catch let refusal as StaffSignIn.Refusal where refusal.retryAfter != nil {
                 throttled = refusal
             } catch {}
@@ -34,19 +34,20 @@ struct SignInPolicyTests {
         // The attack goes on for minutes: six more failures (counted as the attacker's would be,
         // without waiting them out) make the address wait a minute for this login, so the checks
         // below do not race a 1-second wait on a busy machine.
-        for _ in 0..<6 { staff.loginFailures.failed(StaffSignIn.pairKey(login, "10.0.0.9")) }
+        for _ in 0..<6 { staff.loginFailures.failed(StaffSignIn.pairKey(login, "127.0.0.9")) }
         // The right password from that address, without the device: the address waits for this login.
         await #expect(throws: StaffSignIn.Refusal.self) {
-            _ = try await staff.signIn(login: login, password: password, from: "10.0.0.9")
+            _ = try await staff.signIn(login: login, password: password, from: "127.0.0.9")
         }
         // From another address: in at once.
-        #expect(try await staff.signIn(login: login, password: password, from: "10.0.0.2") == .pharmacy)
+        #expect(try await staff.signIn(login: login, password: password, from: "127.0.0.2") == .pharmacy)
         // Behind the attacker's address, the browser that signed in before: in at once.
-        #expect(try await staff.signIn(login: login, password: password, from: "10.0.0.9", device: device) == .pharmacy)
+        #expect(
+            try await staff.signIn(login: login, password: password, from: "127.0.0.9", device: device) == .pharmacy)
         // Another login's device cookie, or a forged one, is no help.
         for cookie in [staff.deviceCookie(for: fixture.fitter), String(repeating: "0", count: 32) + ".00", "x"] {
             await #expect(throws: StaffSignIn.Refusal.self) {
-                _ = try await staff.signIn(login: login, password: password, from: "10.0.0.9", device: cookie)
+                _ = try await staff.signIn(login: login, password: password, from: "127.0.0.9", device: cookie)
             }
         }
     }
@@ -58,19 +59,19 @@ struct SignInPolicyTests {
         let fixture = try WebFixture()
         let staff = fixture.server.state.staff
         let (login, password) = (fixture.admin, fixture.password)
-        #expect(try await staff.signIn(login: login, password: password, from: "10.1.0.1") == .admin)
+        #expect(try await staff.signIn(login: login, password: password, from: "127.1.0.1") == .admin)
         let device = staff.deviceCookie(for: login)
         for address in 0..<60 {
-            _ = try? await staff.signIn(login: login, password: "guess", from: "10.2.0.\(address)")
+            _ = try? await staff.signIn(login: login, password: "guess", from: "127.2.0.\(address)")
         }
         do {
-            _ = try await staff.signIn(login: login, password: password, from: "10.3.0.1")
+            _ = try await staff.signIn(login: login, password: password, from: "127.3.0.1")
             Issue.record("sixty failures from sixty addresses did not slow a new device down")
         } catch let refusal as StaffSignIn.Refusal {
             let wait = try #require(refusal.retryAfter)
             #expect(wait <= 60, "a new device waits \(wait) s")
         }
-        #expect(try await staff.signIn(login: login, password: password, from: "10.3.0.1", device: device) == .admin)
+        #expect(try await staff.signIn(login: login, password: password, from: "127.3.0.1", device: device) == .admin)
     }
 
     @Test("one client failing for many logins slows its address's other sign-ins by a few seconds at most")
@@ -80,7 +81,7 @@ struct SignInPolicyTests {
         var longest = 0
         for guess in 0..<80 {
             do {
-                _ = try await staff.signIn(login: "nobody\(guess)", password: "guess", from: "10.4.0.1")
+                _ = try await staff.signIn(login: "nobody\(guess)", password: "guess", from: "127.4.0.1")
             } catch let refusal as StaffSignIn.Refusal {
                 longest = max(longest, refusal.retryAfter ?? 0)
             }
@@ -93,10 +94,10 @@ struct SignInPolicyTests {
         let fixture = try WebFixture()
         let staff = fixture.server.state.staff
         let start = staff.passwordWork
-        _ = try? await staff.signIn(login: fixture.fitter, password: "wrong-password", from: "10.5.0.1")
+        _ = try? await staff.signIn(login: fixture.fitter, password: "wrong-password", from: "127.5.0.1")
         let afterWrong = staff.passwordWork
         _ = try? await staff.signIn(
-            login: "nobody-\(UUID().uuidString.prefix(8))", password: "wrong-password", from: "10.5.0.2")
+            login: "nobody-\(UUID().uuidString.prefix(8))", password: "wrong-password", from: "127.5.0.2")
         let afterUnknown = staff.passwordWork
         let wrong = (afterWrong.checks - start.checks, afterWrong.iterations - start.iterations)
         let unknown = (afterUnknown.checks - afterWrong.checks, afterUnknown.iterations - afterWrong.iterations)
