@@ -337,10 +337,10 @@ enum Raw {
                     connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
                 }
             }
-            guard connected == 0 else {
-                Foundation.close(descriptor)
-                throw Failure("connect to 127.0.0.1:\(port): errno \(errno)")
-            }
+            // On failure the descriptor is closed by deinit, which runs for an initialized object
+            // whose init throws: closing it here too closed a number another thread (NIO) may
+            // already have been given again — CI crashed on it.
+            guard connected == 0 else { throw Failure("connect to 127.0.0.1:\(port): errno \(errno)") }
             var on: Int32 = 1
             _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
             signal(SIGPIPE, SIG_IGN)
