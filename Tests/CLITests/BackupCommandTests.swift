@@ -7,7 +7,7 @@ import Testing
 
 /// `cfit db backup` and `cfit db restore`: an exact round trip, refusals that change nothing,
 /// rotation, and what status and check say about backups.
-@Suite("Backups and restores")
+@Suite("Backups and restores", .ownThread)
 struct BackupCommandTests {
     /// Every table's rows, hashed by the server in a stable order.
     static func tableDigests(_ url: String) throws -> [String: String] {

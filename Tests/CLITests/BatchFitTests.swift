@@ -3,7 +3,7 @@ import PostgresTestSupport
 import Testing
 
 /// `cfit fit --batch`: a clinic's list in one run, each leg exactly as `cfit fit` fits it.
-@Suite("cfit fit --batch")
+@Suite("cfit fit --batch", .ownThread)
 struct BatchFitTests {
     let catalogs = ["--catalog", CFit.seed("northwind.json"), "--catalog", CFit.seed("liberty.json")]
 

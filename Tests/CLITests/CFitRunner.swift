@@ -53,45 +53,20 @@ enum CFit {
         return (url, environment)
     }
 
-    /// Runs `cfit` with `arguments`, feeding `input` on stdin.
+    /// Runs `cfit` with `arguments`, feeding `input` on stdin, to its end.
+    ///
+    /// Spawned and reaped directly, its output through files (``ChildProcess``): waiting never
+    /// needs another of the test run's shared threads, so tests waiting on children cannot wait on
+    /// each other.
     static func run(
         _ arguments: [String],
         input: String = "",
         environment: [String: String] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        let errData = LockedValue(Data())
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            let data = stderr.fileHandleForReading.readDataToEndOfFile()
-            errData.withLock { $0 = data }
-            group.leave()
-        }
-        let outData = stdout.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return RunResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self)
-        )
+        let child = try ChildProcess(binary, arguments, environment: environment, input: input)
+        let status = child.waitBlocking()
+        return RunResult(status: status, stdout: child.stdout, stderr: child.stderr)
     }
 
     /// The reference a command printed (`F-…` for a fitting, `R-…` a reservation …), the first one

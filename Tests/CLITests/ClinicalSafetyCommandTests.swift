@@ -1,11 +1,12 @@
 import Foundation
 import Postgres
+import PostgresTestSupport
 import Testing
 
 /// Issue 20 through the command line, against a seeded database: the shop's guideline chosen by
 /// its admin and followed by every fitting, each leg's ABPI, a recorded confirmation, a class
 /// read in the shop's standard, and a list's per-leg ABPI column.
-@Suite("Clinical safety through the command line")
+@Suite("Clinical safety through the command line", .ownThread)
 struct ClinicalSafetyCommandTests {
     let url: String
     let environment: [String: String]

@@ -1,5 +1,6 @@
 import Foundation
 import Inventory
+import PostgresTestSupport
 import Testing
 
 @testable import Fitting
@@ -8,7 +9,7 @@ import Testing
 
 /// Every kind of error a command can raise has its documented exit status and a first line that
 /// names the field.
-@Suite("One mapping from every error to its exit status")
+@Suite("One mapping from every error to its exit status", .ownThread)
 struct ExitStatusTests {
     static let cases: [(String, any Error, Int32, String)] = [
         (

@@ -12,7 +12,7 @@ import Testing
 /// A chain losing its primary, with real parts: a PostgreSQL primary and a streaming standby on
 /// Unix sockets, counters writing through a multi-host URL (the command line and `cfit serve`),
 /// the primary stopped `-m immediate` and the standby promoted mid-load.
-@Suite("Failover with a real primary and standby", .serialized)
+@Suite("Failover with a real primary and standby", .serialized, .ownThread)
 struct FailoverTests {
     /// One write a counter made: its idempotency key, and whether (and when) it was acknowledged.
     struct Write: Sendable {
@@ -40,17 +40,13 @@ struct FailoverTests {
         owner.close()
 
         let port = ServeCommandTests.freePort()
-        let serve = Process()
-        serve.executableURL = URL(fileURLWithPath: CFit.binary)
-        serve.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
-        serve.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        serve.standardOutput = FileHandle.nullDevice
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
-        try Watchdog.stopWhenTestsEnd(serve.processIdentifier, marker: "serve")
+        let serve = try ChildProcess(
+            CFit.binary, ["serve", "--listen", "127.0.0.1:\(port)"], environment: environment, stdout: .discarded,
+            stderr: .discarded)
+        try Watchdog.stopWhenTestsEnd(serve.pid, marker: "serve")
         defer {
-            kill(serve.processIdentifier, SIGTERM)
-            serve.waitUntilExit()
+            serve.send(SIGTERM)
+            _ = serve.waitBlocking()
         }
         var up: Int?
         for _ in 0..<300 where up != 200 {

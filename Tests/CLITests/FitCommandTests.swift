@@ -1,7 +1,8 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
-@Suite("cfit fit, run as a program")
+@Suite("cfit fit, run as a program", .ownThread)
 struct FitCommandTests {
     let classic = CFit.seed("northwind.json")
     let liberty = CFit.seed("liberty.json")

@@ -6,7 +6,7 @@ import Testing
 
 /// Hostile arguments: each refused with its status and a first stderr line, stdout empty, and the
 /// database exactly as before (every table's rows compared).
-@Suite("Hostile arguments change nothing")
+@Suite("Hostile arguments change nothing", .ownThread)
 struct HostileInputTests {
     static let long = String(repeating: "x", count: 100_000)
 

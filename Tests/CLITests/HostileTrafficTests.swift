@@ -7,11 +7,11 @@ import Testing
 /// `cfit serve` as a process under hostile traffic on 127.0.0.1: slow and idle clients, too many
 /// connections from one address, a fitter's huge upload, smuggling headers, wrong methods and
 /// types, forged log lines. Each case of issue 23's "Why" is a test here or in the web suites.
-@Suite("cfit serve under hostile traffic", .serialized)
+@Suite("cfit serve under hostile traffic", .serialized, .ownThread)
 struct HostileTrafficTests {
     /// A running `cfit serve` with short timeouts, and logins of each role.
     final class Server: @unchecked Sendable {
-        let process = Process()
+        let process: ChildProcess
         let port: Int
         let log: String
         let password = "hostile-\(UUID().uuidString.prefix(8))"
@@ -29,19 +29,14 @@ struct HostileTrafficTests {
             _ = try Users(connection: owner).add(fitter, role: "fitter", password: password)
             _ = try Users(connection: owner).add(admin, role: "admin", password: password)
             port = ServeCommandTests.freePort()
-            process.executableURL = URL(fileURLWithPath: CFit.binary)
-            process.arguments =
+            log = NSTemporaryDirectory() + "cfit-hostile-\(UUID().uuidString).log"
+            process = try ChildProcess(
+                CFit.binary,
                 [
                     "serve", "--listen", "127.0.0.1:\(port)", "--header-timeout", "2", "--idle-timeout", "3",
                     "--max-connections-per-address", "12", "--max-imports", "1",
-                ] + extra
-            process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": url]) { _, new in new }
-            process.standardOutput = FileHandle.nullDevice
-            log = NSTemporaryDirectory() + "cfit-hostile-\(UUID().uuidString).log"
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-            try process.run()
-            try Watchdog.stopWhenTestsEnd(process.processIdentifier, marker: "serve")
+                ] + extra, environment: ["DATABASE_URL": url], stdout: .discarded, stderr: .file(log))
+            try Watchdog.stopWhenTestsEnd(process.pid, marker: "serve")
             for _ in 0..<300 {
                 if let answer = try? Raw.exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", readFor: 2),
                     answer.hasPrefix("HTTP/1.1 200")
@@ -58,7 +53,7 @@ struct HostileTrafficTests {
         /// The server's resident memory, in KiB.
         var residentKiB: Int {
             let status =
-                (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+                (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)) ?? ""
             let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
         }
@@ -68,10 +63,8 @@ struct HostileTrafficTests {
         }
 
         func stop() {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGTERM)
-                process.waitUntilExit()
-            }
+            process.send(SIGTERM)
+            _ = process.waitBlocking()
             try? FileManager.default.removeItem(atPath: log)
         }
     }

@@ -3,7 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("The inventory commands, run as a program against a real server")
+@Suite("The inventory commands, run as a program against a real server", .ownThread)
 struct InventoryCommandTests {
     let environment: [String: String]
 
@@ -149,7 +149,7 @@ struct InventoryCommandTests {
 
 /// The box in the hand, scanned at hand-over, is checked against the reservation: the same rule on
 /// the command line as on the pages and the API (the layer's `Desk.dispense(…, scan:)`).
-@Suite("cfit dispense --scan")
+@Suite("cfit dispense --scan", .ownThread)
 struct HandOverScanTests {
     @Test(
         "another article's box is refused naming the reserved one, nothing handed over; the reserved box is handed over"
@@ -176,7 +176,7 @@ struct HandOverScanTests {
 
 /// Returned units named without `--lot` (the README's own `stock write-off SKU 1 --reason
 /// returned`) in a shop whose stock has lots.
-@Suite("Returned units without --lot")
+@Suite("Returned units without --lot", .ownThread)
 struct ReturnedLotTests {
     @Test("one lot of returned units: taken without --lot; several: refused naming the lots, taken with --lot")
     func returnedWithoutLot() throws {
@@ -219,7 +219,7 @@ struct ReturnedLotTests {
 
 /// A name given with a known reference must be the one on record (issue 24: a patient named on
 /// `rx new` differently from the record was silently ignored).
-@Suite("A known reference with another name")
+@Suite("A known reference with another name", .ownThread)
 struct ContradictingNameTests {
     @Test("rx new naming P-0001 otherwise than its record is refused naming both; the same name, in any case, is taken")
     func contradictingName() throws {
@@ -243,7 +243,7 @@ struct ContradictingNameTests {
 }
 
 /// Lots expiring soon, on the command line (the API's and the page's in `ExpiringLotsPageTests`).
-@Suite("cfit lot expiring")
+@Suite("cfit lot expiring", .ownThread)
 struct ExpiringLotsTests {
     @Test("a lot expiring within the days asked is listed, soonest first; a later one is not; a bad --within is named")
     func expiring() throws {

@@ -9,7 +9,7 @@ import Testing
 /// while it reads the files, while the server hashes them, while rows stream in by COPY, while
 /// the lines or the articles are merged — leaves nothing of its file in the database, and the same
 /// import run again succeeds.
-@Suite("Imports killed part-way")
+@Suite("Imports killed part-way", .ownThread)
 struct KilledImportTests {
     /// Where the run is killed: after a delay, or once the server is running a statement that
     /// begins with a given text (the import's own phases, seen in `pg_stat_activity`). A statement
@@ -99,16 +99,11 @@ struct KilledImportTests {
                 try holder?.executeScript("BEGIN; \(lock)")
             }
             defer { holder?.close() }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CFit.binary)
-            process.arguments = ["catalog", "import", files.catalog, files.articles]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             let errorPath = NSTemporaryDirectory() + "cfit-killed-import-\(UUID().uuidString.prefix(8)).err"
-            _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: errorPath) }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle(forWritingAtPath: errorPath)
-            try process.run()
+            let process = try ChildProcess(
+                CFit.binary, ["catalog", "import", files.catalog, files.articles], environment: environment,
+                stdout: .discarded, stderr: .file(errorPath))
             let started = Date()
             var seen: String?
             switch point {
@@ -127,13 +122,13 @@ struct KilledImportTests {
                     seen != nil,
                     """
                     the import never ran \(statement)… (after \(Int(Date().timeIntervalSince(started))) s, \
-                    \(process.isRunning ? "still running" : "exit \(process.terminationStatus)"): \
+                    \(process.isRunning ? "still running" : "exit \(process.status ?? -1)"): \
                     \((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
                     """)
             }
             let finished = !process.isRunning
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.send(SIGKILL)
+            _ = process.waitBlocking()
             // A backend waiting for a lock notices its client has gone only once it has the lock.
             // (The holder is a backend of this database too: it goes before the count below.)
             try holder?.executeScript("ROLLBACK")

@@ -7,7 +7,7 @@ import Testing
 /// libpq's own routing: several hosts in one URL, `target_session_attrs=read-write` finding the
 /// server that takes writes — as after a failover, when the old primary is down and a standby
 /// (read-only) is still listed first.
-@Suite("Multi-host URLs find the primary")
+@Suite("Multi-host URLs find the primary", .ownThread)
 struct MultiHostTests {
     @Test("with the first server stopped and the second read-only, writes reach the read-write third")
     func failover() throws {

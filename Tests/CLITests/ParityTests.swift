@@ -5,6 +5,7 @@ import Inventory
 import Logging
 import NIOCore
 import Postgres
+import PostgresTestSupport
 import Testing
 import WebTestSupport
 
@@ -13,7 +14,7 @@ import WebTestSupport
 /// One table of fittings, good and bad, through the three faces of the same operation: the command
 /// line (the built binary), the API and the fit page. Each must reach the same outcome and say the
 /// same words after the field's name (which each face writes its own way: `--cC`, `cC`).
-@Suite("The same fit through the command line, the API and the page: the same outcome, the same words")
+@Suite("The same fit through the command line, the API and the page: the same outcome, the same words", .ownThread)
 struct ParityTests {
     /// A fitting as a person enters it.
     struct Case: Sendable, CustomStringConvertible {

@@ -2,7 +2,7 @@ import Foundation
 import PostgresTestSupport
 import Testing
 
-@Suite("The README's commands")
+@Suite("The README's commands", .ownThread)
 struct ReadmeWalkthroughTests {
     /// The `cfit …` commands of the README, in order: those of the first of the two commands (after
     /// its set-up and build steps), then every line of the walkthrough's shell blocks.
@@ -43,22 +43,15 @@ struct ReadmeWalkthroughTests {
     {
         let binaryFolder = URL(fileURLWithPath: CFit.binary).deletingLastPathComponent().path
         for command in commands {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", command]
-            process.currentDirectoryURL = URL(fileURLWithPath: CFit.root)
-            var environment = ProcessInfo.processInfo.environment
-            environment["PATH"] = "\(binaryFolder):\(environment["PATH"] ?? "/usr/bin:/bin")"
-            environment["DATABASE_URL"] = url
-            environment["CFIT_LOCATION"] = nil
-            process.environment = environment
-            let errors = Pipe()
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = errors
-            try process.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(command): \(message)", sourceLocation: sourceLocation)
+            let process = try ChildProcess(
+                "/bin/sh", ["-c", command],
+                environment: [
+                    "PATH": "\(binaryFolder):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")",
+                    "DATABASE_URL": url,
+                ], unset: ["CFIT_LOCATION"], stdout: .discarded, directory: CFit.root)
+            let status = process.waitBlocking()
+            let message = process.stderr
+            #expect(status == 0, "\(command): \(message)", sourceLocation: sourceLocation)
         }
     }
 

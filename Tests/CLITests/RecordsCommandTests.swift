@@ -6,7 +6,7 @@ import Testing
 
 /// The trustworthy-records behaviour through the real program: dates in any time zone, counts by
 /// lot, returns to inspection, write-offs, keys bound to requests, and errors with their statuses.
-@Suite("Records a shop can trust, through cfit")
+@Suite("Records a shop can trust, through cfit", .ownThread)
 struct RecordsCommandTests {
     let url: String
     let environment: [String: String]

@@ -5,7 +5,7 @@ import Testing
 @testable import Postgres
 
 /// Bounded waits, passwords kept out of sight, and an error's line always first.
-@Suite("No hangs, no leaks, through cfit")
+@Suite("No hangs, no leaks, through cfit", .ownThread)
 struct ReliabilityTests {
     @Test("a password in a malformed URL never reaches the output; db url masks it; the warning comes after the error")
     func passwordsOutOfSight() throws {
@@ -197,7 +197,7 @@ struct ReliabilityTests {
 
 /// A password in a connection URL is a secret wherever it goes wrong: never in stdout, stderr,
 /// debug logs or the server's log.
-@Suite("Secrets in connection URLs")
+@Suite("Secrets in connection URLs", .ownThread)
 struct SecretsTests {
     @Test("a URL's password is never shown or logged: wrong host, wrong password, a server that refuses the login")
     func neverShown() throws {

@@ -9,7 +9,7 @@ import Testing
 #endif
 
 /// `cfit serve` as a process: it answers, refuses a bad address, and stops gracefully on SIGTERM.
-@Suite("cfit serve, the command")
+@Suite("cfit serve, the command", .ownThread)
 struct ServeCommandTests {
     /// A free port on 127.0.0.1 (bound, read, released).
     static func freePort() -> Int {
@@ -48,17 +48,12 @@ struct ServeCommandTests {
     func gracefulStop() throws {
         let url = try TestDatabase.fresh()
         let port = Self.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CFit.binary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--access-log"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": url]) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
         let log = NSTemporaryDirectory() + "cfit-access-\(UUID().uuidString).log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: log) }
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try process.run()
-        try Watchdog.stopWhenTestsEnd(process.processIdentifier, marker: "serve")
+        let process = try ChildProcess(
+            CFit.binary, ["serve", "--listen", "127.0.0.1:\(port)", "--access-log"], environment: ["DATABASE_URL": url],
+            stdout: .discarded, stderr: .file(log))
+        try Watchdog.stopWhenTestsEnd(process.pid, marker: "serve")
         var status: Int?
         for _ in 0..<300 where status == nil {  // up to 30 s on a busy machine
             Thread.sleep(forTimeInterval: 0.1)
@@ -66,13 +61,12 @@ struct ServeCommandTests {
         }
         #expect(status == 200)
         #expect(Self.get("http://127.0.0.1:\(port)/patients?search=Jane%20Doe") == 200)  // the sign-in page
-        kill(process.processIdentifier, SIGTERM)
+        process.send(SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         #expect(!process.isRunning, "still running 10 s after SIGTERM")
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        process.send(SIGKILL)
+        #expect(process.waitBlocking() == 0)
         let written = try String(contentsOfFile: log, encoding: .utf8)
         #expect(written.contains("GET /healthz 200") && written.contains("GET /patients 303"), "\(written)")
         #expect(!written.contains("Jane") && !written.contains("search"), "\(written)")
@@ -99,16 +93,11 @@ struct ServeCommandTests {
 
     /// `curl` with a cookie jar: the status and body of one request (redirects not followed).
     static func curl(_ arguments: [String], jar: String) throws -> (status: Int, body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-b", jar, "-c", jar, "-w", "\n%{http_code}", "--max-time", "5"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let process = try ChildProcess(
+            "/usr/bin/curl", ["-s", "-b", jar, "-c", jar, "-w", "\n%{http_code}", "--max-time", "5"] + arguments,
+            stderr: .discarded)
+        _ = process.waitBlocking()
+        let text = process.stdout
         let newline = text.lastIndex(of: "\n") ?? text.startIndex
         return (Int(text[text.index(after: newline)...]) ?? 0, String(text[..<newline]))
     }
@@ -128,22 +117,13 @@ struct ServeCommandTests {
         let person = "clerk\(getpid())_\(UUID().uuidString.prefix(6).lowercased())"
         _ = try Users(connection: owner).add(person, role: "pharmacy", password: "correct horse")
         let port = Self.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CFit.binary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "DATABASE_URL": TestLogins.url(url, as: web), "CFIT_LOCATION": "shop",
-        ]) { _, new in new }
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        try Watchdog.stopWhenTestsEnd(process.processIdentifier, marker: "serve")
+        let process = try ChildProcess(
+            CFit.binary, ["serve", "--listen", "127.0.0.1:\(port)"],
+            environment: ["DATABASE_URL": TestLogins.url(url, as: web), "CFIT_LOCATION": "shop"], stdout: .discarded)
+        try Watchdog.stopWhenTestsEnd(process.pid, marker: "serve")
         defer {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGTERM)
-                process.waitUntilExit()
-            }
+            process.send(SIGTERM)
+            _ = process.waitBlocking()
         }
         var status: Int?
         for _ in 0..<300 where status == nil && process.isRunning {
@@ -151,9 +131,9 @@ struct ServeCommandTests {
             status = Self.get("http://127.0.0.1:\(port)/healthz")
         }
         guard status == 200 else {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.send(SIGTERM)
+            _ = process.waitBlocking()
+            let said = process.stderr
             Issue.record("cfit serve as the gatekeeper login did not start: \(said)")
             return
         }
@@ -186,9 +166,9 @@ struct ServeCommandTests {
         let refused = try Self.curl(["-u", "\(person):correct horse", "\(base)/api/v1/stock"], jar: jar)
         #expect(refused.status == 401, "\(refused.body)")
         // No --access-log: no request was logged.
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.send(SIGTERM)
+        _ = process.waitBlocking()
+        let said = process.stderr
         #expect(!said.contains("GET /stock"), "\(said)")
     }
 }

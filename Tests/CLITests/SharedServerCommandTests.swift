@@ -5,7 +5,7 @@ import Testing
 @testable import Postgres
 
 /// cfit against a server other sessions share: bounded waits, nothing kept between transactions.
-@Suite("cfit on a shared server")
+@Suite("cfit on a shared server", .ownThread)
 struct SharedServerCommandTests {
     @Test("a write waiting on a row another counter holds gives up after 5 s with exit status 75")
     func busyRow() throws {

@@ -5,7 +5,7 @@ import Testing
 @testable import Postgres
 
 /// The real shop's commands through cfit, bad input included: nothing changes when refused.
-@Suite("A real shop's commands, run as a program")
+@Suite("A real shop's commands, run as a program", .ownThread)
 struct ShopCommandTests {
     let environment: [String: String]
 

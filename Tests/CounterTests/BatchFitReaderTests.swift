@@ -1,12 +1,13 @@
 import Counter
 import Fitting
 import Foundation
+import PostgresTestSupport
 import PropertyBased
 import Testing
 
 /// The batch reader: every measurement written comes back exactly, empty cells stay unmeasured,
 /// and any damage to a list gives located row errors, never a crash.
-@Suite("Reading a clinic's list")
+@Suite("Reading a clinic's list", .ownThread)
 struct BatchFitReaderTests {
     static let lines: [ProductLine] = {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -6,7 +6,7 @@ import PostgresTestSupport
 import Testing
 
 /// The one taxonomy: what a real PostgreSQL server answers, classified once, for every face.
-@Suite("Errors classified once: every SQLSTATE a person can act on has its kind")
+@Suite("Errors classified once: every SQLSTATE a person can act on has its kind", .ownThread)
 struct ErrorTaxonomyTests {
     /// The error `body` raised, classified; `nil` (and an issue) when it raised none.
     func classified(

@@ -2,13 +2,14 @@ import Counter
 import Fitting
 import Foundation
 import Inventory
+import PostgresTestSupport
 import PropertyBased
 import Synchronization
 import Testing
 
 /// The batch writes each leg's JSON straight into bytes; it must be exactly the JSON contract's
 /// value, serialized compactly, for any leg, any line, one leg or two, with or without stock.
-@Suite("FitJSON written directly")
+@Suite("FitJSON written directly", .ownThread)
 struct FitJSONWriterTests {
     static let lines: [ProductLine] = {
         let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

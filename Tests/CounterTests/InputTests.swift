@@ -1,9 +1,10 @@
 import Counter
 import Fitting
+import PostgresTestSupport
 import PropertyBased
 import Testing
 
-@Suite("The layer reads what a person types, once for every face")
+@Suite("The layer reads what a person types, once for every face", .ownThread)
 struct InputTests {
     @Test("a style in any case and with blanks reads as itself; anything else names the field")
     func styles() async throws {

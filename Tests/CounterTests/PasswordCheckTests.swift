@@ -7,7 +7,7 @@ import Testing
 @testable import Postgres
 
 /// `cfit serve` checks passwords itself; it must agree with PostgreSQL's own verifiers.
-@Suite("Passwords checked against PostgreSQL's SCRAM verifiers")
+@Suite("Passwords checked against PostgreSQL's SCRAM verifiers", .ownThread)
 struct PasswordCheckTests {
     @Test("a verifier libpq made matches its password and no other, ASCII or not")
     func agreesWithLibpq() async throws {

@@ -1,11 +1,12 @@
 import Counter
 import Foundation
+import PostgresTestSupport
 import PropertyBased
 import Testing
 
 /// The API's document is made from each request's field table: the table must say exactly what the
 /// request's `Decodable` conformance reads, and the patterns must say exactly what the readers take.
-@Suite("Each request's fields are the ones it reads, and the patterns the ones its readers enforce")
+@Suite("Each request's fields are the ones it reads, and the patterns the ones its readers enforce", .ownThread)
 struct RequestFieldsTests {
     static let requests: [(name: String, type: any DescribedRequest.Type)] = [
         ("receive", ReceiveRequest.self), ("count", CountRequest.self), ("transfer", TransferRequest.self),

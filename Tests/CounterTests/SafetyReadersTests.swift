@@ -1,12 +1,13 @@
 import Counter
 import Fitting
 import Foundation
+import PostgresTestSupport
 import PropertyBased
 import Testing
 
 /// The readers of issue 20's inputs — the legs' indices, the tolerances, how the legs were measured
 /// and the checklist — with worked examples and properties. Each bad value is named by its field.
-@Suite("Reading what a fitting says of safety")
+@Suite("Reading what a fitting says of safety", .ownThread)
 struct SafetyReadersTests {
     @Test(
         "worked examples: an ABPI per leg, one index refused for two legs, the checklist's codes, a time of day, yes or no"

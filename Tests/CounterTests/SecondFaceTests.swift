@@ -9,7 +9,7 @@ import Testing
 
 /// Plays the part of a second face (a web counter, an HTTP API): it uses the same session, JSON
 /// contract, errors and connection policy as `cfit fit`, with none of the command line.
-@Suite("The application layer, as a second face uses it")
+@Suite("The application layer, as a second face uses it", .ownThread)
 struct SecondFaceTests {
     static let catalog: [ProductLine] = {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,9 +1,10 @@
 import Counter
+import PostgresTestSupport
 import Testing
 
 /// The API's answers are described from the records' own types: the shapes read from them must be
 /// what the records send.
-@Suite("The shape of each record, read from its type")
+@Suite("The shape of each record, read from its type", .ownThread)
 struct ValueShapeTests {
     static func members(_ shape: ValueShape) -> [String: ValueShape.Member] {
         guard case .object(let members) = shape else { return [:] }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import Postgres
+import PostgresTestSupport
 import Testing
 
 @testable import CounterWeb
@@ -23,18 +24,10 @@ struct BrowserTests {
     /// Runs a program to its end; its output goes to a file, never a pipe a browser it starts could hold.
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let log = NSTemporaryDirectory() + "cfit-browser-\(UUID().uuidString.prefix(8)).log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        let process = try ChildProcess(program, arguments, stdout: .file(log), stderr: .file(log))
+        let status = process.waitBlocking()
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
     @Test(

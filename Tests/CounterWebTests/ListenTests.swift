@@ -40,17 +40,13 @@ struct ListenTests {
         let directory = NSTemporaryDirectory() + "cfit-tls-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/key.pem", "-out",
-            "\(directory)/cert.pem", "-days", "1", "-subj", "/CN=localhost",
-        ]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0)
+        let openssl = try await ChildProcess.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(directory)/key.pem", "-out",
+                "\(directory)/cert.pem", "-days", "1", "-subj", "/CN=localhost",
+            ])
+        try #require(openssl.status == 0, "\(openssl.stderr)")
         let fixture = try WebFixture()
         var settings = WebServer.Settings(databaseURL: fixture.url)
         // Loopback only: tests listen nowhere else (TLS is what is tested here, not the address).

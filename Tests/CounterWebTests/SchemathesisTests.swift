@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import PostgresTestSupport
 import Testing
 
 @testable import CounterWeb
@@ -22,30 +23,17 @@ struct SchemathesisTests {
 
     /// Runs `python3 -m schemathesis.cli arguments…` to its end, without holding a thread.
     static func schemathesis(_ arguments: [String]) async throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "schemathesis.cli"] + arguments
         // Its cache of crashes and reports goes to a folder of its own, not the package's.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("st-run-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        process.currentDirectoryURL = folder
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("st-\(UUID()).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let status = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try handle.close()
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: output)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("st-\(UUID()).log").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let process = try ChildProcess(
+            "/usr/bin/env", ["python3", "-m", "schemathesis.cli"] + arguments, environment: ["NO_COLOR": "1"],
+            stdout: .file(output), stderr: .file(output), directory: folder.path)
+        let status = await process.exit()
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         return Run(status: status, output: text)
     }
 

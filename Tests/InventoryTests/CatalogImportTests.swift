@@ -2,9 +2,10 @@ import Fitting
 import Foundation
 import Inventory
 import Postgres
+import PostgresTestSupport
 import Testing
 
-@Suite("Catalog import into the database")
+@Suite("Catalog import into the database", .ownThread)
 struct CatalogImportTests {
     @Test("an imported catalog loads back as the same lines the decoder gave")
     func roundTrip() throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// Issue 20: the shop's guideline in the database, and the gate where harm happens. The database
 /// judges every index and every class again, so its tables must be the fit engine's exactly.
-@Suite("The shop's clinical guideline, kept and enforced by the database")
+@Suite("The shop's clinical guideline, kept and enforced by the database", .ownThread)
 struct ClinicalGuidelineTests {
     let fixture: Fixture
     init() throws { fixture = try Fixture() }

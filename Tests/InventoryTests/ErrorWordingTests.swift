@@ -1,10 +1,11 @@
 import Inventory
+import PostgresTestSupport
 import PropertyBased
 import Testing
 
 /// An operation's message keeps the input it is about apart from its words, so the command line
 /// says `--location` and a web form says "Location" without either rewording the other's text.
-@Suite("error wording for each face")
+@Suite("error wording for each face", .ownThread)
 struct ErrorWordingTests {
     @Test("the field is given apart from the words; --name in the words is a mention each face names")
     func fields() {

@@ -7,7 +7,7 @@ import Testing
 @testable import Postgres
 
 /// The digest an import records is computed here; it must be PostgreSQL's own `sha256()`.
-@Suite("SHA-256 of import files")
+@Suite("SHA-256 of import files", .ownThread)
 struct FileDigestTests {
     @Test("the FIPS 180-4 examples")
     func examples() {

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import PropertyBased
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 
 /// Operation results' instants are read by arithmetic; they must be the instants Foundation's
 /// ISO 8601 reader gives for the same text.
-@Suite("Instants in operation results")
+@Suite("Instants in operation results", .ownThread)
 struct InstantTests {
     @Test("any instant from 1900 to 2200, with Z or an offset, reads as ISO8601DateFormatter reads it")
     func sameAsFoundation() async {

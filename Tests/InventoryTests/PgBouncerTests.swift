@@ -5,7 +5,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("Through PgBouncer in transaction pooling mode")
+@Suite("Through PgBouncer in transaction pooling mode", .ownThread)
 struct PgBouncerTests {
     @Test(
         "16 workers reserve and dispense through PgBouncer: all succeed or are refused, nothing oversold, check clean")

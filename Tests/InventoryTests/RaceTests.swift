@@ -6,7 +6,7 @@ import Testing
 
 /// No deadlocks, no constraint errors under races: transfers lock in one order, and concurrent
 /// requests with the same key all get the first result.
-@Suite("Races without deadlocks")
+@Suite("Races without deadlocks", .ownThread)
 struct RaceTests {
     func deadlocks(_ connection: Connection) throws -> Int {
         try connection.query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")[0].decode(

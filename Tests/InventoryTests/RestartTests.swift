@@ -8,7 +8,7 @@ import Testing
 /// The server restarted while counters write — `immediate` (a crash, as far as clients can tell:
 /// no transaction finishes) and `fast` (clients are cut off with 57P01 and open transactions roll
 /// back): every write retried with its key lands exactly once, and the books add up.
-@Suite("Restarts in the middle of the day")
+@Suite("Restarts in the middle of the day", .ownThread)
 struct RestartTests {
     @Test(
         "8 counters receiving, reserving and dispensing through a restart: each keyed write once, check clean",

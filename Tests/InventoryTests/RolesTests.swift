@@ -7,7 +7,7 @@ import Testing
 
 /// What each role may do is enforced by PostgreSQL: through the Inventory API and with raw SQL,
 /// as a person with psql would try it.
-@Suite("Roles enforced by the database")
+@Suite("Roles enforced by the database", .ownThread)
 struct RolesTests {
     let fixture: Fixture
 

@@ -6,7 +6,7 @@ import PostgresTestSupport
 import Testing
 
 /// A shop set up from an empty database: locations, patients and prescribers, lots, history.
-@Suite("Setting up and running a real shop")
+@Suite("Setting up and running a real shop", .ownThread)
 struct ShopSetupTests {
     @Test("locations: added once, listed with their stock, disabled only when empty, then never used")
     func locations() throws {
@@ -144,7 +144,7 @@ struct ShopSetupTests {
     }
 }
 
-@Suite("What is due, and made-to-measure orders")
+@Suite("What is due, and made-to-measure orders", .ownThread)
 struct DueAndOrderTests {
     @Test("due: replacements six months after the last hand-over, prescriptions running out, legs to measure again")
     func due() throws {

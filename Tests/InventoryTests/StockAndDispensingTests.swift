@@ -5,7 +5,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("Stock, prescriptions, reservations and dispensing against a real server")
+@Suite("Stock, prescriptions, reservations and dispensing against a real server", .ownThread)
 struct StockAndDispensingTests {
     @Test("receive, count, transfer and history keep the ledger and balances together")
     func stockFlow() throws {

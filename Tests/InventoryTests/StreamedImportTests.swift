@@ -10,7 +10,7 @@ import Testing
 /// An articles file is read from disk in blocks while its rows are checked and copied: a problem
 /// found far into the file, after many blocks were already sent, must still leave nothing stored,
 /// and a good file must be stored whole with the digest of every byte.
-@Suite("Articles files streamed from disk")
+@Suite("Articles files streamed from disk", .ownThread)
 struct StreamedImportTests {
     /// 10 lines × 8 colours: 17 280 articles, about 1.3 MB, several of the reader's blocks.
     static let synthetic = SyntheticCatalog(lines: 10, colors: 8, variant: 7)

@@ -7,7 +7,7 @@ import Testing
 
 /// The records a pharmacist and an auditor rely on: each test reproduces a defect found by trying
 /// the program as a pharmacist would, and pins the behaviour that fixed it.
-@Suite("Records a shop can trust")
+@Suite("Records a shop can trust", .ownThread)
 struct TrustworthyRecordsTests {
     static func day(_ text: String) throws -> CalendarDay { try CalendarDay(parsing: text) }
 

@@ -4,7 +4,7 @@ import PostgresTestSupport
 import PropertyBased
 import Testing
 
-@Suite("Calendar days as PostgreSQL dates")
+@Suite("Calendar days as PostgreSQL dates", .ownThread)
 struct CalendarDayTests {
     @Test(
         "text is read strictly: real days from 1900 to 2199 only",

@@ -3,7 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("COPY, the pool and connection failures")
+@Suite("COPY, the pool and connection failures", .ownThread)
 struct CopyAndPoolTests {
     let url: String
     let connection: Connection

@@ -3,7 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("Errors carry the server's SQLSTATE and fields; transactions retry what may succeed")
+@Suite("Errors carry the server's SQLSTATE and fields; transactions retry what may succeed", .ownThread)
 struct ErrorTests {
     let url: String
     let connection: Connection

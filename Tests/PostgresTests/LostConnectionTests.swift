@@ -3,7 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("A connection keeps its promises")
+@Suite("A connection keeps its promises", .ownThread)
 struct LostConnectionTests {
     @Test("close is final: later calls throw a connection error")
     func closeIsFinal() throws {

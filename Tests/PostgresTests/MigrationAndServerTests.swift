@@ -4,7 +4,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("Migrations and the embedded local server")
+@Suite("Migrations and the embedded local server", .ownThread)
 struct MigrationAndServerTests {
     @Test("migrating twice applies each migration once and records its checksum")
     func idempotent() throws {

@@ -19,7 +19,7 @@ struct CapturingHandler: LogHandler {
     }
 }
 
-@Suite("Server notices reach the logger")
+@Suite("Server notices reach the logger", .ownThread)
 struct NoticeTests {
     @Test("RAISE NOTICE and RAISE WARNING are logged through the connection's logger, at debug and warning")
     func notices() throws {

@@ -3,7 +3,7 @@ import Postgres
 import PostgresTestSupport
 import Testing
 
-@Suite("Pipelines: several statements in one round trip")
+@Suite("Pipelines: several statements in one round trip", .ownThread)
 struct PipelineTests {
     @Test("results come back in order with their own columns and types")
     func inOrder() throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// The local cluster keeps patient data to its own user: folders, socket and log unreadable by
 /// anyone else, and a failing row's contents never written to the log.
-@Suite("A private local server")
+@Suite("A private local server", .ownThread)
 struct PrivacyTests {
     func mode(_ path: String) -> mode_t {
         var info = stat()
@@ -15,14 +15,8 @@ struct PrivacyTests {
 
     /// Runs `argv` as the `nobody` system user; its exit status.
     func asNobody(_ argv: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = ["-u", "nobody", "--"] + argv
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess("/usr/sbin/runuser", ["-u", "nobody", "--"] + argv, stdout: .discarded, stderr: .discarded)
+            .waitBlocking()
     }
 
     @Test("data folder, socket folder and log are its user's alone; another user can read none of them")

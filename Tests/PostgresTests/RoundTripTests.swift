@@ -4,7 +4,7 @@ import PostgresTestSupport
 import PropertyBased
 import Testing
 
-@Suite("Parameters and rows round-trip through a real server")
+@Suite("Parameters and rows round-trip through a real server", .ownThread)
 struct RoundTripTests {
     let connection: Connection
     init() throws { connection = try Connection(TestDatabase.fresh()) }

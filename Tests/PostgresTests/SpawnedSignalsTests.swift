@@ -7,7 +7,7 @@ import Testing
 /// Issue 21, item 8: a child started with the parent's blocked signals ignores SIGTERM, so a
 /// daemon the test run starts (PgBouncer, a server) could be stopped only with SIGKILL and was
 /// left running. Every child now starts with a clean signal mask.
-@Suite("Children start with a clean signal mask")
+@Suite("Children start with a clean signal mask", .ownThread)
 struct SpawnedSignalsTests {
     /// The blocked-signal mask of process `pid`, as /proc shows it (hexadecimal).
     static func blocked(_ pid: String) -> String? {

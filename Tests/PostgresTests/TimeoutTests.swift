@@ -34,7 +34,7 @@ final class SilentListener {
     deinit { close(socket) }
 }
 
-@Suite("Bounded waiting: connecting and row locks")
+@Suite("Bounded waiting: connecting and row locks", .ownThread)
 struct TimeoutTests {
     @Test("connecting to a server that never answers gives up after the default connect_timeout (10 s)")
     func defaultConnectTimeout() throws {
