@@ -80,3 +80,31 @@ BEGIN
 END
 $function$;
 GRANT EXECUTE ON FUNCTION cfit_record_fitting(text, text, text, text, text, text, jsonb, jsonb, numeric, numeric, text, jsonb, text[], jsonb) TO cfit_fitter;
+
+CREATE OR REPLACE FUNCTION public.cfit_fitting_void(key text, request text, fitting text, rx text, reason text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
+AS $function$
+DECLARE
+    stored jsonb;
+    hit record;
+BEGIN
+    PERFORM cfit_require('cfit_fitter', 'voiding fittings');
+    stored := cfit_key_claim(key, 'fit.void', request);
+    IF stored IS NOT NULL THEN RETURN stored; END IF;
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        PERFORM cfit_fail('bad-input', 'reason', 'expected why the fitting is voided, found nothing');
+    END IF;
+    SELECT f.id, f.reference, f.voided_at, f.void_reason INTO hit FROM fitting f
+    WHERE f.id = cfit_find('fitting', fitting, rx) FOR UPDATE;
+    IF hit.voided_at IS NOT NULL THEN
+        PERFORM cfit_fail('refused', NULL, format('fitting %s: already voided (%s)', hit.reference, hit.void_reason));
+    END IF;
+    UPDATE fitting SET voided_at = now(), voided_by = session_user, void_reason = btrim(reason) WHERE id = hit.id;
+    RETURN cfit_key_store(key, to_jsonb(hit.reference));
+END
+$function$;
+GRANT EXECUTE ON FUNCTION cfit_fitting_void(text, text, text, text, text) TO cfit_fitter;

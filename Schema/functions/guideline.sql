@@ -111,6 +111,7 @@ BEGIN
                CASE leg WHEN 'left' THEN f.verdict_left ELSE f.verdict_right END AS verdict
         INTO known FROM fitting f
         WHERE f.patient_id = item.patient_id AND CASE leg WHEN 'left' THEN f.abpi_left ELSE f.abpi_right END IS NOT NULL
+          AND f.voided_at IS NULL
         ORDER BY f.taken_at DESC, f.id DESC LIMIT 1;
         IF NOT FOUND THEN
             PERFORM cfit_fail('refused', 'rx', format(

@@ -41,7 +41,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION public.cfit_party_add(key text, request text, kind text, reference text, name text, born date)
+CREATE OR REPLACE FUNCTION public.cfit_party_add(key text, request text, kind text, reference text, name text, born date, different_person boolean)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -50,6 +50,7 @@ CREATE OR REPLACE FUNCTION public.cfit_party_add(key text, request text, kind te
 AS $function$
 DECLARE
     result jsonb;
+    twin record;
 BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'adding ' || kind || 's');
     result := cfit_key_claim(key, kind || '.add', request);
@@ -64,6 +65,16 @@ BEGIN
         IF EXISTS (SELECT FROM patient p WHERE p.reference = cfit_party_add.reference) THEN
             PERFORM cfit_fail('conflict', 'reference', format('expected a new patient reference, found ''%s'' already in use', reference));
         END IF;
+        -- The same name and birth date is most likely the same person under a second reference.
+        IF born IS NOT NULL AND NOT coalesce(different_person, false) THEN
+            SELECT p.reference INTO twin FROM patient p
+            WHERE p.birth_date = born AND lower(btrim(p.display_name)) = lower(btrim(name)) ORDER BY p.id LIMIT 1;
+            IF FOUND THEN
+                PERFORM cfit_fail('conflict', 'differentPerson', format(
+                    '%s, born %s, is already patient %s: use that reference, or confirm this is a different person',
+                    btrim(name), born, twin.reference));
+            END IF;
+        END IF;
         INSERT INTO patient (reference, display_name, birth_date) VALUES (reference, btrim(name), born);
         RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name), 'born', born::text));
     END IF;
@@ -74,3 +85,4 @@ BEGIN
     RETURN cfit_key_store(key, jsonb_build_object('reference', reference, 'name', btrim(name)));
 END
 $function$;
+GRANT EXECUTE ON FUNCTION cfit_party_add(text, text, text, text, text, date, boolean) TO cfit_pharmacy;

@@ -14,12 +14,12 @@ AS $function$
         'prescriber', pr.reference, 'status', p.status, 'style', i.style, 'pressureClass', i.standard || ':' || i.class_label,
         'side', i.side, 'quantityPrescribed', i.quantity_prescribed, 'quantityReserved', i.quantity_reserved,
         'quantityDispensed', i.quantity_dispensed, 'validUntil', p.valid_until::text, 'diagnosis', p.diagnosis,
-        'arterialAssessed', p.arterial_assessed, 'washingSet', i.washing_set)
+        'arterialAssessed', p.arterial_assessed, 'washingSet', i.washing_set, 'statusReason', p.status_reason)
     FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
     JOIN prescription_item i ON i.prescription_id = p.id WHERE p.number = rx
 $function$;
 
-CREATE OR REPLACE FUNCTION public.cfit_rx_cancel(key text, request text, rx text)
+CREATE OR REPLACE FUNCTION public.cfit_rx_cancel(key text, request text, rx text, reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -30,10 +30,14 @@ DECLARE
     result jsonb;
     hit record;
     held record;
+    released jsonb := '[]';
 BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'cancelling prescriptions');
     result := cfit_key_claim(key, 'rx.cancel', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
+    IF reason IS NULL OR btrim(reason) = '' THEN
+        PERFORM cfit_fail('bad-input', 'reason', 'expected why the prescription is cancelled, found nothing');
+    END IF;
     SELECT p.id, p.status INTO hit FROM prescription p WHERE p.number = rx FOR UPDATE;
     IF NOT FOUND THEN PERFORM cfit_fail('not-found', 'rx', format('expected a prescription number, found ''%s''', rx)); END IF;
     IF hit.status NOT IN ('active', 'on-hold', 'draft') THEN
@@ -44,11 +48,56 @@ BEGIN
         WHERE i.prescription_id = hit.id AND r.status = 'active' ORDER BY r.balance_id, r.id
     LOOP
         PERFORM cfit_close_reservation(held.id, 'released');
+        released := released || jsonb_build_array(cfit_reservation_json(held.id));
     END LOOP;
-    UPDATE prescription SET status = 'revoked' WHERE id = hit.id;
-    RETURN cfit_key_store(key, cfit_prescription_json(rx));
+    UPDATE prescription SET status = 'revoked', status_reason = btrim(reason), status_changed_at = now(),
+        status_changed_by = session_user
+    WHERE id = hit.id;
+    RETURN cfit_key_store(key, cfit_prescription_json(rx) || jsonb_build_object('released', released));
 END
 $function$;
+GRANT EXECUTE ON FUNCTION cfit_rx_cancel(text, text, text, text) TO cfit_pharmacy;
+
+CREATE OR REPLACE FUNCTION public.cfit_rx_expire(key text, request text, today date)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
+AS $function$
+DECLARE
+    result jsonb;
+    hit record;
+    held record;
+    released jsonb;
+    expired jsonb := '[]';
+BEGIN
+    PERFORM cfit_require('cfit_pharmacy', 'expiring prescriptions');
+    result := cfit_key_claim(key, 'rx.expire', request);
+    IF result IS NOT NULL THEN RETURN result; END IF;
+    today := cfit_today(today);
+    -- Lock order everywhere: prescription, its reservations, then balances.
+    FOR hit IN
+        SELECT p.id, p.number, p.valid_until FROM prescription p
+        WHERE p.status IN ('active', 'on-hold') AND p.valid_until < today ORDER BY p.id FOR UPDATE
+    LOOP
+        released := '[]';
+        FOR held IN
+            SELECT r.id FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id
+            WHERE i.prescription_id = hit.id AND r.status = 'active' ORDER BY r.balance_id, r.id
+        LOOP
+            PERFORM cfit_close_reservation(held.id, 'expired');
+            released := released || jsonb_build_array(cfit_reservation_json(held.id));
+        END LOOP;
+        UPDATE prescription SET status = 'expired', status_reason = format('valid until %s', hit.valid_until),
+            status_changed_at = now(), status_changed_by = session_user
+        WHERE id = hit.id;
+        expired := expired || jsonb_build_array(cfit_prescription_json(hit.number) || jsonb_build_object('released', released));
+    END LOOP;
+    RETURN cfit_key_store(key, jsonb_build_object('today', today::text, 'expired', expired));
+END
+$function$;
+GRANT EXECUTE ON FUNCTION cfit_rx_expire(text, text, date) TO cfit_pharmacy;
 
 CREATE OR REPLACE FUNCTION public.cfit_rx_new(key text, request text, number text, patient text, patient_name text, prescriber text, prescriber_name text, style text, standard text, class_label text, side text, quantity integer, valid_until date, diagnosis text, arterial_assessed boolean, washing_set boolean, today date)
  RETURNS jsonb

@@ -276,6 +276,18 @@ public final class StaffSignIn: Sendable {
         return granted
     }
 
+    /// Marks the prescriptions past their last valid day expired as the server's own login, once
+    /// per shop day: the key names the day, so every server of a chain doing it the same day
+    /// does it once. Refused when that login lacks the pharmacy role (a shop's gatekeeper login):
+    /// then `cfit expire` runs from cron instead.
+    public func expireForTheDay() async throws -> PrescriptionExpiry {
+        try await work.run { [gatekeeper] in
+            try gatekeeper.withDesk { desk in
+                try desk.expirePrescriptions(key: "serve-expire-\(desk.today)")
+            }
+        }
+    }
+
     /// Whether the database answers the server's own connection.
     public func check() async throws {
         _ = try await work.run { [gatekeeper] in try gatekeeper.withDesk { try $0.currentLogin() } }

@@ -38,6 +38,8 @@ public typealias PrescriberRecord = Inventory.PrescriberRecord
 public typealias PatientHistory = Inventory.PatientHistory
 /// A prescription.
 public typealias PrescriptionRecord = Inventory.PrescriptionRecord
+/// What `cfit expire` did: the prescriptions it marked expired, each with what it released.
+public typealias PrescriptionExpiry = Inventory.PrescriptionExpiry
 /// A recorded fitting.
 public typealias FittingRecord = Inventory.FittingRecord
 /// A made-to-measure order sheet drawn from a recorded fitting.

@@ -7,6 +7,9 @@ public struct CheckReport: Codable, Sendable, Hashable {
     /// Balances holding units that may never be handed out again (expired or recalled lots):
     /// not a mismatch, but stock to write off.
     public var toWriteOff: [String]
+    /// Prescriptions past their last valid day that `cfit expire` has not yet marked, with what
+    /// they still hold: not a mismatch, but reservations to release.
+    public var toExpire: [String] = []
 }
 
 /// Consistency checks of the stock and prescriptions: each returns what is wrong, in words.
@@ -136,7 +139,19 @@ public struct Checks: Sendable {
                 return
                     "\(try row.decode(String.self, "sku")) at \(try row.decode(String.self, "location")) lot \(try row.decode(String.self, "lot")): \(try row.decode(Int.self, "on_hand")) on hand, \(why == "expired" ? "expired \(expiry.map(\.description) ?? "")" : "recalled") — write off with --reason \(why)"
             }
-            return CheckReport(problems: problems, toWriteOff: toWriteOff)
+            let toExpire = try tx.query(
+                """
+                SELECT p.number, pa.reference, p.valid_until, i.quantity_reserved
+                FROM prescription p JOIN prescription_item i ON i.prescription_id = p.id JOIN patient pa ON pa.id = p.patient_id
+                WHERE p.status IN ('active', 'on-hold') AND p.valid_until < \(today)
+                ORDER BY p.valid_until, p.number
+                """
+            ).map { row in
+                let held = try row.decode(Int.self, "quantity_reserved")
+                return
+                    "rx \(try row.decode(String.self, "number")) (patient \(try row.decode(String.self, "reference"))): valid until \(try row.decode(CalendarDay.self, "valid_until")), \(held == 0 ? "nothing reserved" : "\(held) reserved unit(s) held") — run cfit expire"
+            }
+            return CheckReport(problems: problems, toWriteOff: toWriteOff, toExpire: toExpire)
         }
     }
 }

@@ -18,6 +18,9 @@ public enum PrescriptionStatus: String, Codable, Sendable, CaseIterable, CustomS
     case completed
     /// Recorded by mistake.
     case enteredInError = "entered-in-error"
+    /// Past its last valid day: shown so from that day on, and so recorded, its reservations
+    /// released, by `cfit expire`.
+    case expired
 
     /// The stored word.
     public var description: String { rawValue }

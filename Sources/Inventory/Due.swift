@@ -6,7 +6,8 @@ public struct DueItem: Codable, Sendable, Hashable {
     public var patient: String
     /// The patient's name.
     public var name: String
-    /// `replacement`, `prescription-expires` or `re-measure`.
+    /// `replacement`, `prescription-expires`, `prescription-expired` (past its last day, not yet
+    /// marked by `cfit expire`, which releases what it holds) or `re-measure`.
     public var reason: String
     /// The day it falls due.
     public var due: CalendarDay
@@ -58,12 +59,20 @@ public struct Due: Sendable {
                 FROM prescription p JOIN prescription_item i ON i.prescription_id = p.id JOIN patient pa ON pa.id = p.patient_id
                 WHERE p.status = 'active' AND p.valid_until IS NOT NULL AND p.valid_until >= \(today)
                 UNION ALL
+                SELECT pa.reference, pa.display_name, 'prescription-expired', p.valid_until,
+                       'rx ' || p.number || ': valid until ' || p.valid_until::text || '; '
+                       || CASE WHEN i.quantity_reserved > 0
+                               THEN i.quantity_reserved || ' reserved unit(s) held until cfit expire releases them'
+                               ELSE 'cfit expire marks it expired' END
+                FROM prescription p JOIN prescription_item i ON i.prescription_id = p.id JOIN patient pa ON pa.id = p.patient_id
+                WHERE p.status IN ('active', 'on-hold') AND p.valid_until < \(today)
+                UNION ALL
                 SELECT pa.reference, pa.display_name, 're-measure',
                        ((max(coalesce(f.measured_at, f.taken_at)) AT TIME ZONE 'UTC')::date + \(Int32(remeasureDays))),
                        'last measured ' || ((max(coalesce(f.measured_at, f.taken_at)) AT TIME ZONE 'UTC')::date)::text
                        || '; legs are measured again every 3–6 months, and a made-to-measure order needs measurements from the last 6' 
                 FROM fitting f JOIN patient pa ON pa.id = f.patient_id
-                WHERE EXISTS (SELECT 1 FROM prescription p WHERE p.patient_id = pa.id AND p.status = 'active')
+                WHERE f.voided_at IS NULL AND EXISTS (SELECT 1 FROM prescription p WHERE p.patient_id = pa.id AND p.status = 'active')
                 GROUP BY pa.reference, pa.display_name
             ) due
             WHERE due <= \(horizon)

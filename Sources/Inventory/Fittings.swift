@@ -293,9 +293,23 @@ public struct FittingRecord: Codable, Sendable, Hashable {
     public var footLength: String?
     /// The contraindication checklist's findings (relative ones, confirmed by ``confirmedBy``).
     public var contraindications: [Contraindication]
-    /// Per leg and circumference point, the change since the previous fitting, in `unit`
-    /// (`-1.5`); empty for the first fitting.
+    /// Per leg and circumference point, the change since the previous fitting not voided, in
+    /// `unit` (`-1.5`); empty for the first fitting and for a voided one.
     public var changes: [String: [String: String]]
+    /// When, by whom and why it was voided; `nil` while it stands. A voided fitting is kept and
+    /// shown, but never compared with, never the ABPI the arterial guard reads, never what a
+    /// reservation or a made-to-measure order is checked against.
+    public var voided: Voided?
+
+    /// A fitting's voiding.
+    public struct Voided: Codable, Sendable, Hashable {
+        /// When it was voided.
+        public var at: Date
+        /// The login that voided it.
+        public var by: String
+        /// Why, as given.
+        public var reason: String
+    }
 }
 
 extension Fittings {
@@ -317,6 +331,19 @@ extension Fittings {
         return all.first { $0.id == reference }!
     }
 
+    /// Voids fitting `fitting` (its reference, or its number with `rx`) for `reason`: kept and
+    /// shown as voided, never used again (see ``FittingRecord/voided``). Refused when already voided.
+    public func void(_ fitting: String, rx: String? = nil, reason: String, key: String) throws -> FittingRecord {
+        let reference: String = try Operations.call(
+            connection,
+            """
+            SELECT cfit_fitting_void(\(key), \(Operations.fingerprint("fit.void", [fitting, rx, reason])), \(fitting),
+                                     \(rx), \(reason))::text AS result
+            """
+        )
+        return try show(reference)
+    }
+
     private func records(_ condition: String, _ value: String) throws -> [FittingRecord] {
         // The fittings, their measurements and their results: three reads in one round trip.
         let from = """
@@ -330,7 +357,8 @@ extension Fittings {
                            f.arterial_policy, f.abpi_left::text, f.abpi_right::text, f.confirmed_by, f.measured_at,
                            f.posture, f.points_marked, f.after_bandages, f.legs_raised, f.foot_length_um,
                            array_to_string(f.contraindications, ',') AS contraindications, f.ankle_pressure_left,
-                           f.ankle_pressure_right, f.toe_pressure_left, f.toe_pressure_right \(from)
+                           f.ankle_pressure_right, f.toe_pressure_left, f.toe_pressure_right, f.voided_at, f.voided_by,
+                           f.void_reason \(from)
                     WHERE \(condition) ORDER BY f.taken_at, f.id
                     """, binds: bind),
             PostgresQuery(
@@ -381,7 +409,13 @@ extension Fittings {
             let unit = try row.decode(String.self, "unit")
             let legs = measurements[id] ?? [:]
             var changes: [String: [String: String]] = [:]
-            if let previous = records.last, let unitNow = LengthUnit(rawValue: unit),
+            let voided = try row.decode(Date?.self, "voided_at").map { at in
+                FittingRecord.Voided(
+                    at: at, by: try row.decode(String.self, "voided_by"),
+                    reason: try row.decode(String.self, "void_reason"))
+            }
+            if voided == nil, let previous = records.last(where: { $0.voided == nil }),
+                let unitNow = LengthUnit(rawValue: unit),
                 let unitBefore = LengthUnit(rawValue: previous.unit)
             {
                 for (side, points) in legs {
@@ -420,7 +454,7 @@ extension Fittings {
                     },
                     contraindications: try row.decode(String.self, "contraindications").split(separator: ",")
                         .compactMap { Contraindication(rawValue: String($0)) },
-                    changes: changes))
+                    changes: changes, voided: voided))
         }
         return records
     }
@@ -505,6 +539,10 @@ extension Fittings {
         }
         let fitting = try show(reference, rx: rx)
         let id = fitting.id
+        if let voided = fitting.voided {
+            throw InventoryError.refused(
+                "fitting \(id): voided (\(voided.reason)); order from a fitting that stands, or measure again")
+        }
         // Made-to-measure garments are made from measurements no older than 6 months
         // (compression.md §5); a closed toe needs the foot's length.
         let measured = fitting.measuredAt ?? fitting.takenAt

@@ -35,12 +35,19 @@ public struct Patients: Sendable {
         self.connection = connection
     }
 
-    /// Adds patient `reference`; a reference in use is refused.
-    public func add(reference: String, name: String, born: CalendarDay? = nil, key: String) throws -> PatientRecord {
-        let request = Operations.fingerprint("patient.add", [reference, name, born?.description])
+    /// Adds patient `reference`; a reference in use is refused, and so (as a conflict) is a name
+    /// and birth date another patient already has, unless `differentPerson` confirms it.
+    public func add(
+        reference: String, name: String, born: CalendarDay? = nil, differentPerson: Bool = false, key: String
+    ) throws -> PatientRecord {
+        let request = Operations.fingerprint(
+            "patient.add", [reference, name, born?.description] + (differentPerson ? ["different person"] : []))
         return try Operations.call(
             connection,
-            "SELECT cfit_party_add(\(key), \(request), 'patient', \(reference), \(name), \(born))::text AS result")
+            """
+            SELECT cfit_party_add(\(key), \(request), 'patient', \(reference), \(name), \(born),
+                                  \(differentPerson))::text AS result
+            """)
     }
 
     /// Adds prescriber `reference`; a reference in use is refused.
@@ -48,7 +55,8 @@ public struct Patients: Sendable {
         let request = Operations.fingerprint("prescriber.add", [reference, name])
         return try Operations.call(
             connection,
-            "SELECT cfit_party_add(\(key), \(request), 'prescriber', \(reference), \(name), NULL)::text AS result")
+            "SELECT cfit_party_add(\(key), \(request), 'prescriber', \(reference), \(name), NULL, NULL)::text AS result"
+        )
     }
 
     /// Patients whose reference or name contains `search` (any case), or all, by reference; at

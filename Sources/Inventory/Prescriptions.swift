@@ -13,7 +13,8 @@ public struct PrescriptionRecord: Codable, Sendable, Hashable {
     public var patientName: String
     /// The prescriber's reference.
     public var prescriber: String
-    /// draft, active, on-hold, revoked, completed or entered-in-error.
+    /// draft, active, on-hold, revoked, completed, entered-in-error or expired (shown so from the
+    /// day after its last valid day, before `cfit expire` has recorded it).
     public var status: PrescriptionStatus
     /// The style prescribed.
     public var style: Style
@@ -36,6 +37,29 @@ public struct PrescriptionRecord: Codable, Sendable, Hashable {
     public var arterialAssessed: Bool
     /// Whether it covers a second set for washing: two garments per leg, one to wear, one to wash.
     public var washingSet: Bool
+    /// Why it was cancelled (as the pharmacist gave it) or when it expired; `nil` otherwise.
+    public var statusReason: String?
+    /// The reservations its cancelling or expiry released; only in that operation's answer.
+    public var released: [ReservationRecord]?
+
+    /// As shown on `today`: an active or on-hold prescription past its last valid day is expired,
+    /// whether or not `cfit expire` has recorded it yet.
+    public func shown(on today: CalendarDay) -> PrescriptionRecord {
+        guard status == .active || status == .onHold, let validUntil, validUntil < today else { return self }
+        var shown = self
+        shown.status = .expired
+        shown.statusReason = "valid until \(validUntil)"
+        return shown
+    }
+}
+
+/// What `cfit expire` did: the prescriptions past their last valid day it marked expired, each
+/// with the reservations it released.
+public struct PrescriptionExpiry: Codable, Sendable, Hashable {
+    /// The shop's day it judged by.
+    public var today: CalendarDay
+    /// The prescriptions it expired, oldest first, each with ``PrescriptionRecord/released``.
+    public var expired: [PrescriptionRecord]
 }
 
 /// What a new prescription needs.
@@ -151,10 +175,12 @@ public struct Prescriptions: Sendable {
 
     /// One prescription by number.
     public func show(_ number: String) throws -> PrescriptionRecord {
-        try Self.load(number: number, on: connection)
+        try Self.load(number: number, on: connection).shown(on: today)
     }
 
     /// Prescriptions, newest first, optionally only those with `status` or for one patient.
+    /// Statuses are as shown today: `expired` lists those past their last valid day too, and
+    /// `active` leaves them out.
     public func list(status: String? = nil, patient: String? = nil) throws -> [PrescriptionRecord] {
         if let status, !Self.statuses.contains(status) {
             throw InventoryError(
@@ -163,27 +189,46 @@ public struct Prescriptions: Sendable {
         }
         return try connection.query(
             """
-            \(unescaped: Self.select) WHERE (\(status)::text IS NULL OR p.status = \(status))
+            \(unescaped: Self.select)
+            WHERE (\(status)::text IS NULL
+                   OR CASE WHEN p.status IN ('active', 'on-hold') AND p.valid_until < \(today) THEN 'expired' ELSE p.status END
+                      = \(status))
               AND (\(patient)::text IS NULL OR pa.reference = \(patient)) ORDER BY p.id DESC
             """
-        ).map(Self.record)
+        ).map { try Self.record($0).shown(on: today) }
     }
 
     /// Every status a prescription can have (FHIR's request statuses), as the table's CHECK lists them.
-    public static let statuses = ["draft", "active", "on-hold", "revoked", "completed", "entered-in-error"]
+    public static let statuses = ["draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "expired"]
 
-    /// Cancels a prescription: it becomes revoked and its active reservations are released.
-    public func cancel(_ number: String, key: String) throws -> PrescriptionRecord {
+    /// Cancels a prescription for `reason` (kept with it): it becomes revoked, and its active
+    /// reservations are released and listed in the answer's ``PrescriptionRecord/released``.
+    public func cancel(_ number: String, reason: String, key: String) throws -> PrescriptionRecord {
         try Operations.call(
             connection,
-            "SELECT cfit_rx_cancel(\(key), \(Operations.fingerprint("rx.cancel", [number])), \(number))::text AS result"
+            """
+            SELECT cfit_rx_cancel(\(key), \(Operations.fingerprint("rx.cancel", [number, reason])), \(number),
+                                  \(reason))::text AS result
+            """
+        )
+    }
+
+    /// Marks every active or on-hold prescription past its last valid day expired and releases
+    /// what it held (`cfit expire`; `cfit serve` runs it once a day).
+    public func expire(key: String) throws -> PrescriptionExpiry {
+        try Operations.call(
+            connection,
+            """
+            SELECT cfit_rx_expire(\(key), \(Operations.fingerprint("rx.expire", [today.description])),
+                                  \(today))::text AS result
+            """
         )
     }
 
     static let select = """
         SELECT p.number, pa.reference AS patient, pa.display_name AS patient_name, pr.reference AS prescriber, p.status,
                i.style, i.standard || ':' || i.class_label AS class_code, i.side, i.quantity_prescribed, i.quantity_reserved,
-               i.quantity_dispensed, p.valid_until, p.diagnosis, p.arterial_assessed, i.washing_set
+               i.quantity_dispensed, p.valid_until, p.diagnosis, p.arterial_assessed, i.washing_set, p.status_reason
         FROM prescription p JOIN patient pa ON pa.id = p.patient_id JOIN prescriber pr ON pr.id = p.prescriber_id
         JOIN prescription_item i ON i.prescription_id = p.id
         """
@@ -210,7 +255,8 @@ public struct Prescriptions: Sendable {
             validUntil: try row.decode(CalendarDay?.self, "valid_until"),
             diagnosis: try row.decode(String?.self, "diagnosis"),
             arterialAssessed: try row.decode(Bool.self, "arterial_assessed"),
-            washingSet: try row.decode(Bool.self, "washing_set")
+            washingSet: try row.decode(Bool.self, "washing_set"),
+            statusReason: try row.decode(String?.self, "status_reason")
         )
     }
 }

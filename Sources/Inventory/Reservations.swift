@@ -19,6 +19,9 @@ public struct ReservationRecord: Codable, Sendable, Hashable {
     public var status: ReservationStatus
     /// The database user who made it.
     public var actor: String
+    /// Why it was reserved although the prescription's last fitting chose another size (or
+    /// made-to-measure) in the article's line; `nil` when it matched or there was no fitting.
+    public var confirmedReason: String?
 }
 
 /// Reserving a garment against a prescription, and releasing it.
@@ -47,12 +50,17 @@ public struct Reservations: Sendable {
     /// approved lot. Refused when the prescription is not active, expired or fully reserved and
     /// dispensed, when the article's style or class differs from the prescription's, or when
     /// nothing is available here (the error says where it is in stock).
-    public func reserve(rx: String, sku: String, location: String, key: String) throws -> ReservationRecord {
+    /// A ready-made article of another size than the prescription's last fitting chose in its line
+    /// (or where it chose made-to-measure) is refused as a conflict unless `confirmedReason` says
+    /// why; the reason is kept with the reservation.
+    public func reserve(
+        rx: String, sku: String, location: String, confirmedReason: String? = nil, key: String
+    ) throws -> ReservationRecord {
         try Operations.call(
             connection,
             """
-            SELECT cfit_reserve(\(key), \(Operations.fingerprint("reserve", [rx, sku, location])), \(rx), \(sku),
-                                \(location), \(today))::text AS result
+            SELECT cfit_reserve(\(key), \(Operations.fingerprint("reserve", [rx, sku, location] + (confirmedReason.map { [$0] } ?? []))), \(rx),
+                                \(sku), \(location), \(today), \(confirmedReason))::text AS result
             """
         )
     }
@@ -81,7 +89,8 @@ public struct Reservations: Sendable {
     public func list(rx: String, status: String? = nil) throws -> [ReservationRecord] {
         try connection.query(
             """
-            SELECT r.reference, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor
+            SELECT r.reference, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor,
+                   r.confirmed_reason
             FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
             JOIN stock_balance b ON b.id = r.balance_id JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
             WHERE p.number = \(rx) AND (\(status)::text IS NULL OR r.status = \(status))
@@ -93,7 +102,8 @@ public struct Reservations: Sendable {
     static func load(_ id: Int64, on connection: Connection) throws -> ReservationRecord {
         let rows = try connection.query(
             """
-            SELECT r.reference, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor
+            SELECT r.reference, p.number, b.sku, loc.code AS location, l.code AS lot, r.quantity, r.status, r.actor,
+                   r.confirmed_reason
             FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id JOIN prescription p ON p.id = i.prescription_id
             JOIN stock_balance b ON b.id = r.balance_id JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
             WHERE r.id = \(id)
@@ -114,7 +124,8 @@ public struct Reservations: Sendable {
             lot: try row.decode(String?.self, "lot"),
             quantity: try row.decode(Int.self, "quantity"),
             status: try row.decode(closed: ReservationStatus.self, "status"),
-            actor: try row.decode(String.self, "actor")
+            actor: try row.decode(String.self, "actor"),
+            confirmedReason: try row.decode(String?.self, "confirmed_reason")
         )
     }
 }

@@ -19,7 +19,8 @@ struct CFit: AsyncParsableCommand {
         subcommands: [
             Fit.self, CatalogCommand.self, ArticleCommand.self, StockCommand.self, Rx.self, Reserve.self,
             Dispense.self, Release.self, Return.self, Patient.self, Prescriber.self, FittingCommand.self, Lot.self,
-            DueCommand.self, Location.self, GuidelineCommand.self, Check.self, Seed.self, User.self, Serve.self,
+            DueCommand.self, ExpireCommand.self, Location.self, GuidelineCommand.self, Check.self, Seed.self, User.self,
+            Serve.self,
             DB.self,
         ]
     )

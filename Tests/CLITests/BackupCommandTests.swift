@@ -95,7 +95,14 @@ struct BackupCommandTests {
         #expect(restoredCheck.status == 0 && restoredCheck.stderr.isEmpty, "\(restoredCheck.stderr)")
         #expect(try cfit(["db", "status"], elsewhere).stdout.contains("backup: last taken"))
         // It goes on working: identities continue, a new reservation gets a new reference.
-        #expect(try cfit(["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-III-R-C-BE"], elsewhere).status != 64)
+        #expect(
+            try cfit(
+                [
+                    "reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-III-R-C-BE", "--confirm-reason",
+                    "after the restore",
+                ],
+                elsewhere
+            ).status != 64)
 
         // Over a database that is not empty: refused unless --replace, which keeps the old one aside.
         let refused = try cfit(["db", "restore", file], elsewhere)
@@ -288,6 +295,9 @@ struct BackupCommandTests {
     func olderSchema() throws {
         let older = try TestDatabase.empty()
         let connection = try Connection(older)
+        // Today's function files over yesterday's tables: their SQL bodies may name a column the
+        // last migration adds, which an older cfit's own files did not.
+        try connection.execute("SET check_function_bodies = off")
         let behind = Migrator(
             migrations: Array(InventorySchema.migrations.dropLast()), repeatable: InventorySchema.functions)
         _ = try behind.apply(connection)

@@ -130,7 +130,7 @@ struct HostileInputTests {
             ], []
         ),
         (["rx", "show", "{}"], []),
-        (["rx", "cancel", "{}"], []),
+        (["rx", "cancel", "{}", "--reason", "changed"], []),
         (["lot", "show", "{}"], []),
         (["lot", "hold", "{}", "--reason", "notice"], []),
         (["fitting", "show", "{}"], []),

@@ -118,11 +118,22 @@ struct APIRecordTests {
                 client, .post, "/api/v1/stock/write-off", auth: auth, key: "wo-1", json: writeOff)
             #expect(repeated.body == written.body)
 
+            let unexplained = try await API.call(
+                client, .post, "/api/v1/prescriptions/\(number)/cancel", auth: auth, key: "cx-0",
+                json: #"{"reason": "  "}"#)
+            #expect(
+                unexplained.status == .unprocessableContent
+                    && API.object(unexplained.body)["detail"] as? String == "reason: expected text, found only blanks",
+                "\(unexplained.body)")
             let cancelled = try await API.call(
-                client, .post, "/api/v1/prescriptions/\(number)/cancel", auth: auth, key: "cx-1")
+                client, .post, "/api/v1/prescriptions/\(number)/cancel", auth: auth, key: "cx-1",
+                json: #"{"reason": "the prescriber changed the class"}"#)
             #expect(API.object(cancelled.body)["status"] as? String == "revoked", "\(cancelled.body)")
+            #expect(API.object(cancelled.body)["statusReason"] as? String == "the prescriber changed the class")
+            #expect(API.object(cancelled.body)["released"] is [Any], "\(cancelled.body)")
             let twice = try await API.call(
-                client, .post, "/api/v1/prescriptions/\(number)/cancel", auth: auth, key: "cx-2")
+                client, .post, "/api/v1/prescriptions/\(number)/cancel", auth: auth, key: "cx-2",
+                json: #"{"reason": "again"}"#)
             #expect(twice.status == .conflict && API.object(twice.body)["reason"] as? String == "refused")
 
             // A fitter reads but may not write: the database says so.

@@ -60,10 +60,14 @@ struct PatientPageTests {
             #expect(rxPage.body.contains("recorded: 2 × AD") && rxPage.body.contains("Wyn Web"), "\(rxPage.body)")
             let number = String(location.dropFirst("/prescriptions/".count).prefix { $0 != "?" })
             let cancelled = try await browser.post(
-                "/prescriptions/cancel", ["csrf": csrf, "key": "cancel-\(number)", "rx": number])
+                "/prescriptions/cancel",
+                ["csrf": csrf, "key": "cancel-\(number)", "rx": number, "reason": "the prescriber changed the class"])
             #expect(cancelled.status == .seeOther)
             let after = try await browser.get(cancelled.headers[.location] ?? "")
             #expect(after.body.contains("cancelled") && after.body.contains("revoked"), "\(after.body)")
+            #expect(
+                after.body.contains("the prescriber changed the class") && after.body.contains("nothing was reserved"),
+                "\(after.body)")
             #expect(!after.body.contains("Cancel the prescription"))
 
             let fitter = Browser(client)

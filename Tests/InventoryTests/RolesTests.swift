@@ -70,7 +70,7 @@ struct RolesTests {
             try Stock(connection: fitter).receive(sku: "AD2-II-R", quantity: 1, location: "shop", key: "b")
         }
         expectDenied("raw reserve call") {
-            try fitter.execute("SELECT cfit_reserve('k', '[]', 'RX-1', 'AD2-II-R', 'shop', current_date)")
+            try fitter.execute("SELECT cfit_reserve('k', '[]', 'RX-1', 'AD2-II-R', 'shop', current_date, NULL)")
         }
         for statement in Self.tampering {
             expectDenied(statement) { try fitter.execute(PostgresQuery(sql: statement)) }

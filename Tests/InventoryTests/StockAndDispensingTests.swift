@@ -119,7 +119,8 @@ struct StockAndDispensingTests {
         expectRefusal(.notFound, containing: "--rx: expected a prescription number, found 'RX-404'") {
             _ = try reservations.reserve(rx: "RX-404", sku: "AD2-II-R", location: "store", key: "c")
         }
-        _ = try Prescriptions(connection: f.connection).cancel("RX-1", key: "cancel")
+        _ = try Prescriptions(connection: f.connection).cancel(
+            "RX-1", reason: "the prescriber changed the class", key: "cancel")
         expectRefusal(containing: "rx RX-1: is revoked, not active") {
             _ = try reservations.reserve(rx: "RX-1", sku: "AD2-II-R", location: "store", key: "d")
         }

@@ -14,12 +14,16 @@ public struct ReserveRequest: Sendable, Decodable, Hashable {
     public var sku: String
     /// Where the garment is taken from; the desk's location when not given.
     public var location: String?
+    /// Why this article is reserved although the prescription's last fitting chose another size
+    /// in its line, or made-to-measure: without it such a reservation is refused (conflict).
+    public var confirmedReason: String?
 
-    /// A reservation of `sku` for `prescription`.
-    public init(prescription: String, sku: String, location: String? = nil) {
+    /// A reservation of `sku` for `prescription`; `confirmedReason` when it departs from the last fitting.
+    public init(prescription: String, sku: String, location: String? = nil, confirmedReason: String? = nil) {
         self.prescription = prescription
         self.sku = sku
         self.location = location
+        self.confirmedReason = confirmedReason
     }
 
     /// Holds the garment, once per `key`.
@@ -27,7 +31,8 @@ public struct ReserveRequest: Sendable, Decodable, Hashable {
         try Reservations(connection: desk.connection, today: desk.today).reserve(
             rx: try Input.code(prescription, field: "prescription"),
             sku: try Input.article(sku, field: "sku", today: desk.today),
-            location: try Input.optionalCode(location, field: "location") ?? desk.location, key: key)
+            location: try Input.optionalCode(location, field: "location") ?? desk.location,
+            confirmedReason: try Input.optional(confirmedReason, field: "confirmedReason"), key: key)
     }
 }
 

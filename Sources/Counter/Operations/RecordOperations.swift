@@ -4,6 +4,19 @@ public import Inventory
 
 /// A new patient: the shop's reference (a card or file number), the name, the birth date.
 ///
+/// Why a record is cancelled or voided: a body of its own, so every face asks for it the same way.
+///
+/// ```swift
+/// let rx = try desk.cancel(prescription: "RX-1", reason: ReasonRequest(reason: "changed to class III").reason, key: "c1")
+/// ```
+public struct ReasonRequest: Sendable, Decodable, Hashable {
+    /// Why, as a person gives it.
+    public var reason: String
+
+    /// A request giving `reason`.
+    public init(reason: String) { self.reason = reason }
+}
+
 /// ```swift
 /// let patient = try PatientRequest(reference: "P-7", name: "Ada Lovelace", born: "1815-12-10").run(on: desk, key: "p7")
 /// ```
@@ -14,12 +27,17 @@ public struct PatientRequest: Sendable, Decodable, Hashable {
     public var name: String
     /// The birth date, `YYYY-MM-DD`.
     public var born: String?
+    /// Confirms a different person from the patient already recorded with the same name and
+    /// birth date: without it such a patient is refused (conflict), most likely a second
+    /// reference for the same person.
+    public var differentPerson: Bool?
 
     /// A patient `reference` named `name`.
-    public init(reference: String, name: String, born: String? = nil) {
+    public init(reference: String, name: String, born: String? = nil, differentPerson: Bool? = nil) {
         self.reference = reference
         self.name = name
         self.born = born
+        self.differentPerson = differentPerson
     }
 
     /// Adds the patient, once per `key`.
@@ -28,7 +46,7 @@ public struct PatientRequest: Sendable, Decodable, Hashable {
             reference: try Input.code(reference, field: "reference"), name: try Input.text(name, field: "name"),
             born: try Input.optional(born, field: "born").map { (text) throws(CounterError) in
                 try Input.day(text, field: "born")
-            }, key: key)
+            }, differentPerson: differentPerson ?? false, key: key)
     }
 }
 
@@ -208,10 +226,27 @@ extension Desk {
             patient: try Input.optionalCode(patient, field: "patient"))
     }
 
-    /// Cancels prescription `number` (its reservations are released), once per `key`.
-    public func cancel(prescription number: String, key: String) throws -> PrescriptionRecord {
+    /// Cancels prescription `number` for `reason` (kept with it), once per `key`; the answer lists
+    /// the reservations it released.
+    public func cancel(prescription number: String, reason: String, key: String) throws -> PrescriptionRecord {
         try Prescriptions(connection: connection, today: today).cancel(
-            try Input.code(number, field: "number"), key: key)
+            try Input.code(number, field: "number"), reason: try Input.text(reason, field: "reason"), key: key)
+    }
+
+    /// Marks every prescription past its last valid day expired and releases what each held, once
+    /// per `key` (`cfit expire`, the due page's button, and `cfit serve` once a day).
+    public func expirePrescriptions(key: String) throws -> PrescriptionExpiry {
+        try Prescriptions(connection: connection, today: today).expire(key: key)
+    }
+
+    /// Voids fitting `reference` (or its number with `rx`) for `reason`, once per `key`: kept and
+    /// shown as voided, never compared with or ordered from again.
+    public func voidFitting(_ reference: String, rx: String? = nil, reason: String, key: String) throws
+        -> FittingRecord
+    {
+        try Fittings(connection: connection, today: today).void(
+            try Input.reference(reference, field: "fitting"), rx: try Input.optionalCode(rx, field: "prescription"),
+            reason: try Input.text(reason, field: "reason"), key: key)
     }
 
     /// A fitting by reference, or by number with `rx` (as typed; `rx`, when given, must be its

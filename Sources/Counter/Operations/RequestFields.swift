@@ -87,7 +87,16 @@ extension ReserveRequest: DescribedRequest {
         RequestField("prescription", required: true, "prescription number", .code),
         RequestField("sku", required: true, "SKU, GTIN or scanned GS1 code", .scan),
         RequestField("location", required: false, "location code (default: this server's)", .code),
+        RequestField(
+            "confirmedReason", required: false,
+            "why this article, when the prescription's last fitting chose another size in its line or made-to-measure (refused as a conflict without it)",
+            .text),
     ]
+}
+
+extension ReasonRequest: DescribedRequest {
+    /// The one field of a cancellation or a voiding.
+    public static let fields = [RequestField("reason", required: true, "why (kept with the record)", .text)]
 }
 
 extension ReturnRequest: DescribedRequest {
@@ -106,6 +115,10 @@ extension PatientRequest: DescribedRequest {
         RequestField("reference", required: true, "the shop's reference (a card or file number)", .code),
         RequestField("name", required: true, "the patient's name", .text),
         RequestField("born", required: false, "birth date, YYYY-MM-DD", .day),
+        RequestField(
+            "differentPerson", required: false,
+            "confirms a different person from the patient already recorded with this name and birth date (refused as a conflict without it)",
+            .boolean),
     ]
 }
 

@@ -78,12 +78,24 @@ extension APIRoutes {
             },
             Operation(
                 method: .post, path: "/api/v1/prescriptions/{number}/cancel", answer: .record(PrescriptionRecord.self),
-                summary: "Cancel a prescription (its reservations are released)", writes: true,
-                parameters: [("number", "path", "prescription number")], body: [], created: false
-            ) { _, context, caller in
+                summary: "Cancel a prescription, saying why (its reservations are released and listed)", writes: true,
+                parameters: [("number", "path", "prescription number")], body: ReasonRequest.fields, created: false
+            ) { request, context, caller in
                 let (number, key) = (try Web.path(context, "number"), caller.key!)
+                let body = try await decoded(ReasonRequest.self, request, limit: state.limits.body)
                 return try Web.encode(
-                    try await state.withDesk(caller.login) { try $0.cancel(prescription: number, key: key) })
+                    try await state.withDesk(caller.login) {
+                        try $0.cancel(prescription: number, reason: body.reason, key: key)
+                    })
+            },
+            Operation(
+                method: .post, path: "/api/v1/prescriptions/expire", answer: .record(PrescriptionExpiry.self),
+                summary:
+                    "Mark every prescription past its last valid day expired and release what each held (cfit serve does it daily)",
+                writes: true, parameters: [], body: [], created: false
+            ) { _, _, caller in
+                let key = caller.key!
+                return try Web.encode(try await state.withDesk(caller.login) { try $0.expirePrescriptions(key: key) })
             },
             Operation(
                 method: .post, path: "/api/v1/dispenses/{id}/return", answer: .record(ReturnRecord.self),
@@ -140,6 +152,27 @@ extension APIRoutes {
                 let id = try Web.path(context, "id")
                 let rx = try query(request, "prescription")
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.fitting(id, rx: rx) })
+            },
+            Operation(
+                method: .post, path: "/api/v1/fittings/{id}/void", answer: .record(FittingRecord.self),
+                summary:
+                    "Void a fitting recorded in error, saying why: kept and shown as voided, never compared with or ordered from",
+                writes: true,
+                parameters: [
+                    ("id", "path", "fitting reference (F-…)"),
+                    (
+                        "prescription", "query",
+                        "the prescription it is for: checked when given, needed with a number instead of a reference"
+                    ),
+                ], body: ReasonRequest.fields, created: false
+            ) { request, context, caller in
+                let (id, key) = (try Web.path(context, "id"), caller.key!)
+                let rx = try query(request, "prescription")
+                let body = try await decoded(ReasonRequest.self, request, limit: state.limits.body)
+                return try Web.encode(
+                    try await state.withDesk(caller.login) {
+                        try $0.voidFitting(id, rx: rx, reason: body.reason, key: key)
+                    })
             },
             Operation(
                 method: .get, path: "/api/v1/fittings/{id}/order", answer: .record(MadeToMeasureOrder.self),

@@ -177,6 +177,7 @@ public struct WebServer: Sendable {
                 try? await Task.sleep(for: .seconds(1))
                 state.sweep()
                 await state.revokeChanged()
+                await state.expireOncePerDay()
             }
         }
         defer { sweeper.cancel() }

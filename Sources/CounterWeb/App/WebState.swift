@@ -41,6 +41,8 @@ final class WebState: Sendable {
     /// Who may sign in, and each signed-in login's desks (the application layer's).
     let staff: StaffSignIn
     private let sessions = Mutex<[String: Session]>([:])
+    /// The shop day the prescriptions were last expired on, and when to try again after a failure.
+    private let expiry = Mutex<(day: CalendarDay?, retryAt: ContinuousClock.Instant)>((nil, ContinuousClock.now))
     /// Catalog files checked by a dry run and waiting for the admin's "Import", by token.
     let uploads = Mutex<[String: Upload]>([:])
 
@@ -170,6 +172,41 @@ final class WebState: Sendable {
                 "sessions ended: the login was disabled or its password changed",
                 metadata: ["login": "\(LogText.escaped(login))"])
             revoke(login)
+        }
+    }
+
+    /// Once per shop day (at start and after midnight): prescriptions past their last valid day
+    /// are marked expired and what they held released. A refusal (the server's login lacks the
+    /// pharmacy role) is logged once that day, naming `cfit expire` for cron; a failure (the
+    /// database away) is tried again a minute later.
+    func expireOncePerDay() async {
+        let today = CalendarDay.today()
+        let due = expiry.withLock { last in
+            guard last.day != today, ContinuousClock.now >= last.retryAt else { return false }
+            return true
+        }
+        guard due else { return }
+        do {
+            let done = try await staff.expireForTheDay()
+            expiry.withLock { $0 = (today, ContinuousClock.now) }
+            if !done.expired.isEmpty {
+                logger.notice(
+                    "prescriptions expired",
+                    metadata: [
+                        "count": "\(done.expired.count)",
+                        "released": "\(done.expired.reduce(0) { $0 + ($1.released?.count ?? 0) })",
+                    ])
+            }
+        } catch {
+            let classified = CounterError(classifying: error)
+            if classified.kind == .notPermitted {
+                expiry.withLock { $0 = (today, ContinuousClock.now) }
+                logger.warning(
+                    "the daily expiry of prescriptions needs a login with the pharmacy role; run cfit expire from cron")
+            } else {
+                expiry.withLock { $0.retryAt = ContinuousClock.now + .seconds(60) }
+                logger.warning("the daily expiry of prescriptions failed; trying again in a minute")
+            }
         }
     }
 

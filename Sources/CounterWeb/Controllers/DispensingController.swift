@@ -13,10 +13,23 @@ enum DispensingController {
         router.post("/reserve") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let (rx, key) = (fields.text("rx"), try fields.key())
-                let reserve = ReserveRequest(prescription: rx, sku: fields.text("sku"))
-                let reservation = try await state.withDesk(session.login) { try reserve.run(on: $0, key: key) }
-                return Web.page(
-                    Pages.layout("Reserved", session: session, PrescriptionViews.reserved(session, reservation)))
+                let reserve = ReserveRequest(
+                    prescription: rx, sku: fields.text("sku"), confirmedReason: fields.given("confirmed_reason"))
+                do {
+                    let reservation = try await state.withDesk(session.login) { try reserve.run(on: $0, key: key) }
+                    return Web.page(
+                        Pages.layout("Reserved", session: session, PrescriptionViews.reserved(session, reservation)))
+                } catch {
+                    // Another size than the last fitting chose: asked again, with the reason to give.
+                    let classified = CounterError(classifying: error)
+                    guard classified.kind == .conflict, classified.field == "confirmedReason" else { throw error }
+                    let failure = Web.failure(error, request, logger: state.logger)
+                    return Web.page(
+                        Pages.layout(
+                            "Reserve", session: session,
+                            PrescriptionViews.confirmReservation(session, rx: rx, sku: reserve.sku, failure.message)),
+                        failure: failure)
+                }
             } page: { session, fields, message in
                 // A refusal leaves a way on: the prescription, and a fitting recorded for it (the
                 // arterial gate opens once each leg's ABPI is recorded).

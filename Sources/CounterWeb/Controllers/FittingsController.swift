@@ -12,10 +12,31 @@ enum FittingsController {
         router.add(middleware: FormMiddleware(state: state))
         router.get("/fittings/:id") { request, context in
             let id = try Web.path(context, "id")
+            let notice: String? = try Web.query(request, "done")
             return try await PageRoutes.page(
                 request, context: context, state: state, title: "Fitting", current: "/patients"
             ) {
-                _, desk in FittingViews.fitting(try desk.fitting(id))
+                session, desk in FittingViews.fitting(session, try desk.fitting(id), notice: notice)
+            }
+        }
+
+        router.post("/fittings/void") { request, context in
+            try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let (id, reason, key) = (fields.text("fitting"), fields.text("reason"), try fields.key())
+                let fitting = try await state.withDesk(session.login) {
+                    try $0.voidFitting(id, reason: reason, key: key)
+                }
+                return Web.redirect(
+                    "/fittings/\(PageRoutes.percent(fitting.id))?done=\(PageRoutes.percent("fitting \(fitting.id) voided"))"
+                )
+            } page: { session, fields, message in
+                let id = fields["fitting"] ?? ""
+                return Pages.layout(
+                    "Fitting", session: session, current: "/patients",
+                    """
+                    \(Pages.message(message))
+                    \(id.isEmpty ? "" : "<p><a href=\"/fittings/\(PageRoutes.percent(id))\">Back to fitting \(id)</a></p>" as HTML)
+                    """)
             }
         }
 

@@ -36,9 +36,25 @@ enum PatientsController {
         router.post("/patients") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
                 let added = PatientRequest(
-                    reference: fields.text("reference"), name: fields.text("name"), born: fields.given("born"))
+                    reference: fields.text("reference"), name: fields.text("name"), born: fields.given("born"),
+                    differentPerson: fields["different_person"] == "true" ? true : nil)
                 let key = try fields.key()
-                let patient = try await state.withDesk(session.login) { try added.run(on: $0, key: key) }
+                let patient: PatientRecord
+                do {
+                    patient = try await state.withDesk(session.login) { try added.run(on: $0, key: key) }
+                } catch {
+                    // The same name and birth date as a recorded patient: asked again, with the box to tick.
+                    let classified = CounterError(classifying: error)
+                    guard classified.kind == .conflict, classified.field == "differentPerson" else { throw error }
+                    let failure = Web.failure(error, request, logger: state.logger)
+                    return Web.page(
+                        Pages.layout(
+                            "Patients", session: session, current: "/patients",
+                            PatientViews.patients(
+                                session, search: "", found: [], entered: fields, error: failure.message,
+                                askDifferentPerson: true)),
+                        failure: failure)
+                }
                 return Web.redirect(
                     "/patients/\(PageRoutes.percent(patient.reference))?done=\(PageRoutes.percent("patient \(patient.reference) added"))"
                 )

@@ -63,11 +63,18 @@ enum PrescriptionsController {
 
         router.post("/prescriptions/cancel") { request, context in
             try await PageRoutes.posted(request, context: context, state: state) { session, fields in
-                let (number, key) = (fields.text("rx"), try fields.key())
-                let record = try await state.withDesk(session.login) { try $0.cancel(prescription: number, key: key) }
+                let (number, reason, key) = (fields.text("rx"), fields.text("reason"), try fields.key())
+                let record = try await state.withDesk(session.login) {
+                    try $0.cancel(prescription: number, reason: reason, key: key)
+                }
+                let released = record.released ?? []
+                let words =
+                    "prescription \(record.number) cancelled (\(record.statusReason ?? reason)); "
+                    + (released.isEmpty
+                        ? "nothing was reserved"
+                        : "released \(released.map { "\($0.id) (\($0.sku) at \($0.location))" }.joined(separator: ", ")) back into stock")
                 return Web.redirect(
-                    "/prescriptions/\(PageRoutes.percent(record.number))?done=\(PageRoutes.percent("prescription \(record.number) cancelled"))"
-                )
+                    "/prescriptions/\(PageRoutes.percent(record.number))?done=\(PageRoutes.percent(words))")
             } page: { session, _, message in
                 Pages.layout("Prescription", session: session, current: "/prescriptions", Pages.message(message))
             }

@@ -6,7 +6,7 @@ import Hummingbird
 /// A recorded fitting — each point with its change since the patient's previous fitting, what each
 /// line answered — and its made-to-measure order sheet, ready to print.
 enum FittingViews {
-    static func fitting(_ record: FittingRecord) -> HTML {
+    static func fitting(_ session: Session, _ record: FittingRecord, notice: String? = nil) -> HTML {
         let legs = record.measurements.keys.sorted()
         let tables: [HTML] = legs.map { leg in
             let points = record.measurements[leg] ?? [:]
@@ -26,7 +26,7 @@ enum FittingViews {
                 result.outcome == .standard
                 ? "size \(result.size ?? "") \(result.length ?? "")" : "made-to-measure"
             let order: HTML =
-                result.outcome == .standard
+                result.outcome == .standard || record.voided != nil
                 ? ""
                 : """
                 <form method="get" action="/fittings/\(String(record.id))/order"><input type="hidden" name="line" value="\(result.line)">
@@ -35,8 +35,21 @@ enum FittingViews {
                 """
             return "<tr><td>\(result.line)</td><td>\(result.side)</td><td>\(answer)</td><td>\(order)</td></tr>"
         }
+        let voiding: HTML
+        if let voided = record.voided {
+            voiding =
+                "<p class=\"error\">Voided \(Pages.time(voided.at)) by \(voided.by): \(voided.reason). Kept for the record; not compared with, not ordered from.</p>"
+        } else {
+            voiding = """
+                <h2>Recorded in error?</h2>
+                <form method="post" action="/fittings/void"><input type="hidden" name="csrf" value="\(session.csrf)">
+                <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="fitting" value="\(String(record.id))">
+                <label>Why <input name="reason" size="40" required placeholder="e.g. measured the wrong patient"></label>
+                <button>Void this fitting</button></form>
+                """
+        }
         return """
-            <h1>Fitting \(String(record.id)) <small>\(Pages.time(record.takenAt)) by \(record.fitter)</small></h1>
+            <h1>Fitting \(String(record.id)) <small>\(record.voided == nil ? "" : "voided · ")\(Pages.time(record.takenAt)) by \(record.fitter)</small></h1>\(Pages.message(notice, error: false))
             <p><a href="/patients/\(PageRoutes.percent(record.patient))">\(record.patient)</a> ·
             prescription <a href="/prescriptions/\(PageRoutes.percent(record.prescription))">\(record.prescription)</a> ·
             \(record.style.rawValue) \(record.pressureClass) · measured in \(record.unit)</p>
@@ -45,6 +58,7 @@ enum FittingViews {
             <h2>What each line answered</h2>
             <table><thead><tr><th>Line</th><th>Leg</th><th>Answer</th><th></th></tr></thead>
             <tbody>\(results.isEmpty ? ["<tr><td colspan=\"4\">No line offered this style and class.</td></tr>"] : results)</tbody></table>
+            \(voiding)
             """
     }
 

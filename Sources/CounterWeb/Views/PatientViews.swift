@@ -12,10 +12,21 @@ enum PatientViews {
 
     static let reasons = [
         "replacement": "replacement garments", "prescription-expires": "prescription runs out",
-        "re-measure": "measure again",
+        "prescription-expired": "prescription expired", "re-measure": "measure again",
     ]
 
-    static func due(_ items: [DueItem], _ within: Int, _ today: CalendarDay) -> HTML {
+    static func due(
+        _ session: Session, _ items: [DueItem], _ within: Int, _ today: CalendarDay, notice: String? = nil
+    ) -> HTML {
+        // Prescriptions past their last day are marked expired (what they hold released) once a
+        // day by cfit serve; the pharmacy need not wait for it.
+        let expire: HTML =
+            session.role >= .pharmacy && items.contains(where: { $0.reason == "prescription-expired" })
+            ? """
+            <form method="post" action="/prescriptions/expire"><input type="hidden" name="csrf" value="\(session.csrf)">
+            <input type="hidden" name="key" value="\(Token.make())">
+            <button>Expire now</button> every prescription past its last valid day, releasing the garments it holds</form>
+            """ : ""
         let rows: [HTML] = items.map { item in
             let late = item.due.daysSince2000 - today.daysSince2000
             let when: HTML =
@@ -31,17 +42,18 @@ enum PatientViews {
             days == within ? "<strong>\(days) days</strong> " : "<a href=\"/due?within=\(days)\">\(days) days</a> "
         }
         return """
-            <h1>Due</h1>
+            <h1>Due</h1>\(Pages.message(notice, error: false))
             <p>Garments worn 6 months, prescriptions running out and legs last measured 6 months ago, \
             overdue first, then the next \(within) days: \(choices)</p>
             <table><thead><tr><th>Due</th><th>Patient</th><th>What</th><th>Details</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"4\">Nothing is due.</td></tr>"] : rows)</tbody></table>
+            \(expire)
             """
     }
 
     static func patients(
         _ session: Session, search: String, found: [PatientRecord], entered: [String: String] = [:],
-        error: String? = nil
+        error: String? = nil, askDifferentPerson: Bool = false
     ) -> HTML {
         let rows: [HTML] = found.prefix(listLimit).map { patient in
             """
@@ -67,6 +79,7 @@ enum PatientViews {
                 <label>Reference <input name="reference" value="\(entered["reference"])" size="12" required></label>
                 <label>Name <input name="name" value="\(entered["name"])" required></label>
                 <label>Born <input name="born" type="date" value="\(entered["born"])"></label>
+                \(askDifferentPerson ? "<label><input type=\"checkbox\" name=\"different_person\" value=\"true\"> A different person from the patient already recorded with this name and birth date</label>" as HTML : "")
                 <button>Add the patient</button></form>
                 """
         }

@@ -39,15 +39,28 @@ enum PrescriptionViews {
             return
                 "<tr><td>\(Pages.time(handOver.handedOverAt))</td><td>\(handOver.sku)</td><td>\(handOver.lot ?? "—")</td><td>\(handOver.quantity)</td><td>\(handOver.returned)</td><td>\(form)</td></tr>"
         }
+        let releases: HTML =
+            reservations.isEmpty
+            ? "Nothing is reserved for it."
+            : "Cancelling releases \(reservations.map { "\($0.id) (\($0.sku) at \($0.location))" }.joined(separator: ", ")) back into stock."
         let cancel: HTML =
             pharmacy && rx.canCancel
             ? """
+            <h2>Cancel the prescription</h2>
             <form method="post" action="/prescriptions/cancel"><input type="hidden" name="csrf" value="\(session.csrf)">
             <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="rx" value="\(rx.number)">
+            <p>\(releases) It cannot be undone.</p>
+            <label>Why <input name="reason" size="40" required placeholder="e.g. the prescriber changed the class"></label>
             <button>Cancel the prescription</button></form>
             """ : ""
+        let why: HTML =
+            rx.statusReason.map { reason in
+                rx.status == .revoked
+                    ? "<p>Cancelled: \(reason)</p>"
+                    : "<p>Expired: \(reason)\(rx.quantityReserved > 0 ? " — its reserved garments are released when the day's expiry runs (Due page: Expire now)" : "")</p>"
+            } ?? ""
         return """
-            <h1>Prescription \(rx.number) <small>\(rx.status)</small></h1>\(Pages.message(notice, error: false))
+            <h1>Prescription \(rx.number) <small>\(rx.status)</small></h1>\(Pages.message(notice, error: false))\(why)
             <p><a href="/patients/\(PageRoutes.percent(rx.patient))">\(rx.patientName)</a> · \(rx.style.rawValue) \(rx.pressureClass) \(rx.side)
             · prescribed \(rx.quantityPrescribed), reserved \(rx.quantityReserved), handed over \(rx.quantityDispensed)
             \(rx.validUntil.map { " · valid until \($0)" } ?? "")</p>
@@ -70,7 +83,7 @@ enum PrescriptionViews {
             <td>\(rx.quantityDispensed)</td><td>\(rx.status)</td><td>\(rx.validUntil.map { "\($0)" } ?? "—")</td></tr>
             """
         }
-        let choices: [HTML] = ["active", "on-hold", "completed", "revoked", "all"].map { choice in
+        let choices: [HTML] = ["active", "on-hold", "completed", "expired", "revoked", "all"].map { choice in
             choice == status
                 ? "<strong>\(choice)</strong> " : "<a href=\"/prescriptions?status=\(choice)\">\(choice)</a> "
         }
@@ -83,6 +96,20 @@ enum PrescriptionViews {
             <th>Handed over</th><th>Status</th><th>Valid until</th></tr></thead>
             <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"8\">None.</td></tr>"] : rows)</tbody></table>
             """
+    }
+
+    /// A reservation that departs from the prescription's last fitting, asked again: the reason to
+    /// give, or the way back to fit again.
+    static func confirmReservation(_ session: Session, rx: String, sku: String, _ message: String) -> HTML {
+        """
+        \(Pages.message(message))
+        <form method="post" action="/reserve"><input type="hidden" name="csrf" value="\(session.csrf)">
+        <input type="hidden" name="key" value="\(Token.make())"><input type="hidden" name="rx" value="\(rx)"><input type="hidden" name="sku" value="\(sku)">
+        <label>Why this article <input name="confirmed_reason" size="48" required autofocus placeholder="e.g. the patient prefers the longer length; checked at the counter"></label>
+        <button>Reserve it anyway</button></form>
+        <p><a href="/prescriptions/\(PageRoutes.percent(rx))">Back to prescription \(rx)</a> ·
+        <a href="/fit?rx=\(PageRoutes.percent(rx))">Fit again for it</a></p>
+        """
     }
 
     /// A garment just reserved, with the hand-over as the next step.

@@ -30,6 +30,10 @@ struct Check: ParsableCommand {
                 print("to write off (expired or recalled, never offered):")
                 for line in report.toWriteOff { print("  \(line)") }
             }
+            if !report.toExpire.isEmpty {
+                print("prescriptions past their last valid day, not yet expired (cfit expire releases what they hold):")
+                for line in report.toExpire { print("  \(line)") }
+            }
         }
         if mismatches { throw ExitCode(CLIError.Status.refused.rawValue) }
     }

@@ -7,8 +7,32 @@ import Foundation
 struct FittingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fitting",
-        abstract: "Show a recorded fitting (cfit fit --record), or print its made-to-measure order sheet.",
-        subcommands: [Show.self, Order.self])
+        abstract:
+            "Show a recorded fitting (cfit fit --record), print its made-to-measure order sheet, or void one recorded in error.",
+        subcommands: [Show.self, Order.self, Void.self])
+
+    struct Void: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Void a fitting recorded in error, saying why: kept and shown as voided, never compared with or ordered from again."
+        )
+        @Argument(help: "The fitting's reference (F-…).") var id: String
+        @OptionGroup var check: PrescriptionCheck
+        @Option(help: ArgumentHelp("Why it is voided (kept with it).", valueName: "REASON")) var reason: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var write: WriteOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors(arguments: ["fitting": "FITTING", "prescription": "--rx"]) {
+                let fitting = try database.desk().voidFitting(id, rx: check.rx, reason: reason, key: write.key)
+                print(
+                    json
+                        ? try RecordJSON.render("fitting", fitting)
+                        : "fitting \(fitting.id): voided (\(fitting.voided?.reason ?? reason))")
+            }
+        }
+    }
 
     struct Order: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -75,6 +99,11 @@ struct FittingCommand: ParsableCommand {
             var out = [
                 "fitting \(f.id), \(time.string(from: f.takenAt)) by \(f.fitter), rx \(f.prescription): \(f.style.rawValue) \(f.pressureClass), in \(f.unit)"
             ]
+            if let voided = f.voided {
+                out.append(
+                    "  VOIDED \(time.string(from: voided.at)) by \(voided.by): \(voided.reason) — not compared with, not ordered from"
+                )
+            }
             for side in f.measurements.keys.sorted() {
                 let points = f.measurements[side] ?? [:]
                 let ordered = MeasurementPoint.upTheLeg(points.keys)

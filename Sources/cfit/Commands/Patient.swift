@@ -15,13 +15,17 @@ struct Patient: ParsableCommand {
         @Argument(help: "The patient's reference (card or file number).") var reference: String
         @Option(help: ArgumentHelp("The patient's name.", valueName: "NAME")) var name: String
         @Option(help: ArgumentHelp("Birth date, YYYY-MM-DD.", valueName: "DATE")) var born: String?
+        @Flag(help: "A different person from the patient recorded with the same name and birth date.")
+        var differentPerson = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try reportingErrors(arguments: ["reference": "REF"]) {
-                let added = try PatientRequest(reference: reference, name: name, born: born).run(
+            try reportingErrors(arguments: ["reference": "REF", "differentPerson": "--different-person"]) {
+                let added = try PatientRequest(
+                    reference: reference, name: name, born: born, differentPerson: differentPerson ? true : nil
+                ).run(
                     on: database.desk(), key: write.key)
                 print(
                     json ? try RecordJSON.render("patient", added) : "patient \(added.reference) added: \(added.name)")

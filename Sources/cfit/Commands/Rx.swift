@@ -117,13 +117,16 @@ struct Rx: ParsableCommand {
                     "rx \(r.number) (\(r.status)) for \(r.patientName) (\(r.patient)), prescribed by \(r.prescriber)",
                     "\(r.style.rawValue) \(r.pressureClass), \(r.side): \(r.quantityPrescribed) prescribed, \(r.quantityReserved) reserved, \(r.quantityDispensed) dispensed\(r.diagnosis.map { ", diagnosis \($0)" } ?? "")\(r.validUntil.map { ", valid until \($0)" } ?? "")",
                 ]
+                if let why = r.statusReason {
+                    lines.append(r.status == .revoked ? "cancelled: \(why)" : "expired: \(why)")
+                }
                 if r.washingSet { lines.append("a second set for washing is covered (one to wear, one to wash)") }
                 lines.append(
                     "arterial status: \(r.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber (each leg's ABPI is recorded at a fitting before a garment above 20 mmHg is reserved)")"
                 )
                 for held in here.reservations {
                     lines.append(
-                        "reserved \(held.id): \(held.sku) at \(held.location)\(held.lot.map { ", lot \($0)" } ?? "") (cfit dispense \(held.id))"
+                        "reserved \(held.id): \(held.sku) at \(held.location)\(held.lot.map { ", lot \($0)" } ?? "") (cfit dispense \(held.id))\(held.confirmedReason.map { "; confirmed against the last fitting: \($0)" } ?? "")"
                     )
                 }
                 for given in here.handedOver {
@@ -137,16 +140,33 @@ struct Rx: ParsableCommand {
     }
 
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a prescription and release its reservations.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a prescription, saying why, and release its reservations (listed).")
         @Argument(help: "The prescription's number.") var rx: String
+        @Option(help: ArgumentHelp("Why it is cancelled (kept with it).", valueName: "REASON")) var reason: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var write: WriteOptions
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
             try reportingErrors(arguments: ["rx": "RX", "number": "RX"]) {
-                let r = try database.desk().cancel(prescription: rx, key: write.key)
-                print(json ? try RecordJSON.render("rx", r) : "rx \(r.number): \(r.status)")
+                let r = try database.desk().cancel(prescription: rx, reason: reason, key: write.key)
+                if json {
+                    print(try RecordJSON.render("rx", r))
+                    return
+                }
+                let released = r.released ?? []
+                var lines = ["rx \(r.number): \(r.status) (\(r.statusReason ?? reason))"]
+                lines.append(
+                    released.isEmpty
+                        ? "released nothing: no unit was reserved"
+                        : "released \(released.count) reservation\(released.count == 1 ? "" : "s"):")
+                for held in released {
+                    lines.append(
+                        "  \(held.id): \(held.sku) at \(held.location)\(held.lot.map { " (lot \($0))" } ?? "") back in stock"
+                    )
+                }
+                print(lines.joined(separator: "\n"))
             }
         }
     }
