@@ -99,3 +99,45 @@ BEGIN
     RETURN cfit_key_store(key, cfit_lot_json(target.id));
 END
 $function$;
+
+CREATE OR REPLACE FUNCTION public.cfit_recall_contact_set(key text, request text, code text, sku text, dispense text, rx text, status text, note text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
+AS $function$
+DECLARE
+    result jsonb;
+    article text;
+    target record;
+    matches integer;
+    given record;
+BEGIN
+    PERFORM cfit_require('cfit_pharmacy', 'working a recall');
+    result := cfit_key_claim(key, 'recall.contact', request);
+    IF result IS NOT NULL THEN RETURN result; END IF;
+    IF sku IS NOT NULL THEN article := cfit_article(sku); END IF;
+    SELECT count(*) INTO matches FROM lot l WHERE l.code = cfit_recall_contact_set.code AND (article IS NULL OR l.sku = article);
+    IF matches = 0 THEN
+        PERFORM cfit_fail('not-found', 'lot', format('expected a lot received before%s, found ''%s''', coalesce(' of ' || article, ''), code));
+    ELSIF matches > 1 THEN
+        PERFORM cfit_fail('input', 'sku', format('expected the article, since lot %s exists for %s', code,
+            (SELECT string_agg(l.sku, ', ' ORDER BY l.sku) FROM lot l WHERE l.code = cfit_recall_contact_set.code)));
+    END IF;
+    SELECT l.id, l.sku, l.status INTO target FROM lot l
+    WHERE l.code = cfit_recall_contact_set.code AND (article IS NULL OR l.sku = article);
+    IF target.status <> 'recalled' THEN
+        PERFORM cfit_fail('refused', NULL, format('lot %s of %s: is %s, not recalled; its contact list is worked once it is', code, target.sku, target.status));
+    END IF;
+    SELECT d.id, d.reference, d.lot_id INTO given FROM dispense d WHERE d.id = cfit_find('dispense', dispense, rx) FOR UPDATE;
+    IF given.lot_id IS DISTINCT FROM target.id THEN
+        PERFORM cfit_fail('refused', 'dispense', format('expected a hand-over of lot %s, found %s, of another lot', code, given.reference));
+    END IF;
+    INSERT INTO recall_contact AS r (dispense_id, status, note) VALUES (given.id, status, note)
+    ON CONFLICT (dispense_id) DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, updated_at = now(),
+        updated_by = session_user;
+    RETURN cfit_key_store(key, jsonb_build_object('dispense', given.reference, 'status', status, 'note', note));
+END
+$function$;
+GRANT EXECUTE ON FUNCTION cfit_recall_contact_set(text, text, text, text, text, text, text, text) TO cfit_pharmacy;

@@ -86,3 +86,36 @@ BEGIN
 END
 $function$;
 GRANT EXECUTE ON FUNCTION cfit_party_add(text, text, text, text, text, date, boolean) TO cfit_pharmacy;
+
+CREATE OR REPLACE FUNCTION public.cfit_patient_contact_set(key text, request text, patient text, phone text, email text, address text, preferred text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+ SET lock_timeout TO '5s'
+AS $function$
+DECLARE
+    result jsonb;
+    found_id bigint;
+BEGIN
+    PERFORM cfit_require('cfit_pharmacy', 'recording patients'' contact details');
+    result := cfit_key_claim(key, 'patient.contact', request);
+    IF result IS NOT NULL THEN RETURN result; END IF;
+    SELECT p.id INTO found_id FROM patient p WHERE p.reference = cfit_patient_contact_set.patient;
+    IF NOT FOUND THEN
+        PERFORM cfit_fail('not-found', 'patient', format('expected a known patient reference, found ''%s''', patient));
+    END IF;
+    IF preferred = 'phone' AND phone IS NULL OR preferred = 'email' AND email IS NULL OR preferred = 'letter' AND address IS NULL THEN
+        PERFORM cfit_fail('input', 'preferred', format('expected %s given with it, found none',
+            CASE preferred WHEN 'phone' THEN 'a phone number' WHEN 'email' THEN 'an e-mail address' ELSE 'an address' END));
+    END IF;
+    INSERT INTO patient_contact AS c (patient_id, phone, email, address, preferred)
+    VALUES (found_id, phone, email, address, preferred)
+    ON CONFLICT (patient_id) DO UPDATE SET phone = EXCLUDED.phone, email = EXCLUDED.email, address = EXCLUDED.address,
+        preferred = EXCLUDED.preferred, updated_at = now(), updated_by = session_user;
+    RETURN cfit_key_store(key, (SELECT jsonb_build_object('phone', c.phone, 'email', c.email, 'address', c.address,
+        'preferred', c.preferred, 'updatedAt', cfit_time(c.updated_at), 'updatedBy', c.updated_by)
+        FROM patient_contact c WHERE c.patient_id = found_id));
+END
+$function$;
+GRANT EXECUTE ON FUNCTION cfit_patient_contact_set(text, text, text, text, text, text, text) TO cfit_pharmacy;

@@ -38,6 +38,12 @@ public typealias PrescriberRecord = Inventory.PrescriberRecord
 public typealias PatientHistory = Inventory.PatientHistory
 /// A prescription.
 public typealias PrescriptionRecord = Inventory.PrescriptionRecord
+/// How to reach a patient (pharmacy and admin only).
+public typealias PatientContact = Inventory.PatientContact
+/// One line of a recall's contact list.
+public typealias RecallContact = Inventory.RecallContact
+/// Where working a recall stands for one hand-over.
+public typealias RecallStatus = Inventory.RecallStatus
 /// What `cfit expire` did: the prescriptions it marked expired, each with what it released.
 public typealias PrescriptionExpiry = Inventory.PrescriptionExpiry
 /// A recorded fitting.

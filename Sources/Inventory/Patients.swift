@@ -114,6 +114,9 @@ public struct PatientHistory: Codable, Sendable, Hashable {
     public var fittings: [FittingRecord]
     /// Their hand-overs, oldest first.
     public var dispenses: [HandOver]
+    /// How to reach the patient: `nil` when nothing is recorded, and for a login that may not
+    /// read contact details (a fitter), whom PostgreSQL does not show them.
+    public var contact: PatientContact?
 }
 
 extension Patients {
@@ -145,6 +148,6 @@ extension Patients {
             patient: patient,
             prescriptions: try Prescriptions(connection: connection).list(patient: reference),
             fittings: try Fittings(connection: connection).history(patient: reference),
-            dispenses: dispenses)
+            dispenses: dispenses, contact: try mayReadContacts() ? try contact(reference) : nil)
     }
 }

@@ -181,4 +181,64 @@ struct CounterDayCommandTests {
         ])
         #expect(confirmed.stdout == "patient P-7101 added: Ida Twin\n", "\(confirmed.stderr)")
     }
+
+    @Test(
+        "contact details: pharmacy records and reads them, a fitter neither (PostgreSQL refuses); a recall's contact list as a table, JSON and CSV, worked by status"
+    )
+    func recallContacts() throws {
+        let bad = try cfit(["patient", "contact", "P-0001", "--phone", "0161 496 0000", "--preferred", "email"])
+        #expect(
+            bad.status == 64
+                && bad.firstErrorLine == "error: --preferred: expected an e-mail address given with it, found none")
+        let mail = try cfit(["patient", "contact", "P-0001", "--email", "not an address"])
+        #expect(mail.status == 64 && mail.firstErrorLine.hasPrefix("error: --email: expected an e-mail address"))
+        let set = try cfit([
+            "patient", "contact", "P-0001", "--phone", "=HYPERLINK(\"x\")", "--email", "ada@example.org", "--address",
+            "1 High St, Leeds", "--preferred", "letter",
+        ])
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(
+            try cfit(["patient", "show", "P-0001"]).stdout.contains("contact: address 1 High St, Leeds (preferred)"))
+        let fitter = try TestLogins.make("fitter", on: url)
+        let asFitter = ["DATABASE_URL": TestLogins.url(url, as: fitter), "CFIT_LOCATION": "shop"]
+        let seen = try CFit.run(["patient", "show", "P-0001"], environment: asFitter)
+        #expect(
+            seen.status == 0 && !seen.stdout.contains("High St") && !seen.stdout.contains("contact:"), "\(seen.stdout)")
+        let written = try CFit.run(["patient", "contact", "P-0001", "--phone", "1"], environment: asFitter)
+        #expect(written.status == 77, "\(written.stderr)")
+
+        // A dispense from a lot, then its recall.
+        let held = try cfit(["reserve", "--rx", "RX-1001", "--sku", "NW-CL-AD2-II-R-C-BE", "--location", "store"])
+        #expect(held.status == 0, "\(held.stderr)")
+        let given = try cfit(["dispense", CFit.reference("R", in: held)])
+        #expect(given.status == 0, "\(given.stderr)")
+        let dispense = CFit.reference("D", in: try cfit(["patient", "show", "P-0001"]))
+        let early = try cfit(["lot", "contact", "LII-A", dispense, "--status", "contacted"])
+        #expect(early.status == 1 && early.firstErrorLine.contains("is approved, not recalled"), "\(early.stderr)")
+        let recall = try cfit(["lot", "recall", "LII-A", "--reason", "FSCA-2026-20"])
+        #expect(recall.stdout.contains("cfit lot contacts LII-A"), "\(recall.stdout)")
+        let list = try cfit(["lot", "contacts", "LII-A"])
+        #expect(list.stdout.contains("to-contact") && list.stdout.contains("1 of 1 still to contact"), "\(list.stdout)")
+        let csv = try cfit(["lot", "contacts", "LII-A", "--csv"])
+        let lines = csv.stdout.components(separatedBy: "\r\n")
+        #expect(
+            lines.first
+                == "patient,name,phone,email,address,preferred,dispense,handed_over,sku,quantity,returned,prescription,status,note"
+        )
+        #expect(
+            lines.dropFirst().first?.hasPrefix(
+                #"P-0001,Ada Sample,"'=HYPERLINK(""x"")",ada@example.org,"1 High St, Leeds",letter,\#(dispense),"#)
+                == true,
+            "\(csv.stdout)")
+        let asFitterList = try CFit.run(["lot", "contacts", "LII-A"], environment: asFitter)
+        #expect(asFitterList.status == 77, "\(asFitterList.stderr)")
+        let worked = try cfit(["lot", "contact", "LII-A", dispense, "--status", "returned", "--note", "brought back"])
+        #expect(worked.stdout.hasSuffix(": returned — brought back\n"), "\(worked.stdout)")
+        let json = try #require(CFit.json(try cfit(["lot", "contacts", "LII-A", "--json"])) as? [[String: Any]])
+        #expect(json.first?["status"] as? String == "returned" && json.first?["note"] as? String == "brought back")
+        let wrong = try cfit(["lot", "contact", "LII-A", dispense, "--status", "lost"])
+        #expect(
+            wrong.status == 64
+                && wrong.firstErrorLine == "error: --status: expected to-contact, contacted or returned, found 'lost'")
+    }
 }

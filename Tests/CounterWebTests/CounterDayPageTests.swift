@@ -161,4 +161,88 @@ struct CounterDayPageTests {
             #expect(added.status == .seeOther, "\(added.body)")
         }
     }
+
+    @Test(
+        "contact details and a recall's contact list on the API and the pages: pharmacy reads and works them, a fitter is refused; the CSV"
+    )
+    func recallContacts() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let auth = API.basic(fixture.pharmacist, fixture.password)
+            let fitter = API.basic(fixture.fitter, fixture.password)
+            let contact = try await API.call(
+                client, .post, "/api/v1/patients/P-0001/contact", auth: auth, key: "rc-1",
+                json: #"{"phone": "0161 496 0000", "preferred": "phone"}"#)
+            #expect(
+                contact.status == .ok && API.object(contact.body)["phone"] as? String == "0161 496 0000",
+                "\(contact.body)")
+            let blank = try await API.call(
+                client, .post, "/api/v1/patients/P-0001/contact", auth: auth, key: "rc-2", json: #"{"phone": " "}"#)
+            #expect(blank.status == .unprocessableContent, "\(blank.body)")
+            let notFitters = try await API.call(
+                client, .post, "/api/v1/patients/P-0001/contact", auth: fitter, key: "rc-3", json: #"{"phone": "1"}"#)
+            #expect(notFitters.status == .forbidden)
+            let history = try await API.call(client, .get, "/api/v1/patients/P-0001", auth: fitter)
+            #expect(history.status == .ok && !history.body.contains("0161 496 0000"), "\(history.body)")
+            let mine = try await API.call(client, .get, "/api/v1/patients/P-0001", auth: auth)
+            #expect(mine.body.contains("0161 496 0000"))
+
+            let held = try await API.call(
+                client, .post, "/api/v1/reservations", auth: auth, key: "rc-4",
+                json: #"{"prescription": "RX-1001", "sku": "NW-CL-AD2-II-R-C-BE", "location": "store"}"#)
+            let id = try #require(API.object(held.body)["id"] as? String, "\(held.body)")
+            let given = try await API.call(
+                client, .post, "/api/v1/reservations/\(id)/dispense", auth: auth, key: "rc-5")
+            let dispense = try #require(API.object(given.body)["id"] as? String, "\(given.body)")
+            let recalled = try await API.call(
+                client, .post, "/api/v1/lots/LII-A/status", auth: auth, key: "rc-6",
+                json: #"{"status": "recalled", "reason": "FSCA-2026-20"}"#)
+            #expect(recalled.status == .ok, "\(recalled.body)")
+            let list = try await API.call(client, .get, "/api/v1/lots/LII-A/contacts", auth: auth)
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(list.body.utf8)) as? [[String: Any]])
+            #expect(rows.count == 1 && rows[0]["status"] as? String == "to-contact", "\(list.body)")
+            #expect((rows[0]["contact"] as? [String: Any])?["preferred"] as? String == "phone")
+            let refused = try await API.call(client, .get, "/api/v1/lots/LII-A/contacts", auth: fitter)
+            #expect(refused.status == .forbidden, "\(refused.body)")
+            let worked = try await API.call(
+                client, .post, "/api/v1/lots/LII-A/contacts/\(dispense)", auth: auth, key: "rc-7",
+                json: #"{"status": "contacted", "note": "left a message"}"#)
+            #expect(
+                worked.status == .ok && API.object(worked.body)["status"] as? String == "contacted", "\(worked.body)")
+
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let patient = try await browser.get("/patients/P-0001")
+            #expect(patient.body.contains("0161 496 0000") && patient.body.contains("Save contact details"))
+            let csrf = try #require(Browser.token(patient.body))
+            let saved = try await browser.post(
+                "/patients/P-0001/contact",
+                [
+                    "csrf": csrf, "key": "rc-8", "phone": "0161 496 0000", "email": "ada@example.org",
+                    "preferred": "email",
+                ])
+            #expect(saved.status == .seeOther, "\(saved.body)")
+            let page = try await browser.get("/lots/LII-A/contacts")
+            #expect(
+                page.body.contains("contacted") && page.body.contains("left a message")
+                    && page.body.contains("ada@example.org")
+                    && page.body.contains("0 of 1 still to contact") && page.body.contains("Download as CSV"),
+                "\(page.body)")
+            let moved = try await browser.post(
+                "/lots/LII-A/contacts",
+                ["csrf": csrf, "key": "rc-9", "dispense": dispense, "status": "returned", "note": "back in the shop"])
+            #expect(moved.status == .seeOther, "\(moved.body)")
+            let csv = try await browser.get("/lots/LII-A/contacts.csv")
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(
+                csv.body.contains("ada@example.org") && csv.body.contains("returned,back in the shop"), "\(csv.body)")
+
+            let fitterPages = Browser(client)
+            #expect(try await fitterPages.signIn(fixture.fitter, fixture.password) == .seeOther)
+            let hidden = try await fitterPages.get("/patients/P-0001")
+            #expect(!hidden.body.contains("0161 496 0000") && !hidden.body.contains("Save contact details"))
+            let denied = try await fitterPages.get("/lots/LII-A/contacts.csv")
+            #expect(denied.status == .forbidden && !denied.body.contains("ada@example.org"))
+        }
+    }
 }

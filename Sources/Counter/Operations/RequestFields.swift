@@ -94,6 +94,26 @@ extension ReserveRequest: DescribedRequest {
     ]
 }
 
+extension ContactRequest: DescribedRequest {
+    /// The fields of a patient's contact details.
+    public static let fields = [
+        RequestField("phone", required: false, "a phone number (at most 40 characters)", .text),
+        RequestField("email", required: false, "an e-mail address", .text),
+        RequestField("address", required: false, "a postal address (at most 500 characters)", .text),
+        RequestField(
+            "preferred", required: false, "how the patient prefers to be reached (its detail given)",
+            .oneOf(ContactPreference.allCases.map(\.rawValue))),
+    ]
+}
+
+extension RecallStatusRequest: DescribedRequest {
+    /// The fields of a recall contact's status.
+    public static let fields = [
+        RequestField("status", required: true, "how far staff got", .oneOf(RecallStatus.allCases.map(\.rawValue))),
+        RequestField("note", required: false, "what happened, in a few words (at most 500 characters)", .text),
+    ]
+}
+
 extension ReasonRequest: DescribedRequest {
     /// The one field of a cancellation or a voiding.
     public static let fields = [RequestField("reason", required: true, "why (kept with the record)", .text)]

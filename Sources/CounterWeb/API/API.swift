@@ -182,6 +182,42 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.lot(code, sku: sku) })
             },
             Operation(
+                method: .get, path: "/api/v1/lots/{code}/contacts", answer: .list(RecallContact.self),
+                summary:
+                    "A recall's contact list: who received the lot, how to reach them, how far staff got (pharmacy and admin)",
+                writes: false,
+                parameters: [("code", "path", "lot code"), ("sku", "query", "SKU, when the code is not unique")],
+                body: [], created: false
+            ) { request, context, caller in
+                let (code, sku) = (try Web.path(context, "code"), try query(request, "sku"))
+                return try Web.encode(
+                    try await state.withDesk(caller.login) { try $0.recallContacts(lot: code, sku: sku) })
+            },
+            Operation(
+                method: .post, path: "/api/v1/lots/{code}/contacts/{dispense}", answer: .record(RecallContact.self),
+                summary: "Record how far a recall's contact got for one hand-over of the recalled lot",
+                writes: true,
+                parameters: [
+                    ("code", "path", "lot code"), ("dispense", "path", "the hand-over's reference (D-…)"),
+                    ("sku", "query", "SKU, when the code is not unique"),
+                    (
+                        "prescription", "query",
+                        "the prescription it is for: checked when given, needed with a number instead of a reference"
+                    ),
+                ],
+                body: RecallStatusRequest.fields, created: false
+            ) { request, context, caller in
+                let (code, dispense, key) = (
+                    try Web.path(context, "code"), try Web.path(context, "dispense"), caller.key!
+                )
+                let (sku, rx) = (try query(request, "sku"), try query(request, "prescription"))
+                let body = try await decoded(RecallStatusRequest.self, request, limit: state.limits.body)
+                return try Web.encode(
+                    try await state.withDesk(caller.login) {
+                        try body.run(on: $0, lot: code, sku: sku, dispense: dispense, rx: rx, key: key)
+                    })
+            },
+            Operation(
                 method: .post, path: "/api/v1/lots/{code}/status", answer: .record(LotRecord.self),
                 summary: "Hold, release (approved) or recall a lot",
                 writes: true, parameters: [("code", "path", "lot code")],
@@ -252,6 +288,8 @@ enum APIRoutes {
         "POST /api/v1/locations": .execute("cfit_location_add"),
         "POST /api/v1/locations/{code}/disable": .execute("cfit_location_disable"),
         "POST /api/v1/lots/{code}/status": .execute("cfit_lot_status"),
+        "POST /api/v1/lots/{code}/contacts/{dispense}": .execute("cfit_recall_contact_set"),
+        "POST /api/v1/patients/{reference}/contact": .execute("cfit_patient_contact_set"),
         "POST /api/v1/patients": .execute("cfit_party_add"),
         "POST /api/v1/prescriptions": .execute("cfit_rx_new"),
         "POST /api/v1/prescriptions/{number}/cancel": .execute("cfit_rx_cancel"),

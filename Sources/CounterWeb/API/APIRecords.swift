@@ -58,6 +58,18 @@ extension APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try patient.run(on: $0, key: key) })
             },
             Operation(
+                method: .post, path: "/api/v1/patients/{reference}/contact", answer: .record(PatientContact.self),
+                summary:
+                    "Record how to reach a patient, replacing what was recorded (pharmacy and admin; fitters never see it)",
+                writes: true, parameters: [("reference", "path", "the patient's reference")],
+                body: ContactRequest.fields, created: false
+            ) { request, context, caller in
+                let (reference, key) = (try Web.path(context, "reference"), caller.key!)
+                let body = try await decoded(ContactRequest.self, request, limit: state.limits.body)
+                return try Web.encode(
+                    try await state.withDesk(caller.login) { try body.run(on: $0, patient: reference, key: key) })
+            },
+            Operation(
                 method: .get, path: "/api/v1/prescriptions/{number}", answer: .record(PrescriptionRecord.self),
                 summary: "One prescription", writes: false,
                 parameters: [("number", "path", "prescription number")], body: [], created: false

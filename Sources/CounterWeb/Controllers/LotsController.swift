@@ -20,6 +20,61 @@ enum LotsController {
             }
         }
 
+        router.get("/lots/:code/contacts") { request, context in
+            let code = try Web.path(context, "code")
+            let sku: String? = (try Web.query(request, "sku")).flatMap { $0.isEmpty ? nil : $0 }
+            let notice: String? = (try Web.query(request, "done"))
+            return try await PageRoutes.page(
+                request, context: context, state: state, title: "Contact list", current: "/stock"
+            ) { session, desk in
+                let lot = try desk.lot(code, sku: sku)
+                return LotViews.contacts(session, lot, try desk.recallContacts(lot: code, sku: sku), notice: notice)
+            }
+        }
+
+        // The contact list as CSV, for a spreadsheet or a mail merge: the same rows, the same rights.
+        router.get("/lots/:code/contacts.csv") { request, context in
+            let code = try Web.path(context, "code")
+            let sku: String? = (try Web.query(request, "sku")).flatMap { $0.isEmpty ? nil : $0 }
+            guard let session = context.session else { return Web.redirect("/login") }
+            do {
+                let csv = try await state.withDesk(session.login) {
+                    RecallContactCSV.render(try $0.recallContacts(lot: code, sku: sku))
+                }
+                var headers = HTTPFields()
+                headers[.contentType] = "text/csv; charset=utf-8"
+                headers[.contentDisposition] =
+                    "attachment; filename=\"recall-\(code.filter { $0.isLetter || $0.isNumber || $0 == "-" }).csv\""
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+            } catch {
+                let failure = Web.failure(error, request, logger: state.logger)
+                return Web.page(
+                    Pages.layout("Contact list", session: session, current: "/stock", Pages.message(failure.message)),
+                    failure: failure)
+            }
+        }
+
+        router.post("/lots/:code/contacts") { request, context in
+            let code = try Web.path(context, "code")
+            return try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let change = RecallStatusRequest(status: fields.text("status"), note: fields.given("note"))
+                let (sku, dispense, key) = (fields.given("sku"), fields.text("dispense"), try fields.key())
+                let line = try await state.withDesk(session.login) {
+                    try change.run(on: $0, lot: code, sku: sku, dispense: dispense, key: key)
+                }
+                return Web.redirect(
+                    "/lots/\(PageRoutes.percent(code))/contacts?sku=\(PageRoutes.percent(sku ?? ""))&done=\(PageRoutes.percent("\(line.patientName): \(line.status)"))"
+                )
+            } page: { session, _, message in
+                Pages.layout(
+                    "Contact list", session: session, current: "/stock",
+                    """
+                    \(Pages.message(message))
+                    <p><a href="/lots/\(PageRoutes.percent(code))/contacts">Back to the contact list of lot \(code)</a>: nothing was saved.</p>
+                    """)
+            }
+        }
+
         router.post("/lots/:code/status") { request, context in
             let code = try Web.path(context, "code")
             return try await PageRoutes.posted(request, context: context, state: state) { session, fields in

@@ -22,6 +22,26 @@ enum PatientsController {
             }
         }
 
+        router.post("/patients/:reference/contact") { request, context in
+            let reference = try Web.path(context, "reference")
+            return try await PageRoutes.posted(request, context: context, state: state) { session, fields in
+                let contact = ContactRequest(
+                    phone: fields.given("phone"), email: fields.given("email"), address: fields.given("address"),
+                    preferred: fields.given("preferred"))
+                let key = try fields.key()
+                _ = try await state.withDesk(session.login) { try contact.run(on: $0, patient: reference, key: key) }
+                return Web.redirect(
+                    "/patients/\(PageRoutes.percent(reference))?done=\(PageRoutes.percent("contact details saved"))")
+            } page: { session, fields, message in
+                Pages.layout(
+                    "Patient", session: session, current: "/patients",
+                    """
+                    \(Pages.message(message))
+                    <p><a href="/patients/\(PageRoutes.percent(reference))">Back to patient \(reference)</a>: nothing was saved.</p>
+                    """)
+            }
+        }
+
         router.get("/patients") { request, context in
             let search = (try Web.query(request, "q"))?.trimmingCharacters(in: .whitespaces) ?? ""
             return try await PageRoutes.page(

@@ -122,6 +122,43 @@ enum PatientViews {
             """
     }
 
+    /// How to reach the patient, and the form to change it: for pharmacy and admin only (a
+    /// fitter's page has neither; PostgreSQL would not show the details anyway).
+    static func contact(
+        _ session: Session, _ history: PatientHistory, error: String? = nil, entered: [String: String]? = nil
+    )
+        -> HTML
+    {
+        guard session.role >= .pharmacy else { return "" }
+        let c = history.contact
+        let values =
+            entered ?? [
+                "phone": c?.phone ?? "", "email": c?.email ?? "", "address": c?.address ?? "",
+                "preferred": c?.preferred ?? "",
+            ]
+        let ways: [HTML] = ([""] + PatientContact.preferences).map { way in
+            "<option value=\"\(way)\"\(values["preferred"] == way ? " selected" : "")>\(way.isEmpty ? "—" : way)</option>"
+        }
+        let shown: HTML =
+            c.map { c in
+                let parts = [("phone", c.phone), ("e-mail", c.email), ("address", c.address)].compactMap {
+                    name, detail in
+                    detail.map { "\(name) \($0)" }
+                }
+                return "<p>\(parts.joined(separator: " · "))\(c.preferred.map { " — prefers \($0)" } ?? "")</p>"
+            } ?? "<p>No contact details recorded: a recall cannot reach this patient.</p>"
+        return """
+            <h2>Contact</h2>\(Pages.message(error))\(shown)
+            <form method="post" action="/patients/\(PageRoutes.percent(history.patient.reference))/contact">
+            <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="key" value="\(Token.make())">
+            <label>Phone <input name="phone" value="\(values["phone"])" size="16"></label>
+            <label>E-mail <input name="email" type="email" value="\(values["email"])" size="24"></label>
+            <label>Address <input name="address" value="\(values["address"])" size="40"></label>
+            <label>Prefers <select name="preferred">\(ways)</select></label>
+            <button>Save contact details</button></form>
+            """
+    }
+
     static func history(_ session: Session, _ history: PatientHistory, notice: String?) -> HTML {
         let prescriptions: [HTML] = history.prescriptions.map { rx in
             "<tr><td><a href=\"/prescriptions/\(PageRoutes.percent(rx.number))\">\(rx.number)</a></td><td>\(rx.style.rawValue) \(rx.pressureClass)</td><td>\(rx.quantityDispensed) of \(rx.quantityPrescribed)</td><td>\(rx.status)</td></tr>"
@@ -135,8 +172,9 @@ enum PatientViews {
                     "\(side == "leg" ? "" : "\(side) ")\($0.key) \($0.value)"
                 }
             }.joined(separator: ", ")
+            let voided: HTML = fitting.voided.map { " <strong>voided</strong>: \($0.reason)" } ?? ""
             return
-                "<tr><td><a href=\"/fittings/\(String(fitting.id))\">\(Pages.time(fitting.takenAt))</a></td><td>\(fitting.fitter)</td><td>\(fitting.style.rawValue) \(fitting.pressureClass)</td><td>\(results)</td><td>\(changes.isEmpty ? "—" : changes)</td></tr>"
+                "<tr><td><a href=\"/fittings/\(String(fitting.id))\">\(Pages.time(fitting.takenAt))</a>\(voided)</td><td>\(fitting.fitter)</td><td>\(fitting.style.rawValue) \(fitting.pressureClass)</td><td>\(results)</td><td>\(changes.isEmpty ? "—" : changes)</td></tr>"
         }
         let dispenses: [HTML] = history.dispenses.map { handOver in
             "<tr><td>\(Pages.time(handOver.handedOverAt))</td><td>\(handOver.prescription)</td><td>\(handOver.sku)</td><td>\(handOver.lot ?? "—")</td><td>\(handOver.quantity)</td><td>\(handOver.returned)</td></tr>"
@@ -147,7 +185,7 @@ enum PatientViews {
             : ""
         return """
             <h1>\(history.patient.name) <small>\(history.patient.reference)\(history.patient.born.map { " · born \($0)" } ?? "")</small></h1>
-            \(Pages.message(notice, error: false))\(new)
+            \(Pages.message(notice, error: false))\(new)\(contact(session, history))
             <h2>Prescriptions</h2><table><thead><tr><th>Number</th><th>Garment</th><th>Handed over</th><th>Status</th></tr></thead>
             <tbody>\(prescriptions.isEmpty ? ["<tr><td colspan=\"4\">None.</td></tr>"] : prescriptions)</tbody></table>
             <h2>Fittings</h2><table><thead><tr><th>Taken</th><th>Fitter</th><th>Garment</th><th>Result</th><th>Change since the last</th></tr></thead>

@@ -6,8 +6,77 @@ import Foundation
 struct Lot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a lot (where its units are, who received it), hold, release or recall it.",
-        subcommands: [Show.self, Expiring.self, Hold.self, Release.self, Recall.self]
+        subcommands: [Show.self, Expiring.self, Hold.self, Release.self, Recall.self, Contacts.self, Contact.self]
     )
+
+    struct Contacts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "A recall's contact list: who received the lot, when, how to reach them, how far staff got (pharmacy and admin)."
+        )
+        @Argument(help: "The lot code.") var code: String
+        @Option(help: ArgumentHelp("The article, when several have this lot code.", valueName: "SKU")) var sku: String?
+        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print CSV (RFC 4180), for a spreadsheet or a mail merge.") var csv = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors(arguments: ["lot": "CODE"]) {
+                let contacts = try database.desk().recallContacts(lot: code, sku: sku)
+                if json {
+                    print(try RecordJSON.render(nil, contacts))
+                    return
+                }
+                if csv {
+                    FileHandle.standardOutput.write(Data(RecallContactCSV.render(contacts).utf8))
+                    return
+                }
+                guard !contacts.isEmpty else {
+                    print("lot \(code): handed over to nobody")
+                    return
+                }
+                let time = localTimeFormatter()
+                var rows = [["status", "patient", "how to reach", "received", "note"]]
+                for c in contacts {
+                    rows.append([
+                        c.status.rawValue, "\(c.patientName) (\(c.patient))",
+                        c.contact.map(Patient.Contact.words) ?? "none recorded",
+                        "\(c.quantity) × \(c.sku) \(time.string(from: c.handedOverAt)) (\(c.dispense))\(c.returned > 0 ? ", \(c.returned) returned" : "")",
+                        c.note ?? "",
+                    ])
+                }
+                let open = contacts.filter { $0.status == .toContact }.count
+                print(textTable(rows))
+                print("\(open) of \(contacts.count) still to contact")
+            }
+        }
+    }
+
+    struct Contact: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record how far a recall's contact got for one hand-over: to-contact, contacted or returned.")
+        @Argument(help: "The lot code.") var code: String
+        @Argument(help: "The hand-over's reference (D-…), or its number with --rx.") var dispense: String
+        @OptionGroup var check: PrescriptionCheck
+        @Option(help: ArgumentHelp("to-contact, contacted or returned.", valueName: "STATUS")) var status: String
+        @Option(help: ArgumentHelp("What happened, in a few words.", valueName: "TEXT")) var note: String?
+        @Option(help: ArgumentHelp("The article, when several have this lot code.", valueName: "SKU")) var sku: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var write: WriteOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors(arguments: ["lot": "CODE", "dispense": "DISPENSE", "prescription": "--rx"]) {
+                let line = try RecallStatusRequest(status: status, note: note).run(
+                    on: database.desk(), lot: code, sku: sku, dispense: dispense, rx: check.rx, key: write.key)
+                print(
+                    json
+                        ? try RecordJSON.render("contact", line)
+                        : "lot \(code), \(line.dispense) (\(line.patientName), \(line.patient)): \(line.status)\(line.note.map { " — \($0)" } ?? "")"
+                )
+            }
+        }
+    }
 
     struct Expiring: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -93,6 +162,9 @@ struct LotChange: ParsableArguments {
             let lot = try LotStatusRequest(status: status, reason: reason, sku: sku).run(
                 on: database.desk(), code: code, key: write.key)
             print(json ? try RecordJSON.render("lot", lot) : "lot \(lot.code) of \(lot.sku) \(verb)\n" + render(lot))
+            if !json, status == "recalled", !lot.dispenses.isEmpty {
+                print("work through its contact list: cfit lot contacts \(lot.code) (--csv for a spreadsheet)")
+            }
         }
     }
 }

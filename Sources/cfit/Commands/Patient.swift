@@ -7,7 +7,7 @@ struct Patient: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Add, find and show patients: prescriptions, fittings (with changes since the last) and garments handed over.",
-        subcommands: [Add.self, List.self, Show.self]
+        subcommands: [Add.self, List.self, Show.self, Contact.self]
     )
 
     struct Add: ParsableCommand {
@@ -74,6 +74,7 @@ struct Patient: ParsableCommand {
 
         static func render(_ h: PatientHistory) -> String {
             var out = ["\(h.patient.name) (\(h.patient.reference))\(h.patient.born.map { ", born \($0)" } ?? "")"]
+            if let c = h.contact { out.append("contact: \(Contact.words(c))") }
             out.append("")
             out.append("prescriptions:")
             if h.prescriptions.isEmpty { out.append("  none") }
@@ -96,6 +97,41 @@ struct Patient: ParsableCommand {
                 )
             }
             return out.joined(separator: "\n")
+        }
+    }
+
+    struct Contact: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Record how to reach a patient (replacing what was recorded): pharmacy and admin only, as the database grants it."
+        )
+        @Argument(help: "The patient's reference.") var reference: String
+        @Option(help: ArgumentHelp("A phone number.", valueName: "PHONE")) var phone: String?
+        @Option(help: ArgumentHelp("An e-mail address.", valueName: "EMAIL")) var email: String?
+        @Option(help: ArgumentHelp("A postal address.", valueName: "ADDRESS")) var address: String?
+        @Option(help: ArgumentHelp("phone, email or letter (its detail given).", valueName: "HOW")) var preferred:
+            String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var write: WriteOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingErrors(arguments: ["patient": "REF"]) {
+                let contact = try ContactRequest(phone: phone, email: email, address: address, preferred: preferred)
+                    .run(on: database.desk(), patient: reference, key: write.key)
+                print(json ? try RecordJSON.render("contact", contact) : "patient \(reference): \(Self.words(contact))")
+            }
+        }
+
+        /// The details in one line, the preferred way first.
+        static func words(_ c: PatientContact) -> String {
+            let parts = [("phone", c.phone), ("email", c.email), ("letter", c.address)].compactMap { way, detail in
+                detail.map { (way, $0) }
+            }.sorted { first, _ in first.0 == c.preferred }
+            let text = parts.map { way, detail in
+                "\(way == "letter" ? "address" : way) \(detail)\(way == c.preferred ? " (preferred)" : "")"
+            }
+            return text.isEmpty ? "none recorded" : text.joined(separator: "; ")
         }
     }
 }
