@@ -44,6 +44,12 @@ public typealias PatientContact = Inventory.PatientContact
 public typealias RecallContact = Inventory.RecallContact
 /// Where working a recall stands for one hand-over.
 public typealias RecallStatus = Inventory.RecallStatus
+/// A line of a location's stocktake sheet.
+public typealias StocktakeLine = Inventory.StocktakeLine
+/// A count a sheet reports for one line.
+public typealias StocktakeCount = Inventory.StocktakeCount
+/// What a whole sheet's counts did.
+public typealias StocktakeResult = Inventory.StocktakeResult
 /// What `cfit expire` did: the prescriptions it marked expired, each with what it released.
 public typealias PrescriptionExpiry = Inventory.PrescriptionExpiry
 /// A recorded fitting.

@@ -18,6 +18,10 @@ enum Operations {
             do {
                 let json = try connection.query(query)[0].decode(String.self, "result")
                 return try decoder.decode(Result.self, from: Data(json.utf8))
+            } catch let error as PostgresError where error.isTransient && connection.isInTransaction {
+                // Inside a transaction the statement cannot be tried again alone: the whole
+                // transaction is (``Connection/transaction(isolation:maxAttempts:_:)``).
+                throw error
             } catch let error as PostgresError where error.isTransient && attempt < maxAttempts {
                 Thread.sleep(forTimeInterval: Connection.backoff(attempt: attempt))
                 attempt += 1

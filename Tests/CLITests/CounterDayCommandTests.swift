@@ -241,4 +241,50 @@ struct CounterDayCommandTests {
             wrong.status == 64
                 && wrong.firstErrorLine == "error: --status: expected to-contact, contacted or returned, found 'lost'")
     }
+
+    @Test(
+        "a stocktake sheet, blind, filled in and posted whole: each line a count, all or nothing, the differences listed"
+    )
+    func stocktake() throws {
+        let sheet = try cfit(["stock", "sheet", "--location", "store", "--csv"])
+        #expect(sheet.status == 0, "\(sheet.stderr)")
+        let lines = sheet.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.first == "sku,description,lot,expires,counted")
+        #expect(lines.count > 2 && lines.dropFirst().allSatisfy { $0.hasSuffix(",") }, "a blind sheet: \(sheet.stdout)")
+        let books = try #require(
+            CFit.json(try cfit(["stock", "sheet", "--location", "store", "--json"])) as? [[String: Any]])
+        // Every line counted as the books say but one, one short.
+        var filled = [lines[0]]
+        for (index, line) in lines.dropFirst().enumerated() {
+            let onHand = books[index]["onHand"] as? Int ?? 0
+            filled.append(line + String(index == 1 ? onHand - 1 : onHand))
+        }
+        let folder = NSTemporaryDirectory() + "cfit-sheet-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A line left uncounted refuses the whole sheet: nothing posted.
+        var partial = filled
+        partial[2] = lines[2]
+        try partial.joined(separator: "\r\n").write(toFile: "\(folder)/partial.csv", atomically: true, encoding: .utf8)
+        let before = try cfit(["stock", "history", books[1]["sku"] as? String ?? ""]).stdout
+        let refused = try cfit(["stock", "count-sheet", "\(folder)/partial.csv", "--location", "store"])
+        #expect(
+            refused.status == 64
+                && refused.firstErrorLine.hasPrefix(
+                    "error: \(folder)/partial.csv: expected the units counted (0 or more) in column counted of line 3"),
+            "\(refused.stderr)")
+        #expect(try cfit(["stock", "history", books[1]["sku"] as? String ?? ""]).stdout == before)
+        try filled.joined(separator: "\r\n").write(toFile: "\(folder)/sheet.csv", atomically: true, encoding: .utf8)
+        let posted = try cfit(["stock", "count-sheet", "\(folder)/sheet.csv", "--location", "store"])
+        let sku = books[1]["sku"] as? String ?? ""
+        let lot = books[1]["lot"] as? String ?? ""
+        let onHand = books[1]["onHand"] as? Int ?? 0
+        #expect(
+            posted.stdout
+                == "stocktake at store: \(lines.count - 1) lines counted, 1 differ from the books\n  \(sku) lot \(lot): books \(onHand), counted \(onHand - 1), -1 posted\n",
+            "\(posted.stdout)\(posted.stderr)")
+        let again = try cfit(["stock", "count-sheet", "\(folder)/sheet.csv", "--location", "store"])
+        #expect(again.stdout.contains("0 differ from the books"), "\(again.stdout)")
+        #expect(try cfit(["check"]).status == 0)
+    }
 }

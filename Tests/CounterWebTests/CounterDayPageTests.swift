@@ -245,4 +245,58 @@ struct CounterDayPageTests {
             #expect(denied.status == .forbidden && !denied.body.contains("ada@example.org"))
         }
     }
+
+    @Test(
+        "a stocktake on the page and the API: the blind sheet, a whole sheet posted at once, a bad line refusing it all"
+    )
+    func stocktake() async throws {
+        let fixture = try WebFixture()
+        try await fixture.test { client in
+            let auth = API.basic(fixture.pharmacist, fixture.password)
+            let sheet = try await API.call(client, .get, "/api/v1/stock/sheet?location=store", auth: auth)
+            let lines = try #require(try JSONSerialization.jsonObject(with: Data(sheet.body.utf8)) as? [[String: Any]])
+            #expect(lines.count > 1, "\(sheet.body)")
+            let first = try #require(lines.first)
+            let (sku, lot, onHand) = (
+                first["sku"] as? String ?? "", first["lot"] as? String ?? "", first["onHand"] as? Int ?? 0
+            )
+            let bad = try await API.call(
+                client, .post, "/api/v1/stock/sheet", auth: auth, key: "sh-1",
+                json: #"{"location": "store", "sheet": "sku,lot,counted\r\n\#(sku),\#(lot),many"}"#)
+            #expect(
+                bad.status == .unprocessableContent
+                    && (API.object(bad.body)["detail"] as? String)?.hasPrefix(
+                        "sheet: expected the units counted (0 or more) in column counted of line 2") == true,
+                "\(bad.body)")
+            let posted = try await API.call(
+                client, .post, "/api/v1/stock/sheet", auth: auth, key: "sh-2",
+                json: #"{"location": "store", "sheet": "sku,lot,counted\r\n\#(sku),\#(lot),\#(onHand + 2)"}"#)
+            #expect(posted.status == .created, "\(posted.body)")
+            let result = API.object(posted.body)
+            #expect(((result["lines"] as? [[String: Any]])?.first?["difference"] as? Int) == 2, "\(posted.body)")
+
+            let browser = Browser(client)
+            #expect(try await browser.signIn(fixture.pharmacist, fixture.password) == .seeOther)
+            let page = try await browser.get("/stock/sheet?location=store")
+            #expect(page.body.contains("Post every count") && page.body.contains("Download as CSV"), "\(page.body)")
+            #expect(!page.body.contains(">\(onHand + 2)<"), "a blind sheet shows no quantity from the books")
+            let csrf = try #require(Browser.token(page.body))
+            var fields = ["csrf": csrf, "key": "sh-3", "location": "store", "lines": String(lines.count)]
+            for (index, line) in lines.enumerated() {
+                fields["sku_\(index)"] = line["sku"] as? String ?? ""
+                fields["lot_\(index)"] = line["lot"] as? String ?? ""
+                fields["counted_\(index)"] = String(index == 0 ? onHand + 2 : (line["onHand"] as? Int ?? 0))
+            }
+            var missing = fields
+            missing["counted_1"] = ""
+            let refused = try await browser.post("/stock/sheet", missing)
+            #expect(
+                refused.status == .unprocessableContent && refused.body.contains("Nothing was posted"),
+                "\(refused.body)")
+            let done = try await browser.post("/stock/sheet", fields)
+            #expect(done.status == .ok && done.body.contains("0 differ from the books"), "\(done.body)")
+            let csv = try await browser.get("/stock/sheet.csv?location=store")
+            #expect(csv.status == .ok && csv.body.hasPrefix("sku,description,lot,expires,counted\r\n"), "\(csv.body)")
+        }
+    }
 }

@@ -133,8 +133,12 @@ public enum RecallContactCSV {
     }
 
     static func cell(_ text: String) -> String {
-        let safe = ["=", "+", "-", "@"].contains(where: text.hasPrefix) ? "'" + text : text
-        guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
-        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        quoted(["=", "+", "-", "@"].contains(where: text.hasPrefix) ? "'" + text : text)
+    }
+
+    /// `text` as one CSV cell, quoted when it must be, otherwise as it is.
+    static func quoted(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

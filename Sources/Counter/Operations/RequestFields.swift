@@ -114,6 +114,17 @@ extension RecallStatusRequest: DescribedRequest {
     ]
 }
 
+extension StocktakeRequest: DescribedRequest {
+    /// The fields of a whole sheet's counts.
+    public static let fields = [
+        RequestField("location", required: false, "location code (default: this server's)", .code),
+        RequestField(
+            "sheet", required: true,
+            "the filled-in stocktake sheet as CSV: a header naming sku, counted and (for lots) lot; a line per balance counted",
+            .text),
+    ]
+}
+
 extension ReasonRequest: DescribedRequest {
     /// The one field of a cancellation or a voiding.
     public static let fields = [RequestField("reason", required: true, "why (kept with the record)", .text)]

@@ -182,6 +182,25 @@ enum APIRoutes {
                 return try Web.encode(try await state.withDesk(caller.login) { try $0.lot(code, sku: sku) })
             },
             Operation(
+                method: .get, path: "/api/v1/stock/sheet", answer: .list(StocktakeLine.self),
+                summary: "A location's stocktake sheet: every article and lot held there, with what the books hold",
+                writes: false, parameters: [("location", "query", "location code (default: this server's)")],
+                body: [], created: false
+            ) { request, _, caller in
+                let location = try query(request, "location")
+                return try Web.encode(
+                    try await state.withDesk(caller.login) { try $0.stocktakeSheet(location: location) })
+            },
+            Operation(
+                method: .post, path: "/api/v1/stock/sheet", answer: .record(StocktakeResult.self),
+                summary: "Post a filled-in stocktake sheet: every line a count, all or nothing; the differences listed",
+                writes: true, parameters: [], body: StocktakeRequest.fields, created: true
+            ) { request, _, caller in
+                let sheet = try await decoded(StocktakeRequest.self, request, limit: state.limits.body)
+                let key = caller.key!
+                return try Web.encode(try await state.withDesk(caller.login) { try sheet.run(on: $0, key: key) })
+            },
+            Operation(
                 method: .get, path: "/api/v1/lots/{code}/contacts", answer: .list(RecallContact.self),
                 summary:
                     "A recall's contact list: who received the lot, how to reach them, how far staff got (pharmacy and admin)",
@@ -298,6 +317,7 @@ enum APIRoutes {
         "POST /api/v1/reservations/{id}/dispense": .execute("cfit_dispense"),
         "POST /api/v1/reservations/{id}/release": .execute("cfit_release"),
         "POST /api/v1/stock/count": .execute("cfit_count"),
+        "POST /api/v1/stock/sheet": .execute("cfit_count"),
         "POST /api/v1/stock/receive": .execute("cfit_receive"),
         "POST /api/v1/stock/release-return": .execute("cfit_release_return"),
         "POST /api/v1/stock/transfer": .execute("cfit_transfer"),

@@ -94,7 +94,8 @@ public struct WebServer: Sendable {
         // One controller per noun; every page that takes a form reads it through FormMiddleware.
         for controller in [
             SignInController.routes(state: state), FitController.routes(state: state),
-            StockController.routes(state: state), LotsController.routes(state: state),
+            StockController.routes(state: state), StocktakeController.routes(state: state),
+            LotsController.routes(state: state),
             DispensingController.routes(state: state), PatientsController.routes(state: state),
             PrescriptionsController.routes(state: state), FittingsController.routes(state: state),
             DueController.routes(state: state), AdminController.routes(state: state),

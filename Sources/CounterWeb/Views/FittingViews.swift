@@ -12,7 +12,7 @@ enum FittingViews {
             let points = record.measurements[leg] ?? [:]
             let changes = record.changes[leg] ?? [:]
             let rows: [HTML] = MeasurementPoint.upTheLeg(points.keys).map { point in
-                "<tr><td>\(point)</td><td>\(points[point] ?? "")</td><td>\(changes[point] ?? "—")</td></tr>"
+                "<tr><td>\(point) <small>\(MeasurementPoint(rawValue: point)?.name ?? "")</small></td><td>\(points[point] ?? "")</td><td>\(changes[point] ?? "—")</td></tr>"
             }
             return """
                 <h3>\(leg == "leg" ? "The leg" : leg.capitalized + " leg")</h3>

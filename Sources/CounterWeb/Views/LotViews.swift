@@ -43,7 +43,7 @@ enum LotViews {
         let open = contacts.filter { $0.status == .toContact }.count
         let state: HTML =
             lot.status == .recalled
-            ? "\(open) of \(contacts.count) still to contact."
+            ? (contacts.isEmpty ? "Nobody to contact." : "\(open) of \(contacts.count) still to contact.")
             : "Lot \(lot.code) is \(lot.status), not recalled: statuses are recorded once it is."
         return """
             <h1>Contact list <small>lot \(lot.code) · \(lot.sku) · \(lot.status)</small></h1>

@@ -123,7 +123,7 @@ enum Pages {
             <h1>Stock</h1>\(message(error))\(message(notice, error: false))
             <form method="get" action="/stock"><label>Scan or type a GTIN, GS1 code or SKU, or words to search
             <input name="q" value="" autofocus autocomplete="off" inputmode="text"></label> <button>Look up</button></form>
-            <p><a href="/stock/expiring">Expiring lots</a></p>
+            <p><a href="/stock/expiring">Expiring lots</a> · <a href="/stock/sheet">Stocktake sheet</a></p>
             \(query.isEmpty ? "" : "<p>Looked up: <code>\(query)</code></p>" as HTML)
             """
         if let here {

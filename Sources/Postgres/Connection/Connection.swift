@@ -38,6 +38,11 @@ public final class Connection: @unchecked Sendable {
     private let preparedStatements: Bool
     private var statements: [StatementKey: String] = [:]
     private var inTransaction = false
+
+    /// Whether a ``transaction(isolation:maxAttempts:_:)`` body is running on this connection: a
+    /// statement that fails there cannot be retried alone (the transaction is aborted); the
+    /// whole transaction is.
+    public var isInTransaction: Bool { inTransaction }
     private var closed = false
     private let notices: NoticeBox
     /// What the connection was opened with, to open it again when it is lost.

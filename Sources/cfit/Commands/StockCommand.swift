@@ -38,7 +38,7 @@ struct StockCommand: ParsableCommand {
         subcommands: [
             Show.self, Receive.self, Count.self, Transfer.self, WriteOff.self, ReleaseReturn.self, History.self,
             Low.self,
-            Minimum.self,
+            Minimum.self, Sheet.self, CountSheet.self,
         ]
     )
 
