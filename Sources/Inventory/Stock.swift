@@ -68,8 +68,21 @@ public struct LowStock: Codable, Sendable, Hashable {
     public var available: Int
     /// The minimum set for it here.
     public var minimum: Int
-    /// How many to order: the rule's reorder quantity, or enough to be back above the minimum.
+    /// How many it needs: the rule's reorder quantity, or enough to be back above the minimum.
+    public var needed: Int
+    /// Transfers from other locations that cover part of it: their usable units above their own
+    /// minimum, the largest spare first.
+    public var transfers: [Transfer]
+    /// How many to order once those transfers are made.
     public var suggestedOrder: Int
+
+    /// Units another location can spare.
+    public struct Transfer: Codable, Sendable, Hashable {
+        /// The location to move them from.
+        public var from: String
+        /// Units to move.
+        public var quantity: Int
+    }
 }
 
 /// Units of a lot that expires soon (or has expired) and are still on hand, to sell first, move or
@@ -337,7 +350,7 @@ public struct Stock: Sendable {
 
     /// Articles whose usable available stock is at or below their minimum, with a suggested order.
     public func low(location: String? = nil) throws -> [LowStock] {
-        try connection.query(
+        let low = try connection.query(
             """
             SELECT r.sku, loc.code AS location, r.minimum, r.reorder_quantity, coalesce(a.available, 0)::int8 AS available
             FROM reorder_rule r JOIN location loc ON loc.id = r.location_id
@@ -353,13 +366,50 @@ public struct Stock: Sendable {
             let available = try row.decode(Int.self, "available")
             let minimum = try row.decode(Int.self, "minimum")
             let reorder = try row.decode(Int?.self, "reorder_quantity")
+            let needed = max(reorder ?? 0, minimum + 1 - available)
             return LowStock(
-                sku: try row.decode(String.self, "sku"),
-                location: try row.decode(String.self, "location"),
-                available: available,
-                minimum: minimum,
-                suggestedOrder: max(reorder ?? 0, minimum + 1 - available)
-            )
+                sku: try row.decode(String.self, "sku"), location: try row.decode(String.self, "location"),
+                available: available, minimum: minimum, needed: needed, transfers: [], suggestedOrder: needed)
+        }
+        return try coveredByTransfers(low)
+    }
+
+    /// `low` with what other locations can spare moved first: each location's usable units above
+    /// its own minimum (all of them where it has none), the largest spare first, shared out in
+    /// the list's order; what is left is ordered.
+    private func coveredByTransfers(_ low: [LowStock]) throws -> [LowStock] {
+        guard !low.isEmpty else { return low }
+        let skus = Set(low.map(\.sku)).sorted().joined(separator: "\u{1F}")
+        var spare: [String: [(location: String, units: Int)]] = [:]
+        for row in try connection.query(
+            """
+            SELECT b.sku, loc.code AS location,
+                   (sum(b.on_hand - b.reserved) - coalesce(max(r.minimum), 0))::int8 AS spare
+            FROM stock_balance b JOIN location loc ON loc.id = b.location_id LEFT JOIN lot l ON l.id = b.lot_id
+            LEFT JOIN reorder_rule r ON r.sku = b.sku AND r.location_id = b.location_id
+            WHERE b.sku = ANY(string_to_array(\(skus), chr(31))) AND loc.active AND loc.kind = 'stock'
+              AND unusable_reason(b.state, l.status, l.expires_on, \(today)) IS NULL
+            GROUP BY b.sku, loc.code
+            HAVING sum(b.on_hand - b.reserved) - coalesce(max(r.minimum), 0) > 0
+            ORDER BY b.sku, 3 DESC, loc.code
+            """
+        ) {
+            spare[try row.decode(String.self, "sku"), default: []].append(
+                (try row.decode(String.self, "location"), try row.decode(Int.self, "spare")))
+        }
+        return low.map { item in
+            var item = item
+            var missing = item.needed
+            for index in (spare[item.sku] ?? []).indices where missing > 0 {
+                let source = spare[item.sku]![index]
+                guard source.location != item.location, source.units > 0 else { continue }
+                let moved = min(source.units, missing)
+                item.transfers.append(LowStock.Transfer(from: source.location, quantity: moved))
+                spare[item.sku]![index].units -= moved
+                missing -= moved
+            }
+            item.suggestedOrder = missing
+            return item
         }
     }
 

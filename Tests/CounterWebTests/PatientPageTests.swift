@@ -161,7 +161,7 @@ struct PatientPageTests {
             #expect(history.body.contains("href=\"/fittings/\(id)\""))
             let page = try await browser.get("/fittings/\(id)")
             #expect(page.status == .ok && page.body.contains("made-to-measure") && page.body.contains("Order sheet"))
-            #expect(page.body.contains("<td>cB</td><td>45</td>"), "\(page.body)")
+            #expect(page.body.contains("<td>cB <small>ankle</small></td><td>45</td>"), "\(page.body)")
             let sheet = try await browser.get("/fittings/\(id)/order?line=northwind-classic&toe=open&color=black")
             #expect(sheet.status == .ok, "\(sheet.body)")
             #expect(

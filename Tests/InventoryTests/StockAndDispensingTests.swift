@@ -196,7 +196,7 @@ struct StockAndDispensingTests {
         }
     }
 
-    @Test("low stock lists what is at or below its minimum with a suggested order")
+    @Test("low stock lists what is at or below its minimum: what other locations spare moved first, the rest ordered")
     func lowStock() throws {
         let f = try Fixture()
         let stock = Stock(connection: f.connection)
@@ -206,6 +206,14 @@ struct StockAndDispensingTests {
         let low = try stock.low()
         #expect(low.map(\.sku) == ["AD2-II-R", "AD2-III-R"])
         #expect(low.map(\.suggestedOrder) == [6, 2])
+        // The store room holds 4 and keeps 1: it spares 3, moved first; 3 are ordered.
+        try stock.receive(sku: "AD2-II-R", quantity: 4, location: "store", key: "r-store")
+        try stock.setMinimum(sku: "AD2-II-R", minimum: 1, location: "store")
+        let covered = try #require(try stock.low(location: "shop").first { $0.sku == "AD2-II-R" })
+        #expect(covered.needed == 6 && covered.suggestedOrder == 3)
+        #expect(covered.transfers.map { "\($0.quantity) from \($0.from)" } == ["3 from store"])
+        // Spare stock is shared out once: a second shortage of the same article gets none of it.
+        #expect(try stock.low().filter { $0.sku == "AD2-II-R" }.map(\.suggestedOrder) == [3])
     }
 
     @Test("check reports balances that do not match their ledger")

@@ -18,10 +18,12 @@ enum LotViews {
             .toContact: "to contact", .contacted: "contacted", .returned: "garment returned",
         ]
         let rows: [HTML] = contacts.map { c in
-            let reach: [String] = [
+            // Each detail escaped, one per line.
+            let reach: [HTML] = [
                 c.contact?.phone.map { "phone \($0)" }, c.contact?.email.map { "e-mail \($0)" },
-                c.contact?.address.map { "address \($0)" },
-            ].compactMap { $0 }
+                c.contact?.address.map { "address \($0)" }, c.contact?.preferred.map { "prefers \($0)" },
+            ].compactMap { $0 }.enumerated().map { index, text in index == 0 ? "\(text)" : "<br>\(text)" }
+            let who: HTML = c.updatedBy.map { "<br><small>\($0)</small>" } ?? ""
             let options: [HTML] = RecallStatus.allCases.map { status in
                 "<option value=\"\(status.rawValue)\"\(status == c.status ? " selected" : "")>\(words[status] ?? status.rawValue)</option>"
             }
@@ -35,9 +37,9 @@ enum LotViews {
             return """
                 <tr><td><strong>\(words[c.status] ?? c.status.rawValue)</strong></td>
                 <td><a href="/patients/\(PageRoutes.percent(c.patient))">\(c.patientName)</a> \(c.patient)</td>
-                <td>\(reach.isEmpty ? "none recorded" : reach.joined(separator: "<br>"))\(c.contact?.preferred.map { "<br>prefers \($0)" } ?? "")</td>
+                <td>\(reach.isEmpty ? ["none recorded"] : reach)</td>
                 <td>\(c.quantity) × \(c.sku), \(Pages.time(c.handedOverAt))\(c.returned > 0 ? ", \(c.returned) returned" : "")</td>
-                <td>\(c.note ?? "")\(c.updatedBy.map { "<br><small>\($0)</small>" } ?? "")</td><td>\(form)</td></tr>
+                <td>\(c.note ?? "")\(who)</td><td>\(form)</td></tr>
                 """
         }
         let open = contacts.filter { $0.status == .toContact }.count

@@ -53,6 +53,10 @@ enum PrescriptionViews {
             <label>Why <input name="reason" size="40" required placeholder="e.g. the prescriber changed the class"></label>
             <button>Cancel the prescription</button></form>
             """ : ""
+        // Fittings are recorded against active prescriptions only.
+        let fit: HTML = """
+            <p><a href="/fit?style=\(rx.style.rawValue)\(HTML(raw: rx.side == .both ? "&amp;both=1" : ""))&amp;rx=\(PageRoutes.percent(rx.number))">Fit for this prescription</a></p>
+            """
         let why: HTML =
             rx.statusReason.map { reason in
                 rx.status == .revoked
@@ -66,7 +70,7 @@ enum PrescriptionViews {
             \(rx.validUntil.map { " · valid until \($0)" } ?? "")</p>
             \(rx.washingSet ? "<p>A second set for washing is covered: two garments per leg, one to wear, one to wash.</p>" as HTML : "")
             <p>Arterial status: \(rx.arterialAssessed ? "assessed by the prescriber" : "not assessed by the prescriber — a garment above 20 mmHg is reserved only once a fitting records each leg's ABPI")</p>
-            <p><a href="/fit?style=\(rx.style.rawValue)\(HTML(raw: rx.side == .both ? "&amp;both=1" : ""))&amp;rx=\(PageRoutes.percent(rx.number))">Fit for this prescription</a></p>
+            \(rx.status == .active || rx.status == .draft ? fit : "")
             <h2>Reserved</h2><table><thead><tr><th>Reservation</th><th>Article</th><th>Location</th><th>Lot</th><th></th></tr></thead>
             <tbody>\(held.isEmpty ? ["<tr><td colspan=\"5\">Nothing reserved.</td></tr>"] : held)</tbody></table>
             <h2>Handed over</h2><table><thead><tr><th>When</th><th>Article</th><th>Lot</th><th>Units</th><th>Returned</th><th></th></tr></thead>

@@ -5,12 +5,13 @@ import Foundation
 enum StockViews {
     static func low(_ low: [LowStock]) -> HTML {
         let rows: [HTML] = low.map { item in
-            "<tr><td><a href=\"/stock?q=\(PageRoutes.percent(item.sku))\">\(item.sku)</a></td><td>\(item.location)</td><td>\(item.available)</td><td>\(item.minimum)</td><td>\(item.suggestedOrder)</td></tr>"
+            "<tr><td><a href=\"/stock?q=\(PageRoutes.percent(item.sku))\">\(item.sku)</a></td><td>\(item.location)</td><td>\(item.available)</td><td>\(item.minimum)</td><td>\(item.needed)</td><td>\(item.transfers.isEmpty ? "—" : item.transfers.map { "\($0.quantity) from \($0.from)" }.joined(separator: ", "))</td><td>\(item.suggestedOrder)</td></tr>"
         }
         return """
             <h1>Low stock</h1>
-            <table><thead><tr><th>Article</th><th>Location</th><th>Available</th><th>Minimum</th><th>Suggested order</th></tr></thead>
-            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\">Nothing is below its minimum.</td></tr>"] : rows)</tbody></table>
+            <p>What another location can spare (above its own minimum) is moved first; the rest is ordered.</p>
+            <table><thead><tr><th>Article</th><th>Location</th><th>Available</th><th>Minimum</th><th>Needs</th><th>Transfer first</th><th>Order</th></tr></thead>
+            <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"7\">Nothing is below its minimum.</td></tr>"] : rows)</tbody></table>
             """
     }
 

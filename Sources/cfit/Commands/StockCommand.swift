@@ -294,10 +294,11 @@ struct StockCommand: ParsableCommand {
                     print(try RecordJSON.render(nil, low))
                     return
                 }
-                var rows = [["sku", "location", "available", "minimum", "order"]]
+                var rows = [["sku", "location", "available", "minimum", "needs", "transfer first", "order"]]
                 for item in low {
                     rows.append([
-                        item.sku, item.location, String(item.available), String(item.minimum),
+                        item.sku, item.location, String(item.available), String(item.minimum), String(item.needed),
+                        item.transfers.map { "\($0.quantity) from \($0.from)" }.joined(separator: ", "),
                         String(item.suggestedOrder),
                     ])
                 }
