@@ -135,6 +135,22 @@ struct CounterDayCommandTests {
         #expect(try cfit(["check"]).status == 0)
     }
 
+    @Test("a ready-made garment where the last fitting said made-to-measure needs its reason too")
+    func madeToMeasureFitting() throws {
+        try prescription("RX-7005")
+        let fit = try cfit(
+            ["fit", "--style", "AD", "--class", "RAL:2", "--cB", "45", "--cB1", "50", "--cC", "52", "--cD", "40"]
+                + ["--lD", "41", "--rx", "RX-7005", "--record"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let fitting = CFit.reference("F", in: fit)
+        let ready = try cfit(["reserve", "--rx", "RX-7005", "--sku", "NW-CL-AD2-II-R-C-BE"])
+        #expect(
+            ready.status == 64
+                && ready.firstErrorLine
+                    == "error: --confirm-reason: NW-CL-AD2-II-R-C-BE is size II regular; fitting \(fitting) for rx RX-7005 chose made-to-measure in line northwind-classic: give the reason to reserve it anyway",
+            "\(ready.stderr)")
+    }
+
     @Test("a fitting voided with a reason is kept and marked, never ordered from, compared with or checked against")
     func void() throws {
         try prescription("RX-7004")
