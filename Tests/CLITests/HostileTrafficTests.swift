@@ -99,12 +99,13 @@ struct HostileTrafficTests {
         defer { server.stop() }
         let socket = try Raw.Socket(server.port)
         #expect(socket.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)))
-        #expect(socket.read(for: 1).hasPrefix("HTTP/1.1 200"))
+        #expect(socket.answer(within: 10).hasPrefix("HTTP/1.1 200"))
         Thread.sleep(forTimeInterval: 1.5)
-        // Still open within the idle time: a second request is answered.
+        // Still open within the idle time: a second request is answered. The idle time counts
+        // from its answer (read as soon as it arrives, not after a fixed wait).
         #expect(socket.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)))
-        #expect(socket.read(for: 1).hasPrefix("HTTP/1.1 200"))
-        let idleSince = Date()
+        #expect(socket.answer(within: 10).hasPrefix("HTTP/1.1 200"))
+        let idleSince = Date().addingTimeInterval(-0.3)
         #expect(socket.closedByPeer(waiting: 6))
         let idle = Date().timeIntervalSince(idleSince)
         #expect(idle >= 2 && idle < 5.5, "closed after \(idle) s idle")
@@ -137,9 +138,16 @@ struct HostileTrafficTests {
         let server = try Server(["--max-connections", "4", "--header-timeout", "30", "--idle-timeout", "30"])
         defer { server.stop() }
         Thread.sleep(forTimeInterval: 0.5)  // the start-up probe's connection has closed
+        // Four connections the server has taken (each answered once, then kept alive): had the
+        // start-up probe's still counted, the last of them would wait instead, and a closed one
+        // would let that one in rather than the fifth.
         var held: [Raw.Socket] = []
-        for _ in 0..<4 { held.append(try Raw.Socket(server.port)) }
-        Thread.sleep(forTimeInterval: 0.3)
+        for _ in 0..<4 {
+            let socket = try Raw.Socket(server.port)
+            #expect(socket.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)))
+            #expect(socket.answer(within: 15).hasPrefix("HTTP/1.1 200"), "one of the first four was not served")
+            held.append(socket)
+        }
         let waiting = try Raw.Socket(server.port)
         #expect(waiting.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)))
         #expect(waiting.read(for: 1).isEmpty, "a fifth connection was served while four were open")
