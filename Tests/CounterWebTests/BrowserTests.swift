@@ -61,7 +61,9 @@ struct BrowserTests {
         }
         #expect(FileManager.default.fileExists(atPath: "\(shots)/fit.png"))
         #expect(FileManager.default.fileExists(atPath: "\(shots)/stock.png"))
-        for page in ["stocktake-sheet", "stocktake-posted", "patient-contact", "recall-contacts-empty"] {
+        for page in [
+            "stocktake-sheet", "stocktake-posted", "patient-contact", "recall-contacts-empty", "reserve-confirm",
+        ] {
             #expect(FileManager.default.fileExists(atPath: "\(shots)/\(page).png"), "\(page)")
         }
         for outcome in ["made-to-measure", "both-legs", "refused", "no-line"] {
