@@ -59,6 +59,27 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION public.cfit_lot_named(code text, sku text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    article text;
+    found_ids bigint[];
+BEGIN
+    -- The lot a code names, of the article `sku` names when several articles have the code.
+    IF sku IS NOT NULL THEN article := cfit_article(sku); END IF;
+    SELECT array_agg(l.id) INTO found_ids FROM lot l WHERE l.code = cfit_lot_named.code AND (article IS NULL OR l.sku = article);
+    IF found_ids IS NULL THEN
+        PERFORM cfit_fail('not-found', 'lot', format('expected a lot received before%s, found ''%s''', coalesce(' of ' || article, ''), code));
+    ELSIF cardinality(found_ids) > 1 THEN
+        PERFORM cfit_fail('input', 'sku', format('expected the article, since lot %s exists for %s', code,
+            (SELECT string_agg(l.sku, ', ' ORDER BY l.sku) FROM lot l WHERE l.code = cfit_lot_named.code)));
+    END IF;
+    RETURN found_ids[1];
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION public.cfit_lot_status(key text, request text, code text, sku text, status text, reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -68,9 +89,8 @@ CREATE OR REPLACE FUNCTION public.cfit_lot_status(key text, request text, code t
 AS $function$
 DECLARE
     result jsonb;
-    article text;
     target record;
-    matches integer;
+    named bigint;
 BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'holding and recalling lots');
     result := cfit_key_claim(key, 'lot.' || status, request);
@@ -78,16 +98,9 @@ BEGIN
     IF reason IS NULL OR btrim(reason) = '' OR length(reason) > 500 THEN
         PERFORM cfit_fail('input', 'reason', format('expected why (1 to 500 characters), found ''%s''', coalesce(reason, '')));
     END IF;
-    IF sku IS NOT NULL THEN article := cfit_article(sku); END IF;
-    SELECT count(*) INTO matches FROM lot l WHERE l.code = cfit_lot_status.code AND (article IS NULL OR l.sku = article);
-    IF matches = 0 THEN
-        PERFORM cfit_fail('not-found', 'lot', format('expected a lot received before%s, found ''%s''', coalesce(' of ' || article, ''), code));
-    ELSIF matches > 1 THEN
-        PERFORM cfit_fail('input', 'sku', format('expected the article, since lot %s exists for %s', code,
-            (SELECT string_agg(l.sku, ', ' ORDER BY l.sku) FROM lot l WHERE l.code = cfit_lot_status.code)));
-    END IF;
-    SELECT l.id, l.sku, l.status INTO target FROM lot l
-    WHERE l.code = cfit_lot_status.code AND (article IS NULL OR l.sku = article) FOR UPDATE;
+    -- Named first, apart from the query: a function in a WHERE clause runs only for rows there are.
+    named := cfit_lot_named(code, sku);
+    SELECT l.id, l.sku, l.status INTO target FROM lot l WHERE l.id = named FOR UPDATE;
     IF target.status = 'recalled' THEN
         PERFORM cfit_fail('refused', NULL, format('lot %s of %s: is recalled; a recall is final', code, target.sku));
     END IF;
@@ -109,24 +122,16 @@ CREATE OR REPLACE FUNCTION public.cfit_recall_contact_set(key text, request text
 AS $function$
 DECLARE
     result jsonb;
-    article text;
     target record;
-    matches integer;
+    named bigint;
     given record;
 BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'working a recall');
     result := cfit_key_claim(key, 'recall.contact', request);
     IF result IS NOT NULL THEN RETURN result; END IF;
-    IF sku IS NOT NULL THEN article := cfit_article(sku); END IF;
-    SELECT count(*) INTO matches FROM lot l WHERE l.code = cfit_recall_contact_set.code AND (article IS NULL OR l.sku = article);
-    IF matches = 0 THEN
-        PERFORM cfit_fail('not-found', 'lot', format('expected a lot received before%s, found ''%s''', coalesce(' of ' || article, ''), code));
-    ELSIF matches > 1 THEN
-        PERFORM cfit_fail('input', 'sku', format('expected the article, since lot %s exists for %s', code,
-            (SELECT string_agg(l.sku, ', ' ORDER BY l.sku) FROM lot l WHERE l.code = cfit_recall_contact_set.code)));
-    END IF;
-    SELECT l.id, l.sku, l.status INTO target FROM lot l
-    WHERE l.code = cfit_recall_contact_set.code AND (article IS NULL OR l.sku = article);
+    -- Named first, apart from the query: a function in a WHERE clause runs only for rows there are.
+    named := cfit_lot_named(code, sku);
+    SELECT l.id, l.sku, l.status INTO target FROM lot l WHERE l.id = named;
     IF target.status <> 'recalled' THEN
         PERFORM cfit_fail('refused', NULL, format('lot %s of %s: is %s, not recalled; its contact list is worked once it is', code, target.sku, target.status));
     END IF;

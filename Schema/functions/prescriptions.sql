@@ -19,6 +19,27 @@ AS $function$
     JOIN prescription_item i ON i.prescription_id = p.id WHERE p.number = rx
 $function$;
 
+CREATE OR REPLACE FUNCTION public.cfit_release_held(rx_id bigint, status text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    held record;
+    released jsonb := '[]';
+BEGIN
+    -- Closes every active reservation of prescription `rx_id` with `status` (released, expired),
+    -- in the balances' lock order, and returns them as they now are.
+    FOR held IN
+        SELECT r.id FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id
+        WHERE i.prescription_id = rx_id AND r.status = 'active' ORDER BY r.balance_id, r.id
+    LOOP
+        PERFORM cfit_close_reservation(held.id, status);
+        released := released || jsonb_build_array(cfit_reservation_json(held.id));
+    END LOOP;
+    RETURN released;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION public.cfit_rx_cancel(key text, request text, rx text, reason text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -29,8 +50,7 @@ AS $function$
 DECLARE
     result jsonb;
     hit record;
-    held record;
-    released jsonb := '[]';
+    released jsonb;
 BEGIN
     PERFORM cfit_require('cfit_pharmacy', 'cancelling prescriptions');
     result := cfit_key_claim(key, 'rx.cancel', request);
@@ -43,13 +63,7 @@ BEGIN
     IF hit.status NOT IN ('active', 'on-hold', 'draft') THEN
         PERFORM cfit_fail('refused', NULL, format('rx %s: is %s; only an active, on-hold or draft prescription can be cancelled', rx, hit.status));
     END IF;
-    FOR held IN
-        SELECT r.id FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id
-        WHERE i.prescription_id = hit.id AND r.status = 'active' ORDER BY r.balance_id, r.id
-    LOOP
-        PERFORM cfit_close_reservation(held.id, 'released');
-        released := released || jsonb_build_array(cfit_reservation_json(held.id));
-    END LOOP;
+    released := cfit_release_held(hit.id, 'released');
     UPDATE prescription SET status = 'revoked', status_reason = btrim(reason), status_changed_at = now(),
         status_changed_by = session_user
     WHERE id = hit.id;
@@ -68,7 +82,6 @@ AS $function$
 DECLARE
     result jsonb;
     hit record;
-    held record;
     released jsonb;
     expired jsonb := '[]';
 BEGIN
@@ -81,14 +94,7 @@ BEGIN
         SELECT p.id, p.number, p.valid_until FROM prescription p
         WHERE p.status IN ('active', 'on-hold') AND p.valid_until < today ORDER BY p.id FOR UPDATE
     LOOP
-        released := '[]';
-        FOR held IN
-            SELECT r.id FROM reservation r JOIN prescription_item i ON i.id = r.prescription_item_id
-            WHERE i.prescription_id = hit.id AND r.status = 'active' ORDER BY r.balance_id, r.id
-        LOOP
-            PERFORM cfit_close_reservation(held.id, 'expired');
-            released := released || jsonb_build_array(cfit_reservation_json(held.id));
-        END LOOP;
+        released := cfit_release_held(hit.id, 'expired');
         UPDATE prescription SET status = 'expired', status_reason = format('valid until %s', hit.valid_until),
             status_changed_at = now(), status_changed_by = session_user
         WHERE id = hit.id;
