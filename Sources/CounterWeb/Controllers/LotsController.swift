@@ -36,22 +36,10 @@ enum LotsController {
         router.get("/lots/:code/contacts.csv") { request, context in
             let code = try Web.path(context, "code")
             let sku: String? = (try Web.query(request, "sku")).flatMap { $0.isEmpty ? nil : $0 }
-            guard let session = context.session else { return Web.redirect("/login") }
-            do {
-                let csv = try await state.withDesk(session.login) {
-                    RecallContactCSV.render(try $0.recallContacts(lot: code, sku: sku))
-                }
-                var headers = HTTPFields()
-                headers[.contentType] = "text/csv; charset=utf-8"
-                headers[.contentDisposition] =
-                    "attachment; filename=\"recall-\(code.filter { $0.isLetter || $0.isNumber || $0 == "-" }).csv\""
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
-            } catch {
-                let failure = Web.failure(error, request, logger: state.logger)
-                return Web.page(
-                    Pages.layout("Contact list", session: session, current: "/stock", Pages.message(failure.message)),
-                    failure: failure)
-            }
+            return try await PageRoutes.csv(
+                request, context: context, state: state, title: "Contact list", current: "/stock",
+                filename: "recall-\(code)"
+            ) { RecallContactCSV.render(try $0.recallContacts(lot: code, sku: sku)) }
         }
 
         router.post("/lots/:code/contacts") { request, context in

@@ -73,6 +73,28 @@ enum PageRoutes {
 
     /// A read-only page of a signed-in person: `body` runs on one of their connections; a refusal
     /// is shown as a plain message.
+    /// A CSV download `body` makes on the signed-in login's desk, saved as `filename`.csv (letters,
+    /// digits and dashes of it); a refusal is the page `title` saying why, as ``page(_:context:state:title:current:_:)``.
+    static func csv(
+        _ request: Request, context: WebContext, state: WebState, title: String, current: String, filename: String,
+        _ body: @Sendable @escaping (Desk) throws -> String
+    ) async throws -> Response {
+        guard let session = context.session else { return Web.redirect("/login") }
+        do {
+            let text = try await state.withDesk(session.login, body)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/csv; charset=utf-8"
+            headers[.contentDisposition] =
+                "attachment; filename=\"\(filename.filter { $0.isLetter || $0.isNumber || $0 == "-" }).csv\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        } catch {
+            let failure = Web.failure(error, request, logger: state.logger)
+            return Web.page(
+                Pages.layout(title, session: session, current: current, Pages.message(failure.message)),
+                failure: failure)
+        }
+    }
+
     static func page(
         _ request: Request, context: WebContext, state: WebState, title: String, current: String,
         _ body: @Sendable @escaping (Session, Desk) throws -> HTML

@@ -22,23 +22,10 @@ enum StocktakeController {
 
         router.get("/stock/sheet.csv") { request, context in
             let location = try Web.given(request, "location")
-            guard let session = context.session else { return Web.redirect("/login") }
-            do {
-                let (place, csv) = try await state.withDesk(session.login) { desk in
-                    let place = location ?? desk.location
-                    return (place, StocktakeSheet.csv(try desk.stocktakeSheet(location: place)))
-                }
-                var headers = HTTPFields()
-                headers[.contentType] = "text/csv; charset=utf-8"
-                headers[.contentDisposition] =
-                    "attachment; filename=\"stocktake-\(place.filter { $0.isLetter || $0.isNumber || $0 == "-" }).csv\""
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
-            } catch {
-                let failure = Web.failure(error, request, logger: state.logger)
-                return Web.page(
-                    Pages.layout("Stocktake", session: session, current: "/stock", Pages.message(failure.message)),
-                    failure: failure)
-            }
+            return try await PageRoutes.csv(
+                request, context: context, state: state, title: "Stocktake", current: "/stock",
+                filename: "stocktake-\(location ?? state.location)"
+            ) { StocktakeSheet.csv(try $0.stocktakeSheet(location: location)) }
         }
 
         router.post("/stock/sheet") { request, context in
